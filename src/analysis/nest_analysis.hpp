@@ -1,0 +1,39 @@
+#pragma once
+// Walks the loop nest the way Timeloop's nest analysis does: at every loop it computes the
+// tile (working set) of each tensor and the delta against the previous iteration, which is
+// what the next-outer storage level must supply. Uniform loops are extrapolated from their
+// first two iterations, spatial instances from the first one, so the cost grows with the
+// number of loops, not with the iteration count.
+//
+// The results are per loop, per tensor; tile_collapse.hpp folds them into per-level counts.
+
+#include <cstdint>
+#include <vector>
+
+#include "analysis/access_stats.hpp"
+#include "arch/architecture.hpp"
+#include "mapping/loop_nest.hpp"
+#include "workload/workload.hpp"
+
+namespace qloop {
+
+// What one loop (a temporal loop, or the outermost loop of a spatial group) sees of a tensor.
+struct LoopTile {
+  std::uint64_t size = 0;           // largest tile at this loop, in operands
+  AccessStats accesses;             // data supplied to the next-inner level, per instance
+  std::uint64_t link_transfers = 0; // data forwarded between neighbouring instances
+  std::uint64_t replication = 1;    // instances of this loop's level
+  std::uint64_t fanout = 1;         // children per instance (spatial loops only)
+  bool on_storage_boundary = false;
+  bool master_spatial = false;
+};
+
+struct NestAnalysisResult {
+  std::vector<std::vector<LoopTile>> tiles;  // [data space][loop], non-master spatial loops left out
+  double compute_cycles = 0;                 // operations per compute instance
+  std::uint64_t compute_instances = 1;       // compute units in use
+};
+
+NestAnalysisResult analyze_nest(const Workload& workload, const LoopNest& nest, const Architecture& arch);
+
+}  // namespace qloop

@@ -1,0 +1,159 @@
+#include "analysis/tile_collapse.hpp"
+
+#include <cmath>
+
+namespace qloop {
+
+namespace {
+
+// Working copy of one level of one tensor while the collapse steps run.
+struct LevelTile {
+  std::uint64_t size = 0;
+  std::uint64_t partition_size = 0;
+  std::uint64_t partition_denominator = 0;
+  AccessStats accesses;
+  double content_accesses = 0;
+  std::uint64_t link_transfers = 0;
+  std::uint64_t replication = 1;
+  std::uint64_t fanout = 1;
+  double parent_access_share = 0;
+  double peer_accesses = 0, peer_fills = 0;
+};
+
+std::vector<LevelTile> group_by_level(const std::vector<LoopTile>& loops, int num_levels) {
+  std::vector<LevelTile> levels;
+  std::size_t first = 0;
+  while (first < loops.size()) {
+    std::size_t last = first;
+    while (!loops[last].on_storage_boundary && last + 1 < loops.size()) ++last;
+    LevelTile tile;
+    tile.size = loops[last].size;
+    tile.accesses = loops[first].accesses;
+    tile.content_accesses = tile.accesses.total();
+    tile.link_transfers = loops[first].link_transfers;
+    tile.replication = loops[last].replication;
+    tile.fanout = loops[first].fanout;
+    if (!levels.empty()) {
+      // The inner level's share of this level's data: per spatial child when this level
+      // starts with a fanout, otherwise the whole inner tile.
+      levels.back().partition_denominator = loops[first].master_spatial ? loops[first].size : levels.back().size;
+    }
+    levels.push_back(tile);
+    first = last + 1;
+  }
+  levels.resize(num_levels);
+  return levels;
+}
+
+void compute_partition_sizes(std::vector<LevelTile>& levels) {
+  auto partition = levels.back().size;
+  levels.back().partition_size = partition;
+  for (int cur = static_cast<int>(levels.size()) - 2; cur >= 0; --cur) {
+    if (levels[cur].partition_denominator != 0) {
+      partition = partition * levels[cur].size / levels[cur].partition_denominator;
+    }
+    levels[cur].partition_size = partition;
+  }
+}
+
+int next_outer_holding(const std::vector<LevelTile>& levels, int cur) {
+  int outer = cur + 1;
+  while (outer < static_cast<int>(levels.size()) && levels[outer].size == 0) ++outer;
+  return outer;
+}
+
+void compute_parent_access_share(std::vector<LevelTile>& levels) {
+  for (int cur = 0; cur < static_cast<int>(levels.size()); ++cur) {
+    if (levels[cur].size == 0) continue;
+    levels[cur].parent_access_share = 0;
+    int outer = next_outer_holding(levels, cur);
+    if (outer == static_cast<int>(levels.size())) continue;
+    for (const auto& [key, accesses] : levels[outer].accesses.by_pattern) {
+      levels[cur].parent_access_share += accesses * static_cast<double>(key.first) / static_cast<double>(levels[outer].fanout);
+    }
+  }
+}
+
+// A bypassed level passes its children's demand straight to the next level that keeps the
+// tensor: that level's accesses are rescaled to what the children consume.
+void apply_bypass(std::vector<LevelTile>& levels, const std::vector<bool>& keep) {
+  int num_levels = static_cast<int>(levels.size());
+  for (int cur = 0; cur < num_levels; ++cur) {
+    if (levels[cur].size == 0 || keep[cur]) continue;
+    int outer = next_outer_holding(levels, cur);
+    auto clear = [&](LevelTile& t) {
+      t.size = 0;
+      t.partition_size = 0;
+      t.content_accesses = 0;
+      t.parent_access_share = 0;
+    };
+    if (outer == num_levels) {
+      clear(levels[cur]);
+      break;
+    }
+    double children_accesses = levels[cur].content_accesses * static_cast<double>(levels[outer].fanout);
+    double factor = children_accesses / levels[outer].accesses.weighted();
+    for (auto& [key, accesses] : levels[outer].accesses.by_pattern) {
+      if (accesses == 0) continue;
+      accesses *= factor;
+      levels[outer].link_transfers = 0;
+    }
+    levels[outer].content_accesses = levels[outer].accesses.total();
+    clear(levels[cur]);
+  }
+}
+
+void compute_peer_accesses(std::vector<LevelTile>& levels) {
+  for (int cur = static_cast<int>(levels.size()) - 1; cur > 0; --cur) {
+    if (levels[cur].link_transfers == 0) continue;
+    auto per_element = levels[cur].link_transfers / levels[cur - 1].replication;
+    levels[cur - 1].peer_accesses += static_cast<double>(per_element);
+    levels[cur - 1].peer_fills += static_cast<double>(per_element);
+  }
+}
+
+LevelTensorCounts finish(const LevelTile& t, bool kept, bool read_write) {
+  LevelTensorCounts c;
+  c.kept = kept && t.size > 0;
+  c.tile_size = t.size;
+  c.partition_size = t.partition_size;
+  c.instances = t.replication;
+  c.to_children = t.accesses;
+  c.fanout = t.fanout;
+  c.link_transfers = t.link_transfers;
+  if (t.size == 0) return c;
+  c.fills = t.parent_access_share + t.peer_fills;
+  if (read_write) {
+    // The first update of each partial sum needs no read of a previous value.
+    double reads = std::round(t.content_accesses + t.peer_accesses - static_cast<double>(t.partition_size));
+    c.reads = reads;
+    c.temporal_reductions = reads;
+    c.updates = std::round(t.content_accesses);
+  } else {
+    c.reads = std::round(t.content_accesses + t.peer_accesses);
+  }
+  return c;
+}
+
+}  // namespace
+
+CollapsedTiles collapse_tiles(const NestAnalysisResult& analysis, const LoopNest& nest,
+                              const Mapping& mapping, const Workload& workload) {
+  int num_levels = static_cast<int>(nest.storage_boundaries.size());
+  CollapsedTiles out(num_levels, std::vector<LevelTensorCounts>(workload.num_data_spaces()));
+  for (int ds = 0; ds < workload.num_data_spaces(); ++ds) {
+    auto levels = group_by_level(analysis.tiles[ds], num_levels);
+    std::vector<bool> keep(num_levels);
+    for (int l = 0; l < num_levels; ++l) keep[l] = mapping.levels[l].keep[ds];
+    compute_partition_sizes(levels);
+    compute_parent_access_share(levels);
+    apply_bypass(levels, keep);
+    compute_peer_accesses(levels);
+    for (int l = 0; l < num_levels; ++l) {
+      out[l][ds] = finish(levels[l], keep[l], workload.data_spaces[ds].read_write);
+    }
+  }
+  return out;
+}
+
+}  // namespace qloop

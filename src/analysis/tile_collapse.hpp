@@ -1,0 +1,31 @@
+#pragma once
+// Folds the per-loop results of the nest analysis into per-storage-level, per-tensor
+// counts (in operands, before any bit-packing): tile size, reads, fills, updates and
+// temporal reductions per instance, and what the level sends to its children.
+
+#include <cstdint>
+#include <vector>
+
+#include "analysis/nest_analysis.hpp"
+#include "mapping/mapping.hpp"
+
+namespace qloop {
+
+struct LevelTensorCounts {
+  bool kept = true;
+  std::uint64_t tile_size = 0;       // operands held per instance
+  std::uint64_t partition_size = 0;  // distinct operands across the instances sharing a parent
+  std::uint64_t instances = 1;       // instances holding a tile
+  double reads = 0, fills = 0, updates = 0, temporal_reductions = 0;  // per instance
+  AccessStats to_children;           // served to the next-inner level (network view)
+  std::uint64_t fanout = 1;
+  std::uint64_t link_transfers = 0;
+};
+
+// [storage level][data space]
+using CollapsedTiles = std::vector<std::vector<LevelTensorCounts>>;
+
+CollapsedTiles collapse_tiles(const NestAnalysisResult& analysis, const LoopNest& nest,
+                              const Mapping& mapping, const Workload& workload);
+
+}  // namespace qloop

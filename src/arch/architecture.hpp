@@ -1,0 +1,78 @@
+#pragma once
+// The hardware: a chain of storage levels (innermost first) feeding an array of compute units.
+// Levels fan out spatially: level i has `instances` copies, each feeding
+// instances(i-1) / instances(i) children.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace qloop {
+
+// Where a component's per-action energy and area came from.
+enum class EnergySource { kErt, kPlaceholder };
+const char* to_string(EnergySource source);
+
+struct ActionEnergies {
+  double read_pJ = 0;    // per vector (block) read
+  double fill_pJ = 0;    // per vector write of data arriving from the parent
+  double update_pJ = 0;  // per vector write of partial sums arriving from a child
+  EnergySource source = EnergySource::kPlaceholder;
+};
+
+struct StorageLevelSpec {
+  std::string name;            // e.g. "GlobalBuffer"
+  std::string component_path;  // e.g. "System.Chip.GlobalBuffer" (for ERT/ART lookups)
+  std::string component_class; // e.g. "SRAM", "DRAM", "regfile"
+  bool is_dram = false;
+  std::int64_t instances = 1;
+  std::int64_t mesh_x = 1;
+  std::int64_t mesh_y = 1;
+  int word_bits = 16;                 // bits per memory word (operand slot)
+  std::int64_t block_size = 1;        // words per vector access
+  std::int64_t cluster_size = 1;
+  std::optional<std::int64_t> size_words;  // capacity in words; none = unbounded (DRAM)
+  double multiple_buffering = 1.0;
+  double min_utilization = 0.0;
+  std::optional<double> read_bandwidth;    // words / cycle / instance
+  std::optional<double> write_bandwidth;
+  std::optional<double> shared_bandwidth;
+  std::string technology;
+  ActionEnergies energy;
+  double area_um2 = 0;
+  EnergySource area_source = EnergySource::kPlaceholder;
+
+  // Capacity available to one tile after multiple buffering.
+  std::optional<std::int64_t> effective_size_words() const;
+};
+
+struct ArithmeticSpec {
+  std::string name;
+  std::string component_path;
+  std::string component_class;
+  std::int64_t instances = 1;
+  std::int64_t mesh_x = 1;
+  std::int64_t mesh_y = 1;
+  int word_bits = 16;
+  double energy_per_compute_pJ = 0;
+  EnergySource energy_source = EnergySource::kPlaceholder;
+  double area_um2 = 0;
+  EnergySource area_source = EnergySource::kPlaceholder;
+};
+
+struct Architecture {
+  std::vector<StorageLevelSpec> storage;  // index 0 = innermost
+  ArithmeticSpec arithmetic;
+
+  int num_storage_levels() const { return static_cast<int>(storage.size()); }
+  // Number of children each instance of storage level `level` feeds (level 0 feeds the
+  // compute units).
+  std::int64_t fanout(int level) const;
+  std::int64_t fanout_x(int level) const;
+  std::int64_t fanout_y(int level) const;
+  // -1 when absent.
+  int find_storage_level(const std::string& name) const;
+};
+
+}  // namespace qloop

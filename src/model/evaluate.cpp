@@ -1,0 +1,194 @@
+#include "model/evaluate.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "analysis/nest_analysis.hpp"
+#include "analysis/tile_collapse.hpp"
+#include "mapping/loop_nest.hpp"
+#include "model/packing.hpp"
+
+namespace qloop {
+
+namespace {
+
+std::uint64_t vector_accesses(std::uint64_t words, std::int64_t block_size) {
+  auto block = static_cast<std::uint64_t>(block_size);
+  return (words + block - 1) / block;
+}
+
+// Returns an empty string when every kept tensor fits its words and the level's capacity.
+std::string check_level(const StorageLevelSpec& spec, const std::vector<LevelTensorCounts>& counts,
+                        const Workload& workload) {
+  std::uint64_t required = 0;
+  for (int ds = 0; ds < workload.num_data_spaces(); ++ds) {
+    if (!counts[ds].kept) continue;
+    auto packing = pack(workload.bitwidths[ds], spec.word_bits);
+    if (!packing.fits) {
+      return fmt::format("level {}: tensor {} has {}-bit operands, wider than the {}-bit word", spec.name,
+                         workload.data_spaces[ds].name, *workload.bitwidths[ds], spec.word_bits);
+    }
+    required += words_for(static_cast<double>(counts[ds].tile_size), packing);
+  }
+  auto capacity = spec.effective_size_words();
+  if (capacity && required > static_cast<std::uint64_t>(*capacity)) {
+    return fmt::format("level {}: mapped tiles need {} words but the level holds {} words", spec.name, required,
+                       *capacity);
+  }
+  if (capacity && static_cast<double>(required) < static_cast<double>(*capacity) * spec.min_utilization) {
+    return fmt::format("level {}: mapped tiles use {} words, below the minimum utilization of {}", spec.name,
+                       required, spec.min_utilization);
+  }
+  for (int ds = 0; ds < workload.num_data_spaces(); ++ds) {
+    if (counts[ds].kept && counts[ds].instances > static_cast<std::uint64_t>(spec.instances)) {
+      return fmt::format("level {}: mapping uses {} instances but the level has {}", spec.name,
+                         counts[ds].instances, spec.instances);
+    }
+  }
+  return "";
+}
+
+StorageTensorStats tensor_stats(const StorageLevelSpec& spec, const LevelTensorCounts& c, const Workload& workload,
+                                int ds) {
+  auto packing = pack(workload.bitwidths[ds], spec.word_bits);
+  StorageTensorStats t;
+  t.tensor = workload.data_spaces[ds].name;
+  t.bitwidth = workload.bitwidths[ds].value_or(0);
+  t.operands_per_word = packing.operands_per_word;
+  t.wasted_bits_per_word = packing.wasted_bits_per_word;
+  t.tile_operands = c.tile_size;
+  t.utilized_capacity = words_for(static_cast<double>(c.tile_size), packing);
+  t.utilized_instances = c.instances;
+  // Fills are truncated to whole operands before packing, as the reference does.
+  t.reads = words_for(c.reads, packing);
+  t.fills = words_for(std::floor(c.fills), packing);
+  t.updates = words_for(c.updates, packing);
+  t.temporal_reductions = words_for(c.temporal_reductions, packing);
+  auto bits = t.bitwidth > 0 ? t.bitwidth : spec.word_bits;
+  t.wasted_bits_in_tile = t.utilized_capacity * static_cast<std::uint64_t>(spec.word_bits) -
+                          t.tile_operands * static_cast<std::uint64_t>(bits);
+  double per_instance = static_cast<double>(vector_accesses(t.reads, spec.block_size)) * spec.energy.read_pJ +
+                        static_cast<double>(vector_accesses(t.fills, spec.block_size)) * spec.energy.fill_pJ +
+                        static_cast<double>(vector_accesses(t.updates, spec.block_size)) * spec.energy.update_pJ;
+  t.energy_pJ = per_instance * static_cast<double>(t.utilized_instances);
+  return t;
+}
+
+// Bandwidth throttling: a level that cannot move its words in the compute time slows the run.
+void level_performance(const StorageLevelSpec& spec, StorageLevelStats& level, std::uint64_t compute_cycles) {
+  double read_words = 0, write_words = 0;
+  for (const auto& t : level.tensors) {
+    read_words += static_cast<double>(t.reads);
+    write_words += static_cast<double>(t.fills + t.updates);
+  }
+  double cycles = static_cast<double>(std::max<std::uint64_t>(compute_cycles, 1));
+  double read_bw = read_words / cycles, write_bw = write_words / cycles;
+  double slowdown = 1.0;
+  if (spec.read_bandwidth && *spec.read_bandwidth < read_bw) slowdown = std::min(slowdown, *spec.read_bandwidth / read_bw);
+  if (spec.write_bandwidth && *spec.write_bandwidth < write_bw) slowdown = std::min(slowdown, *spec.write_bandwidth / write_bw);
+  if (spec.shared_bandwidth && *spec.shared_bandwidth < read_bw + write_bw) {
+    slowdown = std::min(slowdown, *spec.shared_bandwidth / (read_bw + write_bw));
+  }
+  level.bandwidth_throttling = slowdown;
+  level.cycles = static_cast<std::uint64_t>(std::ceil(static_cast<double>(compute_cycles) / slowdown));
+}
+
+NetworkStats network_stats(const Architecture& arch, int level, const std::vector<LevelTensorCounts>& counts,
+                           const Workload& workload) {
+  const auto& spec = arch.storage[level];
+  NetworkStats net;
+  auto child = level == 0 ? arch.arithmetic.name : arch.storage[level - 1].name;
+  net.name = spec.name + " <==> " + child;
+  for (int ds = 0; ds < workload.num_data_spaces(); ++ds) {
+    const auto& c = counts[ds];
+    auto packing = pack(workload.bitwidths[ds], spec.word_bits);
+    NetworkTensorStats t;
+    t.tensor = workload.data_spaces[ds].name;
+    t.fanout = c.fanout;
+    t.multicast_factor = c.to_children.max_multicast();
+    for (const auto& [key, accesses] : c.to_children.by_pattern) {
+      // Packed transfers: whole operands, then shared words (kept fractional as the reference does).
+      double ingresses = std::ceil(accesses) / packing.operands_per_word;
+      t.ingresses += ingresses;
+      if (workload.data_spaces[ds].read_write) {
+        t.spatial_reductions += static_cast<std::uint64_t>((static_cast<double>(key.first) - 1) * ingresses);
+      }
+    }
+    t.link_transfers = words_for(static_cast<double>(c.link_transfers), packing);
+    net.tensors.push_back(t);
+  }
+  return net;
+}
+
+}  // namespace
+
+EvaluationResult evaluate(const Architecture& arch, const Workload& workload, const Mapping& mapping) {
+  EvaluationResult result;
+  auto nest = build_loop_nest(mapping, workload);
+  auto analysis = analyze_nest(workload, nest, arch);
+  auto tiles = collapse_tiles(analysis, nest, mapping, workload);
+
+  auto& arith = result.arithmetic;
+  arith.name = arch.arithmetic.name;
+  arith.instances = arch.arithmetic.instances;
+  arith.utilized_instances = analysis.compute_instances;
+  arith.computes = workload.total_operations();
+  arith.cycles = static_cast<std::uint64_t>(std::ceil(analysis.compute_cycles));
+  arith.energy_per_compute_pJ = arch.arithmetic.energy_per_compute_pJ;
+  arith.energy_pJ = static_cast<double>(arith.computes) * arith.energy_per_compute_pJ;
+  arith.energy_source = to_string(arch.arithmetic.energy_source);
+  arith.area_um2 = arch.arithmetic.area_um2 * static_cast<double>(arch.arithmetic.instances);
+  if (arith.utilized_instances > static_cast<std::uint64_t>(arith.instances)) {
+    result.valid = false;
+    result.reason = fmt::format("compute {}: mapping uses {} instances but there are {}", arith.name,
+                                arith.utilized_instances, arith.instances);
+  }
+
+  for (int level = 0; level < arch.num_storage_levels() && result.valid; ++level) {
+    auto reason = check_level(arch.storage[level], tiles[level], workload);
+    if (!reason.empty()) {
+      result.valid = false;
+      result.reason = reason;
+    }
+  }
+
+  std::uint64_t cycles = arith.cycles;
+  double energy = arith.energy_pJ;
+  double area = arith.area_um2;
+  for (int level = 0; level < arch.num_storage_levels(); ++level) {
+    const auto& spec = arch.storage[level];
+    StorageLevelStats stats;
+    stats.name = spec.name;
+    stats.level = level + 1;
+    stats.energy_source = to_string(spec.energy.source);
+    stats.instances = spec.instances;
+    stats.capacity_words = spec.size_words.value_or(-1);
+    stats.area_um2 = spec.area_um2 * static_cast<double>(spec.instances);
+    for (int ds = 0; ds < workload.num_data_spaces(); ++ds) {
+      if (!tiles[level][ds].kept) continue;
+      stats.tensors.push_back(tensor_stats(spec, tiles[level][ds], workload, ds));
+      stats.energy_pJ += stats.tensors.back().energy_pJ;
+    }
+    level_performance(spec, stats, arith.cycles);
+    cycles = std::max(cycles, stats.cycles);
+    energy += stats.energy_pJ;
+    area += stats.area_um2;
+    result.storage.push_back(std::move(stats));
+    result.networks.push_back(network_stats(arch, level, tiles[level], workload));
+  }
+
+  auto& s = result.summary;
+  s.energy_pJ = energy;
+  s.cycles = cycles;
+  s.computes = arith.computes;
+  s.area_um2 = area;
+  s.utilization = cycles == 0 ? 0
+                              : static_cast<double>(arith.computes) /
+                                    (static_cast<double>(arith.instances) * static_cast<double>(cycles));
+  s.pJ_per_compute = arith.computes == 0 ? 0 : energy / static_cast<double>(arith.computes);
+  return result;
+}
+
+}  // namespace qloop

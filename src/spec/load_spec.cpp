@@ -1,0 +1,111 @@
+#include "spec/load_spec.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "model/placeholder_energy.hpp"
+#include "spec/parse_architecture.hpp"
+#include "spec/parse_energy_tables.hpp"
+#include "spec/parse_mapping.hpp"
+#include "spec/parse_problem.hpp"
+#include "spec/yaml_document.hpp"
+#include "util/error.hpp"
+
+namespace qloop::spec {
+
+namespace {
+
+// Top-level keys a Timeloop input set may carry. Sections qloop does not read for `model`
+// (mapper settings, constraints, Accelergy compound components) are accepted and ignored.
+const std::vector<std::string> kTopLevelKeys = {
+    "architecture", "problem", "mapping", "ERT", "ART", "compound_components", "components",
+    "mapper", "mapspace", "mapspace_constraints", "architecture_constraints", "constraints",
+    "model", "variables", "globals"};
+
+NodeReader section(const YamlDocument& doc, const std::string& key) {
+  auto* found = doc.find(key);
+  if (!found) {
+    throw InputError("", key, 0, fmt::format("no input file has a top-level '{}' section", key));
+  }
+  return NodeReader(found->node, found->file, key);
+}
+
+void check_top_level(const YamlDocument& doc) {
+  for (const auto& [key, sec] : doc.sections) {
+    bool known = false;
+    for (const auto& valid : kTopLevelKeys) known = known || normalize_key(valid) == key;
+    if (!known) {
+      throw InputError(sec.file, key, 0, fmt::format("unknown top-level key '{}'; valid keys: {}", key,
+                                                     fmt::join(kTopLevelKeys, ", ")));
+    }
+  }
+}
+
+const double* find_action(const std::map<std::string, double>& actions, std::initializer_list<const char*> names) {
+  for (const char* name : names) {
+    auto it = actions.find(name);
+    if (it != actions.end()) return &it->second;
+  }
+  return nullptr;
+}
+
+double largest_action(const std::map<std::string, double>& actions) {
+  double largest = 0;
+  for (const auto& [name, energy] : actions) largest = std::max(largest, energy);
+  return largest;
+}
+
+// Timelop's mapping of storage operations onto ERT actions; an operation with no matching
+// action is charged the component's most expensive action.
+void apply_tables(Architecture& arch, const EnergyTables& tables) {
+  for (auto& level : arch.storage) {
+    auto it = tables.energy_pJ.find(level.name);
+    if (it == tables.energy_pJ.end()) {
+      level.energy = placeholder_storage_energy(level);
+    } else {
+      double fallback = largest_action(it->second) / static_cast<double>(level.cluster_size);
+      auto pick = [&](std::initializer_list<const char*> names) {
+        auto* e = find_action(it->second, names);
+        return e ? *e : fallback;
+      };
+      level.energy.read_pJ = pick({"random_read", "read"});
+      level.energy.fill_pJ = pick({"random_fill", "write"});
+      level.energy.update_pJ = pick({"random_update", "random_fill", "write"});
+      level.energy.source = EnergySource::kErt;
+    }
+    if (auto area = tables.area_um2.find(level.name); area != tables.area_um2.end()) {
+      level.area_um2 = area->second;
+      level.area_source = EnergySource::kErt;
+    }
+  }
+  auto& arith = arch.arithmetic;
+  if (auto it = tables.energy_pJ.find(arith.name); it != tables.energy_pJ.end()) {
+    auto* e = find_action(it->second, {"mac_random", "mult_random", "mac", "mult", "compute"});
+    arith.energy_per_compute_pJ = e ? *e : largest_action(it->second);
+    arith.energy_source = EnergySource::kErt;
+  } else {
+    arith.energy_per_compute_pJ = placeholder_compute_energy(arith);
+  }
+  if (auto area = tables.area_um2.find(arith.name); area != tables.area_um2.end()) {
+    arith.area_um2 = area->second;
+    arith.area_source = EnergySource::kErt;
+  }
+}
+
+}  // namespace
+
+ModelInputs load_model_inputs(const std::vector<std::string>& paths) {
+  auto doc = load_yaml_files(paths);
+  check_top_level(doc);
+  ModelInputs inputs;
+  inputs.architecture = parse_architecture(section(doc, "architecture"));
+  inputs.workload = parse_problem(section(doc, "problem"));
+  inputs.mapping = parse_mapping(section(doc, "mapping"), inputs.workload, inputs.architecture);
+  EnergyTables tables;
+  if (doc.find("ERT")) parse_ert(section(doc, "ERT"), tables);
+  if (doc.find("ART")) parse_art(section(doc, "ART"), tables);
+  apply_tables(inputs.architecture, tables);
+  return inputs;
+}
+
+}  // namespace qloop::spec

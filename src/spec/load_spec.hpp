@@ -1,0 +1,23 @@
+#pragma once
+// Validate, then build: turns the merged YAML inputs into the domain objects the model
+// reads. Nothing below this layer sees YAML.
+
+#include <string>
+#include <vector>
+
+#include "arch/architecture.hpp"
+#include "mapping/mapping.hpp"
+#include "workload/workload.hpp"
+
+namespace qloop::spec {
+
+struct ModelInputs {
+  Architecture architecture;  // with per-action energies and areas resolved
+  Workload workload;
+  Mapping mapping;
+};
+
+// Throws InputError on any problem with the inputs.
+ModelInputs load_model_inputs(const std::vector<std::string>& paths);
+
+}  // namespace qloop::spec

@@ -1,0 +1,80 @@
+#include "spec/yaml_document.hpp"
+
+#include <algorithm>
+#include <filesystem>
+
+#include "util/error.hpp"
+
+namespace qloop::spec {
+
+namespace fs = std::filesystem;
+
+std::string normalize_key(std::string key) {
+  std::replace(key.begin(), key.end(), '-', '_');
+  return key;
+}
+
+const Section* YamlDocument::find(const std::string& key) const {
+  auto it = sections.find(normalize_key(key));
+  return it == sections.end() ? nullptr : &it->second;
+}
+
+namespace {
+
+std::vector<std::string> expand_paths(const std::vector<std::string>& paths) {
+  std::vector<std::string> files;
+  for (const auto& path : paths) {
+    std::error_code ec;
+    if (fs::is_directory(path, ec)) {
+      std::vector<std::string> in_folder;
+      for (const auto& entry : fs::directory_iterator(path)) {
+        auto ext = entry.path().extension().string();
+        if (entry.is_regular_file() && (ext == ".yaml" || ext == ".yml")) {
+          in_folder.push_back(entry.path().string());
+        }
+      }
+      std::sort(in_folder.begin(), in_folder.end());
+      if (in_folder.empty()) throw InputError(path, "", 0, "folder holds no .yaml or .yml file");
+      files.insert(files.end(), in_folder.begin(), in_folder.end());
+    } else if (fs::is_regular_file(path, ec)) {
+      files.push_back(path);
+    } else {
+      throw InputError(path, "", 0, "no such file or folder");
+    }
+  }
+  return files;
+}
+
+void merge_file(YamlDocument& doc, const std::string& file) {
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(file);
+  } catch (const YAML::ParserException& e) {
+    throw InputError(file, "", e.mark.line + 1, "malformed YAML: " + e.msg);
+  } catch (const YAML::BadFile&) {
+    throw InputError(file, "", 0, "cannot read file");
+  }
+  if (root.IsNull()) return;  // an empty file contributes nothing
+  if (!root.IsMap()) {
+    throw InputError(file, "", root.Mark().line + 1,
+                     "expected a mapping of top-level keys (architecture, problem, mapping, ...)");
+  }
+  for (const auto& kv : root) {
+    auto key = normalize_key(kv.first.as<std::string>());
+    auto [it, inserted] = doc.sections.emplace(key, Section{kv.second, file});
+    if (!inserted) {
+      throw InputError(file, key, kv.first.Mark().line + 1,
+                       "top-level key also given in " + it->second.file);
+    }
+  }
+}
+
+}  // namespace
+
+YamlDocument load_yaml_files(const std::vector<std::string>& paths) {
+  YamlDocument doc;
+  for (const auto& file : expand_paths(paths)) merge_file(doc, file);
+  return doc;
+}
+
+}  // namespace qloop::spec

@@ -1,0 +1,34 @@
+#pragma once
+// Loads the user's YAML files (or folders of them) and merges them by top-level key, as
+// Timeloop does: `qloop model arch.yaml problem.yaml map.yaml` sees one document.
+
+#include <yaml-cpp/yaml.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace qloop::spec {
+
+// One top-level section (architecture, problem, mapping, ERT, ...) and the file it came from.
+struct Section {
+  YAML::Node node;
+  std::string file;
+};
+
+struct YamlDocument {
+  // Keyed by the normalized top-level key (hyphens turned into underscores).
+  std::map<std::string, Section> sections;
+
+  const Section* find(const std::string& key) const;
+};
+
+// Reads every path (a folder contributes its *.yaml / *.yml files in name order).
+// Throws InputError on unreadable files, malformed YAML, a non-mapping top level, or a
+// top-level key given by two files.
+YamlDocument load_yaml_files(const std::vector<std::string>& paths);
+
+// Timeloop treats `word-bits` and `word_bits` as the same key.
+std::string normalize_key(std::string key);
+
+}  // namespace qloop::spec

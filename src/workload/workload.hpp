@@ -1,0 +1,51 @@
+#pragma once
+// The workload: a tensor operation written as a loop nest over named dimensions, with each
+// tensor (data space) an affine projection of those dimensions, plus per-tensor bitwidths.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace qloop {
+
+using DimensionId = int;
+using DataSpaceId = int;
+
+// One term of a projection: dimension * coefficient (coefficient index, or none for 1).
+struct ProjectionTerm {
+  DimensionId dimension = 0;
+  int coefficient = -1;  // index into Workload::coefficient_values; -1 means a factor of 1
+};
+
+// A tensor: rank i of its coordinate is the sum of the terms in projection[i].
+struct DataSpaceShape {
+  std::string name;
+  std::vector<std::vector<ProjectionTerm>> projection;
+  bool read_write = false;  // partial sums (Outputs): read, accumulated, written back
+};
+
+struct Workload {
+  std::string name;
+  std::vector<std::string> dimension_names;
+  std::vector<std::int64_t> dimension_bounds;  // instance size of each dimension, > 0
+  std::vector<std::string> coefficient_names;
+  std::vector<std::int64_t> coefficient_values;  // e.g. Wstride, Hdilation
+  std::vector<DataSpaceShape> data_spaces;
+  // Bits per operand of each tensor; nullopt means "as wide as each memory word" (no packing).
+  std::vector<std::optional<int>> bitwidths;
+
+  int num_dimensions() const { return static_cast<int>(dimension_names.size()); }
+  int num_data_spaces() const { return static_cast<int>(data_spaces.size()); }
+  int rank(DataSpaceId d) const { return static_cast<int>(data_spaces[d].projection.size()); }
+  std::int64_t coefficient(int index) const { return index < 0 ? 1 : coefficient_values[index]; }
+
+  // -1 when absent.
+  DimensionId find_dimension(const std::string& name) const;
+  DataSpaceId find_data_space(const std::string& name) const;
+
+  // Number of operations (MACs): the product of all dimension bounds.
+  std::uint64_t total_operations() const;
+};
+
+}  // namespace qloop
