@@ -39,12 +39,15 @@ struct StorageLevelSpec {
   std::optional<double> write_bandwidth;
   std::optional<double> shared_bandwidth;
   std::string technology;
+  // Whether the level can accumulate partial sums itself; unset = all but DRAM can.
+  std::optional<bool> reduction_supported;
   ActionEnergies energy;
   double area_um2 = 0;
   EnergySource area_source = EnergySource::kPlaceholder;
 
   // Capacity available to one tile after multiple buffering.
   std::optional<std::int64_t> effective_size_words() const;
+  bool can_reduce() const { return reduction_supported.value_or(!is_dram); }
 };
 
 struct ArithmeticSpec {

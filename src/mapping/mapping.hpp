@@ -22,4 +22,14 @@ struct Mapping {
   std::vector<LevelMapping> levels;  // one per storage level, innermost first
 };
 
+// How far the spatial loops above a level spread it along the mesh.
+struct MeshExpansion {
+  std::int64_t x = 1;
+  std::int64_t y = 1;
+};
+
+// Expansion of storage level `level` (its instances in use along X and Y): the product of
+// the spatial factors of every level above it. `level` == -1 means the compute units.
+MeshExpansion mesh_expansion(const Mapping& mapping, int level);
+
 }  // namespace qloop

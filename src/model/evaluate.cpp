@@ -19,6 +19,18 @@ std::uint64_t vector_accesses(std::uint64_t words, std::int64_t block_size) {
   return (words + block - 1) / block;
 }
 
+std::string check_mesh(const std::string& name, MeshExpansion used, std::int64_t mesh_x, std::int64_t mesh_y) {
+  if (used.x > mesh_x) {
+    return fmt::format("level {}: spatial factors spread it over {} instances along X, but its mesh has {}", name,
+                       used.x, mesh_x);
+  }
+  if (used.y > mesh_y) {
+    return fmt::format("level {}: spatial factors spread it over {} instances along Y, but its mesh has {}", name,
+                       used.y, mesh_y);
+  }
+  return "";
+}
+
 // Returns an empty string when every kept tensor fits its words and the level's capacity.
 std::string check_level(const StorageLevelSpec& spec, const std::vector<LevelTensorCounts>& counts,
                         const Workload& workload) {
@@ -78,18 +90,18 @@ StorageTensorStats tensor_stats(const StorageLevelSpec& spec, const LevelTensorC
 
 // Bandwidth throttling: a level that cannot move its words in the compute time slows the run.
 void level_performance(const StorageLevelSpec& spec, StorageLevelStats& level, std::uint64_t compute_cycles) {
-  double read_words = 0, write_words = 0;
-  for (const auto& t : level.tensors) {
-    read_words += static_cast<double>(t.reads);
-    write_words += static_cast<double>(t.fills + t.updates);
-  }
+  // Bandwidths are summed per tensor (in this order) to round exactly as the reference does.
   double cycles = static_cast<double>(std::max<std::uint64_t>(compute_cycles, 1));
-  double read_bw = read_words / cycles, write_bw = write_words / cycles;
+  double read_bw = 0, write_bw = 0;
+  for (const auto& t : level.tensors) {
+    read_bw += static_cast<double>(t.reads) / cycles;
+    write_bw += static_cast<double>(t.fills + t.updates) / cycles;
+  }
   double slowdown = 1.0;
   if (spec.read_bandwidth && *spec.read_bandwidth < read_bw) slowdown = std::min(slowdown, *spec.read_bandwidth / read_bw);
   if (spec.write_bandwidth && *spec.write_bandwidth < write_bw) slowdown = std::min(slowdown, *spec.write_bandwidth / write_bw);
   if (spec.shared_bandwidth && *spec.shared_bandwidth < read_bw + write_bw) {
-    slowdown = std::min(slowdown, *spec.shared_bandwidth / (read_bw + write_bw));
+    slowdown = std::min(slowdown, *spec.shared_bandwidth / (write_bw + read_bw));
   }
   level.bandwidth_throttling = slowdown;
   level.cycles = static_cast<std::uint64_t>(std::ceil(static_cast<double>(compute_cycles) / slowdown));
@@ -108,11 +120,17 @@ NetworkStats network_stats(const Architecture& arch, int level, const std::vecto
     t.tensor = workload.data_spaces[ds].name;
     t.fanout = c.fanout;
     t.multicast_factor = c.to_children.max_multicast();
-    for (const auto& [key, accesses] : c.to_children.by_pattern) {
+    bool read_write = workload.data_spaces[ds].read_write;
+    for (const auto& [key, served] : c.to_children.by_pattern) {
+      // A parent that cannot accumulate partial sums sends each one back down for the child
+      // to accumulate, except the first of each.
+      double accesses = read_write && !spec.can_reduce()
+                            ? 2 * served - static_cast<double>(c.partition_size)
+                            : served;
       // Packed transfers: whole operands, then shared words (kept fractional as the reference does).
       double ingresses = std::ceil(accesses) / packing.operands_per_word;
       t.ingresses += ingresses;
-      if (workload.data_spaces[ds].read_write) {
+      if (read_write) {
         t.spatial_reductions += static_cast<std::uint64_t>((static_cast<double>(key.first) - 1) * ingresses);
       }
     }
@@ -146,8 +164,14 @@ EvaluationResult evaluate(const Architecture& arch, const Workload& workload, co
                                 arith.utilized_instances, arith.instances);
   }
 
+  if (result.valid) {
+    result.reason = check_mesh(arith.name, mesh_expansion(mapping, -1), arch.arithmetic.mesh_x, arch.arithmetic.mesh_y);
+    result.valid = result.reason.empty();
+  }
   for (int level = 0; level < arch.num_storage_levels() && result.valid; ++level) {
-    auto reason = check_level(arch.storage[level], tiles[level], workload);
+    const auto& spec = arch.storage[level];
+    auto reason = check_level(spec, tiles[level], workload);
+    if (reason.empty()) reason = check_mesh(spec.name, mesh_expansion(mapping, level), spec.mesh_x, spec.mesh_y);
     if (!reason.empty()) {
       result.valid = false;
       result.reason = reason;

@@ -141,6 +141,7 @@ StorageLevelSpec make_storage(const NodeReader& component, const std::string& na
   }
   level.multiple_buffering = double_attribute(a, {"multiple_buffering"}).value_or(1.0);
   if (auto* min_util = find_attribute(a, {"min_utilization"})) level.min_utilization = min_util->as_double();
+  if (auto* reduction = find_attribute(a, {"reduction_supported"})) level.reduction_supported = reduction->as_bool();
   resolve_mesh(component, a, instances, level.mesh_x, level.mesh_y);
   return level;
 }
