@@ -1,0 +1,117 @@
+#!/usr/bin/env python3
+"""CLI contract: exit 0 with outputs on success, exit 3 with {"valid": false} for a mapping
+that does not fit, exit 2 with one clear message (file, key path, what was expected) on bad
+input. Usage: test_cli.py --list | test_cli.py QLOOP CASE"""
+import json, os, subprocess, sys, tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+EXAMPLE = os.path.join(HERE, "..", "..", "examples", "alexnet-conv1-3level")
+
+
+def example_with(replacements=None, extra=None):
+    """Copies the bundled example into a temp folder, applying text replacements per file."""
+    d = tempfile.mkdtemp(prefix="qloop-cli-")
+    for name in ("arch.yaml", "problem.yaml", "map.yaml"):
+        text = open(os.path.join(EXAMPLE, name)).read()
+        for (fname, old, new) in (replacements or []):
+            if fname == name:
+                assert old in text, f"{old!r} not in {name}"
+                text = text.replace(old, new)
+        open(os.path.join(d, name), "w").write(text)
+    for (fname, text) in (extra or []):
+        open(os.path.join(d, fname), "w").write(text)
+    return d
+
+
+def run(qloop, folder):
+    out = tempfile.mkdtemp(prefix="qloop-out-")
+    r = subprocess.run([qloop, "model", folder, "-o", out], capture_output=True, text=True)
+    return r, out
+
+
+def expect_bad_input(qloop, folder, *fragments):
+    r, _ = run(qloop, folder)
+    assert r.returncode == 2, f"exit {r.returncode}, stderr: {r.stderr}"
+    lines = [l for l in r.stderr.splitlines() if l.strip()]
+    assert len(lines) == 1, f"expected one message, got: {r.stderr}"
+    for f in fragments:
+        assert f in lines[0], f"{f!r} not in {lines[0]!r}"
+
+
+def case_success(qloop):
+    r, out = run(qloop, EXAMPLE)
+    assert r.returncode == 0, r.stderr
+    stats = json.load(open(os.path.join(out, "qloop.stats.json")))
+    assert stats["valid"] is True
+    assert stats["summary"]["computes"] == 3 * 96 * 11 * 11 * 55 * 55
+    assert os.path.exists(os.path.join(out, "qloop.stats.txt"))
+    assert "for Q in [0:55)" in open(os.path.join(out, "qloop.map.txt")).read()
+    assert "Energy:" in r.stdout
+
+
+def case_invalid_mapping_exits_3(qloop):
+    d = example_with([("arch.yaml", "depth: 256", "depth: 64")])
+    r, out = run(qloop, d)
+    assert r.returncode == 3, f"exit {r.returncode}: {r.stderr}"
+    stats = json.load(open(os.path.join(out, "qloop.stats.json")))
+    assert stats["valid"] is False and "RegisterFile" in stats["reason"], stats
+
+
+def case_malformed_yaml(qloop):
+    d = example_with([("problem.yaml", "    C: 3\n", "    C: [3\n")])
+    expect_bad_input(qloop, d, "problem.yaml:", "malformed YAML")
+
+
+def case_unknown_key(qloop):
+    d = example_with([("arch.yaml", "    subtree:\n    - name: Chip", "    subtreee:\n    - name: Chip")])
+    expect_bad_input(qloop, d, "arch.yaml:", "unknown key 'subtreee'", "valid keys here")
+
+
+def case_unknown_level(qloop):
+    d = example_with([("map.yaml", "target: MainMemory", "target: MainMemoryy")])
+    expect_bad_input(qloop, d, "map.yaml:", "'MainMemoryy' is not a storage level")
+
+
+def case_unknown_tensor(qloop):
+    d = example_with([("problem.yaml", "      Weights: 4", "      Weightz: 4")])
+    expect_bad_input(qloop, d, "problem.yaml:", "problem.instance.bitwidths.Weightz", "not a data space")
+
+
+def case_factor_product(qloop):
+    d = example_with([("map.yaml", "factors: M=6 Q=55", "factors: M=5 Q=55")])
+    expect_bad_input(qloop, d, "map.yaml", "'M' multiply to 80, but the problem size is 96")
+
+
+def case_permutation_repeats(qloop):
+    d = example_with([("map.yaml", "permutation: QMCRSNP", "permutation: QMCRSNQ")])
+    expect_bad_input(qloop, d, "map.yaml:", "permutation repeats dimension 'Q'")
+
+
+def case_missing_attribute(qloop):
+    d = example_with([("arch.yaml", "          depth: 16384\n", "")])
+    expect_bad_input(qloop, d, "arch.yaml:", "needs a size")
+
+
+def case_zero_size(qloop):
+    d = example_with([("problem.yaml", "    N: 1", "    N: 0")])
+    expect_bad_input(qloop, d, "problem.yaml:", "problem.instance.N", "positive integer")
+
+
+def case_missing_file(qloop):
+    r = subprocess.run([qloop, "model", "/nonexistent/arch.yaml"], capture_output=True, text=True)
+    assert r.returncode == 2 and "no such file" in r.stderr, r.stderr
+
+
+def case_no_arguments(qloop):
+    r = subprocess.run([qloop], capture_output=True, text=True)
+    assert r.returncode == 2, r.returncode
+
+
+CASES = {k[5:]: v for k, v in globals().items() if k.startswith("case_")}
+
+if __name__ == "__main__":
+    if sys.argv[1] == "--list":
+        print("\n".join(CASES))
+        sys.exit(0)
+    CASES[sys.argv[2]](sys.argv[1])
+    print("ok")

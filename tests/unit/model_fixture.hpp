@@ -1,0 +1,113 @@
+#pragma once
+// Helpers that build small designs from YAML text and evaluate them through the same path
+// the CLI uses (parse -> evaluate).
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "model/evaluate.hpp"
+#include "spec/load_spec.hpp"
+
+namespace qloop::testing {
+
+inline std::string write_temp(const std::string& name, const std::string& text) {
+  auto dir = std::filesystem::temp_directory_path() / ("qloop-unit-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  auto path = dir / name;
+  std::ofstream(path) << text;
+  return path.string();
+}
+
+inline spec::ModelInputs load_yaml(const std::vector<std::string>& texts) {
+  std::vector<std::string> files;
+  for (std::size_t i = 0; i < texts.size(); ++i) files.push_back(write_temp("input" + std::to_string(i) + ".yaml", texts[i]));
+  return spec::load_model_inputs(files);
+}
+
+inline EvaluationResult evaluate_yaml(const std::vector<std::string>& texts) {
+  auto inputs = load_yaml(texts);
+  return evaluate(inputs.architecture, inputs.workload, inputs.mapping);
+}
+
+inline const StorageTensorStats& tensor_at(const EvaluationResult& r, const std::string& level, const std::string& tensor) {
+  for (const auto& l : r.storage) {
+    if (l.name != level) continue;
+    for (const auto& t : l.tensors) {
+      if (t.tensor == tensor) return t;
+    }
+  }
+  throw std::runtime_error("no stats for " + tensor + " at " + level);
+}
+
+inline const NetworkTensorStats& network_at(const EvaluationResult& r, const std::string& name, const std::string& tensor) {
+  for (const auto& n : r.networks) {
+    if (n.name != name) continue;
+    for (const auto& t : n.tensors) {
+      if (t.tensor == tensor) return t;
+    }
+  }
+  throw std::runtime_error("no network stats for " + tensor + " on " + name);
+}
+
+// 1-D convolution: Outputs[P] += Weights[R] * Inputs[Wstride*P + R].
+inline std::string conv1d_problem(int r, int p, int stride = 1, const std::string& extra_instance = "") {
+  return "problem:\n"
+         "  shape:\n"
+         "    name: conv1d\n"
+         "    dimensions: [R, P]\n"
+         "    coefficients: [{name: Wstride, default: 1}]\n"
+         "    data-spaces:\n"
+         "    - {name: Weights, projection: [[[R]]]}\n"
+         "    - {name: Inputs, projection: [[[R], [P, Wstride]]]}\n"
+         "    - {name: Outputs, projection: [[[P]]], read-write: true}\n"
+         "  instance: {R: " + std::to_string(r) + ", P: " + std::to_string(p) +
+         ", Wstride: " + std::to_string(stride) + extra_instance + "}\n";
+}
+
+// 1-D convolution with output (K) and input (C) channels.
+inline std::string conv1d_channels_problem(int c, int k, int r, int p) {
+  return "problem:\n"
+         "  shape:\n"
+         "    name: conv1d-channels\n"
+         "    dimensions: [C, K, R, P]\n"
+         "    data-spaces:\n"
+         "    - {name: Weights, projection: [[[C]], [[K]], [[R]]]}\n"
+         "    - {name: Inputs, projection: [[[C]], [[R], [P]]]}\n"
+         "    - {name: Outputs, projection: [[[K]], [[P]]], read-write: true}\n"
+         "  instance: {C: " + std::to_string(c) + ", K: " + std::to_string(k) + ", R: " + std::to_string(r) +
+         ", P: " + std::to_string(p) + "}\n";
+}
+
+// MainMemory (DRAM) above an optional Buffer, above `macs` MACs; energies from a tiny ERT:
+// every DRAM access 100 pJ, every buffer access 1 pJ, every MAC 0.5 pJ.
+inline std::string two_level_arch(int buffer_depth = 1024, int macs = 1, int word_bits = 8) {
+  auto w = std::to_string(word_bits);
+  return "architecture:\n"
+         "  version: 0.3\n"
+         "  subtree:\n"
+         "  - name: System\n"
+         "    local:\n"
+         "    - {name: MainMemory, class: DRAM, attributes: {width: " + w + ", word-bits: " + w + "}}\n"
+         "    - {name: Buffer, class: SRAM, attributes: {depth: " + std::to_string(buffer_depth) +
+         ", width: " + w + ", word-bits: " + w + "}}\n"
+         "    - {name: 'MACC[0.." + std::to_string(macs - 1) + "]', class: intmac, attributes: {datawidth: " + w + "}}\n";
+}
+
+inline std::string two_level_ert() {
+  return "ERT:\n"
+         "  version: 0.3\n"
+         "  tables:\n"
+         "  - name: System.MainMemory\n"
+         "    actions: [{name: read, energy: 100}, {name: write, energy: 100}]\n"
+         "  - name: System.Buffer\n"
+         "    actions: [{name: read, arguments: {d: 0}, energy: 0.2}, {name: read, arguments: {d: 1}, energy: 1},\n"
+         "              {name: write, energy: 1}]\n"
+         "  - name: System.MACC\n"
+         "    actions: [{name: mac_random, energy: 0.5}, {name: mac_gated, energy: 0.1}]\n";
+}
+
+}  // namespace qloop::testing
