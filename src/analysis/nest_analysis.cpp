@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <map>
 #include <optional>
-#include <set>
 
 #include "analysis/point_set.hpp"
 
@@ -11,8 +10,39 @@ namespace qloop {
 
 namespace {
 
-using Stamp = std::vector<std::uint64_t>;
 using OperationSpace = std::vector<PointSet>;  // one point set per data space
+
+// Which spatial instance (at every storage level above) a piece of state belongs to, as a
+// mixed-radix number: exact, and cheap to compare.
+using StampKey = unsigned __int128;
+
+// The deltas the children of one spatial fan-out need, indexed by child.
+struct SpatialDeltas {
+  std::size_t num_spaces = 0;
+  std::vector<PointSet> sets;  // [child * num_spaces + data space]
+  std::vector<char> present;   // [child]
+
+  void reset(std::size_t children, std::size_t spaces) {
+    num_spaces = spaces;
+    sets.assign(children * spaces, PointSet());
+    present.assign(children, 0);
+  }
+  std::size_t children() const { return present.size(); }
+  PointSet& at(std::size_t child, int ds) { return sets[child * num_spaces + ds]; }
+  const PointSet& at(std::size_t child, int ds) const { return sets[child * num_spaces + ds]; }
+  void set(std::size_t child, OperationSpace&& space) {
+    for (std::size_t ds = 0; ds < num_spaces; ++ds) at(child, static_cast<int>(ds)) = std::move(space[ds]);
+    present[child] = 1;
+  }
+  void copy_translated(std::size_t from, std::size_t to, const std::vector<Coordinates>& translations) {
+    for (std::size_t ds = 0; ds < num_spaces; ++ds) {
+      auto copy = at(from, static_cast<int>(ds));
+      copy.translate(translations[ds]);
+      at(to, static_cast<int>(ds)) = std::move(copy);
+    }
+    present[to] = 1;
+  }
+};
 
 // Per spatial instance state of one loop, carried across invocations.
 struct ElementState {
@@ -21,7 +51,7 @@ struct ElementState {
   std::vector<AccessStats> accesses;
   std::vector<std::uint64_t> max_size;
   std::vector<std::uint64_t> link_transfers;
-  std::map<std::uint64_t, OperationSpace> prev_spatial_deltas;
+  SpatialDeltas prev_spatial_deltas;
 
   explicit ElementState(int num_spaces)
       : last_working_set(num_spaces),
@@ -62,10 +92,11 @@ class NestWalker {
   std::vector<std::vector<std::int64_t>> vector_strides_, mold_high_;
 
   std::vector<std::int64_t> indices_, transform_;
-  Stamp space_stamp_;
+  std::vector<std::uint64_t> space_stamp_;  // spatial index at each storage level entered
+  std::vector<StampKey> stamp_weight_;       // mixed-radix weight of each stamp entry
   std::uint64_t num_epochs_ = 1;
-  std::vector<std::map<Stamp, ElementState>> live_state_;
-  std::map<Stamp, double> compute_accesses_;
+  std::vector<std::map<StampKey, ElementState>> live_state_;
+  std::map<StampKey, double> compute_accesses_;
 
   void init_properties() {
     storage_boundary_.assign(num_loops_, false);
@@ -98,6 +129,20 @@ class NestWalker {
       logical_fanout_[level] = logical_fanout_x_[level] * logical_fanout_y_[level];
     }
 
+    // Stamp entry e is the spatial index within storage level (levels - 1 - e).
+    int num_levels = static_cast<int>(nest_.storage_boundaries.size());
+    stamp_weight_.assign(num_levels + 1, 1);
+    for (int e = 1; e <= num_levels; ++e) {
+      StampKey radix = 1;
+      int storage_level = num_levels - e;  // the level whose spatial loops set entry e - 1
+      for (int l = 0; l < num_loops_; ++l) {
+        if (nest_.storage_level_of_loop[l] == storage_level && loops_[l].is_spatial()) {
+          radix *= static_cast<StampKey>(loops_[l].end);
+        }
+      }
+      stamp_weight_[e] = stamp_weight_[e - 1] * radix;
+    }
+
     vector_strides_.assign(num_loops_, std::vector<std::int64_t>(num_dims_, 1));
     mold_high_.assign(num_loops_, std::vector<std::int64_t>(num_dims_, 0));
     std::vector<std::int64_t> scale(num_dims_, 1);
@@ -108,7 +153,13 @@ class NestWalker {
     }
   }
 
-  Stamp all_but_last() const { return Stamp(space_stamp_.begin(), space_stamp_.end() - 1); }
+  StampKey stamp_key(std::size_t entries) const {
+    StampKey key = 0;
+    for (std::size_t e = 0; e < entries; ++e) key += static_cast<StampKey>(space_stamp_[e]) * stamp_weight_[e];
+    return key;
+  }
+  StampKey all_but_last() const { return stamp_key(space_stamp_.size() - 1); }
+  StampKey full_stamp() const { return stamp_key(space_stamp_.size()); }
 
   ElementState& state_at(int level) {
     return live_state_[level].try_emplace(all_but_last(), num_spaces_).first->second;
@@ -132,8 +183,8 @@ class NestWalker {
             hi += high[term.dimension] * coef;
           }
         }
-        box.lo[r] = lo;
-        box.hi[r] = hi + 1;
+        box.lo[r] = static_cast<std::int32_t>(lo);
+        box.hi[r] = static_cast<std::int32_t>(hi + 1);
       }
       space[ds] = PointSet(box);
     }
@@ -233,17 +284,17 @@ class NestWalker {
     }
   }
 
-  void fill_spatial_deltas(int level, std::map<std::uint64_t, OperationSpace>& deltas,
-                           std::uint64_t base_index, std::uint64_t extrapolation_stride, int extrapolation_level) {
+  void fill_spatial_deltas(int level, SpatialDeltas& deltas, std::uint64_t base_index,
+                           std::uint64_t extrapolation_stride, int extrapolation_level) {
     auto end = static_cast<std::uint64_t>(loops_[level].end);
     base_index *= end;
     if (level == 0) {
       for (std::uint64_t i = 0; i < end; ++i) {
         indices_[0] = static_cast<std::int64_t>(i);
         auto index = base_index + i;
-        deltas[index] = operation_point();
+        deltas.set(index, operation_point());
         space_stamp_.back() = index;
-        compute_accesses_[space_stamp_] += static_cast<double>(num_epochs_);
+        compute_accesses_[full_stamp()] += static_cast<double>(num_epochs_);
       }
       return;
     }
@@ -271,7 +322,7 @@ class NestWalker {
         for (; i < end && i < iterations_to_run; ++i) {
           indices_[level] = static_cast<std::int64_t>(i);
           space_stamp_.back() = base_index + i;
-          deltas[base_index + i] = compute_deltas(level - 1);
+          deltas.set(base_index + i, compute_deltas(level - 1));
           transform_[dim] += scale;
         }
         extrapolation_stride = 1;
@@ -281,12 +332,11 @@ class NestWalker {
         indices_[level] = 0;
       }
       if (i < end) {
+        // The other instances see the same deltas, shifted.
         auto translations = translation_vectors(extrapolation_level);
         for (; i < end; ++i) {
           indices_[level] = static_cast<std::int64_t>(i);
-          auto copy = deltas.at(base_index + i - extrapolation_stride);
-          for (int ds = 0; ds < num_spaces_; ++ds) copy[ds].translate(translations[ds]);
-          deltas[base_index + i] = std::move(copy);
+          deltas.copy_translated(base_index + i - extrapolation_stride, base_index + i, translations);
         }
       }
     }
@@ -305,60 +355,73 @@ class NestWalker {
     return out;
   }
 
-  using Unaccounted = std::vector<std::set<std::uint64_t>>;
+  // [data space][child]: the child's delta still has to come from the parent.
+  using Unaccounted = std::vector<std::vector<char>>;
 
-  Unaccounted all_unaccounted(const std::map<std::uint64_t, OperationSpace>& deltas) const {
-    Unaccounted out(num_spaces_);
-    for (const auto& [index, delta] : deltas) {
-      for (int ds = 0; ds < num_spaces_; ++ds) out[ds].insert(index);
-    }
-    return out;
+  Unaccounted all_unaccounted(const SpatialDeltas& deltas) const {
+    return Unaccounted(num_spaces_, deltas.present);
   }
 
-  // Children that need identical data are served by one multicast access.
-  std::vector<AccessStats> multicast_accesses(const std::map<std::uint64_t, OperationSpace>& deltas,
-                                              Unaccounted& unaccounted) const {
-    std::vector<std::map<std::uint64_t, std::pair<double, std::uint64_t>>> by_multicast(num_spaces_);
-    for (auto it = deltas.begin(); it != deltas.end(); ++it) {
-      for (int ds = 0; ds < num_spaces_; ++ds) {
-        if (!unaccounted[ds].erase(it->first)) continue;
-        std::uint64_t matches = 1;
-        for (auto other = std::next(it); other != deltas.end(); ++other) {
-          if (unaccounted[ds].count(other->first) && it->second[ds] == other->second[ds]) {
-            unaccounted[ds].erase(other->first);
-            ++matches;
+  // Children that need identical data are served by one multicast access. Groups of equal
+  // deltas are found by hashing, then confirmed by comparison.
+  std::vector<AccessStats> multicast_accesses(const SpatialDeltas& deltas, const Unaccounted& unaccounted) const {
+    std::vector<AccessStats> out(num_spaces_);
+    std::vector<std::pair<std::uint64_t, std::size_t>> keyed;
+    std::vector<std::pair<std::size_t, std::uint64_t>> classes;  // representative, members
+    for (int ds = 0; ds < num_spaces_; ++ds) {
+      keyed.clear();
+      for (std::size_t child = 0; child < deltas.children(); ++child) {
+        if (unaccounted[ds][child]) keyed.emplace_back(deltas.at(child, ds).hash(), child);
+      }
+      std::sort(keyed.begin(), keyed.end());
+      std::map<std::uint64_t, std::pair<double, std::uint64_t>> by_multicast;
+      for (std::size_t first = 0; first < keyed.size();) {
+        std::size_t last = first;
+        while (last < keyed.size() && keyed[last].first == keyed[first].first) ++last;
+        classes.clear();
+        for (std::size_t k = first; k < last; ++k) {
+          const auto& set = deltas.at(keyed[k].second, ds);
+          bool matched = false;
+          for (auto& [representative, members] : classes) {
+            if (deltas.at(representative, ds) == set) {
+              ++members;
+              matched = true;
+              break;
+            }
           }
+          if (!matched) classes.emplace_back(keyed[k].second, 1);
         }
-        auto size = it->second[ds].size();
-        if (size > 0) {
-          auto& entry = by_multicast[ds][matches];
+        for (const auto& [representative, members] : classes) {
+          auto size = deltas.at(representative, ds).size();
+          if (size == 0) continue;
+          auto& entry = by_multicast[members];
           entry.first += static_cast<double>(size * num_epochs_);
           entry.second += 1;
         }
+        first = last;
       }
-    }
-    std::vector<AccessStats> out(num_spaces_);
-    for (int ds = 0; ds < num_spaces_; ++ds) {
-      for (const auto& [multicast, entry] : by_multicast[ds]) out[ds].at(multicast, entry.second) = entry.first;
+      for (const auto& [multicast, entry] : by_multicast) out[ds].at(multicast, entry.second) = entry.first;
     }
     return out;
   }
 
   // A child whose delta equals what a neighbour held on the previous step gets it over the
   // neighbour link instead of from the parent.
-  std::vector<std::uint64_t> link_transfers(int level, const std::map<std::uint64_t, OperationSpace>& deltas,
-                                            Unaccounted& unaccounted, ElementState& state) {
+  std::vector<std::uint64_t> link_transfers(int level, const SpatialDeltas& deltas, Unaccounted& unaccounted,
+                                            ElementState& state) const {
     auto storage_level = nest_.storage_level_of_loop[level];
     auto h_size = std::max<std::uint64_t>(arch_.fanout_x(storage_level), logical_fanout_x_[level]);
     auto v_size = std::max<std::uint64_t>(arch_.fanout_y(storage_level), logical_fanout_y_[level]);
-    auto& prev = state.prev_spatial_deltas;
-    std::vector<std::vector<bool>> reuse(h_size * v_size, std::vector<bool>(num_spaces_, false));
+    const auto& prev = state.prev_spatial_deltas;
+    std::vector<char> reuse(h_size * v_size * num_spaces_, 0);
     auto compare = [&](std::uint64_t h, std::uint64_t v, std::uint64_t ph, std::uint64_t pv) {
-      auto cur_it = deltas.find(v * h_size + h);
-      auto prev_it = prev.find(pv * h_size + ph);
-      if (cur_it == deltas.end() || prev_it == prev.end()) return;
+      auto cur = v * h_size + h;
+      auto before = pv * h_size + ph;
+      if (cur >= deltas.children() || !deltas.present[cur]) return;
+      if (before >= prev.children() || !prev.present[before]) return;
       for (int ds = 0; ds < num_spaces_; ++ds) {
-        if (!cur_it->second[ds].empty() && cur_it->second[ds] == prev_it->second[ds]) reuse[v * h_size + h][ds] = true;
+        const auto& set = deltas.at(cur, ds);
+        if (!set.empty() && set == prev.at(before, ds)) reuse[cur * num_spaces_ + ds] = 1;
       }
     };
     if (v_size > 1) {
@@ -374,38 +437,39 @@ class NestWalker {
       }
     }
     std::vector<std::uint64_t> transfers(num_spaces_, 0);
-    for (const auto& [index, delta] : deltas) {
-      if (index >= reuse.size()) continue;
+    for (std::size_t child = 0; child < deltas.children() && child < h_size * v_size; ++child) {
+      if (!deltas.present[child]) continue;
       for (int ds = 0; ds < num_spaces_; ++ds) {
-        if (!reuse[index][ds]) continue;
-        transfers[ds] += delta[ds].size() * num_epochs_;
-        unaccounted[ds].erase(index);
+        if (!reuse[child * num_spaces_ + ds]) continue;
+        transfers[ds] += deltas.at(child, ds).size() * num_epochs_;
+        unaccounted[ds][child] = 0;
       }
     }
-    prev = deltas;
     return transfers;
   }
 
   void spatial_working_set(int level) {
-    std::map<std::uint64_t, OperationSpace> deltas;
+    SpatialDeltas deltas;
+    deltas.reset(logical_fanout_[level], num_spaces_);
     fill_spatial_deltas(level, deltas, 0, 0, level);
     auto& state = state_at(level);
 
+    auto without_links = multicast_accesses(deltas, all_unaccounted(deltas));
     auto unaccounted = all_unaccounted(deltas);
-    auto without_links = multicast_accesses(deltas, unaccounted);
-
-    unaccounted = all_unaccounted(deltas);
     auto transfers = link_transfers(level, deltas, unaccounted, state);
-    auto with_links = multicast_accesses(deltas, unaccounted);
+    bool any_link = std::any_of(transfers.begin(), transfers.end(), [](auto t) { return t > 0; });
+    // Without any neighbour reuse the second count would equal the first.
+    auto with_links = any_link ? multicast_accesses(deltas, unaccounted) : without_links;
 
     for (int ds = 0; ds < num_spaces_; ++ds) {
-      if (with_links[ds].total() < without_links[ds].total()) {
+      if (any_link && with_links[ds].total() < without_links[ds].total()) {
         state.link_transfers[ds] += transfers[ds];
         state.accesses[ds].accumulate(with_links[ds]);
       } else {
         state.accesses[ds].accumulate(without_links[ds]);
       }
     }
+    state.prev_spatial_deltas = std::move(deltas);
   }
 
   NestAnalysisResult collect() const {

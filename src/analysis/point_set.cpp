@@ -22,31 +22,6 @@ bool Box::operator==(const Box& other) const {
   return true;
 }
 
-void Box::subtract_into(const Box& other, std::vector<Box>& out) const {
-  for (int r = 0; r < rank; ++r) {
-    if (hi[r] <= other.lo[r] || other.hi[r] <= lo[r]) {
-      out.push_back(*this);
-      return;
-    }
-  }
-  // Peel off the slabs below and above `other`, rank by rank.
-  Box middle = *this;
-  for (int r = 0; r < rank; ++r) {
-    if (middle.lo[r] < other.lo[r]) {
-      Box below = middle;
-      below.hi[r] = other.lo[r];
-      out.push_back(below);
-      middle.lo[r] = other.lo[r];
-    }
-    if (other.hi[r] < middle.hi[r]) {
-      Box above = middle;
-      above.lo[r] = other.hi[r];
-      out.push_back(above);
-      middle.hi[r] = other.hi[r];
-    }
-  }
-}
-
 std::uint64_t PointSet::size() const {
   std::uint64_t total = 0;
   for (const auto& box : boxes_) total += box.size();
@@ -54,12 +29,24 @@ std::uint64_t PointSet::size() const {
 }
 
 void PointSet::subtract(const PointSet& other) {
-  std::vector<Box> pieces;
   for (const auto& cut : other.boxes_) {
-    pieces.clear();
+    BoxList pieces;
     for (const auto& box : boxes_) box.subtract_into(cut, pieces);
-    boxes_.swap(pieces);
+    boxes_ = std::move(pieces);
   }
+}
+
+std::uint64_t PointSet::hash() const {
+  std::uint64_t sum = 0;
+  for (const auto& box : boxes_) {
+    std::uint64_t h = 1469598103934665603ull;
+    for (int r = 0; r < box.rank; ++r) {
+      h = (h ^ static_cast<std::uint64_t>(box.lo[r])) * 1099511628211ull;
+      h = (h ^ static_cast<std::uint64_t>(box.hi[r])) * 1099511628211ull;
+    }
+    sum += h;  // a sum does not depend on box order
+  }
+  return sum;
 }
 
 void PointSet::translate(const Coordinates& delta) {
@@ -83,7 +70,7 @@ bool PointSet::operator==(const PointSet& other) const {
 
 namespace {
 // Size-weighted centroid; a box's centroid is lo + (hi - 1 - lo) / 2 per rank.
-bool weighted_centroid(const std::vector<Box>& boxes, int rank, std::array<double, kMaxRank>& out) {
+bool weighted_centroid(const BoxList& boxes, int rank, std::array<double, kMaxRank>& out) {
   out.fill(0.0);
   double total = 0;
   for (const auto& box : boxes) {
@@ -106,7 +93,7 @@ Coordinates PointSet::translation_to(const PointSet& to, int rank) const {
   bool from_ok = weighted_centroid(boxes_, rank, from_c);
   bool to_ok = weighted_centroid(to.boxes_, rank, to_c);
   if (!from_ok || !to_ok) return delta;
-  for (int r = 0; r < rank; ++r) delta[r] = static_cast<std::int64_t>(std::round(to_c[r] - from_c[r]));
+  for (int r = 0; r < rank; ++r) delta[r] = static_cast<std::int32_t>(std::round(to_c[r] - from_c[r]));
   return delta;
 }
 

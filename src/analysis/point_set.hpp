@@ -8,30 +8,40 @@
 #include <optional>
 #include <vector>
 
+#include "util/small_vector.hpp"
+#include "workload/workload.hpp"
+
 namespace qloop {
 
-constexpr int kMaxRank = 8;
-using Coordinates = std::array<std::int64_t, kMaxRank>;
+constexpr int kMaxRank = kMaxTensorRank;
+// 32-bit coordinates keep boxes small; the parser bounds every tensor extent below 2^31.
+using Coordinates = std::array<std::int32_t, kMaxRank>;
 
 struct Box {
   int rank = 0;
-  Coordinates lo{};  // inclusive
-  Coordinates hi{};  // exclusive
+  // Only the first `rank` entries are meaningful; left uninitialized so that boxes are
+  // cheap to create in bulk.
+  Coordinates lo;  // inclusive
+  Coordinates hi;  // exclusive
 
   std::uint64_t size() const;
   bool operator==(const Box& other) const;
   // Pieces of this box outside `other` (this box itself when they do not overlap).
-  void subtract_into(const Box& other, std::vector<Box>& out) const;
+  template <typename Out>
+  void subtract_into(const Box& other, Out& out) const;
 };
+
+// Most sets are one box (a tile) or a few (what a tile gains over the previous one).
+using BoxList = SmallVector<Box, 2>;
 
 class PointSet {
  public:
-  PointSet() = default;
-  explicit PointSet(const Box& box) : boxes_{box} {}
+  PointSet() {}  // user-provided: value-initialization must not zero the inline boxes
+  explicit PointSet(const Box& box) { boxes_.push_back(box); }
 
   std::uint64_t size() const;
   bool empty() const { return size() == 0; }
-  const std::vector<Box>& boxes() const { return boxes_; }
+  const BoxList& boxes() const { return boxes_; }
 
   void subtract(const PointSet& other);
   void translate(const Coordinates& delta);
@@ -40,9 +50,37 @@ class PointSet {
   // Movement of the size-weighted centroid from this set to `to`, rounded per rank
   // (zero when either set is empty).
   Coordinates translation_to(const PointSet& to, int rank) const;
+  // Order-independent fingerprint: equal sets have equal hashes.
+  std::uint64_t hash() const;
 
  private:
-  std::vector<Box> boxes_;
+  BoxList boxes_;
 };
+
+template <typename Out>
+void Box::subtract_into(const Box& other, Out& out) const {
+  for (int r = 0; r < rank; ++r) {
+    if (hi[r] <= other.lo[r] || other.hi[r] <= lo[r]) {
+      out.push_back(*this);
+      return;
+    }
+  }
+  // Peel off the slabs below and above `other`, rank by rank.
+  Box middle = *this;
+  for (int r = 0; r < rank; ++r) {
+    if (middle.lo[r] < other.lo[r]) {
+      Box below = middle;
+      below.hi[r] = other.lo[r];
+      out.push_back(below);
+      middle.lo[r] = other.lo[r];
+    }
+    if (other.hi[r] < middle.hi[r]) {
+      Box above = middle;
+      above.lo[r] = other.hi[r];
+      out.push_back(above);
+      middle.hi[r] = other.hi[r];
+    }
+  }
+}
 
 }  // namespace qloop

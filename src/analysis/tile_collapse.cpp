@@ -106,9 +106,10 @@ void apply_bypass(std::vector<LevelTile>& levels, const std::vector<bool>& keep)
 void compute_peer_accesses(std::vector<LevelTile>& levels) {
   for (int cur = static_cast<int>(levels.size()) - 1; cur > 0; --cur) {
     if (levels[cur].link_transfers == 0) continue;
-    auto per_element = levels[cur].link_transfers / levels[cur - 1].replication;
-    levels[cur - 1].peer_accesses += static_cast<double>(per_element);
-    levels[cur - 1].peer_fills += static_cast<double>(per_element);
+    // Shared evenly (and fractionally) among the receiving instances.
+    double per_element = static_cast<double>(levels[cur].link_transfers) / static_cast<double>(levels[cur - 1].replication);
+    levels[cur - 1].peer_accesses += per_element;
+    levels[cur - 1].peer_fills += per_element;
   }
 }
 

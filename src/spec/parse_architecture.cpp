@@ -99,15 +99,16 @@ std::string attribute_string(const Attributes& a, const char* name) {
 }
 
 StorageLevelSpec make_storage(const NodeReader& component, const std::string& name,
-                              const std::string& path, const std::string& cls,
-                              std::int64_t instances, const Attributes& a) {
+                              const std::string& path, const std::string& declared_class,
+                              const std::string& cls, std::int64_t instances, const Attributes& a) {
   StorageLevelSpec level;
   level.name = name;
   level.component_path = path;
   level.component_class = cls;
   level.instances = instances;
   level.technology = attribute_string(a, "technology");
-  level.is_dram = cls.find("DRAM") != std::string::npos || level.technology == "DRAM";
+  // As Timeloop decides it: by the declared class or a "DRAM" technology, not the subclass.
+  level.is_dram = declared_class.find("DRAM") != std::string::npos || level.technology == "DRAM";
   level.word_bits = static_cast<int>(int_attribute(a, {"word_bits", "word_width", "datawidth"}).value_or(16));
   auto block = int_attribute(a, {"block_size", "n_words"});
   auto cluster = int_attribute(a, {"cluster_size"});
@@ -175,7 +176,7 @@ struct TreeWalker {
     } else {
       if (arithmetic) component.fail("storage levels must enclose the compute units, not follow them");
       storage_outer_first.push_back(
-          make_storage(component, parsed.base, path, effective_class, instances, attributes));
+          make_storage(component, parsed.base, path, cls, effective_class, instances, attributes));
     }
   }
 
@@ -191,7 +192,10 @@ struct TreeWalker {
       for (const auto& component : local->items()) add_local(component, here, count, attributes);
     }
     if (auto subtree = node.find("subtree")) {
-      for (const auto& child : subtree->items()) walk(child, here, count, attributes);
+      auto children = subtree->items();
+      // The storage hierarchy is a chain: each level has one subtree below it.
+      if (children.size() > 1) subtree->fail("only one subtree per level is supported (the hierarchy is a chain)");
+      for (const auto& child : children) walk(child, here, count, attributes);
     }
   }
 };

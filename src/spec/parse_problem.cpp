@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cstdlib>
 #include <set>
 
 namespace qloop::spec {
@@ -80,6 +81,9 @@ DataSpaceShape parse_data_space(const NodeReader& node, const Workload& workload
     space.projection.push_back(std::move(rank));
   }
   if (space.projection.empty()) projection.fail("a data space needs at least one rank");
+  if (space.projection.size() > static_cast<std::size_t>(kMaxTensorRank)) {
+    projection.fail(fmt::format("a data space may have at most {} ranks", kMaxTensorRank));
+  }
   return space;
 }
 
@@ -133,6 +137,22 @@ void parse_instance(const NodeReader& instance, Workload& workload) {
   parse_bitwidths(instance, workload);
 }
 
+// Tensor coordinates are held in 32 bits by the analysis.
+void check_tensor_extents(const NodeReader& problem, const Workload& workload) {
+  constexpr std::int64_t kLimit = std::int64_t{1} << 31;
+  for (const auto& space : workload.data_spaces) {
+    for (const auto& rank : space.projection) {
+      std::int64_t extent = 1;
+      for (const auto& term : rank) {
+        extent += (workload.dimension_bounds[term.dimension] - 1) * std::abs(workload.coefficient(term.coefficient));
+      }
+      if (extent >= kLimit) {
+        problem.fail(fmt::format("tensor {} spans {} along one rank; at most 2^31 is supported", space.name, extent));
+      }
+    }
+  }
+}
+
 }  // namespace
 
 Workload parse_problem(const NodeReader& problem) {
@@ -153,6 +173,7 @@ Workload parse_problem(const NodeReader& problem) {
     workload.data_spaces.push_back(parse_data_space(item, workload));
   }
   parse_instance(problem.at("instance"), workload);
+  check_tensor_extents(problem, workload);
   return workload;
 }
 

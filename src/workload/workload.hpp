@@ -10,6 +10,8 @@
 namespace qloop {
 
 using DimensionId = int;
+// Ranks per tensor the analysis supports (CNN activations have 4: N, C, H, W).
+constexpr int kMaxTensorRank = 6;
 using DataSpaceId = int;
 
 // One term of a projection: dimension * coefficient (coefficient index, or none for 1).

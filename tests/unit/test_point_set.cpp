@@ -6,7 +6,7 @@
 namespace qloop {
 namespace {
 
-Box box1d(std::int64_t lo, std::int64_t hi) {
+Box box1d(std::int32_t lo, std::int32_t hi) {
   Box b;
   b.rank = 1;
   b.lo[0] = lo;
@@ -14,7 +14,7 @@ Box box1d(std::int64_t lo, std::int64_t hi) {
   return b;
 }
 
-Box box2d(std::int64_t x0, std::int64_t x1, std::int64_t y0, std::int64_t y1) {
+Box box2d(std::int32_t x0, std::int32_t x1, std::int32_t y0, std::int32_t y1) {
   Box b;
   b.rank = 2;
   b.lo = {x0, y0};
