@@ -50,6 +50,15 @@ struct StorageLevelSpec {
   bool can_reduce() const { return reduction_supported.value_or(!is_dram); }
 };
 
+// How a compute unit's energy depends on operand bitwidths (see docs/quantization.md).
+enum class EnergyScaling {
+  kNone,      // the table's energy for every operation (the reference's behaviour)
+  kBitwidth,  // multiplier ~ product of operand widths, adder ~ accumulator width
+};
+
+// Which operand a bit-serial unit (Stripes, Loom) streams one bit per cycle.
+enum class BitSerial { kNone, kWeights, kInputs, kBoth };
+
 struct ArithmeticSpec {
   std::string name;
   std::string component_path;
@@ -57,7 +66,10 @@ struct ArithmeticSpec {
   std::int64_t instances = 1;
   std::int64_t mesh_x = 1;
   std::int64_t mesh_y = 1;
-  int word_bits = 16;
+  int word_bits = 16;                 // nominal operand width D the energy table is for
+  EnergyScaling energy_scaling = EnergyScaling::kNone;
+  BitSerial bit_serial = BitSerial::kNone;
+  // Per operation; for a bit-serial unit, per cycle (one bit step).
   double energy_per_compute_pJ = 0;
   EnergySource energy_source = EnergySource::kPlaceholder;
   double area_um2 = 0;

@@ -8,7 +8,9 @@
 #include "analysis/nest_analysis.hpp"
 #include "analysis/tile_collapse.hpp"
 #include "mapping/loop_nest.hpp"
+#include "model/compute_cost.hpp"
 #include "model/packing.hpp"
+#include "model/stored_bitwidth.hpp"
 
 namespace qloop {
 
@@ -33,14 +35,14 @@ std::string check_mesh(const std::string& name, MeshExpansion used, std::int64_t
 
 // Returns an empty string when every kept tensor fits its words and the level's capacity.
 std::string check_level(const StorageLevelSpec& spec, const std::vector<LevelTensorCounts>& counts,
-                        const Workload& workload) {
+                        const Workload& workload, const std::vector<std::optional<int>>& widths) {
   std::uint64_t required = 0;
   for (int ds = 0; ds < workload.num_data_spaces(); ++ds) {
     if (!counts[ds].kept) continue;
-    auto packing = pack(workload.bitwidths[ds], spec.word_bits);
+    auto packing = pack(widths[ds], spec.word_bits);
     if (!packing.fits) {
       return fmt::format("level {}: tensor {} has {}-bit operands, wider than the {}-bit word", spec.name,
-                         workload.data_spaces[ds].name, *workload.bitwidths[ds], spec.word_bits);
+                         workload.data_spaces[ds].name, *widths[ds], spec.word_bits);
     }
     required += words_for(static_cast<double>(counts[ds].tile_size), packing);
   }
@@ -63,11 +65,11 @@ std::string check_level(const StorageLevelSpec& spec, const std::vector<LevelTen
 }
 
 StorageTensorStats tensor_stats(const StorageLevelSpec& spec, const LevelTensorCounts& c, const Workload& workload,
-                                int ds) {
-  auto packing = pack(workload.bitwidths[ds], spec.word_bits);
+                                int ds, std::optional<int> width) {
+  auto packing = pack(width, spec.word_bits);
   StorageTensorStats t;
   t.tensor = workload.data_spaces[ds].name;
-  t.bitwidth = workload.bitwidths[ds].value_or(0);
+  t.bitwidth = width.value_or(0);
   t.operands_per_word = packing.operands_per_word;
   t.wasted_bits_per_word = packing.wasted_bits_per_word;
   t.tile_operands = c.tile_size;
@@ -108,14 +110,14 @@ void level_performance(const StorageLevelSpec& spec, StorageLevelStats& level, s
 }
 
 NetworkStats network_stats(const Architecture& arch, int level, const std::vector<LevelTensorCounts>& counts,
-                           const Workload& workload) {
+                           const Workload& workload, const std::vector<std::optional<int>>& widths) {
   const auto& spec = arch.storage[level];
   NetworkStats net;
   auto child = level == 0 ? arch.arithmetic.name : arch.storage[level - 1].name;
   net.name = spec.name + " <==> " + child;
   for (int ds = 0; ds < workload.num_data_spaces(); ++ds) {
     const auto& c = counts[ds];
-    auto packing = pack(workload.bitwidths[ds], spec.word_bits);
+    auto packing = pack(widths[ds], spec.word_bits);
     NetworkTensorStats t;
     t.tensor = workload.data_spaces[ds].name;
     t.fanout = c.fanout;
@@ -147,14 +149,22 @@ EvaluationResult evaluate(const Architecture& arch, const Workload& workload, co
   auto nest = build_loop_nest(mapping, workload);
   auto analysis = analyze_nest(workload, nest, arch);
   auto tiles = collapse_tiles(analysis, nest, mapping, workload);
+  auto compute = compute_cost(arch.arithmetic, workload);
+  std::vector<std::vector<std::optional<int>>> widths(arch.num_storage_levels());
+  for (int level = 0; level < arch.num_storage_levels(); ++level) {
+    for (int ds = 0; ds < workload.num_data_spaces(); ++ds) {
+      widths[level].push_back(stored_bitwidth(workload, mapping, level, ds));
+    }
+  }
 
   auto& arith = result.arithmetic;
   arith.name = arch.arithmetic.name;
   arith.instances = arch.arithmetic.instances;
   arith.utilized_instances = analysis.compute_instances;
   arith.computes = workload.total_operations();
-  arith.cycles = static_cast<std::uint64_t>(std::ceil(analysis.compute_cycles));
-  arith.energy_per_compute_pJ = arch.arithmetic.energy_per_compute_pJ;
+  arith.cycles = static_cast<std::uint64_t>(std::ceil(analysis.compute_cycles * compute.cycles_per_compute));
+  arith.cycles_per_compute = compute.cycles_per_compute;
+  arith.energy_per_compute_pJ = compute.energy_per_compute_pJ;
   arith.energy_pJ = static_cast<double>(arith.computes) * arith.energy_per_compute_pJ;
   arith.energy_source = to_string(arch.arithmetic.energy_source);
   arith.area_um2 = arch.arithmetic.area_um2 * static_cast<double>(arch.arithmetic.instances);
@@ -170,7 +180,7 @@ EvaluationResult evaluate(const Architecture& arch, const Workload& workload, co
   }
   for (int level = 0; level < arch.num_storage_levels() && result.valid; ++level) {
     const auto& spec = arch.storage[level];
-    auto reason = check_level(spec, tiles[level], workload);
+    auto reason = check_level(spec, tiles[level], workload, widths[level]);
     if (reason.empty()) reason = check_mesh(spec.name, mesh_expansion(mapping, level), spec.mesh_x, spec.mesh_y);
     if (!reason.empty()) {
       result.valid = false;
@@ -192,7 +202,7 @@ EvaluationResult evaluate(const Architecture& arch, const Workload& workload, co
     stats.area_um2 = spec.area_um2 * static_cast<double>(spec.instances);
     for (int ds = 0; ds < workload.num_data_spaces(); ++ds) {
       if (!tiles[level][ds].kept) continue;
-      stats.tensors.push_back(tensor_stats(spec, tiles[level][ds], workload, ds));
+      stats.tensors.push_back(tensor_stats(spec, tiles[level][ds], workload, ds, widths[level][ds]));
       stats.energy_pJ += stats.tensors.back().energy_pJ;
     }
     level_performance(spec, stats, arith.cycles);
@@ -200,7 +210,7 @@ EvaluationResult evaluate(const Architecture& arch, const Workload& workload, co
     energy += stats.energy_pJ;
     area += stats.area_um2;
     result.storage.push_back(std::move(stats));
-    result.networks.push_back(network_stats(arch, level, tiles[level], workload));
+    result.networks.push_back(network_stats(arch, level, tiles[level], workload, widths[level]));
   }
 
   auto& s = result.summary;

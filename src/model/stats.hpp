@@ -58,8 +58,9 @@ struct ArithmeticStats {
   std::uint64_t utilized_instances = 0;
   std::uint64_t computes = 0;
   std::uint64_t cycles = 0;
+  double cycles_per_compute = 1;        // > 1 for bit-serial units
   double energy_pJ = 0;
-  double energy_per_compute_pJ = 0;
+  double energy_per_compute_pJ = 0;     // after bitwidth scaling
   std::string energy_source;
   double area_um2 = 0;
 };

@@ -68,6 +68,7 @@ ordered_json to_json(const EvaluationResult& r) {
                        {"utilized_instances", a.utilized_instances},
                        {"computes", a.computes},
                        {"cycles", a.cycles},
+                       {"cycles_per_compute", a.cycles_per_compute},
                        {"energy_pJ", a.energy_pJ},
                        {"energy_per_compute_pJ", a.energy_per_compute_pJ},
                        {"energy_source", a.energy_source},

@@ -49,9 +49,9 @@ std::string stats_text(const EvaluationResult& r, const Architecture& arch, cons
   if (!r.valid) return out + summary_text(r);
   const auto& a = r.arithmetic;
   out += fmt::format("Compute: {}\n  Instances              : {}\n  Utilized instances     : {}\n"
-                     "  Computes               : {}\n  Cycles                 : {}\n"
+                     "  Computes               : {}\n  Cycles                 : {} ({} per compute)\n"
                      "  Energy per compute     : {:.4f} pJ ({})\n  Energy (total)         : {:.2f} pJ\n\n",
-                     a.name, a.instances, a.utilized_instances, a.computes, a.cycles, a.energy_per_compute_pJ,
+                     a.name, a.instances, a.utilized_instances, a.computes, a.cycles, a.cycles_per_compute, a.energy_per_compute_pJ,
                      a.energy_source, a.energy_pJ);
   for (std::size_t i = 0; i < r.storage.size(); ++i) {
     const auto& level = r.storage[i];

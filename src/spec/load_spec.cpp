@@ -92,6 +92,19 @@ void apply_tables(Architecture& arch, const EnergyTables& tables) {
   }
 }
 
+// A bit-serial unit streams Weights and/or Inputs: the workload must have them.
+void check_bit_serial_operands(const ModelInputs& inputs, const NodeReader& architecture) {
+  auto mode = inputs.architecture.arithmetic.bit_serial;
+  auto require = [&](const char* tensor) {
+    if (inputs.workload.find_data_space(tensor) < 0) {
+      architecture.fail(fmt::format("compute '{}' is bit-serial in {}, but the problem has no tensor named {}",
+                                    inputs.architecture.arithmetic.name, tensor, tensor));
+    }
+  };
+  if (mode == BitSerial::kWeights || mode == BitSerial::kBoth) require("Weights");
+  if (mode == BitSerial::kInputs || mode == BitSerial::kBoth) require("Inputs");
+}
+
 }  // namespace
 
 ModelInputs load_model_inputs(const std::vector<std::string>& paths) {
@@ -105,6 +118,7 @@ ModelInputs load_model_inputs(const std::vector<std::string>& paths) {
   if (doc.find("ERT")) parse_ert(section(doc, "ERT"), tables);
   if (doc.find("ART")) parse_art(section(doc, "ART"), tables);
   apply_tables(inputs.architecture, tables);
+  check_bit_serial_operands(inputs, section(doc, "architecture"));
   return inputs;
 }
 

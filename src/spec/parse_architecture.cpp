@@ -147,6 +147,26 @@ StorageLevelSpec make_storage(const NodeReader& component, const std::string& na
   return level;
 }
 
+EnergyScaling parse_energy_scaling(const Attributes& a) {
+  auto* node = find_attribute(a, {"energy_scaling"});
+  if (!node) return EnergyScaling::kNone;
+  auto value = node->as_string();
+  if (value == "none") return EnergyScaling::kNone;
+  if (value == "bitwidth") return EnergyScaling::kBitwidth;
+  node->fail(fmt::format("energy_scaling is 'none' or 'bitwidth', got '{}'", value));
+}
+
+BitSerial parse_bit_serial(const Attributes& a) {
+  auto* node = find_attribute(a, {"bit_serial"});
+  if (!node) return BitSerial::kNone;
+  auto value = node->as_string();
+  if (value == "none") return BitSerial::kNone;
+  if (value == "weights") return BitSerial::kWeights;
+  if (value == "inputs") return BitSerial::kInputs;
+  if (value == "both") return BitSerial::kBoth;
+  node->fail(fmt::format("bit_serial is 'weights', 'inputs', 'both' or 'none', got '{}'", value));
+}
+
 struct TreeWalker {
   std::vector<StorageLevelSpec> storage_outer_first;
   std::optional<ArithmeticSpec> arithmetic;
@@ -172,6 +192,8 @@ struct TreeWalker {
       spec.instances = instances;
       spec.word_bits = static_cast<int>(int_attribute(attributes, {"word_bits", "datawidth"}).value_or(16));
       resolve_mesh(component, attributes, instances, spec.mesh_x, spec.mesh_y);
+      spec.energy_scaling = parse_energy_scaling(attributes);
+      spec.bit_serial = parse_bit_serial(attributes);
       arithmetic = spec;
     } else {
       if (arithmetic) component.fail("storage levels must enclose the compute units, not follow them");

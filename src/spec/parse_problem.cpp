@@ -112,6 +112,7 @@ void parse_bitwidths(const NodeReader& instance, Workload& workload) {
       workload.bitwidths[id] = parse_bitwidth(value);
     }
   }
+  if (auto psum = instance.find("partial_sum_bitwidth")) workload.partial_sum_bitwidth = parse_bitwidth(*psum);
 }
 
 void parse_instance(const NodeReader& instance, Workload& workload) {
@@ -121,6 +122,7 @@ void parse_instance(const NodeReader& instance, Workload& workload) {
   valid.insert(valid.end(), kPerTensorBitwidthKeys.begin(), kPerTensorBitwidthKeys.end());
   valid.insert(valid.end(), kCommonBitwidthKeys.begin(), kCommonBitwidthKeys.end());
   valid.push_back("densities");  // sparse densities: accepted, dense modelling only
+  valid.push_back("partial_sum_bitwidth");
   instance.allow_only(valid);
 
   workload.dimension_bounds.assign(workload.num_dimensions(), 1);

@@ -36,6 +36,9 @@ struct Workload {
   std::vector<DataSpaceShape> data_spaces;
   // Bits per operand of each tensor; nullopt means "as wide as each memory word" (no packing).
   std::vector<std::optional<int>> bitwidths;
+  // Width of partial sums of read-write tensors while they are still being reduced
+  // (ZigZag's O vs O_final); nullopt = the tensor's own bitwidth.
+  std::optional<int> partial_sum_bitwidth;
 
   int num_dimensions() const { return static_cast<int>(dimension_names.size()); }
   int num_data_spaces() const { return static_cast<int>(data_spaces.size()); }
