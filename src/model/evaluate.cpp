@@ -218,8 +218,9 @@ EvaluationResult evaluate(const Architecture& arch, const Workload& workload, co
   s.cycles = cycles;
   s.computes = arith.computes;
   s.area_um2 = area;
+  // Busy fraction of the compute units (a bit-serial unit is busy for every cycle of an operation).
   s.utilization = cycles == 0 ? 0
-                              : static_cast<double>(arith.computes) /
+                              : static_cast<double>(arith.computes) * arith.cycles_per_compute /
                                     (static_cast<double>(arith.instances) * static_cast<double>(cycles));
   s.pJ_per_compute = arith.computes == 0 ? 0 : energy / static_cast<double>(arith.computes);
   return result;
