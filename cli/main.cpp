@@ -27,6 +27,7 @@ void write_file(const std::filesystem::path& path, const std::string& text) {
 
 int run_model(const std::vector<std::string>& inputs, const std::string& out_dir) {
   auto spec = qloop::spec::load_model_inputs(inputs);
+  for (const auto& note : spec.notes) std::cerr << "note: " << note << "\n";
   auto result = qloop::evaluate(spec.architecture, spec.workload, spec.mapping);
   std::filesystem::create_directories(out_dir);
   std::filesystem::path dir(out_dir);

@@ -111,7 +111,7 @@ ModelInputs load_model_inputs(const std::vector<std::string>& paths) {
   auto doc = load_yaml_files(paths);
   check_top_level(doc);
   ModelInputs inputs;
-  inputs.architecture = parse_architecture(section(doc, "architecture"));
+  inputs.architecture = parse_architecture(section(doc, "architecture"), &inputs.notes);
   inputs.workload = parse_problem(section(doc, "problem"));
   inputs.mapping = parse_mapping(section(doc, "mapping"), inputs.workload, inputs.architecture);
   EnergyTables tables;

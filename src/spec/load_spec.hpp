@@ -15,6 +15,7 @@ struct ModelInputs {
   Architecture architecture;  // with per-action energies and areas resolved
   Workload workload;
   Mapping mapping;
+  std::vector<std::string> notes;  // things skipped or assumed, for the user to see
 };
 
 // Throws InputError on any problem with the inputs.

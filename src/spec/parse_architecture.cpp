@@ -12,9 +12,18 @@ namespace qloop::spec {
 
 namespace {
 
-// Component classes that compute; every other class stores data.
-const std::set<std::string> kComputeClasses = {"intmac", "fpmac", "mac", "compute", "intadder",
-                                               "fpadder", "multiplier", "adder", "bitwise"};
+// Timeloop classifies a component by substrings of its class: storage first, then compute.
+// Anything else (network components, Accelergy-only compound components) is not part of
+// the storage chain and is skipped with a note.
+const std::vector<std::string> kStorageClassMarks = {"DRAM", "SRAM", "regfile", "smartbuffer", "storage"};
+const std::vector<std::string> kComputeClassMarks = {"mac", "intmac", "fpmac", "compute"};
+
+bool class_contains(const std::string& cls, const std::vector<std::string>& marks) {
+  for (const auto& mark : marks) {
+    if (cls.find(mark) != std::string::npos) return true;
+  }
+  return false;
+}
 
 // Attributes inherited from enclosing subtrees, keyed by normalized name.
 using Attributes = std::map<std::string, NodeReader>;
@@ -170,6 +179,7 @@ BitSerial parse_bit_serial(const Attributes& a) {
 struct TreeWalker {
   std::vector<StorageLevelSpec> storage_outer_first;
   std::optional<ArithmeticSpec> arithmetic;
+  std::vector<std::string>* notes = nullptr;
 
   void add_local(const NodeReader& component, const std::string& prefix, std::int64_t multiplier,
                  const Attributes& inherited) {
@@ -182,7 +192,15 @@ struct TreeWalker {
     auto subclass = component.string_or("subclass", "");
     auto effective_class = (cls == "storage" || cls == "compute") && !subclass.empty() ? subclass : cls;
     auto path = prefix + component.at("name").as_string();
-    bool is_compute = cls == "compute" || kComputeClasses.count(effective_class) > 0;
+    bool is_storage = class_contains(cls, kStorageClassMarks);
+    bool is_compute = !is_storage && class_contains(cls, kComputeClassMarks);
+    if (!is_storage && !is_compute) {
+      if (notes) {
+        notes->push_back(fmt::format("{}:{}: component '{}' of class '{}' is neither storage nor compute; skipped",
+                                     component.file(), component.line(), path, cls));
+      }
+      return;
+    }
     if (is_compute) {
       if (arithmetic) component.fail("only one compute component is supported; found a second one");
       ArithmeticSpec spec;
@@ -224,7 +242,7 @@ struct TreeWalker {
 
 }  // namespace
 
-Architecture parse_architecture(const NodeReader& architecture) {
+Architecture parse_architecture(const NodeReader& architecture, std::vector<std::string>* notes) {
   architecture.expect_map();
   if (architecture.has("nodes")) {
     architecture.at("nodes").fail("the v0.4 'nodes' form is not supported yet; use the v0.2/v0.3 tree form (subtree/local)");
@@ -233,6 +251,7 @@ Architecture parse_architecture(const NodeReader& architecture) {
     architecture.fail("expected 'subtree' or 'local' (Timeloop v0.2/v0.3 architecture tree)");
   }
   TreeWalker walker;
+  walker.notes = notes;
   walker.walk(architecture, "", 1, {});
   if (!walker.arithmetic) architecture.fail("the architecture has no compute component (class intmac, fpmac, mac or compute)");
   if (walker.storage_outer_first.empty()) architecture.fail("the architecture has no storage level");

@@ -1,4 +1,7 @@
 #pragma once
+#include <string>
+#include <vector>
+
 #include "arch/architecture.hpp"
 #include "spec/node_reader.hpp"
 
@@ -6,6 +9,7 @@ namespace qloop::spec {
 
 // Parses Timeloop's v0.2/v0.3 architecture tree (`subtree` / `local`, `name[0..N]` instance
 // ranges, attributes inherited down the tree). Energies are left to the energy tables.
-Architecture parse_architecture(const NodeReader& architecture);
+// Components that are neither storage nor compute are skipped; `notes` (if given) says so.
+Architecture parse_architecture(const NodeReader& architecture, std::vector<std::string>* notes = nullptr);
 
 }  // namespace qloop::spec
