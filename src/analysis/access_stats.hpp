@@ -1,40 +1,75 @@
 #pragma once
 // Accesses a level serves to its children, split by how many children receive each datum
-// (multicast) and how many distinct groups of children there are (scatter).
+// (multicast) and how many distinct groups of children there are (scatter). Usually one or
+// two patterns, kept in a small sorted list (sums run in pattern order, as the reference's).
 
 #include <cstdint>
-#include <map>
-#include <utility>
+
+#include "util/small_vector.hpp"
 
 namespace qloop {
 
-struct AccessStats {
-  // (multicast factor, scatter factor) -> accesses
-  std::map<std::pair<std::uint64_t, std::uint64_t>, double> by_pattern;
+struct AccessPattern {
+  std::uint64_t multicast = 1;
+  std::uint64_t scatter = 1;
+  double accesses = 0;
+};
 
-  double& at(std::uint64_t multicast, std::uint64_t scatter) { return by_pattern[{multicast, scatter}]; }
+class AccessStats {
+ public:
+  // The accesses of one (multicast, scatter) pattern, created at zero when new.
+  double& at(std::uint64_t multicast, std::uint64_t scatter) {
+    std::size_t i = 0;
+    while (i < patterns_.size() && key_less(patterns_[i], multicast, scatter)) ++i;
+    if (i < patterns_.size() && patterns_[i].multicast == multicast && patterns_[i].scatter == scatter) {
+      return patterns_[i].accesses;
+    }
+    insert_at(i, {multicast, scatter, 0});
+    return patterns_[i].accesses;
+  }
+
+  const AccessPattern* begin() const { return patterns_.begin(); }
+  const AccessPattern* end() const { return patterns_.end(); }
+  AccessPattern* begin() { return patterns_.begin(); }
+  AccessPattern* end() { return patterns_.end(); }
+
   double total() const {
     double sum = 0;
-    for (const auto& [key, accesses] : by_pattern) sum += accesses;
+    for (const auto& p : patterns_) sum += p.accesses;
     return sum;
   }
   // Accesses times their multicast factor: data delivered to children.
   double weighted() const {
     double sum = 0;
-    for (const auto& [key, accesses] : by_pattern) sum += accesses * static_cast<double>(key.first);
+    for (const auto& p : patterns_) sum += p.accesses * static_cast<double>(p.multicast);
     return sum;
   }
   std::uint64_t max_multicast() const {
     std::uint64_t m = 0;
-    for (const auto& [key, accesses] : by_pattern) m = key.first > m ? key.first : m;
+    for (const auto& p : patterns_) m = p.multicast > m ? p.multicast : m;
     return m;
   }
   void accumulate(const AccessStats& other) {
-    for (const auto& [key, accesses] : other.by_pattern) by_pattern[key] += accesses;
+    for (const auto& p : other.patterns_) at(p.multicast, p.scatter) += p.accesses;
   }
   void divide(double divisor) {
-    for (auto& [key, accesses] : by_pattern) accesses /= divisor;
+    for (auto& p : patterns_) p.accesses /= divisor;
   }
+
+ private:
+  static bool key_less(const AccessPattern& p, std::uint64_t multicast, std::uint64_t scatter) {
+    return p.multicast < multicast || (p.multicast == multicast && p.scatter < scatter);
+  }
+  void insert_at(std::size_t index, const AccessPattern& pattern) {
+    patterns_.push_back(pattern);
+    for (std::size_t j = patterns_.size() - 1; j > index; --j) {
+      auto tmp = patterns_[j];
+      patterns_[j] = patterns_[j - 1];
+      patterns_[j - 1] = tmp;
+    }
+  }
+
+  SmallVector<AccessPattern, 2> patterns_;
 };
 
 }  // namespace qloop

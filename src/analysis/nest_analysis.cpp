@@ -10,43 +10,70 @@ namespace qloop {
 
 namespace {
 
-using OperationSpace = std::vector<PointSet>;  // one point set per data space
+// One point set per data space; inline for the usual 3 or 4 tensors.
+using OperationSpace = SmallVector<PointSet, 4>;
 
 // Which spatial instance (at every storage level above) a piece of state belongs to, as a
 // mixed-radix number: exact, and cheap to compare.
 using StampKey = unsigned __int128;
 
-// The deltas the children of one spatial fan-out need, indexed by child.
+// The deltas the children of one spatial fan-out need. Only the first child's deltas are
+// computed; every other child's are the same sets shifted (that is how the walk extrapolates),
+// so a child is stored as an offset from the base sets. Two children need the same data
+// exactly when their offsets are equal.
 struct SpatialDeltas {
-  std::size_t num_spaces = 0;
-  std::vector<PointSet> sets;  // [child * num_spaces + data space]
-  std::vector<char> present;   // [child]
+  int num_spaces = 0;
+  bool has_base = false;
+  OperationSpace base;               // per data space
+  std::vector<Coordinates> offsets;  // [child * num_spaces + ds]
+  std::vector<char> present;         // [child]
 
-  void reset(std::size_t children, std::size_t spaces) {
+  void reset(std::size_t children, int spaces) {
     num_spaces = spaces;
-    sets.assign(children * spaces, PointSet());
+    has_base = false;
+    base = OperationSpace();
+    offsets.assign(children * static_cast<std::size_t>(spaces), Coordinates{});  // keeps capacity
     present.assign(children, 0);
   }
   std::size_t children() const { return present.size(); }
-  PointSet& at(std::size_t child, int ds) { return sets[child * num_spaces + ds]; }
-  const PointSet& at(std::size_t child, int ds) const { return sets[child * num_spaces + ds]; }
-  void set(std::size_t child, OperationSpace&& space) {
-    for (std::size_t ds = 0; ds < num_spaces; ++ds) at(child, static_cast<int>(ds)) = std::move(space[ds]);
+  std::uint64_t size(int ds) const { return has_base ? base[ds].size() : 0; }
+  const Coordinates& offset(std::size_t child, int ds) const { return offsets[child * num_spaces + ds]; }
+  Coordinates& offset(std::size_t child, int ds) { return offsets[child * num_spaces + ds]; }
+
+  // A child's deltas, which are a shift of the base ones (or become the base).
+  void set(std::size_t child, OperationSpace&& sets) {
     present[child] = 1;
+    if (!has_base) {
+      base = std::move(sets);
+      has_base = true;
+      return;
+    }
+    for (int ds = 0; ds < num_spaces; ++ds) offset(child, ds) = base[ds].translation_to(sets[ds], kMaxRank);
   }
-  void copy_translated(std::size_t from, std::size_t to, const std::vector<Coordinates>& translations) {
-    for (std::size_t ds = 0; ds < num_spaces; ++ds) {
-      auto copy = at(from, static_cast<int>(ds));
-      copy.translate(translations[ds]);
-      at(to, static_cast<int>(ds)) = std::move(copy);
+  void copy_translated(std::size_t from, std::size_t to, const std::array<Coordinates, kMaxDataSpaces>& translations) {
+    for (int ds = 0; ds < num_spaces; ++ds) {
+      for (int r = 0; r < kMaxRank; ++r) offset(to, ds)[r] = offset(from, ds)[r] + translations[ds][r];
     }
     present[to] = 1;
   }
 };
 
-// Per spatial instance state of one loop, carried across invocations.
+// [data space][child]: the child's delta still has to come from the parent.
+struct Unaccounted {
+  std::size_t children = 0;
+  std::vector<char> flags;
+  char& at(int ds, std::size_t child) { return flags[ds * children + child]; }
+  char at(int ds, std::size_t child) const { return flags[ds * children + child]; }
+};
+
+// Per tensor, the boxes of one working set (a tile is always one box).
+using TileBoxes = std::array<Box, kMaxDataSpaces>;
+// Per tensor, how many operands a delta holds.
+using DeltaSizes = std::array<std::uint64_t, kMaxDataSpaces>;
+
 struct ElementState {
-  std::vector<PointSet> last_working_set;
+  std::vector<Box> last_working_set;
+  std::vector<char> has_last_working_set;
   std::vector<std::optional<Coordinates>> last_translation;
   std::vector<AccessStats> accesses;
   std::vector<std::uint64_t> max_size;
@@ -55,6 +82,7 @@ struct ElementState {
 
   explicit ElementState(int num_spaces)
       : last_working_set(num_spaces),
+        has_last_working_set(num_spaces, 0),
         last_translation(num_spaces),
         accesses(num_spaces),
         max_size(num_spaces, 0),
@@ -69,12 +97,15 @@ class NestWalker {
     num_spaces_ = workload.num_data_spaces();
     num_dims_ = workload.num_dimensions();
     init_properties();
+    flatten_projections();
   }
 
   NestAnalysisResult run() {
     indices_.assign(num_loops_, 0);
-    transform_.assign(num_dims_, 0);
+    transform_.fill(0);
     live_state_.assign(num_loops_, {});
+    last_state_.assign(num_loops_, {});
+    spare_deltas_.assign(num_loops_, {});
     num_epochs_ = 1;
     compute_deltas(num_loops_ - 1);
     return collect();
@@ -89,13 +120,34 @@ class NestWalker {
 
   std::vector<bool> storage_boundary_, master_spatial_;
   std::vector<std::uint64_t> num_spatial_elems_, logical_fanout_, logical_fanout_x_, logical_fanout_y_;
-  std::vector<std::vector<std::int64_t>> vector_strides_, mold_high_;
+  using DimensionVector = std::array<std::int64_t, kMaxDimensions>;
+  std::vector<DimensionVector> vector_strides_, mold_high_;
 
-  std::vector<std::int64_t> indices_, transform_;
+  std::vector<std::int64_t> indices_;
+  DimensionVector transform_{};
+
+  // Projections flattened for speed: for each data space and rank, terms (dimension, coefficient).
+  struct FlatTerm {
+    int dimension;
+    std::int64_t coefficient;
+  };
+  std::vector<FlatTerm> terms_;
+  std::vector<int> rank_begin_;  // [ds * kMaxTensorRank + r] -> first term; one past the end at r = rank
+  std::vector<int> ranks_;
   std::vector<std::uint64_t> space_stamp_;  // spatial index at each storage level entered
   std::vector<StampKey> stamp_weight_;       // mixed-radix weight of each stamp entry
   std::uint64_t num_epochs_ = 1;
-  std::vector<std::map<StampKey, ElementState>> live_state_;
+  std::vector<std::map<StampKey, ElementState>> live_state_;  // map nodes never move
+  struct CachedState {
+    StampKey key = 0;
+    ElementState* state = nullptr;
+  };
+  std::vector<CachedState> last_state_;
+  // Scratch space reused across spatial invocations (nothing recurses while it is in use).
+  mutable std::vector<std::pair<std::uint64_t, std::size_t>> keyed_scratch_;
+  mutable std::vector<std::pair<std::size_t, std::uint64_t>> classes_scratch_;  // representative, members
+  Unaccounted unaccounted_scratch_;
+  std::vector<SpatialDeltas> spare_deltas_;  // per loop, recycled buffers
   std::map<StampKey, double> compute_accesses_;
 
   void init_properties() {
@@ -143,9 +195,11 @@ class NestWalker {
       stamp_weight_[e] = stamp_weight_[e - 1] * radix;
     }
 
-    vector_strides_.assign(num_loops_, std::vector<std::int64_t>(num_dims_, 1));
-    mold_high_.assign(num_loops_, std::vector<std::int64_t>(num_dims_, 0));
-    std::vector<std::int64_t> scale(num_dims_, 1);
+    DimensionVector ones;
+    ones.fill(1);
+    vector_strides_.assign(num_loops_, ones);
+    mold_high_.assign(num_loops_, DimensionVector{});
+    DimensionVector scale = ones;
     for (int level = 0; level < num_loops_; ++level) {
       vector_strides_[level] = scale;
       scale[loops_[level].dimension] *= loops_[level].end;
@@ -161,73 +215,111 @@ class NestWalker {
   StampKey all_but_last() const { return stamp_key(space_stamp_.size() - 1); }
   StampKey full_stamp() const { return stamp_key(space_stamp_.size()); }
 
+  // Most loops are only ever walked for one instance: remember the last state looked up.
   ElementState& state_at(int level) {
-    return live_state_[level].try_emplace(all_but_last(), num_spaces_).first->second;
+    auto key = all_but_last();
+    auto& cached = last_state_[level];
+    if (cached.state && cached.key == key) return *cached.state;
+    auto& state = live_state_[level].try_emplace(key, num_spaces_).first->second;
+    cached = {key, &state};
+    return state;
   }
 
   // Projects the operation-space box [low, high] (inclusive) onto each tensor.
-  OperationSpace project(const std::vector<std::int64_t>& low, const std::vector<std::int64_t>& high) const {
-    OperationSpace space(num_spaces_);
+  void flatten_projections() {
+    rank_begin_.assign(num_spaces_ * (kMaxTensorRank + 1), 0);
+    ranks_.assign(num_spaces_, 0);
     for (int ds = 0; ds < num_spaces_; ++ds) {
-      Box box;
-      box.rank = w_.rank(ds);
+      ranks_[ds] = w_.rank(ds);
+      for (int r = 0; r < ranks_[ds]; ++r) {
+        rank_begin_[ds * (kMaxTensorRank + 1) + r] = static_cast<int>(terms_.size());
+        for (const auto& term : w_.data_spaces[ds].projection[r]) {
+          terms_.push_back({term.dimension, w_.coefficient(term.coefficient)});
+        }
+      }
+      rank_begin_[ds * (kMaxTensorRank + 1) + ranks_[ds]] = static_cast<int>(terms_.size());
+    }
+  }
+
+  // Projects the operation-space box [low, high] (inclusive) onto each tensor.
+  TileBoxes project_boxes(const DimensionVector& low, const DimensionVector& high) const {
+    TileBoxes boxes;
+    for (int ds = 0; ds < num_spaces_; ++ds) {
+      Box& box = boxes[ds];
+      box.rank = ranks_[ds];
+      const int* begin = &rank_begin_[ds * (kMaxTensorRank + 1)];
       for (int r = 0; r < box.rank; ++r) {
         std::int64_t lo = 0, hi = 0;
-        for (const auto& term : w_.data_spaces[ds].projection[r]) {
-          auto coef = w_.coefficient(term.coefficient);
-          if (coef < 0) {
-            lo += high[term.dimension] * coef;
-            hi += low[term.dimension] * coef;
+        for (int t = begin[r]; t < begin[r + 1]; ++t) {
+          const auto& term = terms_[t];
+          if (term.coefficient < 0) {
+            lo += high[term.dimension] * term.coefficient;
+            hi += low[term.dimension] * term.coefficient;
           } else {
-            lo += low[term.dimension] * coef;
-            hi += high[term.dimension] * coef;
+            lo += low[term.dimension] * term.coefficient;
+            hi += high[term.dimension] * term.coefficient;
           }
         }
         box.lo[r] = static_cast<std::int32_t>(lo);
         box.hi[r] = static_cast<std::int32_t>(hi + 1);
       }
-      space[ds] = PointSet(box);
     }
+    return boxes;
+  }
+
+  OperationSpace to_sets(const TileBoxes& boxes) const {
+    OperationSpace space;
+    for (int ds = 0; ds < num_spaces_; ++ds) space.push_back(PointSet(boxes[ds]));
     return space;
   }
 
-  OperationSpace working_set(int level) const {
-    std::vector<std::int64_t> high(num_dims_);
+  TileBoxes working_set(int level) const {
+    DimensionVector high{};
     for (int d = 0; d < num_dims_; ++d) high[d] = transform_[d] + mold_high_[level][d];
-    return project(transform_, high);
+    return project_boxes(transform_, high);
   }
 
   OperationSpace operation_point() const {
-    std::vector<std::int64_t> point(num_dims_, 0);
+    DimensionVector point{};
     for (int level = 0; level < num_loops_; ++level) {
       point[loops_[level].dimension] += vector_strides_[level][loops_[level].dimension] * indices_[level];
     }
-    return project(point, point);
+    return to_sets(project_boxes(point, point));
   }
 
   // Delta between this invocation's working set and the previous one held by the same
   // instance. When the working set moves with a different stride than last time, nothing is
-  // reused (address generators cannot follow such patterns).
-  void subtract_if_same_stride(OperationSpace& current, ElementState& state) {
+  // reused (address generators cannot follow such patterns). Only a spatial parent needs the
+  // delta's points (`sets`); a temporal one needs its size.
+  DeltaSizes subtract_if_same_stride(const TileBoxes& current, ElementState& state, OperationSpace* sets) {
+    DeltaSizes sizes{};
     for (int ds = 0; ds < num_spaces_; ++ds) {
-      auto& prev = state.last_working_set[ds];
+      const Box& cur = current[ds];
+      Box& prev = state.last_working_set[ds];
+      bool has_prev = state.has_last_working_set[ds] && prev.size() > 0;
       std::optional<Coordinates> translation;
-      if (!prev.empty()) translation = prev.translation_to(current[ds], w_.rank(ds));
+      if (has_prev) translation = box_translation(prev, cur);
       auto& last = state.last_translation[ds];
       bool same = !last.has_value() || (translation.has_value() && *translation == *last);
+      bool subtract = same && has_prev;
+      sizes[ds] = cur.size() - (subtract ? overlap_size(cur, prev) : 0);
+      if (sets) {
+        PointSet delta(cur);
+        if (subtract) delta.subtract(PointSet(prev));
+        sets->push_back(std::move(delta));
+      }
       if (same) {
-        PointSet saved = current[ds];
-        current[ds].subtract(prev);
-        prev = std::move(saved);
         if (!last.has_value()) last = translation;
       } else {
-        prev = current[ds];
         last.reset();
       }
+      prev = cur;
+      state.has_last_working_set[ds] = 1;
     }
+    return sizes;
   }
 
-  OperationSpace compute_deltas(int level) {
+  DeltaSizes compute_deltas(int level, OperationSpace* sets = nullptr) {
     if (storage_boundary_[level]) space_stamp_.push_back(0);
     auto& state = state_at(level);
     if (loops_[level].is_spatial()) {
@@ -235,15 +327,19 @@ class NestWalker {
     } else {
       temporal_working_set(level, state);
     }
-    auto current = working_set(level);
+    DeltaSizes sizes{};
+    // Only a storage boundary's delta is ever used (by the next-outer level's accesses, or by
+    // a spatial fan-out), and tile sizes are only kept at boundaries and fan-outs: a loop
+    // inside a level needs neither.
     if (storage_boundary_[level] || master_spatial_[level]) {
+      auto current = working_set(level);
       for (int ds = 0; ds < num_spaces_; ++ds) {
         state.max_size[ds] = std::max(state.max_size[ds], current[ds].size());
       }
+      if (storage_boundary_[level]) sizes = subtract_if_same_stride(current, state, sets);
     }
-    subtract_if_same_stride(current, state);
     if (storage_boundary_[level]) space_stamp_.pop_back();
-    return current;
+    return sizes;
   }
 
   void temporal_working_set(int level, ElementState& state) {
@@ -257,9 +353,9 @@ class NestWalker {
     auto dim = loops_[level].dimension;
     auto scale = vector_strides_[level][dim];
     auto saved_transform = transform_[dim];
-    std::vector<std::uint64_t> delta_sizes(num_spaces_, 0);
-    auto add_delta = [&](const OperationSpace& delta, std::uint64_t weight) {
-      for (int ds = 0; ds < num_spaces_; ++ds) delta_sizes[ds] += delta[ds].size() * weight;
+    DeltaSizes delta_sizes{};
+    auto add_delta = [&](const DeltaSizes& delta, std::uint64_t weight) {
+      for (int ds = 0; ds < num_spaces_; ++ds) delta_sizes[ds] += delta[ds] * weight;
     };
 
     // Iteration #0, then #1 standing for iterations 1..n-1.
@@ -322,7 +418,9 @@ class NestWalker {
         for (; i < end && i < iterations_to_run; ++i) {
           indices_[level] = static_cast<std::int64_t>(i);
           space_stamp_.back() = base_index + i;
-          deltas.set(base_index + i, compute_deltas(level - 1));
+          OperationSpace sets;
+          compute_deltas(level - 1, &sets);
+          deltas.set(base_index + i, std::move(sets));
           transform_[dim] += scale;
         }
         extrapolation_stride = 1;
@@ -343,47 +441,60 @@ class NestWalker {
     transform_[dim] = saved_transform;
   }
 
-  std::vector<Coordinates> translation_vectors(int level) {
+  using Translations = std::array<Coordinates, kMaxDataSpaces>;
+
+  Translations translation_vectors(int level) {
     auto dim = loops_[level].dimension;
     auto saved = transform_[dim];
     auto first = working_set(level);
     transform_[dim] += vector_strides_[level][dim];
     auto second = working_set(level);
     transform_[dim] = saved;
-    std::vector<Coordinates> out(num_spaces_);
-    for (int ds = 0; ds < num_spaces_; ++ds) out[ds] = first[ds].translation_to(second[ds], w_.rank(ds));
+    Translations out{};
+    for (int ds = 0; ds < num_spaces_; ++ds) out[ds] = box_translation(first[ds], second[ds]);
     return out;
   }
 
-  // [data space][child]: the child's delta still has to come from the parent.
-  using Unaccounted = std::vector<std::vector<char>>;
 
-  Unaccounted all_unaccounted(const SpatialDeltas& deltas) const {
-    return Unaccounted(num_spaces_, deltas.present);
+  void mark_all_unaccounted(const SpatialDeltas& deltas, Unaccounted& out) const {
+    out.children = deltas.children();
+    out.flags.resize(out.children * num_spaces_);
+    for (int ds = 0; ds < num_spaces_; ++ds) {
+      std::copy(deltas.present.begin(), deltas.present.end(), out.flags.begin() + ds * out.children);
+    }
   }
 
-  // Children that need identical data are served by one multicast access. Groups of equal
-  // deltas are found by hashing, then confirmed by comparison.
+  static std::uint64_t offset_hash(const Coordinates& c) {
+    std::uint64_t h = 1469598103934665603ull;
+    for (auto x : c) h = (h ^ static_cast<std::uint32_t>(x)) * 1099511628211ull;
+    return h;
+  }
+
+  // Children that need identical data are served by one multicast access: group them by
+  // their offset from the base deltas.
   std::vector<AccessStats> multicast_accesses(const SpatialDeltas& deltas, const Unaccounted& unaccounted) const {
     std::vector<AccessStats> out(num_spaces_);
-    std::vector<std::pair<std::uint64_t, std::size_t>> keyed;
-    std::vector<std::pair<std::size_t, std::uint64_t>> classes;  // representative, members
+    auto& keyed = keyed_scratch_;
+    auto& classes = classes_scratch_;
     for (int ds = 0; ds < num_spaces_; ++ds) {
+      auto size = deltas.size(ds);
+      if (size == 0) continue;
       keyed.clear();
       for (std::size_t child = 0; child < deltas.children(); ++child) {
-        if (unaccounted[ds][child]) keyed.emplace_back(deltas.at(child, ds).hash(), child);
+        if (unaccounted.at(ds, child)) keyed.emplace_back(offset_hash(deltas.offset(child, ds)), child);
       }
       std::sort(keyed.begin(), keyed.end());
-      std::map<std::uint64_t, std::pair<double, std::uint64_t>> by_multicast;
+      // multicast factor -> number of groups (few distinct factors: a short list)
+      SmallVector<std::pair<std::uint64_t, std::uint64_t>, 4> groups_by_multicast;
       for (std::size_t first = 0; first < keyed.size();) {
         std::size_t last = first;
         while (last < keyed.size() && keyed[last].first == keyed[first].first) ++last;
         classes.clear();
         for (std::size_t k = first; k < last; ++k) {
-          const auto& set = deltas.at(keyed[k].second, ds);
+          const auto& off = deltas.offset(keyed[k].second, ds);
           bool matched = false;
           for (auto& [representative, members] : classes) {
-            if (deltas.at(representative, ds) == set) {
+            if (deltas.offset(representative, ds) == off) {
               ++members;
               matched = true;
               break;
@@ -391,16 +502,21 @@ class NestWalker {
           }
           if (!matched) classes.emplace_back(keyed[k].second, 1);
         }
-        for (const auto& [representative, members] : classes) {
-          auto size = deltas.at(representative, ds).size();
-          if (size == 0) continue;
-          auto& entry = by_multicast[members];
-          entry.first += static_cast<double>(size * num_epochs_);
-          entry.second += 1;
+        for (const auto& cls : classes) {
+          bool found = false;
+          for (auto& g : groups_by_multicast) {
+            if (g.first == cls.second) {
+              ++g.second;
+              found = true;
+            }
+          }
+          if (!found) groups_by_multicast.push_back({cls.second, 1});
         }
         first = last;
       }
-      for (const auto& [multicast, entry] : by_multicast) out[ds].at(multicast, entry.second) = entry.first;
+      for (const auto& g : groups_by_multicast) {
+        out[ds].at(g.first, g.second) = static_cast<double>(size * num_epochs_ * g.second);
+      }
     }
     return out;
   }
@@ -409,10 +525,23 @@ class NestWalker {
   // neighbour link instead of from the parent.
   std::vector<std::uint64_t> link_transfers(int level, const SpatialDeltas& deltas, Unaccounted& unaccounted,
                                             ElementState& state) const {
+    std::vector<std::uint64_t> transfers(num_spaces_, 0);
+    const auto& prev = state.prev_spatial_deltas;
+    if (!deltas.has_base || !prev.has_base) return transfers;
+    // Per tensor: the shift t with base + t == previous base, if the bases are shifts of each other.
+    std::vector<std::optional<Coordinates>> shift(num_spaces_);
+    for (int ds = 0; ds < num_spaces_; ++ds) {
+      if (deltas.base[ds].empty() || prev.base[ds].empty()) continue;
+      auto t = deltas.base[ds].translation_to(prev.base[ds], kMaxRank);
+      PointSet moved = deltas.base[ds];
+      moved.translate(t);
+      if (moved == prev.base[ds]) shift[ds] = t;
+    }
+    if (std::none_of(shift.begin(), shift.end(), [](const auto& t) { return t.has_value(); })) return transfers;
+
     auto storage_level = nest_.storage_level_of_loop[level];
     auto h_size = std::max<std::uint64_t>(arch_.fanout_x(storage_level), logical_fanout_x_[level]);
     auto v_size = std::max<std::uint64_t>(arch_.fanout_y(storage_level), logical_fanout_y_[level]);
-    const auto& prev = state.prev_spatial_deltas;
     std::vector<char> reuse(h_size * v_size * num_spaces_, 0);
     auto compare = [&](std::uint64_t h, std::uint64_t v, std::uint64_t ph, std::uint64_t pv) {
       auto cur = v * h_size + h;
@@ -420,8 +549,12 @@ class NestWalker {
       if (cur >= deltas.children() || !deltas.present[cur]) return;
       if (before >= prev.children() || !prev.present[before]) return;
       for (int ds = 0; ds < num_spaces_; ++ds) {
-        const auto& set = deltas.at(cur, ds);
-        if (!set.empty() && set == prev.at(before, ds)) reuse[cur * num_spaces_ + ds] = 1;
+        if (!shift[ds]) continue;
+        const auto& off = deltas.offset(cur, ds);
+        const auto& prev_off = prev.offset(before, ds);
+        bool equal = true;
+        for (int r = 0; r < kMaxRank && equal; ++r) equal = off[r] == (*shift[ds])[r] + prev_off[r];
+        if (equal) reuse[cur * num_spaces_ + ds] = 1;
       }
     };
     if (v_size > 1) {
@@ -436,26 +569,27 @@ class NestWalker {
         for (std::uint64_t h = 0; h + 1 < h_size; ++h) compare(h, v, h + 1, v);
       }
     }
-    std::vector<std::uint64_t> transfers(num_spaces_, 0);
     for (std::size_t child = 0; child < deltas.children() && child < h_size * v_size; ++child) {
       if (!deltas.present[child]) continue;
       for (int ds = 0; ds < num_spaces_; ++ds) {
         if (!reuse[child * num_spaces_ + ds]) continue;
-        transfers[ds] += deltas.at(child, ds).size() * num_epochs_;
-        unaccounted[ds][child] = 0;
+        transfers[ds] += deltas.size(ds) * num_epochs_;
+        unaccounted.at(ds, child) = 0;
       }
     }
     return transfers;
   }
 
   void spatial_working_set(int level) {
-    SpatialDeltas deltas;
+    SpatialDeltas deltas = std::move(spare_deltas_[level]);
     deltas.reset(logical_fanout_[level], num_spaces_);
     fill_spatial_deltas(level, deltas, 0, 0, level);
     auto& state = state_at(level);
 
-    auto without_links = multicast_accesses(deltas, all_unaccounted(deltas));
-    auto unaccounted = all_unaccounted(deltas);
+    auto& unaccounted = unaccounted_scratch_;
+    mark_all_unaccounted(deltas, unaccounted);
+    auto without_links = multicast_accesses(deltas, unaccounted);
+    mark_all_unaccounted(deltas, unaccounted);
     auto transfers = link_transfers(level, deltas, unaccounted, state);
     bool any_link = std::any_of(transfers.begin(), transfers.end(), [](auto t) { return t > 0; });
     // Without any neighbour reuse the second count would equal the first.
@@ -469,7 +603,8 @@ class NestWalker {
         state.accesses[ds].accumulate(without_links[ds]);
       }
     }
-    state.prev_spatial_deltas = std::move(deltas);
+    std::swap(state.prev_spatial_deltas, deltas);
+    spare_deltas_[level] = std::move(deltas);
   }
 
   NestAnalysisResult collect() const {

@@ -1,5 +1,6 @@
 #include "analysis/point_set.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace qloop {
@@ -87,8 +88,42 @@ bool weighted_centroid(const BoxList& boxes, int rank, std::array<double, kMaxRa
 }
 }  // namespace
 
-Coordinates PointSet::translation_to(const PointSet& to, int rank) const {
+namespace {
+// Half of a doubled difference, rounded half away from zero (as std::round does).
+std::int32_t half_rounded(std::int64_t doubled) {
+  if (doubled % 2 == 0) return static_cast<std::int32_t>(doubled / 2);
+  return static_cast<std::int32_t>((doubled + (doubled > 0 ? 1 : -1)) / 2);
+}
+}  // namespace
+
+std::uint64_t overlap_size(const Box& a, const Box& b) {
+  std::uint64_t size = 1;
+  for (int r = 0; r < a.rank; ++r) {
+    auto lo = std::max(a.lo[r], b.lo[r]);
+    auto hi = std::min(a.hi[r], b.hi[r]);
+    if (hi <= lo) return 0;
+    size *= static_cast<std::uint64_t>(hi - lo);
+  }
+  return size;
+}
+
+Coordinates box_translation(const Box& a, const Box& b) {
+  // Exact integer arithmetic on twice the centroids (lo + (hi - 1 - lo) / 2).
   Coordinates delta{};
+  if (a.size() == 0 || b.size() == 0) return delta;
+  for (int r = 0; r < a.rank; ++r) {
+    std::int64_t doubled = 2 * (static_cast<std::int64_t>(b.lo[r]) - a.lo[r]) +
+                           (static_cast<std::int64_t>(b.hi[r]) - b.lo[r]) - (static_cast<std::int64_t>(a.hi[r]) - a.lo[r]);
+    delta[r] = half_rounded(doubled);
+  }
+  return delta;
+}
+
+Coordinates PointSet::translation_to(const PointSet& to, int rank) const {
+  if (boxes_.size() == 1 && to.boxes_.size() == 1) return box_translation(boxes_[0], to.boxes_[0]);
+  Coordinates delta{};
+  if (boxes_.empty() || to.boxes_.empty()) return delta;
+  rank = std::min(rank, boxes_[0].rank);  // coordinates past a box's rank are not set
   std::array<double, kMaxRank> from_c{}, to_c{};
   bool from_ok = weighted_centroid(boxes_, rank, from_c);
   bool to_ok = weighted_centroid(to.boxes_, rank, to_c);

@@ -31,6 +31,11 @@ struct Box {
   void subtract_into(const Box& other, Out& out) const;
 };
 
+// Points the two boxes have in common.
+std::uint64_t overlap_size(const Box& a, const Box& b);
+// Movement of the centroid from one box to another, rounded half away from zero per rank.
+Coordinates box_translation(const Box& from, const Box& to);
+
 // Most sets are one box (a tile) or a few (what a tile gains over the previous one).
 using BoxList = SmallVector<Box, 2>;
 

@@ -68,8 +68,9 @@ void compute_parent_access_share(std::vector<LevelTile>& levels) {
     levels[cur].parent_access_share = 0;
     int outer = next_outer_holding(levels, cur);
     if (outer == static_cast<int>(levels.size())) continue;
-    for (const auto& [key, accesses] : levels[outer].accesses.by_pattern) {
-      levels[cur].parent_access_share += accesses * static_cast<double>(key.first) / static_cast<double>(levels[outer].fanout);
+    for (const auto& pattern : levels[outer].accesses) {
+      levels[cur].parent_access_share +=
+          pattern.accesses * static_cast<double>(pattern.multicast) / static_cast<double>(levels[outer].fanout);
     }
   }
 }
@@ -93,9 +94,9 @@ void apply_bypass(std::vector<LevelTile>& levels, const std::vector<bool>& keep)
     }
     double children_accesses = levels[cur].content_accesses * static_cast<double>(levels[outer].fanout);
     double factor = children_accesses / levels[outer].accesses.weighted();
-    for (auto& [key, accesses] : levels[outer].accesses.by_pattern) {
-      if (accesses == 0) continue;
-      accesses *= factor;
+    for (auto& pattern : levels[outer].accesses) {
+      if (pattern.accesses == 0) continue;
+      pattern.accesses *= factor;
       levels[outer].link_transfers = 0;
     }
     levels[outer].content_accesses = levels[outer].accesses.total();

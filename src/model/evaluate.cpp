@@ -123,7 +123,8 @@ NetworkStats network_stats(const Architecture& arch, int level, const std::vecto
     t.fanout = c.fanout;
     t.multicast_factor = c.to_children.max_multicast();
     bool read_write = workload.data_spaces[ds].read_write;
-    for (const auto& [key, served] : c.to_children.by_pattern) {
+    for (const auto& pattern : c.to_children) {
+      double served = pattern.accesses;
       // A parent that cannot accumulate partial sums sends each one back down for the child
       // to accumulate, except the first of each.
       double accesses = read_write && !spec.can_reduce()
@@ -133,7 +134,7 @@ NetworkStats network_stats(const Architecture& arch, int level, const std::vecto
       double ingresses = std::ceil(accesses) / packing.operands_per_word;
       t.ingresses += ingresses;
       if (read_write) {
-        t.spatial_reductions += static_cast<std::uint64_t>((static_cast<double>(key.first) - 1) * ingresses);
+        t.spatial_reductions += static_cast<std::uint64_t>((static_cast<double>(pattern.multicast) - 1) * ingresses);
       }
     }
     t.link_transfers = words_for(static_cast<double>(c.link_transfers), packing);

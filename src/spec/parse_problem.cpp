@@ -170,10 +170,17 @@ Workload parse_problem(const NodeReader& problem) {
     if (!seen.insert(dim).second) shape.at("dimensions").fail("dimension '" + dim + "' is listed twice");
   }
   if (workload.dimension_names.empty()) shape.at("dimensions").fail("expected at least one dimension");
+  if (workload.num_dimensions() > kMaxDimensions) {
+    shape.at("dimensions").fail(fmt::format("at most {} dimensions are supported", kMaxDimensions));
+  }
   parse_coefficients(shape, workload);
   for (const auto& item : shape.at("data_spaces").items()) {
     workload.data_spaces.push_back(parse_data_space(item, workload));
   }
+  if (workload.num_data_spaces() > kMaxDataSpaces) {
+    shape.at("data_spaces").fail(fmt::format("at most {} data spaces are supported", kMaxDataSpaces));
+  }
+  if (workload.num_data_spaces() == 0) shape.at("data_spaces").fail("expected at least one data space");
   parse_instance(problem.at("instance"), workload);
   check_tensor_extents(problem, workload);
   return workload;

@@ -19,6 +19,7 @@ class SmallVector {
   T* begin() { return data(); }
   T* end() { return data() + size(); }
   const T& operator[](std::size_t i) const { return data()[i]; }
+  T& operator[](std::size_t i) { return data()[i]; }
 
   void clear() {
     heap_.clear();

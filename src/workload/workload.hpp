@@ -12,6 +12,10 @@ namespace qloop {
 using DimensionId = int;
 // Ranks per tensor the analysis supports (CNN activations have 4: N, C, H, W).
 constexpr int kMaxTensorRank = 6;
+// Tensors per problem the analysis supports.
+constexpr int kMaxDataSpaces = 8;
+// Loop dimensions per problem the analysis supports (a CNN layer has 7).
+constexpr int kMaxDimensions = 16;
 using DataSpaceId = int;
 
 // One term of a projection: dimension * coefficient (coefficient index, or none for 1).
