@@ -147,6 +147,7 @@ class NestWalker {
   mutable std::vector<std::pair<std::uint64_t, std::size_t>> keyed_scratch_;
   mutable std::vector<std::pair<std::size_t, std::uint64_t>> classes_scratch_;  // representative, members
   Unaccounted unaccounted_scratch_;
+  mutable std::vector<char> reuse_scratch_;
   std::vector<SpatialDeltas> spare_deltas_;  // per loop, recycled buffers
   std::map<StampKey, double> compute_accesses_;
 
@@ -472,8 +473,11 @@ class NestWalker {
 
   // Children that need identical data are served by one multicast access: group them by
   // their offset from the base deltas.
-  std::vector<AccessStats> multicast_accesses(const SpatialDeltas& deltas, const Unaccounted& unaccounted) const {
-    std::vector<AccessStats> out(num_spaces_);
+  using PerSpaceAccesses = std::array<AccessStats, kMaxDataSpaces>;
+  using PerSpaceCounts = std::array<std::uint64_t, kMaxDataSpaces>;
+
+  PerSpaceAccesses multicast_accesses(const SpatialDeltas& deltas, const Unaccounted& unaccounted) const {
+    PerSpaceAccesses out;
     auto& keyed = keyed_scratch_;
     auto& classes = classes_scratch_;
     for (int ds = 0; ds < num_spaces_; ++ds) {
@@ -523,13 +527,13 @@ class NestWalker {
 
   // A child whose delta equals what a neighbour held on the previous step gets it over the
   // neighbour link instead of from the parent.
-  std::vector<std::uint64_t> link_transfers(int level, const SpatialDeltas& deltas, Unaccounted& unaccounted,
-                                            ElementState& state) const {
-    std::vector<std::uint64_t> transfers(num_spaces_, 0);
+  PerSpaceCounts link_transfers(int level, const SpatialDeltas& deltas, Unaccounted& unaccounted,
+                                ElementState& state) const {
+    PerSpaceCounts transfers{};
     const auto& prev = state.prev_spatial_deltas;
     if (!deltas.has_base || !prev.has_base) return transfers;
     // Per tensor: the shift t with base + t == previous base, if the bases are shifts of each other.
-    std::vector<std::optional<Coordinates>> shift(num_spaces_);
+    std::array<std::optional<Coordinates>, kMaxDataSpaces> shift{};
     for (int ds = 0; ds < num_spaces_; ++ds) {
       if (deltas.base[ds].empty() || prev.base[ds].empty()) continue;
       auto t = deltas.base[ds].translation_to(prev.base[ds], kMaxRank);
@@ -537,12 +541,15 @@ class NestWalker {
       moved.translate(t);
       if (moved == prev.base[ds]) shift[ds] = t;
     }
-    if (std::none_of(shift.begin(), shift.end(), [](const auto& t) { return t.has_value(); })) return transfers;
+    if (std::none_of(shift.begin(), shift.begin() + num_spaces_, [](const auto& t) { return t.has_value(); })) {
+      return transfers;
+    }
 
     auto storage_level = nest_.storage_level_of_loop[level];
     auto h_size = std::max<std::uint64_t>(arch_.fanout_x(storage_level), logical_fanout_x_[level]);
     auto v_size = std::max<std::uint64_t>(arch_.fanout_y(storage_level), logical_fanout_y_[level]);
-    std::vector<char> reuse(h_size * v_size * num_spaces_, 0);
+    auto& reuse = reuse_scratch_;
+    reuse.assign(h_size * v_size * num_spaces_, 0);
     auto compare = [&](std::uint64_t h, std::uint64_t v, std::uint64_t ph, std::uint64_t pv) {
       auto cur = v * h_size + h;
       auto before = pv * h_size + ph;
@@ -591,7 +598,7 @@ class NestWalker {
     auto without_links = multicast_accesses(deltas, unaccounted);
     mark_all_unaccounted(deltas, unaccounted);
     auto transfers = link_transfers(level, deltas, unaccounted, state);
-    bool any_link = std::any_of(transfers.begin(), transfers.end(), [](auto t) { return t > 0; });
+    bool any_link = std::any_of(transfers.begin(), transfers.begin() + num_spaces_, [](auto t) { return t > 0; });
     // Without any neighbour reuse the second count would equal the first.
     auto with_links = any_link ? multicast_accesses(deltas, unaccounted) : without_links;
 
