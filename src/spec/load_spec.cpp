@@ -20,7 +20,7 @@ namespace {
 const std::vector<std::string> kTopLevelKeys = {
     "architecture", "problem", "mapping", "ERT", "ART", "compound_components", "components",
     "mapper", "mapspace", "mapspace_constraints", "architecture_constraints", "constraints",
-    "model", "variables", "globals"};
+    "model", "variables", "globals", "sparse_optimizations"};
 
 NodeReader section(const YamlDocument& doc, const std::string& key) {
   auto* found = doc.find(key);
@@ -92,6 +92,46 @@ void apply_tables(Architecture& arch, const EnergyTables& tables) {
   }
 }
 
+// qloop models dense tensors. Sparse optimizations (gating, skipping) change nothing while
+// every tensor they are conditioned on is dense; anything else is refused, never ignored.
+void check_sparse_optimizations(const YamlDocument& doc, const Workload& workload, const NodeReader& problem,
+                                std::vector<std::string>& notes) {
+  auto* found = doc.find("sparse_optimizations");
+  if (!found) return;
+  NodeReader sparse(found->node, found->file, "sparse_optimizations");
+  auto density_of = [&](const std::string& tensor) {
+    auto instance = problem.at("instance");
+    auto densities = instance.find("densities");
+    if (!densities || !densities->has(tensor)) return 1.0;
+    auto d = densities->at(tensor);
+    return d.is_map() ? d.optional_double("density").value_or(1.0) : d.as_double();
+  };
+  if (auto targets = sparse.find("targets")) {
+    for (const auto& target : targets->items()) {
+      if (target.has("representation_format")) {
+        target.at("representation_format").fail("compressed representations are not supported (qloop models dense tensors)");
+      }
+      auto optimizations = target.find("action_optimization");
+      if (!optimizations) continue;
+      for (const auto& opt : optimizations->items()) {
+        for (const auto& option : opt.at("options").items()) {
+          auto conditions = option.find("condition_on");
+          if (!conditions) continue;
+          for (const auto& tensor : conditions->items()) {
+            if (density_of(tensor.as_string()) < 1.0) {
+              tensor.fail(fmt::format("{} is conditioned on {}, whose density is below 1: sparse optimizations are "
+                                      "not supported (qloop models dense tensors)",
+                                      opt.string_or("type", "optimization"), tensor.as_string()));
+            }
+          }
+        }
+      }
+    }
+  }
+  (void)workload;
+  notes.push_back(fmt::format("{}: sparse optimizations have no effect here (every condition tensor is dense)", found->file));
+}
+
 // A bit-serial unit streams Weights and/or Inputs: the workload must have them.
 void check_bit_serial_operands(const ModelInputs& inputs, const NodeReader& architecture) {
   auto mode = inputs.architecture.arithmetic.bit_serial;
@@ -119,6 +159,7 @@ ModelInputs load_model_inputs(const std::vector<std::string>& paths) {
   if (doc.find("ART")) parse_art(section(doc, "ART"), tables);
   apply_tables(inputs.architecture, tables);
   check_bit_serial_operands(inputs, section(doc, "architecture"));
+  check_sparse_optimizations(doc, inputs.workload, section(doc, "problem"), inputs.notes);
   return inputs;
 }
 

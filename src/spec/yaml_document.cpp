@@ -45,6 +45,26 @@ std::vector<std::string> expand_paths(const std::vector<std::string>& paths) {
   return files;
 }
 
+// Sections qloop does not model; Accelergy-style inputs spread them over several files
+// (one compound component class per file), so repeats are allowed and merged.
+bool mergeable(const std::string& key) {
+  static const char* kKeys[] = {"compound_components", "components", "variables", "globals"};
+  for (const char* k : kKeys) {
+    if (key == k) return true;
+  }
+  return false;
+}
+
+void merge_into(YAML::Node& target, const YAML::Node& extra) {
+  if (target.IsSequence() && extra.IsSequence()) {
+    for (const auto& item : extra) target.push_back(item);
+  } else if (target.IsMap() && extra.IsMap()) {
+    for (const auto& kv : extra) {
+      if (!target[kv.first.as<std::string>()]) target[kv.first.as<std::string>()] = kv.second;
+    }
+  }
+}
+
 void merge_file(YamlDocument& doc, const std::string& file) {
   YAML::Node root;
   try {
@@ -62,7 +82,9 @@ void merge_file(YamlDocument& doc, const std::string& file) {
   for (const auto& kv : root) {
     auto key = normalize_key(kv.first.as<std::string>());
     auto [it, inserted] = doc.sections.emplace(key, Section{kv.second, file});
-    if (!inserted) {
+    if (!inserted && mergeable(key)) {
+      merge_into(it->second.node, kv.second);
+    } else if (!inserted) {
       throw InputError(file, key, kv.first.Mark().line + 1,
                        "top-level key also given in " + it->second.file);
     }
