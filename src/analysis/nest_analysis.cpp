@@ -23,13 +23,15 @@ using StampKey = unsigned __int128;
 // exactly when their offsets are equal.
 struct SpatialDeltas {
   int num_spaces = 0;
+  int rank = kMaxRank;  // largest tensor rank: coordinates past it are always zero
   bool has_base = false;
   OperationSpace base;               // per data space
   std::vector<Coordinates> offsets;  // [child * num_spaces + ds]
   std::vector<char> present;         // [child]
 
-  void reset(std::size_t children, int spaces) {
+  void reset(std::size_t children, int spaces, int max_rank) {
     num_spaces = spaces;
+    rank = max_rank;
     has_base = false;
     base = OperationSpace();
     offsets.assign(children * static_cast<std::size_t>(spaces), Coordinates{});  // keeps capacity
@@ -52,7 +54,7 @@ struct SpatialDeltas {
   }
   void copy_translated(std::size_t from, std::size_t to, const std::array<Coordinates, kMaxDataSpaces>& translations) {
     for (int ds = 0; ds < num_spaces; ++ds) {
-      for (int r = 0; r < kMaxRank; ++r) offset(to, ds)[r] = offset(from, ds)[r] + translations[ds][r];
+      for (int r = 0; r < rank; ++r) offset(to, ds)[r] = offset(from, ds)[r] + translations[ds][r];
     }
     present[to] = 1;
   }
@@ -134,6 +136,7 @@ class NestWalker {
   std::vector<FlatTerm> terms_;
   std::vector<int> rank_begin_;  // [ds * kMaxTensorRank + r] -> first term; one past the end at r = rank
   std::vector<int> ranks_;
+  int max_rank_ = 1;
   std::vector<std::uint64_t> space_stamp_;  // spatial index at each storage level entered
   std::vector<StampKey> stamp_weight_;       // mixed-radix weight of each stamp entry
   std::uint64_t num_epochs_ = 1;
@@ -144,8 +147,8 @@ class NestWalker {
   };
   std::vector<CachedState> last_state_;
   // Scratch space reused across spatial invocations (nothing recurses while it is in use).
-  mutable std::vector<std::pair<std::uint64_t, std::size_t>> keyed_scratch_;
-  mutable std::vector<std::pair<std::size_t, std::uint64_t>> classes_scratch_;  // representative, members
+  mutable std::vector<std::int64_t> group_slots_;
+  mutable std::vector<std::uint64_t> group_members_;
   Unaccounted unaccounted_scratch_;
   mutable std::vector<char> reuse_scratch_;
   std::vector<SpatialDeltas> spare_deltas_;  // per loop, recycled buffers
@@ -239,6 +242,7 @@ class NestWalker {
         }
       }
       rank_begin_[ds * (kMaxTensorRank + 1) + ranks_[ds]] = static_cast<int>(terms_.size());
+      max_rank_ = std::max(max_rank_, ranks_[ds]);
     }
   }
 
@@ -465,58 +469,50 @@ class NestWalker {
     }
   }
 
-  static std::uint64_t offset_hash(const Coordinates& c) {
+  static std::uint64_t offset_hash(const Coordinates& c, int rank) {
     std::uint64_t h = 1469598103934665603ull;
-    for (auto x : c) h = (h ^ static_cast<std::uint32_t>(x)) * 1099511628211ull;
+    for (int r = 0; r < rank; ++r) h = (h ^ static_cast<std::uint32_t>(c[r])) * 1099511628211ull;
     return h;
   }
 
-  // Children that need identical data are served by one multicast access: group them by
-  // their offset from the base deltas.
   using PerSpaceAccesses = std::array<AccessStats, kMaxDataSpaces>;
   using PerSpaceCounts = std::array<std::uint64_t, kMaxDataSpaces>;
 
+  // Children that need identical data are served by one multicast access: group them by
+  // their offset from the base deltas (open-addressing table keyed by the offset).
   PerSpaceAccesses multicast_accesses(const SpatialDeltas& deltas, const Unaccounted& unaccounted) const {
     PerSpaceAccesses out;
-    auto& keyed = keyed_scratch_;
-    auto& classes = classes_scratch_;
+    std::size_t capacity = 16;
+    while (capacity < 2 * deltas.children()) capacity *= 2;
+    auto& slots = group_slots_;  // child index of the group's first member, or -1
+    auto& members = group_members_;
     for (int ds = 0; ds < num_spaces_; ++ds) {
       auto size = deltas.size(ds);
       if (size == 0) continue;
-      keyed.clear();
+      slots.assign(capacity, -1);
+      members.assign(capacity, 0);
       for (std::size_t child = 0; child < deltas.children(); ++child) {
-        if (unaccounted.at(ds, child)) keyed.emplace_back(offset_hash(deltas.offset(child, ds)), child);
+        if (!unaccounted.at(ds, child)) continue;
+        const auto& off = deltas.offset(child, ds);
+        auto slot = offset_hash(off, deltas.rank) & (capacity - 1);
+        while (slots[slot] >= 0 && deltas.offset(static_cast<std::size_t>(slots[slot]), ds) != off) {
+          slot = (slot + 1) & (capacity - 1);
+        }
+        if (slots[slot] < 0) slots[slot] = static_cast<std::int64_t>(child);
+        ++members[slot];
       }
-      std::sort(keyed.begin(), keyed.end());
       // multicast factor -> number of groups (few distinct factors: a short list)
       SmallVector<std::pair<std::uint64_t, std::uint64_t>, 4> groups_by_multicast;
-      for (std::size_t first = 0; first < keyed.size();) {
-        std::size_t last = first;
-        while (last < keyed.size() && keyed[last].first == keyed[first].first) ++last;
-        classes.clear();
-        for (std::size_t k = first; k < last; ++k) {
-          const auto& off = deltas.offset(keyed[k].second, ds);
-          bool matched = false;
-          for (auto& [representative, members] : classes) {
-            if (deltas.offset(representative, ds) == off) {
-              ++members;
-              matched = true;
-              break;
-            }
+      for (std::size_t slot = 0; slot < capacity; ++slot) {
+        if (members[slot] == 0) continue;
+        bool found = false;
+        for (auto& g : groups_by_multicast) {
+          if (g.first == members[slot]) {
+            ++g.second;
+            found = true;
           }
-          if (!matched) classes.emplace_back(keyed[k].second, 1);
         }
-        for (const auto& cls : classes) {
-          bool found = false;
-          for (auto& g : groups_by_multicast) {
-            if (g.first == cls.second) {
-              ++g.second;
-              found = true;
-            }
-          }
-          if (!found) groups_by_multicast.push_back({cls.second, 1});
-        }
-        first = last;
+        if (!found) groups_by_multicast.push_back({members[slot], 1});
       }
       for (const auto& g : groups_by_multicast) {
         out[ds].at(g.first, g.second) = static_cast<double>(size * num_epochs_ * g.second);
@@ -560,7 +556,7 @@ class NestWalker {
         const auto& off = deltas.offset(cur, ds);
         const auto& prev_off = prev.offset(before, ds);
         bool equal = true;
-        for (int r = 0; r < kMaxRank && equal; ++r) equal = off[r] == (*shift[ds])[r] + prev_off[r];
+        for (int r = 0; r < deltas.rank && equal; ++r) equal = off[r] == (*shift[ds])[r] + prev_off[r];
         if (equal) reuse[cur * num_spaces_ + ds] = 1;
       }
     };
@@ -589,7 +585,7 @@ class NestWalker {
 
   void spatial_working_set(int level) {
     SpatialDeltas deltas = std::move(spare_deltas_[level]);
-    deltas.reset(logical_fanout_[level], num_spaces_);
+    deltas.reset(logical_fanout_[level], num_spaces_, max_rank_);
     fill_spatial_deltas(level, deltas, 0, 0, level);
     auto& state = state_at(level);
 

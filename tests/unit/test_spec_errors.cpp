@@ -98,5 +98,35 @@ TEST(SpecErrors, missing_section_is_named) {
   expect_mentions(e, "no input file has a top-level 'mapping' section");
 }
 
+TEST(SpecErrors, sparse_optimization_on_a_sparse_tensor_is_refused) {
+  auto problem = conv1d_problem(3, 16, 1, ", densities: {Inputs: 0.5}");
+  auto sparse =
+      "sparse_optimizations:\n"
+      "  targets:\n"
+      "  - name: Buffer\n"
+      "    action-optimization:\n"
+      "    - {type: gating, options: [{target: Weights, condition-on: [Inputs]}]}\n";
+  auto e = load_error({two_level_arch(), problem, kGoodMapping, sparse});
+  expect_mentions(e, "conditioned on Inputs, whose density is below 1");
+}
+
+TEST(SpecErrors, sparse_optimization_on_dense_tensors_is_accepted_with_a_note) {
+  auto sparse =
+      "sparse_optimizations:\n"
+      "  targets:\n"
+      "  - name: Buffer\n"
+      "    action-optimization:\n"
+      "    - {type: gating, options: [{target: Weights, condition-on: [Inputs]}]}\n";
+  auto inputs = load_yaml({two_level_arch(), conv1d_problem(3, 16), kGoodMapping, sparse});
+  ASSERT_EQ(inputs.notes.size(), 1u);
+  EXPECT_NE(inputs.notes[0].find("no effect"), std::string::npos);
+}
+
+TEST(SpecErrors, compound_components_may_span_several_files) {
+  auto a = "compound_components: {version: 0.3, classes: [{name: a}]}\n";
+  auto b = "compound_components: {version: 0.3, classes: [{name: b}]}\n";
+  EXPECT_NO_THROW(load_yaml({two_level_arch(), conv1d_problem(3, 16), kGoodMapping, a, b}));
+}
+
 }  // namespace
 }  // namespace qloop::testing
