@@ -5,6 +5,7 @@
 
 #include "model/placeholder_energy.hpp"
 #include "spec/parse_architecture.hpp"
+#include "spec/parse_constraints.hpp"
 #include "spec/parse_energy_tables.hpp"
 #include "spec/parse_mapping.hpp"
 #include "spec/parse_problem.hpp"
@@ -133,34 +134,52 @@ void check_sparse_optimizations(const YamlDocument& doc, const Workload& workloa
 }
 
 // A bit-serial unit streams Weights and/or Inputs: the workload must have them.
-void check_bit_serial_operands(const ModelInputs& inputs, const NodeReader& architecture) {
-  auto mode = inputs.architecture.arithmetic.bit_serial;
+void check_bit_serial_operands(const Architecture& arch, const Workload& workload, const NodeReader& architecture) {
+  auto mode = arch.arithmetic.bit_serial;
   auto require = [&](const char* tensor) {
-    if (inputs.workload.find_data_space(tensor) < 0) {
+    if (workload.find_data_space(tensor) < 0) {
       architecture.fail(fmt::format("compute '{}' is bit-serial in {}, but the problem has no tensor named {}",
-                                    inputs.architecture.arithmetic.name, tensor, tensor));
+                                    arch.arithmetic.name, tensor, tensor));
     }
   };
   if (mode == BitSerial::kWeights || mode == BitSerial::kBoth) require("Weights");
   if (mode == BitSerial::kInputs || mode == BitSerial::kBoth) require("Inputs");
 }
 
-}  // namespace
 
-ModelInputs load_model_inputs(const std::vector<std::string>& paths) {
-  auto doc = load_yaml_files(paths);
+// Architecture (with energies) and workload: what every command needs.
+template <typename Inputs>
+void load_common(const YamlDocument& doc, Inputs& inputs) {
   check_top_level(doc);
-  ModelInputs inputs;
   inputs.architecture = parse_architecture(section(doc, "architecture"), &inputs.notes);
   inputs.workload = parse_problem(section(doc, "problem"));
-  inputs.mapping = parse_mapping(section(doc, "mapping"), inputs.workload, inputs.architecture);
   EnergyTables tables;
   if (doc.find("ERT")) parse_ert(section(doc, "ERT"), tables);
   if (doc.find("ART")) parse_art(section(doc, "ART"), tables);
   apply_tables(inputs.architecture, tables);
-  check_bit_serial_operands(inputs, section(doc, "architecture"));
+  check_bit_serial_operands(inputs.architecture, inputs.workload, section(doc, "architecture"));
   check_sparse_optimizations(doc, inputs.workload, section(doc, "problem"), inputs.notes);
+}
+
+}  // namespace
+
+ModelInputs load_model_inputs(const std::vector<std::string>& paths) {
+  auto doc = load_yaml_files(paths);
+  ModelInputs inputs;
+  load_common(doc, inputs);
+  inputs.mapping = parse_mapping(section(doc, "mapping"), inputs.workload, inputs.architecture);
   return inputs;
 }
+
+MapperInputs load_mapper_inputs(const std::vector<std::string>& paths) {
+  auto doc = load_yaml_files(paths);
+  MapperInputs inputs;
+  load_common(doc, inputs);
+  inputs.constraints = parse_constraints(doc, inputs.workload, inputs.architecture);
+  inputs.settings = parse_mapper_settings(doc);
+  return inputs;
+}
+
+
 
 }  // namespace qloop::spec

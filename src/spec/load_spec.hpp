@@ -7,6 +7,8 @@
 
 #include "arch/architecture.hpp"
 #include "mapping/mapping.hpp"
+#include "search/constraints.hpp"
+#include "search/mapper_settings.hpp"
 #include "workload/workload.hpp"
 
 namespace qloop::spec {
@@ -20,5 +22,16 @@ struct ModelInputs {
 
 // Throws InputError on any problem with the inputs.
 ModelInputs load_model_inputs(const std::vector<std::string>& paths);
+
+struct MapperInputs {
+  Architecture architecture;
+  Workload workload;
+  Constraints constraints;
+  MapperSettings settings;
+  std::vector<std::string> notes;
+};
+
+// The same inputs without a mapping, plus constraints and mapper settings.
+MapperInputs load_mapper_inputs(const std::vector<std::string>& paths);
 
 }  // namespace qloop::spec

@@ -34,8 +34,9 @@ std::vector<std::int64_t> parse_factors(const NodeReader& node, const Workload& 
   auto set_factor = [&](const std::string& name, std::int64_t value) {
     auto dim = require_dimension(node, workload, name);
     if (!seen.insert(dim).second) node.fail(fmt::format("factor of '{}' given twice", name));
-    if (value <= 0) node.fail(fmt::format("factor of '{}' must be positive, got {}", name, value));
-    factors[dim] = value;
+    if (value < 0) node.fail(fmt::format("factor of '{}' must be positive, got {}", name, value));
+    // As in Timeloop, 0 stands for the whole dimension.
+    factors[dim] = value == 0 ? workload.dimension_bounds[dim] : value;
   };
   if (node.is_map()) {
     for (const auto& key : node.keys()) set_factor(key, node.at(key).as_int());

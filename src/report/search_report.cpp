@@ -1,0 +1,81 @@
+#include "report/search_report.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <vector>
+
+namespace qloop::report {
+
+namespace {
+std::vector<std::pair<std::string, std::uint64_t>> reasons_by_count(const SearchReport& report) {
+  std::vector<std::pair<std::string, std::uint64_t>> reasons(report.rejected.begin(), report.rejected.end());
+  std::stable_sort(reasons.begin(), reasons.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  return reasons;
+}
+}  // namespace
+
+nlohmann::ordered_json search_json(const SearchReport& r) {
+  nlohmann::ordered_json rejected = nlohmann::ordered_json::object();
+  for (const auto& [reason, n] : reasons_by_count(r)) rejected[reason] = n;
+  std::vector<std::string> objectives;
+  for (auto m : r.objectives) objectives.push_back(to_string(m));
+  return {{"algorithm", r.algorithm},
+          {"objectives", objectives},
+          {"threads", r.threads},
+          {"mapspace_tilings", r.mapspace_tilings},
+          {"considered", r.considered},
+          {"evaluated", r.evaluated},
+          {"valid", r.valid},
+          {"rejected", rejected},
+          {"seconds", r.seconds},
+          {"optimal", r.optimal},
+          {"lower_bound", r.lower_bound},
+          {"gap", r.gap}};
+}
+
+std::string search_text(const SearchReport& r) {
+  std::string out = fmt::format("Search\n------\nAlgorithm   : {} on {} thread(s)\n", r.algorithm, r.threads);
+  out += fmt::format("Considered  : {} mapspace points ({} tilings in the mapspace)\n", r.considered, r.mapspace_tilings);
+  out += fmt::format("Evaluated   : {} ({} valid) in {:.2f} s\n", r.evaluated, r.valid, r.seconds);
+  for (const auto& [reason, n] : reasons_by_count(r)) out += fmt::format("Rejected    : {} ({})\n", n, reason);
+  if (r.optimal) {
+    out += "Result      : optimal (the whole mapspace was enumerated)\n";
+  } else {
+    out += fmt::format("Result      : best found; {:.1f}% above the lower bound {:.6g} of {}\n", r.gap * 100,
+                       r.lower_bound, r.objectives.empty() ? "?" : to_string(r.objectives.front()));
+  }
+  return out;
+}
+
+std::string search_csv(const SearchReport& r) {
+  std::string out = "seconds,evaluated,energy_pJ,cycles,edp,last_level_accesses\n";
+  for (const auto& i : r.improvements) {
+    out += fmt::format("{:.4f},{},{},{},{},{}\n", i.seconds, i.evaluated, i.cost.energy_pJ, i.cost.cycles, i.cost.edp,
+                       i.cost.last_level_accesses);
+  }
+  return out;
+}
+
+std::string progress_line(const MapperProgress& p, Metric primary) {
+  double rate = p.seconds > 0 ? static_cast<double>(p.evaluated) / p.seconds : 0;
+  std::string best = p.has_best ? fmt::format("{:.6g}", p.best.metric(primary)) : std::string("-");
+  return fmt::format("[mapper] {:.1f}s  evaluated {}  ({:.0f}/s)  valid {}  best {} {}", p.seconds, p.evaluated, rate,
+                     p.valid, to_string(primary), best);
+}
+
+std::string no_mapping_reason(const SearchReport& r) {
+  auto reasons = reasons_by_count(r);
+  if (reasons.empty()) {
+    return r.mapspace_tilings == 0
+               ? "the constraints leave no way to split the problem's dimensions over the levels"
+               : "no mapping was tried (limits too tight)";
+  }
+  std::string out = fmt::format("no valid mapping among {} candidates; rejected by ", r.considered);
+  for (std::size_t i = 0; i < reasons.size() && i < 3; ++i) {
+    out += fmt::format("{}{} ({})", i ? ", " : "", reasons[i].first, reasons[i].second);
+  }
+  return out;
+}
+
+}  // namespace qloop::report

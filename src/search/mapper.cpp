@@ -1,0 +1,249 @@
+#include "search/mapper.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <mutex>
+#include <thread>
+
+#include "model/compute_cost.hpp"
+#include "model/evaluate.hpp"
+#include "model/packing.hpp"
+#include "search/mapspace.hpp"
+#include "search/search_strategy.hpp"
+
+namespace qloop {
+
+double MappingCost::metric(Metric m) const {
+  switch (m) {
+    case Metric::kEnergy: return energy_pJ;
+    case Metric::kDelay: return cycles;
+    case Metric::kEdp: return edp;
+    case Metric::kLastLevelAccesses: return last_level_accesses;
+  }
+  return 0;
+}
+
+bool better(const MappingCost& a, const MappingCost& b, const std::vector<Metric>& objectives) {
+  for (auto m : objectives) {
+    double x = a.metric(m), y = b.metric(m);
+    // Equal within rounding: look at the next objective.
+    if (std::abs(x - y) <= 1e-9 * std::max(std::abs(x), std::abs(y))) continue;
+    return x < y;
+  }
+  return false;
+}
+
+MappingCost cost_of(const EvaluationResult& r) {
+  MappingCost c;
+  c.energy_pJ = r.summary.energy_pJ;
+  c.cycles = static_cast<double>(r.summary.cycles);
+  c.edp = c.energy_pJ * c.cycles;
+  if (!r.storage.empty()) {
+    for (const auto& t : r.storage.back().tensors) {
+      c.last_level_accesses += static_cast<double>((t.reads + t.fills + t.updates) * t.utilized_instances);
+    }
+  }
+  return c;
+}
+
+double lower_bound(const Architecture& arch, const Workload& workload, Metric metric) {
+  double computes = static_cast<double>(workload.total_operations());
+  auto compute = compute_cost(arch.arithmetic, workload);
+  double energy = computes * compute.energy_per_compute_pJ;
+  double cycles = std::ceil(computes * compute.cycles_per_compute / static_cast<double>(arch.arithmetic.instances));
+  const auto& outer = arch.storage.back();
+  double outer_words = 0;
+  for (int ds = 0; ds < workload.num_data_spaces(); ++ds) {
+    double size = 1;
+    for (const auto& rank : workload.data_spaces[ds].projection) {
+      double span = 1;
+      for (const auto& term : rank) {
+        span += static_cast<double>(workload.dimension_bounds[term.dimension] - 1) *
+                std::abs(static_cast<double>(workload.coefficient(term.coefficient)));
+      }
+      size *= span;
+    }
+    auto packing = pack(workload.bitwidths[ds], outer.word_bits);
+    double words = std::ceil(size / packing.operands_per_word);
+    outer_words += words;
+    double per_access = workload.data_spaces[ds].read_write ? outer.energy.update_pJ : outer.energy.read_pJ;
+    energy += std::ceil(words / static_cast<double>(outer.block_size)) * per_access;
+  }
+  switch (metric) {
+    case Metric::kEnergy: return energy;
+    case Metric::kDelay: return cycles;
+    case Metric::kEdp: return energy * cycles;
+    case Metric::kLastLevelAccesses: return outer_words;
+  }
+  return 0;
+}
+
+namespace {
+
+// A short reason for a mapping the model rejected ("capacity at GlobalBuffer").
+std::string reason_kind(const std::string& reason) {
+  auto colon = reason.find(':');
+  auto where = reason.substr(0, colon);
+  if (where.rfind("level ", 0) == 0) where = where.substr(6);
+  if (where.rfind("compute ", 0) == 0) where = where.substr(8);
+  if (reason.find("instances") != std::string::npos || reason.find("mesh") != std::string::npos) {
+    return "fanout at " + where;
+  }
+  if (reason.find("-bit") != std::string::npos) return "bitwidth at " + where;
+  if (reason.find("utilization") != std::string::npos) return "utilization at " + where;
+  return "capacity at " + where;
+}
+
+struct ThreadOutcome {
+  bool found = false;
+  MapspacePoint best_point;
+  MappingCost best_cost;
+  std::uint64_t considered = 0, evaluated = 0, valid = 0;
+  std::map<std::string, std::uint64_t> rejected;
+  bool exhausted = false;
+};
+
+struct Shared {
+  std::mutex mutex;
+  std::atomic<std::uint64_t> evaluated{0}, valid{0};
+  bool has_best = false;
+  MappingCost best;
+  std::vector<Improvement> improvements;
+};
+
+}  // namespace
+
+MapperResult run_mapper(const Architecture& arch, const Workload& workload, const Constraints& constraints,
+                        const MapperSettings& settings, const std::atomic<bool>* stop,
+                        const std::function<void(const MapperProgress&)>& progress) {
+  using Clock = std::chrono::steady_clock;
+  auto start = Clock::now();
+  auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
+
+  Mapspace space(arch, workload, constraints);
+  int threads = settings.threads > 0 ? settings.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  bool enumerating = settings.algorithm == SearchAlgorithm::kExhaustive ||
+                     settings.algorithm == SearchAlgorithm::kLinearPruned;
+  if (enumerating) threads = static_cast<int>(std::min<std::uint64_t>(threads, std::max<std::uint64_t>(1, space.num_tilings())));
+
+  std::vector<ThreadOutcome> outcomes(threads);
+  Shared shared;
+  std::atomic<int> running{threads};
+  bool space_empty = space.num_tilings() == 0;
+
+  auto worker = [&](int t) {
+    auto& out = outcomes[t];
+    if (space_empty) {
+      out.exhausted = true;
+      --running;
+      return;
+    }
+    auto strategy = make_strategy(settings.algorithm, space, settings, t, threads);
+    auto point = space.empty_point();
+    std::uint64_t since_improvement = 0, consecutive_invalid = 0;
+    while (true) {
+      if (stop && stop->load()) break;
+      if (settings.search_size && out.evaluated >= settings.search_size) break;
+      if (settings.time_limit_seconds > 0 && (out.considered & 63) == 0 && elapsed() > settings.time_limit_seconds) break;
+      if (!strategy->next(point)) {
+        out.exhausted = strategy->exhausted_space();
+        break;
+      }
+      ++out.considered;
+      auto pre = space.precheck(point);
+      if (!pre.empty()) {
+        ++out.rejected[pre];
+        if (settings.timeout && ++consecutive_invalid >= settings.timeout) break;
+        strategy->report(false, false);
+        continue;
+      }
+      auto mapping = space.build(point);
+      auto result = evaluate(arch, workload, mapping);
+      ++out.evaluated;
+      shared.evaluated.fetch_add(1, std::memory_order_relaxed);
+      if (!result.valid) {
+        ++out.rejected[reason_kind(result.reason)];
+        strategy->report(false, false);
+        if (settings.timeout && ++consecutive_invalid >= settings.timeout) break;
+        continue;
+      }
+      consecutive_invalid = 0;
+      ++out.valid;
+      shared.valid.fetch_add(1, std::memory_order_relaxed);
+      auto cost = cost_of(result);
+      bool improved = !out.found || better(cost, out.best_cost, settings.objectives);
+      strategy->report(true, improved);
+      if (improved) {
+        out.found = true;
+        out.best_cost = cost;
+        out.best_point = point;
+        since_improvement = 0;
+        std::lock_guard<std::mutex> lock(shared.mutex);
+        if (!shared.has_best || better(cost, shared.best, settings.objectives)) {
+          shared.has_best = true;
+          shared.best = cost;
+          shared.improvements.push_back({elapsed(), shared.evaluated.load(), cost});
+        }
+      } else if (settings.victory_condition && ++since_improvement >= settings.victory_condition) {
+        break;
+      }
+    }
+    --running;
+  };
+
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads; ++t) pool.emplace_back(worker, t);
+  // Thread 0 runs here too; progress is reported by a light monitor in between.
+  std::thread main_worker(worker, 0);
+  while (running.load() > 0) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (progress) {
+      MapperProgress p;
+      p.evaluated = shared.evaluated.load();
+      p.valid = shared.valid.load();
+      p.seconds = elapsed();
+      std::lock_guard<std::mutex> lock(shared.mutex);
+      p.has_best = shared.has_best;
+      p.best = shared.best;
+      progress(p);
+    }
+  }
+  main_worker.join();
+  for (auto& th : pool) th.join();
+
+  MapperResult result;
+  auto& report = result.report;
+  report.algorithm = to_string(settings.algorithm);
+  report.objectives = settings.objectives;
+  report.threads = threads;
+  report.mapspace_tilings = space.num_tilings();
+  int best_thread = -1;
+  bool all_exhausted = true;
+  for (int t = 0; t < threads; ++t) {
+    const auto& o = outcomes[t];
+    report.considered += o.considered;
+    report.evaluated += o.evaluated;
+    report.valid += o.valid;
+    for (const auto& [reason, n] : o.rejected) report.rejected[reason] += n;
+    all_exhausted = all_exhausted && o.exhausted;
+    if (o.found && (best_thread < 0 || better(o.best_cost, outcomes[best_thread].best_cost, settings.objectives))) {
+      best_thread = t;
+    }
+  }
+  report.seconds = elapsed();
+  report.optimal = enumerating && all_exhausted && !(stop && stop->load());
+  report.improvements = shared.improvements;
+  report.lower_bound = lower_bound(arch, workload, settings.objectives.front());
+  if (best_thread >= 0) {
+    result.found = true;
+    result.best = space.build(outcomes[best_thread].best_point);
+    result.stats = evaluate(arch, workload, result.best);
+    result.cost = outcomes[best_thread].best_cost;
+    double best = result.cost.metric(settings.objectives.front());
+    report.gap = report.optimal || best <= 0 ? 0 : std::max(0.0, (best - report.lower_bound) / best);
+  }
+  return result;
+}
+
+}  // namespace qloop

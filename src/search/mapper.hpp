@@ -1,0 +1,81 @@
+#pragma once
+// The mapper: runs search strategies over the mapspace on several threads, evaluates each
+// candidate with the model, and keeps the best by the objectives in priority order.
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "arch/architecture.hpp"
+#include "mapping/mapping.hpp"
+#include "model/stats.hpp"
+#include "search/constraints.hpp"
+#include "search/mapper_settings.hpp"
+#include "workload/workload.hpp"
+
+namespace qloop {
+
+struct MappingCost {
+  double energy_pJ = 0;
+  double cycles = 0;
+  double edp = 0;                // pJ * cycles
+  double last_level_accesses = 0;
+  double metric(Metric m) const;
+};
+
+// True when `a` beats `b` on the objectives in priority order.
+bool better(const MappingCost& a, const MappingCost& b, const std::vector<Metric>& objectives);
+MappingCost cost_of(const EvaluationResult& result);
+
+struct Improvement {
+  double seconds = 0;
+  std::uint64_t evaluated = 0;
+  MappingCost cost;
+};
+
+struct SearchReport {
+  std::string algorithm;
+  std::vector<Metric> objectives;
+  int threads = 1;
+  std::uint64_t considered = 0;   // mapspace points proposed
+  std::uint64_t evaluated = 0;    // points the model evaluated
+  std::uint64_t valid = 0;
+  std::map<std::string, std::uint64_t> rejected;  // reason -> count
+  double seconds = 0;
+  bool optimal = false;           // the whole mapspace was enumerated
+  double lower_bound = 0;         // of the first objective, admissible
+  double gap = 0;                 // (best - bound) / best for the first objective
+  std::uint64_t mapspace_tilings = 0;
+  std::vector<Improvement> improvements;
+};
+
+struct MapperResult {
+  bool found = false;
+  Mapping best;
+  EvaluationResult stats;
+  MappingCost cost;
+  SearchReport report;
+};
+
+struct MapperProgress {
+  std::uint64_t evaluated = 0;
+  std::uint64_t valid = 0;
+  double seconds = 0;
+  bool has_best = false;
+  MappingCost best;
+};
+
+// `stop` (may be null) ends the search early; `progress` (may be empty) is called from time
+// to time from the calling thread.
+MapperResult run_mapper(const Architecture& arch, const Workload& workload, const Constraints& constraints,
+                        const MapperSettings& settings, const std::atomic<bool>* stop,
+                        const std::function<void(const MapperProgress&)>& progress);
+
+// An admissible lower bound on a metric: compulsory traffic of every tensor at the outermost
+// level plus every operation at full parallelism.
+double lower_bound(const Architecture& arch, const Workload& workload, Metric metric);
+
+}  // namespace qloop

@@ -1,0 +1,36 @@
+#pragma once
+// How the mapper searches: algorithm, objective, limits. Defaults are chosen so that a plain
+// `qloop mapper` finishes in seconds on a layer of a CNN.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace qloop {
+
+enum class SearchAlgorithm {
+  kExhaustive,    // every mapping of the (pruned) mapspace, in order; proves optimality when it completes
+  kLinearPruned,  // Timeloop's name for an in-order sweep: the same as exhaustive here
+  kRandom,        // uniform samples of the mapspace
+  kRandomPruned,  // random samples, skipping those the capacity check rejects before evaluation
+  kHybrid,        // random tiling factors, then every loop order and bypass choice for them
+};
+
+enum class Metric { kEnergy, kDelay, kEdp, kLastLevelAccesses };
+
+struct MapperSettings {
+  SearchAlgorithm algorithm = SearchAlgorithm::kHybrid;
+  std::vector<Metric> objectives = {Metric::kEdp};  // compared in priority order
+  int threads = 0;                                  // 0 = all cores
+  double time_limit_seconds = 30;                   // wall clock limit (0 = none); qloop's own
+  std::uint64_t timeout = 0;                        // Timeloop's: stop a thread after this many consecutive invalid mappings (0 = never)
+  std::uint64_t victory_condition = 5000;           // stop a thread after this many valid non-improving mappings (0 = never)
+  std::uint64_t search_size = 0;                    // evaluations per thread (0 = unlimited)
+  std::uint64_t max_permutations_per_visit = 64;    // loop orders tried per tiling (hybrid)
+  std::uint64_t seed = 1;
+};
+
+const char* to_string(SearchAlgorithm algorithm);
+const char* to_string(Metric metric);
+
+}  // namespace qloop

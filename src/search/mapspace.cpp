@@ -1,0 +1,323 @@
+#include "search/mapspace.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <limits>
+#include <numeric>
+
+#include "model/packing.hpp"
+
+namespace qloop {
+
+namespace {
+
+std::uint64_t saturating_mul(std::uint64_t a, std::uint64_t b) {
+  if (a != 0 && b > std::numeric_limits<std::uint64_t>::max() / a) return std::numeric_limits<std::uint64_t>::max();
+  return a * b;
+}
+
+std::uint64_t factorial(std::size_t n) {
+  std::uint64_t f = 1;
+  for (std::size_t i = 2; i <= n; ++i) f = saturating_mul(f, i);
+  return f;
+}
+
+bool factor_allowed(const FactorConstraint& c, std::int64_t f) {
+  if (c.exactly && f != *c.exactly) return false;
+  if (f < c.at_least) return false;
+  if (c.at_most && f > *c.at_most) return false;
+  return true;
+}
+
+}  // namespace
+
+Mapspace::Mapspace(const Architecture& arch, const Workload& workload, const Constraints& constraints)
+    : arch_(arch), workload_(workload), constraints_(constraints) {
+  for (int level = 0; level < arch.num_storage_levels(); ++level) {
+    if (arch.fanout(level) > 1) slots_.push_back({level, true});
+    slots_.push_back({level, false});
+  }
+  options_.resize(workload.num_dimensions());
+  for (DimensionId dim = 0; dim < workload.num_dimensions(); ++dim) {
+    std::vector<std::int64_t> current(slots_.size(), 1);
+    // Depth-first over slots: each takes a divisor of what remains; the last takes the rest.
+    auto recurse = [&](auto&& self, std::size_t slot, std::int64_t remaining) -> void {
+      const auto& s = slots_[slot];
+      const auto& lc = constraints.levels[s.level];
+      const auto& fc = (s.spatial ? lc.spatial : lc.temporal).factors[dim];
+      auto allowed = [&](std::int64_t f) {
+        if (s.spatial && f > arch.fanout(s.level)) return false;
+        return factor_allowed(fc, f);
+      };
+      if (slot + 1 == slots_.size()) {
+        if (!allowed(remaining)) return;
+        current[slot] = remaining;
+        options_[dim].push_back(current);
+        return;
+      }
+      for (std::int64_t f = 1; f <= remaining; ++f) {
+        if (remaining % f != 0 || !allowed(f)) continue;
+        current[slot] = f;
+        self(self, slot + 1, remaining / f);
+      }
+    };
+    recurse(recurse, 0, workload.dimension_bounds[dim]);
+  }
+  free_keep_.assign(arch.num_storage_levels(), std::vector<bool>(workload.num_data_spaces(), false));
+  for (int level = 0; level + 1 < arch.num_storage_levels(); ++level) {
+    for (int ds = 0; ds < workload.num_data_spaces(); ++ds) {
+      free_keep_[level][ds] = !constraints.levels[level].keep[ds].has_value();
+    }
+  }
+}
+
+std::uint64_t Mapspace::num_tilings() const {
+  std::uint64_t n = 1;
+  for (const auto& o : options_) n = saturating_mul(n, o.size());
+  return n;
+}
+
+MapspacePoint Mapspace::empty_point() const {
+  MapspacePoint p;
+  int levels = arch_.num_storage_levels();
+  p.tiling.assign(workload_.num_dimensions(), 0);
+  p.loop_orders.assign(levels, {});
+  p.keep.assign(levels, std::vector<bool>(workload_.num_data_spaces(), true));
+  p.spatial_on_y.assign(levels, std::vector<bool>(workload_.num_dimensions(), false));
+  for (int level = 0; level < levels; ++level) {
+    for (int ds = 0; ds < workload_.num_data_spaces(); ++ds) {
+      p.keep[level][ds] = constraints_.levels[level].keep[ds].value_or(true);
+    }
+  }
+  return p;
+}
+
+std::vector<DimensionId> Mapspace::nontrivial_temporal(const std::vector<std::uint32_t>& tiling, int level) const {
+  std::vector<DimensionId> dims;
+  for (int slot = 0; slot < static_cast<int>(slots_.size()); ++slot) {
+    if (slots_[slot].level != level || slots_[slot].spatial) continue;
+    for (DimensionId dim = 0; dim < workload_.num_dimensions(); ++dim) {
+      if (factor(tiling, dim, slot) > 1) dims.push_back(dim);
+    }
+  }
+  return dims;
+}
+
+std::vector<DimensionId> Mapspace::nontrivial_spatial(const std::vector<std::uint32_t>& tiling, int level) const {
+  std::vector<DimensionId> dims;
+  for (int slot = 0; slot < static_cast<int>(slots_.size()); ++slot) {
+    if (slots_[slot].level != level || !slots_[slot].spatial) continue;
+    for (DimensionId dim = 0; dim < workload_.num_dimensions(); ++dim) {
+      if (factor(tiling, dim, slot) > 1) dims.push_back(dim);
+    }
+  }
+  return dims;
+}
+
+namespace {
+// The loops of `dims` that the permutation constraint pins (innermost / outermost runs), and
+// the free ones in between.
+struct OrderParts {
+  std::vector<DimensionId> inner, free, outer;
+};
+OrderParts split_order(const std::vector<DimensionId>& dims, const PermutationConstraint& c) {
+  OrderParts parts;
+  auto in = [&](DimensionId d) { return std::find(dims.begin(), dims.end(), d) != dims.end(); };
+  for (auto d : c.innermost) {
+    if (in(d)) parts.inner.push_back(d);
+  }
+  for (auto d : c.outermost) {
+    if (in(d)) parts.outer.push_back(d);
+  }
+  for (auto d : dims) {
+    bool pinned = std::find(parts.inner.begin(), parts.inner.end(), d) != parts.inner.end() ||
+                  std::find(parts.outer.begin(), parts.outer.end(), d) != parts.outer.end();
+    if (!pinned) parts.free.push_back(d);
+  }
+  return parts;
+}
+}  // namespace
+
+std::vector<std::uint64_t> Mapspace::order_counts(const std::vector<std::uint32_t>& tiling) const {
+  std::vector<std::uint64_t> counts;
+  for (int level = 0; level < arch_.num_storage_levels(); ++level) {
+    auto parts = split_order(nontrivial_temporal(tiling, level), constraints_.levels[level].temporal.permutation);
+    counts.push_back(factorial(parts.free.size()));
+  }
+  return counts;
+}
+
+void Mapspace::set_loop_orders(MapspacePoint& point, const std::vector<std::uint64_t>& order_index) const {
+  for (int level = 0; level < arch_.num_storage_levels(); ++level) {
+    auto parts = split_order(nontrivial_temporal(point.tiling, level), constraints_.levels[level].temporal.permutation);
+    // The index-th permutation of the free loops (factorial number system).
+    auto index = order_index[level];
+    auto pool = parts.free;
+    std::vector<DimensionId> chosen;
+    while (!pool.empty()) {
+      auto f = factorial(pool.size() - 1);
+      auto pick = static_cast<std::size_t>(index / f);
+      index %= f;
+      chosen.push_back(pool[pick]);
+      pool.erase(pool.begin() + static_cast<std::ptrdiff_t>(pick));
+    }
+    auto& order = point.loop_orders[level];
+    order = parts.inner;
+    order.insert(order.end(), chosen.begin(), chosen.end());
+    order.insert(order.end(), parts.outer.begin(), parts.outer.end());
+  }
+}
+
+std::uint64_t Mapspace::num_keep_choices() const {
+  std::uint64_t n = 1;
+  for (const auto& level : free_keep_) {
+    for (bool free : level) n = free ? saturating_mul(n, 2) : n;
+  }
+  return n;
+}
+
+void Mapspace::set_keep(MapspacePoint& point, std::uint64_t keep_index) const {
+  for (std::size_t level = 0; level < free_keep_.size(); ++level) {
+    for (std::size_t ds = 0; ds < free_keep_[level].size(); ++ds) {
+      if (!free_keep_[level][ds]) continue;
+      point.keep[level][ds] = (keep_index & 1) == 0;  // index 0 keeps everything
+      keep_index >>= 1;
+    }
+  }
+}
+
+std::uint64_t Mapspace::num_xy_choices(const std::vector<std::uint32_t>& tiling) const {
+  std::uint64_t n = 1;
+  for (int level = 0; level < arch_.num_storage_levels(); ++level) {
+    bool both = arch_.fanout_x(level) > 1 && arch_.fanout_y(level) > 1;
+    if (!both || constraints_.levels[level].spatial_split) continue;
+    for (std::size_t i = 0; i < nontrivial_spatial(tiling, level).size(); ++i) n = saturating_mul(n, 2);
+  }
+  return n;
+}
+
+void Mapspace::set_xy(MapspacePoint& point, std::uint64_t xy_index) const {
+  for (int level = 0; level < arch_.num_storage_levels(); ++level) {
+    auto& on_y = point.spatial_on_y[level];
+    std::fill(on_y.begin(), on_y.end(), false);
+    auto dims = nontrivial_spatial(point.tiling, level);
+    const auto& lc = constraints_.levels[level];
+    if (arch_.fanout_x(level) == 1) {
+      for (auto d : dims) on_y[d] = true;
+    } else if (arch_.fanout_y(level) == 1) {
+      continue;
+    } else if (lc.spatial_split) {
+      // The constrained order, then the rest: the first `split` go along X.
+      std::vector<DimensionId> order = lc.spatial.permutation.innermost;
+      for (DimensionId d = 0; d < workload_.num_dimensions(); ++d) {
+        if (std::find(order.begin(), order.end(), d) == order.end()) order.push_back(d);
+      }
+      for (std::size_t i = 0; i < order.size(); ++i) on_y[order[i]] = static_cast<int>(i) >= *lc.spatial_split;
+    } else {
+      for (auto d : dims) {
+        on_y[d] = (xy_index & 1) != 0;
+        xy_index >>= 1;
+      }
+    }
+  }
+}
+
+void Mapspace::randomize(MapspacePoint& point, std::mt19937_64& rng) const {
+  for (DimensionId dim = 0; dim < workload_.num_dimensions(); ++dim) {
+    std::uniform_int_distribution<std::uint32_t> pick(0, static_cast<std::uint32_t>(options_[dim].size() - 1));
+    point.tiling[dim] = pick(rng);
+  }
+  auto counts = order_counts(point.tiling);
+  std::vector<std::uint64_t> orders;
+  for (auto c : counts) orders.push_back(std::uniform_int_distribution<std::uint64_t>(0, c - 1)(rng));
+  set_loop_orders(point, orders);
+  set_keep(point, std::uniform_int_distribution<std::uint64_t>(0, num_keep_choices() - 1)(rng));
+  set_xy(point, std::uniform_int_distribution<std::uint64_t>(0, num_xy_choices(point.tiling) - 1)(rng));
+}
+
+std::string Mapspace::precheck(const MapspacePoint& point) const {
+  int levels = arch_.num_storage_levels();
+  double used_instances = 1;
+  // Spatial factors within each level's fanout, along X and Y.
+  for (int slot = 0; slot < static_cast<int>(slots_.size()); ++slot) {
+    if (!slots_[slot].spatial) continue;
+    int level = slots_[slot].level;
+    std::int64_t x = 1, y = 1;
+    for (DimensionId dim = 0; dim < workload_.num_dimensions(); ++dim) {
+      auto f = factor(point.tiling, dim, slot);
+      (point.spatial_on_y[level][dim] ? y : x) *= f;
+    }
+    if (x > arch_.fanout_x(level) || y > arch_.fanout_y(level)) return fmt::format("fanout at {}", arch_.storage[level].name);
+    used_instances *= static_cast<double>(x * y);
+  }
+  if (used_instances < constraints_.min_utilization * static_cast<double>(arch_.arithmetic.instances)) {
+    return "utilization below the minimum";
+  }
+  // Tiles (packed) within each level's capacity.
+  std::vector<std::int64_t> extent(workload_.num_dimensions(), 1);
+  int slot = 0;
+  for (int level = 0; level < levels; ++level) {
+    for (; slot < static_cast<int>(slots_.size()) && slots_[slot].level == level; ++slot) {
+      for (DimensionId dim = 0; dim < workload_.num_dimensions(); ++dim) extent[dim] *= factor(point.tiling, dim, slot);
+    }
+    const auto& spec = arch_.storage[level];
+    auto capacity = spec.effective_size_words();
+    std::uint64_t words = 0;
+    for (int ds = 0; ds < workload_.num_data_spaces(); ++ds) {
+      if (!point.keep[level][ds]) continue;
+      auto packing = pack(workload_.bitwidths[ds], spec.word_bits);
+      if (!packing.fits) return fmt::format("bitwidth at {}", spec.name);
+      std::uint64_t size = 1;
+      for (const auto& rank : workload_.data_spaces[ds].projection) {
+        std::int64_t span = 1;
+        for (const auto& term : rank) span += (extent[term.dimension] - 1) * std::abs(workload_.coefficient(term.coefficient));
+        size *= static_cast<std::uint64_t>(span);
+      }
+      words += words_for(static_cast<double>(size), packing);
+    }
+    if (capacity && words > static_cast<std::uint64_t>(*capacity)) return fmt::format("capacity at {}", spec.name);
+  }
+  return "";
+}
+
+Mapping Mapspace::build(const MapspacePoint& point) const {
+  Mapping mapping;
+  int levels = arch_.num_storage_levels();
+  auto dims = workload_.num_dimensions();
+  for (int level = 0; level < levels; ++level) {
+    LevelMapping m;
+    m.temporal_factors.assign(dims, 1);
+    m.spatial_factors.assign(dims, 1);
+    m.keep = point.keep[level];
+    mapping.levels.push_back(m);
+  }
+  for (int slot = 0; slot < static_cast<int>(slots_.size()); ++slot) {
+    auto& m = mapping.levels[slots_[slot].level];
+    for (DimensionId dim = 0; dim < dims; ++dim) {
+      (slots_[slot].spatial ? m.spatial_factors : m.temporal_factors)[dim] = factor(point.tiling, dim, slot);
+    }
+  }
+  for (int level = 0; level < levels; ++level) {
+    auto& m = mapping.levels[level];
+    m.temporal_permutation = point.loop_orders[level];
+    for (DimensionId d = 0; d < dims; ++d) {
+      if (std::find(m.temporal_permutation.begin(), m.temporal_permutation.end(), d) == m.temporal_permutation.end()) {
+        m.temporal_permutation.push_back(d);
+      }
+    }
+    std::vector<DimensionId> x, y, unit;
+    for (DimensionId d = 0; d < dims; ++d) {
+      if (m.spatial_factors[d] <= 1) unit.push_back(d);
+      else (point.spatial_on_y[level][d] ? y : x).push_back(d);
+    }
+    m.spatial_permutation = x;
+    m.spatial_permutation.insert(m.spatial_permutation.end(), y.begin(), y.end());
+    m.spatial_permutation.insert(m.spatial_permutation.end(), unit.begin(), unit.end());
+    m.spatial_split = static_cast<int>(x.size());
+  }
+  mapping.levels.back().keep.assign(workload_.num_data_spaces(), true);
+  return mapping;
+}
+
+}  // namespace qloop

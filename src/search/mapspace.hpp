@@ -1,0 +1,79 @@
+#pragma once
+// The space of mappings the constraints allow, and the construction of one mapping from a
+// point of it. A point picks, independently: how each dimension is split into tiling factors
+// over the levels (temporal and spatial slots), the order of the non-trivial loops at each
+// level, which tensors each level keeps, and which spatial loops go along X or Y.
+// Orders of unit loops are not distinguished: they change nothing.
+
+#include <cstdint>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "arch/architecture.hpp"
+#include "mapping/mapping.hpp"
+#include "search/constraints.hpp"
+#include "workload/workload.hpp"
+
+namespace qloop {
+
+struct MapspacePoint {
+  std::vector<std::uint32_t> tiling;                   // per dimension: index into its factor options
+  std::vector<std::vector<DimensionId>> loop_orders;   // per level: non-trivial temporal dims, innermost first
+  std::vector<std::vector<bool>> keep;                 // per level, per data space
+  std::vector<std::vector<bool>> spatial_on_y;         // per level, per dimension
+};
+
+class Mapspace {
+ public:
+  Mapspace(const Architecture& arch, const Workload& workload, const Constraints& constraints);
+
+  // A slot is where a dimension's factor goes: (level, temporal or spatial).
+  struct Slot {
+    int level;
+    bool spatial;
+  };
+  const std::vector<Slot>& slots() const { return slots_; }
+  // Per dimension: every ordered split of its size over the slots that the constraints allow.
+  const std::vector<std::vector<std::vector<std::int64_t>>>& factor_options() const { return options_; }
+  // Number of tilings (product over dimensions), saturating at UINT64_MAX.
+  std::uint64_t num_tilings() const;
+
+  // Factor of `dim` in `slot` for the tiling of `point`.
+  std::int64_t factor(const std::vector<std::uint32_t>& tiling, DimensionId dim, int slot) const {
+    return options_[dim][tiling[dim]][slot];
+  }
+
+  // Why a tiling cannot work before evaluating it (spatial factors beyond a fanout, tiles
+  // that overflow a buffer); empty when it may work. `keep` decides which tensors count.
+  std::string precheck(const MapspacePoint& point) const;
+
+  // Loop orders, bypass and X/Y choices for a tiling: the sizes of those sub-spaces.
+  std::vector<std::uint64_t> order_counts(const std::vector<std::uint32_t>& tiling) const;  // per level
+  std::uint64_t num_keep_choices() const;  // over all levels and tensors
+  std::uint64_t num_xy_choices(const std::vector<std::uint32_t>& tiling) const;
+
+  // Fill the non-tiling parts of a point from indices within those sub-spaces.
+  void set_loop_orders(MapspacePoint& point, const std::vector<std::uint64_t>& order_index) const;
+  void set_keep(MapspacePoint& point, std::uint64_t keep_index) const;
+  void set_xy(MapspacePoint& point, std::uint64_t xy_index) const;
+  void randomize(MapspacePoint& point, std::mt19937_64& rng) const;  // every part at random
+
+  Mapping build(const MapspacePoint& point) const;
+  MapspacePoint empty_point() const;
+
+ private:
+  const Architecture& arch_;
+  const Workload& workload_;
+  const Constraints& constraints_;
+  std::vector<Slot> slots_;
+  std::vector<std::vector<std::vector<std::int64_t>>> options_;
+  std::vector<std::vector<bool>> free_keep_;  // per level, per data space: a choice exists
+
+  std::vector<DimensionId> nontrivial_temporal(const std::vector<std::uint32_t>& tiling, int level) const;
+  std::vector<DimensionId> nontrivial_spatial(const std::vector<std::uint32_t>& tiling, int level) const;
+  bool order_allowed(const std::vector<DimensionId>& order, int level) const;
+};
+
+}  // namespace qloop

@@ -1,0 +1,174 @@
+#include "search/search_strategy.hpp"
+
+#include <algorithm>
+
+namespace qloop {
+
+namespace {
+
+// Enumerates everything: tilings (this thread's share, in order), and for each tiling every
+// loop order, bypass and X/Y choice.
+class ExhaustiveSearch : public SearchStrategy {
+ public:
+  ExhaustiveSearch(const Mapspace& space, int thread, int threads)
+      : space_(space), threads_(threads), point_(space.empty_point()) {
+    tiling_index_ = static_cast<std::uint64_t>(thread);
+    total_tilings_ = space.num_tilings();
+    start_tiling();
+  }
+
+  bool next(MapspacePoint& point) override {
+    while (tiling_index_ < total_tilings_) {
+      if (sub_index_ < sub_total_) {
+        apply_sub_index(sub_index_++);
+        point = point_;
+        return true;
+      }
+      tiling_index_ += static_cast<std::uint64_t>(threads_);
+      start_tiling();
+    }
+    done_ = true;
+    return false;
+  }
+  void report(bool, bool) override {}
+  bool exhausted_space() const override { return done_; }
+
+ private:
+  const Mapspace& space_;
+  int threads_;
+  MapspacePoint point_;
+  std::uint64_t tiling_index_ = 0, total_tilings_ = 0;
+  std::uint64_t sub_index_ = 0, sub_total_ = 0;
+  std::vector<std::uint64_t> order_counts_;
+  std::uint64_t keep_count_ = 1, xy_count_ = 1;
+  bool done_ = false;
+
+  void start_tiling() {
+    sub_index_ = 0;
+    sub_total_ = 0;
+    if (tiling_index_ >= total_tilings_) return;
+    auto index = tiling_index_;
+    const auto& options = space_.factor_options();
+    for (std::size_t dim = 0; dim < options.size(); ++dim) {
+      point_.tiling[dim] = static_cast<std::uint32_t>(index % options[dim].size());
+      index /= options[dim].size();
+    }
+    order_counts_ = space_.order_counts(point_.tiling);
+    keep_count_ = space_.num_keep_choices();
+    xy_count_ = space_.num_xy_choices(point_.tiling);
+    sub_total_ = keep_count_ * xy_count_;
+    for (auto c : order_counts_) sub_total_ *= c;
+  }
+
+  void apply_sub_index(std::uint64_t index) {
+    space_.set_keep(point_, index % keep_count_);
+    index /= keep_count_;
+    space_.set_xy(point_, index % xy_count_);
+    index /= xy_count_;
+    std::vector<std::uint64_t> orders;
+    for (auto c : order_counts_) {
+      orders.push_back(index % c);
+      index /= c;
+    }
+    space_.set_loop_orders(point_, orders);
+  }
+};
+
+// Uniform random points.
+class RandomSearch : public SearchStrategy {
+ public:
+  RandomSearch(const Mapspace& space, std::uint64_t seed) : space_(space), rng_(seed), point_(space.empty_point()) {}
+  bool next(MapspacePoint& point) override {
+    space_.randomize(point_, rng_);
+    point = point_;
+    return true;
+  }
+  void report(bool, bool) override {}
+
+ private:
+  const Mapspace& space_;
+  std::mt19937_64 rng_;
+  MapspacePoint point_;
+};
+
+// Random tilings; for each, up to `per_visit` loop-order / bypass / X-Y variants (all of them
+// when there are fewer).
+class HybridSearch : public SearchStrategy {
+ public:
+  HybridSearch(const Mapspace& space, std::uint64_t seed, std::uint64_t per_visit)
+      : space_(space), rng_(seed), per_visit_(std::max<std::uint64_t>(per_visit, 1)), point_(space.empty_point()) {}
+
+  bool next(MapspacePoint& point) override {
+    if (left_in_visit_ == 0) new_tiling();
+    --left_in_visit_;
+    if (enumerate_) {
+      apply_sub_index(sub_index_++);
+    } else {
+      auto tiling = point_.tiling;
+      space_.randomize(point_, rng_);
+      point_.tiling = tiling;
+      std::vector<std::uint64_t> orders;
+      for (auto c : order_counts_) orders.push_back(std::uniform_int_distribution<std::uint64_t>(0, c - 1)(rng_));
+      space_.set_loop_orders(point_, orders);
+      space_.set_xy(point_, std::uniform_int_distribution<std::uint64_t>(0, xy_count_ - 1)(rng_));
+    }
+    point = point_;
+    return true;
+  }
+  void report(bool, bool) override {}
+
+ private:
+  const Mapspace& space_;
+  std::mt19937_64 rng_;
+  std::uint64_t per_visit_;
+  MapspacePoint point_;
+  std::uint64_t left_in_visit_ = 0, sub_index_ = 0, sub_total_ = 0;
+  std::vector<std::uint64_t> order_counts_;
+  std::uint64_t keep_count_ = 1, xy_count_ = 1;
+  bool enumerate_ = false;
+
+  void new_tiling() {
+    space_.randomize(point_, rng_);
+    order_counts_ = space_.order_counts(point_.tiling);
+    keep_count_ = space_.num_keep_choices();
+    xy_count_ = space_.num_xy_choices(point_.tiling);
+    sub_total_ = keep_count_ * xy_count_;
+    for (auto c : order_counts_) sub_total_ *= c;
+    enumerate_ = sub_total_ <= per_visit_;
+    left_in_visit_ = enumerate_ ? sub_total_ : per_visit_;
+    sub_index_ = 0;
+  }
+
+  void apply_sub_index(std::uint64_t index) {
+    space_.set_keep(point_, index % keep_count_);
+    index /= keep_count_;
+    space_.set_xy(point_, index % xy_count_);
+    index /= xy_count_;
+    std::vector<std::uint64_t> orders;
+    for (auto c : order_counts_) {
+      orders.push_back(index % c);
+      index /= c;
+    }
+    space_.set_loop_orders(point_, orders);
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<SearchStrategy> make_strategy(SearchAlgorithm algorithm, const Mapspace& mapspace,
+                                              const MapperSettings& settings, int thread, int threads) {
+  auto seed = settings.seed * 1000003ull + static_cast<std::uint64_t>(thread);
+  switch (algorithm) {
+    case SearchAlgorithm::kExhaustive:
+    case SearchAlgorithm::kLinearPruned:
+      return std::make_unique<ExhaustiveSearch>(mapspace, thread, threads);
+    case SearchAlgorithm::kRandom:
+    case SearchAlgorithm::kRandomPruned:
+      return std::make_unique<RandomSearch>(mapspace, seed);
+    case SearchAlgorithm::kHybrid:
+      return std::make_unique<HybridSearch>(mapspace, seed, settings.max_permutations_per_visit);
+  }
+  return nullptr;
+}
+
+}  // namespace qloop

@@ -1,0 +1,30 @@
+#pragma once
+// Search algorithms, in ask/tell form: a strategy proposes mapspace points and is told how
+// each one fared. It knows nothing of the model.
+
+#include <cstdint>
+#include <memory>
+#include <random>
+
+#include "search/mapper_settings.hpp"
+#include "search/mapspace.hpp"
+
+namespace qloop {
+
+class SearchStrategy {
+ public:
+  virtual ~SearchStrategy() = default;
+  // Writes the next point to try; false when this strategy's share of the space is done.
+  virtual bool next(MapspacePoint& point) = 0;
+  // How the last point fared: valid, and whether it beat the best so far.
+  virtual void report(bool valid, bool improved) = 0;
+  // True when `next` returned false because the whole share was enumerated.
+  virtual bool exhausted_space() const { return false; }
+};
+
+// One strategy per thread; `thread` of `threads` picks the share of an enumeration and the
+// random stream (seed + thread), so results are deterministic for a seed and thread count.
+std::unique_ptr<SearchStrategy> make_strategy(SearchAlgorithm algorithm, const Mapspace& mapspace,
+                                              const MapperSettings& settings, int thread, int threads);
+
+}  // namespace qloop
