@@ -196,9 +196,11 @@ MapperResult run_mapper(const Architecture& arch, const Workload& workload, cons
   for (int t = 1; t < threads; ++t) pool.emplace_back(worker, t);
   // Thread 0 runs here too; progress is reported by a light monitor in between.
   std::thread main_worker(worker, 0);
+  auto last_report = Clock::now();
   while (running.load() > 0) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    if (progress) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    if (progress && Clock::now() - last_report > std::chrono::milliseconds(200)) {
+      last_report = Clock::now();
       MapperProgress p;
       p.evaluated = shared.evaluated.load();
       p.valid = shared.valid.load();

@@ -223,6 +223,29 @@ void Mapspace::set_xy(MapspacePoint& point, std::uint64_t xy_index) const {
   }
 }
 
+std::uint64_t Mapspace::Variants::total() const {
+  auto n = saturating_mul(keep, xy);
+  for (auto c : orders) n = saturating_mul(n, c);
+  return n;
+}
+
+Mapspace::Variants Mapspace::variants(const std::vector<std::uint32_t>& tiling) const {
+  return {order_counts(tiling), num_keep_choices(), num_xy_choices(tiling)};
+}
+
+void Mapspace::set_variant(MapspacePoint& point, const Variants& v, std::uint64_t index) const {
+  set_keep(point, index % v.keep);
+  index /= v.keep;
+  set_xy(point, index % v.xy);
+  index /= v.xy;
+  std::vector<std::uint64_t> orders;
+  for (auto c : v.orders) {
+    orders.push_back(index % c);
+    index /= c;
+  }
+  set_loop_orders(point, orders);
+}
+
 void Mapspace::randomize(MapspacePoint& point, std::mt19937_64& rng) const {
   for (DimensionId dim = 0; dim < workload_.num_dimensions(); ++dim) {
     std::uniform_int_distribution<std::uint32_t> pick(0, static_cast<std::uint32_t>(options_[dim].size() - 1));

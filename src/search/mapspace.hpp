@@ -54,6 +54,15 @@ class Mapspace {
   std::uint64_t num_keep_choices() const;  // over all levels and tensors
   std::uint64_t num_xy_choices(const std::vector<std::uint32_t>& tiling) const;
 
+  // Everything but the tiling: loop orders x bypass x X/Y, as one mixed-radix index.
+  struct Variants {
+    std::vector<std::uint64_t> orders;  // per level
+    std::uint64_t keep = 1, xy = 1;
+    std::uint64_t total() const;
+  };
+  Variants variants(const std::vector<std::uint32_t>& tiling) const;
+  void set_variant(MapspacePoint& point, const Variants& variants, std::uint64_t index) const;
+
   // Fill the non-tiling parts of a point from indices within those sub-spaces.
   void set_loop_orders(MapspacePoint& point, const std::vector<std::uint64_t>& order_index) const;
   void set_keep(MapspacePoint& point, std::uint64_t keep_index) const;

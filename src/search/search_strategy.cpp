@@ -39,8 +39,7 @@ class ExhaustiveSearch : public SearchStrategy {
   MapspacePoint point_;
   std::uint64_t tiling_index_ = 0, total_tilings_ = 0;
   std::uint64_t sub_index_ = 0, sub_total_ = 0;
-  std::vector<std::uint64_t> order_counts_;
-  std::uint64_t keep_count_ = 1, xy_count_ = 1;
+  Mapspace::Variants variants_;
   bool done_ = false;
 
   void start_tiling() {
@@ -53,25 +52,11 @@ class ExhaustiveSearch : public SearchStrategy {
       point_.tiling[dim] = static_cast<std::uint32_t>(index % options[dim].size());
       index /= options[dim].size();
     }
-    order_counts_ = space_.order_counts(point_.tiling);
-    keep_count_ = space_.num_keep_choices();
-    xy_count_ = space_.num_xy_choices(point_.tiling);
-    sub_total_ = keep_count_ * xy_count_;
-    for (auto c : order_counts_) sub_total_ *= c;
+    variants_ = space_.variants(point_.tiling);
+    sub_total_ = variants_.total();
   }
 
-  void apply_sub_index(std::uint64_t index) {
-    space_.set_keep(point_, index % keep_count_);
-    index /= keep_count_;
-    space_.set_xy(point_, index % xy_count_);
-    index /= xy_count_;
-    std::vector<std::uint64_t> orders;
-    for (auto c : order_counts_) {
-      orders.push_back(index % c);
-      index /= c;
-    }
-    space_.set_loop_orders(point_, orders);
-  }
+  void apply_sub_index(std::uint64_t index) { space_.set_variant(point_, variants_, index); }
 };
 
 // Uniform random points.
@@ -101,17 +86,9 @@ class HybridSearch : public SearchStrategy {
   bool next(MapspacePoint& point) override {
     if (left_in_visit_ == 0) new_tiling();
     --left_in_visit_;
-    if (enumerate_) {
-      apply_sub_index(sub_index_++);
-    } else {
-      auto tiling = point_.tiling;
-      space_.randomize(point_, rng_);
-      point_.tiling = tiling;
-      std::vector<std::uint64_t> orders;
-      for (auto c : order_counts_) orders.push_back(std::uniform_int_distribution<std::uint64_t>(0, c - 1)(rng_));
-      space_.set_loop_orders(point_, orders);
-      space_.set_xy(point_, std::uniform_int_distribution<std::uint64_t>(0, xy_count_ - 1)(rng_));
-    }
+    auto index = enumerate_ ? sub_index_++
+                            : std::uniform_int_distribution<std::uint64_t>(0, sub_total_ - 1)(rng_);
+    space_.set_variant(point_, variants_, index);
     point = point_;
     return true;
   }
@@ -123,33 +100,16 @@ class HybridSearch : public SearchStrategy {
   std::uint64_t per_visit_;
   MapspacePoint point_;
   std::uint64_t left_in_visit_ = 0, sub_index_ = 0, sub_total_ = 0;
-  std::vector<std::uint64_t> order_counts_;
-  std::uint64_t keep_count_ = 1, xy_count_ = 1;
+  Mapspace::Variants variants_;
   bool enumerate_ = false;
 
   void new_tiling() {
     space_.randomize(point_, rng_);
-    order_counts_ = space_.order_counts(point_.tiling);
-    keep_count_ = space_.num_keep_choices();
-    xy_count_ = space_.num_xy_choices(point_.tiling);
-    sub_total_ = keep_count_ * xy_count_;
-    for (auto c : order_counts_) sub_total_ *= c;
+    variants_ = space_.variants(point_.tiling);
+    sub_total_ = variants_.total();
     enumerate_ = sub_total_ <= per_visit_;
     left_in_visit_ = enumerate_ ? sub_total_ : per_visit_;
     sub_index_ = 0;
-  }
-
-  void apply_sub_index(std::uint64_t index) {
-    space_.set_keep(point_, index % keep_count_);
-    index /= keep_count_;
-    space_.set_xy(point_, index % xy_count_);
-    index /= xy_count_;
-    std::vector<std::uint64_t> orders;
-    for (auto c : order_counts_) {
-      orders.push_back(index % c);
-      index /= c;
-    }
-    space_.set_loop_orders(point_, orders);
   }
 };
 
