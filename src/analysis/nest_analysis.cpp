@@ -68,6 +68,11 @@ struct Unaccounted {
   char at(int ds, std::size_t child) const { return flags[ds * children + child]; }
 };
 
+// multicast factor -> number of groups of children receiving the same data
+using Groups = SmallVector<std::pair<std::uint64_t, std::uint64_t>, 4>;
+using PerSpaceCounts = std::array<std::uint64_t, kMaxDataSpaces>;
+using Shifts = std::array<std::optional<Coordinates>, kMaxDataSpaces>;
+
 // Per tensor, the boxes of one working set (a tile is always one box).
 using TileBoxes = std::array<Box, kMaxDataSpaces>;
 // Per tensor, how many operands a delta holds.
@@ -475,61 +480,52 @@ class NestWalker {
     return h;
   }
 
-  using PerSpaceAccesses = std::array<AccessStats, kMaxDataSpaces>;
-  using PerSpaceCounts = std::array<std::uint64_t, kMaxDataSpaces>;
 
-  // Children that need identical data are served by one multicast access: group them by
-  // their offset from the base deltas (open-addressing table keyed by the offset).
-  PerSpaceAccesses multicast_accesses(const SpatialDeltas& deltas, const Unaccounted& unaccounted) const {
-    PerSpaceAccesses out;
+  // Children that need identical data are served by one multicast access: group the
+  // still-unaccounted children by their offset from the base deltas.
+  Groups multicast_groups(const SpatialDeltas& deltas, const Unaccounted& unaccounted, int ds) const {
     std::size_t capacity = 16;
     while (capacity < 2 * deltas.children()) capacity *= 2;
     auto& slots = group_slots_;  // child index of the group's first member, or -1
     auto& members = group_members_;
-    for (int ds = 0; ds < num_spaces_; ++ds) {
-      auto size = deltas.size(ds);
-      if (size == 0) continue;
-      slots.assign(capacity, -1);
-      members.assign(capacity, 0);
-      for (std::size_t child = 0; child < deltas.children(); ++child) {
-        if (!unaccounted.at(ds, child)) continue;
-        const auto& off = deltas.offset(child, ds);
-        auto slot = offset_hash(off, deltas.rank) & (capacity - 1);
-        while (slots[slot] >= 0 && deltas.offset(static_cast<std::size_t>(slots[slot]), ds) != off) {
-          slot = (slot + 1) & (capacity - 1);
-        }
-        if (slots[slot] < 0) slots[slot] = static_cast<std::int64_t>(child);
-        ++members[slot];
+    slots.assign(capacity, -1);
+    members.assign(capacity, 0);
+    for (std::size_t child = 0; child < deltas.children(); ++child) {
+      if (!unaccounted.at(ds, child)) continue;
+      const auto& off = deltas.offset(child, ds);
+      auto slot = offset_hash(off, deltas.rank) & (capacity - 1);
+      while (slots[slot] >= 0 && deltas.offset(static_cast<std::size_t>(slots[slot]), ds) != off) {
+        slot = (slot + 1) & (capacity - 1);
       }
-      // multicast factor -> number of groups (few distinct factors: a short list)
-      SmallVector<std::pair<std::uint64_t, std::uint64_t>, 4> groups_by_multicast;
-      for (std::size_t slot = 0; slot < capacity; ++slot) {
-        if (members[slot] == 0) continue;
-        bool found = false;
-        for (auto& g : groups_by_multicast) {
-          if (g.first == members[slot]) {
-            ++g.second;
-            found = true;
-          }
-        }
-        if (!found) groups_by_multicast.push_back({members[slot], 1});
-      }
-      for (const auto& g : groups_by_multicast) {
-        out[ds].at(g.first, g.second) = static_cast<double>(size * num_epochs_ * g.second);
-      }
+      if (slots[slot] < 0) slots[slot] = static_cast<std::int64_t>(child);
+      ++members[slot];
     }
+    Groups groups;
+    for (std::size_t slot = 0; slot < capacity; ++slot) {
+      if (members[slot] == 0) continue;
+      bool found = false;
+      for (auto& g : groups) {
+        if (g.first == members[slot]) {
+          ++g.second;
+          found = true;
+        }
+      }
+      if (!found) groups.push_back({members[slot], 1});
+    }
+    return groups;
+  }
+
+  AccessStats accesses_of(const Groups& groups, std::uint64_t size) const {
+    AccessStats out;
+    for (const auto& g : groups) out.at(g.first, g.second) = static_cast<double>(size * num_epochs_ * g.second);
     return out;
   }
 
-  // A child whose delta equals what a neighbour held on the previous step gets it over the
-  // neighbour link instead of from the parent.
-  PerSpaceCounts link_transfers(int level, const SpatialDeltas& deltas, Unaccounted& unaccounted,
-                                ElementState& state) const {
-    PerSpaceCounts transfers{};
-    const auto& prev = state.prev_spatial_deltas;
-    if (!deltas.has_base || !prev.has_base) return transfers;
-    // Per tensor: the shift t with base + t == previous base, if the bases are shifts of each other.
-    std::array<std::optional<Coordinates>, kMaxDataSpaces> shift{};
+  // Per tensor: the shift t with base + t == the previous invocation's base, when the two
+  // are shifts of each other (only then can a child find its data at a neighbour).
+  Shifts base_shifts(const SpatialDeltas& deltas, const SpatialDeltas& prev) const {
+    Shifts shift{};
+    if (!deltas.has_base || !prev.has_base) return shift;
     for (int ds = 0; ds < num_spaces_; ++ds) {
       if (deltas.base[ds].empty() || prev.base[ds].empty()) continue;
       auto t = deltas.base[ds].translation_to(prev.base[ds], kMaxRank);
@@ -537,10 +533,15 @@ class NestWalker {
       moved.translate(t);
       if (moved == prev.base[ds]) shift[ds] = t;
     }
-    if (std::none_of(shift.begin(), shift.begin() + num_spaces_, [](const auto& t) { return t.has_value(); })) {
-      return transfers;
-    }
+    return shift;
+  }
 
+  // A child whose delta equals what a neighbour held on the previous step gets it over the
+  // neighbour link instead of from the parent. Marks those children accounted for and
+  // returns how many there are per tensor.
+  PerSpaceCounts mark_link_reuse(int level, const SpatialDeltas& deltas, const SpatialDeltas& prev,
+                                 const Shifts& shift, Unaccounted& unaccounted) const {
+    PerSpaceCounts reused{};
     auto storage_level = nest_.storage_level_of_loop[level];
     auto h_size = std::max<std::uint64_t>(arch_.fanout_x(storage_level), logical_fanout_x_[level]);
     auto v_size = std::max<std::uint64_t>(arch_.fanout_y(storage_level), logical_fanout_y_[level]);
@@ -576,11 +577,11 @@ class NestWalker {
       if (!deltas.present[child]) continue;
       for (int ds = 0; ds < num_spaces_; ++ds) {
         if (!reuse[child * num_spaces_ + ds]) continue;
-        transfers[ds] += deltas.size(ds) * num_epochs_;
+        ++reused[ds];
         unaccounted.at(ds, child) = 0;
       }
     }
-    return transfers;
+    return reused;
   }
 
   void spatial_working_set(int level) {
@@ -588,23 +589,35 @@ class NestWalker {
     deltas.reset(logical_fanout_[level], num_spaces_, max_rank_);
     fill_spatial_deltas(level, deltas, 0, 0, level);
     auto& state = state_at(level);
-
     auto& unaccounted = unaccounted_scratch_;
-    mark_all_unaccounted(deltas, unaccounted);
-    auto without_links = multicast_accesses(deltas, unaccounted);
-    mark_all_unaccounted(deltas, unaccounted);
-    auto transfers = link_transfers(level, deltas, unaccounted, state);
-    bool any_link = std::any_of(transfers.begin(), transfers.begin() + num_spaces_, [](auto t) { return t > 0; });
-    // Without any neighbour reuse the second count would equal the first.
-    auto with_links = any_link ? multicast_accesses(deltas, unaccounted) : without_links;
 
-    for (int ds = 0; ds < num_spaces_; ++ds) {
-      if (any_link && with_links[ds].total() < without_links[ds].total()) {
-        state.link_transfers[ds] += transfers[ds];
-        state.accesses[ds].accumulate(with_links[ds]);
-      } else {
-        state.accesses[ds].accumulate(without_links[ds]);
+    std::array<Groups, kMaxDataSpaces> without_links, with_links;
+    mark_all_unaccounted(deltas, unaccounted);
+    for (int ds = 0; ds < num_spaces_; ++ds) without_links[ds] = multicast_groups(deltas, unaccounted, ds);
+    auto shifts = base_shifts(deltas, state.prev_spatial_deltas);
+    PerSpaceCounts reused{};
+    if (std::any_of(shifts.begin(), shifts.begin() + num_spaces_, [](const auto& t) { return t.has_value(); })) {
+      mark_all_unaccounted(deltas, unaccounted);
+      reused = mark_link_reuse(level, deltas, state.prev_spatial_deltas, shifts, unaccounted);
+      for (int ds = 0; ds < num_spaces_; ++ds) {
+        if (reused[ds]) with_links[ds] = multicast_groups(deltas, unaccounted, ds);
       }
+    }
+
+    // Neighbour links are used for a tensor only when they save parent accesses.
+    for (int ds = 0; ds < num_spaces_; ++ds) {
+      auto size = deltas.size(ds);
+      if (size == 0) continue;
+      auto without = accesses_of(without_links[ds], size);
+      if (reused[ds] > 0) {
+        auto with = accesses_of(with_links[ds], size);
+        if (with.total() < without.total()) {
+          state.link_transfers[ds] += reused[ds] * size * num_epochs_;
+          state.accesses[ds].accumulate(with);
+          continue;
+        }
+      }
+      state.accesses[ds].accumulate(without);
     }
     std::swap(state.prev_spatial_deltas, deltas);
     spare_deltas_[level] = std::move(deltas);
