@@ -23,7 +23,9 @@ struct MapperSettings {
   std::vector<Metric> objectives = {Metric::kEdp};  // compared in priority order
   int threads = 0;                                  // 0 = all cores
   double time_limit_seconds = 30;                   // wall clock limit (0 = none); qloop's own
-  std::uint64_t timeout = 0;                        // Timeloop's: stop a thread after this many consecutive invalid mappings (0 = never)
+  // Timeloop's: stop a thread after this many consecutive invalid mappings (0 = never). Also
+  // what ends a search in which nothing fits.
+  std::uint64_t timeout = 100000;
   std::uint64_t victory_condition = 5000;           // stop a thread after this many valid non-improving mappings (0 = never)
   std::uint64_t search_size = 0;                    // evaluations per thread (0 = unlimited)
   std::uint64_t max_permutations_per_visit = 64;    // loop orders tried per tiling (hybrid)

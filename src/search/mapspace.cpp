@@ -246,10 +246,25 @@ void Mapspace::set_variant(MapspacePoint& point, const Variants& v, std::uint64_
   set_loop_orders(point, orders);
 }
 
+bool Mapspace::spatial_fits(const std::vector<std::uint32_t>& tiling) const {
+  for (int slot = 0; slot < static_cast<int>(slots_.size()); ++slot) {
+    if (!slots_[slot].spatial) continue;
+    std::int64_t used = 1;
+    for (DimensionId dim = 0; dim < workload_.num_dimensions(); ++dim) used *= factor(tiling, dim, slot);
+    if (used > arch_.fanout(slots_[slot].level)) return false;
+  }
+  return true;
+}
+
 void Mapspace::randomize(MapspacePoint& point, std::mt19937_64& rng) const {
-  for (DimensionId dim = 0; dim < workload_.num_dimensions(); ++dim) {
-    std::uniform_int_distribution<std::uint32_t> pick(0, static_cast<std::uint32_t>(options_[dim].size() - 1));
-    point.tiling[dim] = pick(rng);
+  // Tilings whose spatial factors overflow a fanout are redrawn (a bounded number of times):
+  // they can never be valid, and they would crowd out the informative rejections.
+  for (int attempt = 0; attempt < 64; ++attempt) {
+    for (DimensionId dim = 0; dim < workload_.num_dimensions(); ++dim) {
+      std::uniform_int_distribution<std::uint32_t> pick(0, static_cast<std::uint32_t>(options_[dim].size() - 1));
+      point.tiling[dim] = pick(rng);
+    }
+    if (spatial_fits(point.tiling)) break;
   }
   auto counts = order_counts(point.tiling);
   std::vector<std::uint64_t> orders;

@@ -68,6 +68,8 @@ class Mapspace {
   void set_keep(MapspacePoint& point, std::uint64_t keep_index) const;
   void set_xy(MapspacePoint& point, std::uint64_t xy_index) const;
   void randomize(MapspacePoint& point, std::mt19937_64& rng) const;  // every part at random
+  // The spatial factors of each level fit its fanout (X/Y placement aside).
+  bool spatial_fits(const std::vector<std::uint32_t>& tiling) const;
 
   Mapping build(const MapspacePoint& point) const;
   MapspacePoint empty_point() const;

@@ -107,6 +107,61 @@ def case_no_arguments(qloop):
     assert r.returncode == 2, r.returncode
 
 
+MAPPER_EXAMPLE = os.path.join(HERE, "..", "..", "examples", "mapper-eyeriss-like")
+
+
+def mapper_inputs(extra=None):
+    d = tempfile.mkdtemp(prefix="qloop-mapper-cli-")
+    files = [os.path.join(MAPPER_EXAMPLE, f) for f in ("arch.yaml", "constraints.yaml")]
+    files.append(os.path.join(MAPPER_EXAMPLE, "layers", "alexnet_conv5.yaml"))
+    settings = os.path.join(d, "mapper.yaml")
+    open(settings, "w").write(extra or "mapper: {algorithm: hybrid, num-threads: 2, search-size: 300, "
+                                       "victory-condition: 0, time_limit: 0, seed: 3}\n")
+    return files + [settings]
+
+
+def case_mapper_writes_a_mapping_the_model_reproduces(qloop):
+    out = tempfile.mkdtemp(prefix="qloop-out-")
+    r = subprocess.run([qloop, "mapper"] + mapper_inputs() + ["-o", out], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    stats = json.load(open(os.path.join(out, "qloop.stats.json")))
+    assert stats["search"]["evaluated"] == 600 and stats["search"]["valid"] > 0, stats["search"]
+    again = tempfile.mkdtemp(prefix="qloop-out-")
+    r = subprocess.run([qloop, "model", os.path.join(MAPPER_EXAMPLE, "arch.yaml"),
+                        os.path.join(MAPPER_EXAMPLE, "layers", "alexnet_conv5.yaml"),
+                        os.path.join(out, "qloop.map.yaml"), "-o", again], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    model = json.load(open(os.path.join(again, "qloop.stats.json")))
+    assert model["summary"]["energy_pJ"] == stats["summary"]["energy_pJ"], (model["summary"], stats["summary"])
+    assert model["summary"]["cycles"] == stats["summary"]["cycles"]
+    assert open(os.path.join(out, "qloop.search.csv")).readline().startswith("seconds,evaluated")
+
+
+def case_mapper_bad_setting(qloop):
+    r = subprocess.run([qloop, "mapper"] + mapper_inputs("mapper: {algorithm: simulated-annealing}\n"),
+                       capture_output=True, text=True)
+    assert r.returncode == 2 and "unknown mapper algorithm 'simulated-annealing'" in r.stderr, r.stderr
+
+
+def case_mapper_bad_constraint(qloop):
+    d = tempfile.mkdtemp(prefix="qloop-mapper-cli-")
+    bad = os.path.join(d, "bad.yaml")
+    open(bad, "w").write("architecture_constraints:\n- {target: shared_glb, type: temporal, factors: Z=4}\n")
+    r = subprocess.run([qloop, "mapper", bad] + mapper_inputs(), capture_output=True, text=True)
+    assert r.returncode == 2 and "'Z' is not a dimension" in r.stderr and "bad.yaml" in r.stderr, r.stderr
+
+
+def case_mapper_nothing_fits_exits_3_with_reason(qloop):
+    d = tempfile.mkdtemp(prefix="qloop-mapper-cli-")
+    tight = os.path.join(d, "tight.yaml")
+    open(tight, "w").write("architecture_constraints:\n- {target: DRAM, type: temporal, factors: C=1 M=1 P=1 Q=1}\n")
+    out = tempfile.mkdtemp(prefix="qloop-out-")
+    r = subprocess.run([qloop, "mapper", tight] + mapper_inputs() + ["-o", out], capture_output=True, text=True)
+    assert r.returncode == 3, (r.returncode, r.stderr)
+    stats = json.load(open(os.path.join(out, "qloop.stats.json")))
+    assert stats["valid"] is False and "rejected by capacity at" in stats["reason"], stats["reason"]
+
+
 CASES = {k[5:]: v for k, v in globals().items() if k.startswith("case_")}
 
 if __name__ == "__main__":

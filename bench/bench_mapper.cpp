@@ -1,0 +1,43 @@
+// Mapper throughput: valid mappings evaluated per second on one core (hybrid search, one
+// thread, fixed number of evaluations). Run: build/bench/qloop_bench_mapper
+#include <benchmark/benchmark.h>
+
+#include "search/mapper.hpp"
+#include "spec/load_spec.hpp"
+
+namespace {
+
+void map_example(benchmark::State& state, const std::vector<std::string>& files) {
+  std::vector<std::string> paths;
+  for (const auto& f : files) paths.push_back(std::string(QLOOP_SOURCE_DIR) + "/examples/" + f);
+  auto in = qloop::spec::load_mapper_inputs(paths);
+  auto settings = in.settings;
+  settings.algorithm = qloop::SearchAlgorithm::kHybrid;
+  settings.threads = 1;
+  settings.search_size = 2000;
+  settings.victory_condition = 0;
+  settings.time_limit_seconds = 0;
+  std::uint64_t valid = 0, considered = 0;
+  for (auto _ : state) {
+    auto result = qloop::run_mapper(in.architecture, in.workload, in.constraints, settings, nullptr, {});
+    valid += result.report.valid;
+    considered += result.report.considered;
+  }
+  state.counters["valid_per_s"] = benchmark::Counter(static_cast<double>(valid), benchmark::Counter::kIsRate);
+  state.counters["considered_per_s"] = benchmark::Counter(static_cast<double>(considered), benchmark::Counter::kIsRate);
+}
+
+void BM_Mapper_AlexNetConv1_3Level(benchmark::State& state) {
+  map_example(state, {"alexnet-conv1-3level/arch.yaml", "alexnet-conv1-3level/problem.yaml"});
+}
+void BM_Mapper_EyerissLike_AlexNetConv3(benchmark::State& state) {
+  map_example(state, {"mapper-eyeriss-like/arch.yaml", "mapper-eyeriss-like/constraints.yaml",
+                      "mapper-eyeriss-like/layers/alexnet_conv3.yaml"});
+}
+
+BENCHMARK(BM_Mapper_AlexNetConv1_3Level)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
+BENCHMARK(BM_Mapper_EyerissLike_AlexNetConv3)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
+
+}  // namespace
+
+BENCHMARK_MAIN();
