@@ -36,10 +36,13 @@ std::string summary_text(const EvaluationResult& r) {
                                 r.summary.utilization * 100);
   out += fmt::format("  {:<16} {:>14.2f} pJ  {:>8.4f} pJ/compute\n", r.arithmetic.name, r.arithmetic.energy_pJ,
                      r.arithmetic.energy_pJ / std::max<double>(1, r.summary.computes));
+  bool placeholder = r.arithmetic.energy_source == "placeholder";
   for (const auto& level : r.storage) {
     out += fmt::format("  {:<16} {:>14.2f} pJ  {:>8.4f} pJ/compute\n", level.name, level.energy_pJ,
                        level.energy_pJ / std::max<double>(1, r.summary.computes));
+    placeholder = placeholder || level.energy_source == "placeholder";
   }
+  if (placeholder) out += "  (some energies come from the built-in placeholder table: no ERT entry was given)\n";
   return out;
 }
 
