@@ -5,18 +5,11 @@
 
 #include <regex>
 
+#include "spec/workload_names.hpp"
+
 namespace qloop::spec {
 
 namespace {
-
-DimensionId dimension(const NodeReader& where, const Workload& workload, const std::string& name) {
-  auto dim = workload.find_dimension(name);
-  if (dim < 0) {
-    where.fail(fmt::format("'{}' is not a dimension of the problem (dimensions: {})", name,
-                           fmt::join(workload.dimension_names, ", ")));
-  }
-  return dim;
-}
 
 // "K=4 C>=2 P<=8 M=0" (or "K4"); 0 means whatever remains of K.
 void parse_factor_constraints(const NodeReader& node, const Workload& workload, LevelLoopConstraints& out) {
@@ -28,7 +21,7 @@ void parse_factor_constraints(const NodeReader& node, const Workload& workload, 
     node.fail(fmt::format("cannot read factor constraints '{}': expected entries like 'K=4', 'C>=2', 'P<=8'", text));
   }
   for (auto it = std::sregex_iterator(text.begin(), text.end(), kToken); it != std::sregex_iterator(); ++it) {
-    auto dim = dimension(node, workload, (*it)[1]);
+    auto dim = require_dimension(node, workload, (*it)[1]);
     std::string op = (*it)[2];
     auto value = std::stoll((*it)[3]);
     auto& f = out.factors[dim];
@@ -54,10 +47,10 @@ std::vector<DimensionId> parse_dimension_run(const NodeReader& where, const Work
   if (run.find(' ') != std::string::npos || !single_letters) {
     std::regex separators(R"([\s,]+)");
     for (std::sregex_token_iterator it(run.begin(), run.end(), separators, -1), end; it != end; ++it) {
-      if (!it->str().empty()) dims.push_back(dimension(where, workload, *it));
+      if (!it->str().empty()) dims.push_back(require_dimension(where, workload, *it));
     }
   } else {
-    for (char c : run) dims.push_back(dimension(where, workload, std::string(1, c)));
+    for (char c : run) dims.push_back(require_dimension(where, workload, std::string(1, c)));
   }
   return dims;
 }
@@ -107,17 +100,7 @@ void apply_constraint(const NodeReader& target, const NodeReader& constraint, co
       if (auto split = attributes.optional_int("split")) lc.spatial_split = static_cast<int>(*split);
     }
   } else if (type == "bypass" || type == "datatype") {
-    auto apply = [&](const char* key, bool keep) {
-      auto list = attributes.find(key);
-      if (!list || list->is_null()) return;
-      for (const auto& item : list->items()) {
-        auto ds = workload.find_data_space(item.as_string());
-        if (ds < 0) item.fail(fmt::format("'{}' is not a data space of the problem", item.as_string()));
-        lc.keep[ds] = keep;
-      }
-    };
-    apply("keep", true);
-    apply("bypass", false);
+    parse_keep_bypass(attributes, workload, [&](DataSpaceId ds, bool keep) { lc.keep[ds] = keep; });
   } else if (type == "utilization" || type == "parallelism") {
     out.min_utilization = std::max(out.min_utilization, attributes.at("min").as_double());
   } else {

@@ -1,5 +1,7 @@
 #include "spec/parse_mapping.hpp"
 
+#include "spec/workload_names.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -16,15 +18,6 @@ std::string trim(const std::string& text) {
   if (begin == std::string::npos) return "";
   auto end = text.find_last_not_of(" \t");
   return text.substr(begin, end - begin + 1);
-}
-
-DimensionId require_dimension(const NodeReader& where, const Workload& workload, const std::string& name) {
-  auto dim = workload.find_dimension(name);
-  if (dim < 0) {
-    where.fail(fmt::format("'{}' is not a dimension of the problem (dimensions: {})", name,
-                           fmt::join(workload.dimension_names, ", ")));
-  }
-  return dim;
 }
 
 // "C3 M96", "C=3 M=96" or a mapping {C: 3, M: 96}.
@@ -98,20 +91,6 @@ std::vector<DimensionId> identity_order(const Workload& workload) {
   return order;
 }
 
-void parse_keep_bypass(const NodeReader& directive, const Workload& workload, LevelMapping& level) {
-  auto apply = [&](const char* key, bool keep) {
-    auto list = directive.find(key);
-    if (!list || list->is_null()) return;
-    for (const auto& item : list->items()) {
-      auto id = workload.find_data_space(item.as_string());
-      if (id < 0) item.fail(fmt::format("'{}' is not a data space of the problem", item.as_string()));
-      level.keep[id] = keep;
-    }
-  };
-  apply("keep", true);
-  apply("bypass", false);
-}
-
 }  // namespace
 
 Mapping parse_mapping(const NodeReader& node, const Workload& workload, const Architecture& arch) {
@@ -164,7 +143,7 @@ Mapping parse_mapping(const NodeReader& node, const Workload& workload, const Ar
         m.spatial_split = static_cast<int>(directive.optional_int("split").value_or(num_dims));
       }
     } else if (type == "datatype" || type == "bypass") {
-      parse_keep_bypass(directive, workload, m);
+      parse_keep_bypass(directive, workload, [&](DataSpaceId ds, bool keep) { m.keep[ds] = keep; });
     } else {
       directive.at("type").fail(fmt::format("unknown directive type '{}'; expected temporal, spatial, datatype or bypass", type));
     }
