@@ -95,8 +95,7 @@ void apply_tables(Architecture& arch, const EnergyTables& tables) {
 
 // qloop models dense tensors. Sparse optimizations (gating, skipping) change nothing while
 // every tensor they are conditioned on is dense; anything else is refused, never ignored.
-void check_sparse_optimizations(const YamlDocument& doc, const Workload& workload, const NodeReader& problem,
-                                std::vector<std::string>& notes) {
+void check_sparse_optimizations(const YamlDocument& doc, const NodeReader& problem, std::vector<std::string>& notes) {
   auto* found = doc.find("sparse_optimizations");
   if (!found) return;
   NodeReader sparse(found->node, found->file, "sparse_optimizations");
@@ -129,7 +128,6 @@ void check_sparse_optimizations(const YamlDocument& doc, const Workload& workloa
       }
     }
   }
-  (void)workload;
   notes.push_back(fmt::format("{}: sparse optimizations have no effect here (every condition tensor is dense)", found->file));
 }
 
@@ -158,7 +156,7 @@ void load_common(const YamlDocument& doc, Inputs& inputs) {
   if (doc.find("ART")) parse_art(section(doc, "ART"), tables);
   apply_tables(inputs.architecture, tables);
   check_bit_serial_operands(inputs.architecture, inputs.workload, section(doc, "architecture"));
-  check_sparse_optimizations(doc, inputs.workload, section(doc, "problem"), inputs.notes);
+  check_sparse_optimizations(doc, section(doc, "problem"), inputs.notes);
 }
 
 }  // namespace

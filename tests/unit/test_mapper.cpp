@@ -156,6 +156,42 @@ TEST(Mapper, fixed_factors_orders_and_bypass_are_respected) {
   EXPECT_TRUE(buffer.keep[d.inputs.workload.find_data_space("Inputs")]);
 }
 
+TEST(Mapper, maximum_factors_are_respected) {
+  auto d = small_design(64);
+  auto c = parse(d.inputs, "mapspace_constraints:\n- {target: MainMemory, type: temporal, factors: P<=1 R<=1 K<=1}\n");
+  auto result = run_mapper(d.inputs.architecture, d.inputs.workload, c, exhaustive_energy(), nullptr, {});
+  ASSERT_TRUE(result.found);
+  for (auto f : result.best.levels[1].temporal_factors) EXPECT_EQ(f, 1);
+}
+
+TEST(Mapper, minimum_utilization_excludes_underused_arrays) {
+  auto d = small_design(64);
+  // Two MACs: full use needs a spatial factor of 2 (from K or P).
+  auto c = parse(d.inputs, "mapspace_constraints:\n- {target: Buffer, type: utilization, min: 1.0}\n");
+  auto result = run_mapper(d.inputs.architecture, d.inputs.workload, c, exhaustive_energy(), nullptr, {});
+  ASSERT_TRUE(result.found);
+  EXPECT_EQ(result.stats.arithmetic.utilized_instances, 2u);
+  EXPECT_GT(result.report.rejected.at("utilization below the minimum"), 0u);
+}
+
+TEST(Mapper, spatial_split_places_loops_on_x_or_y) {
+  // A 2 x 2 array: with split 0 every spatial loop goes along Y.
+  auto arch =
+      "architecture:\n  version: 0.3\n  subtree:\n  - name: System\n    local:\n"
+      "    - {name: MainMemory, class: DRAM, attributes: {width: 8, word-bits: 8}}\n"
+      "    - {name: Buffer, class: SRAM, attributes: {depth: 64, width: 8, word-bits: 8}}\n"
+      "    - {name: 'MACC[0..3]', class: intmac, attributes: {datawidth: 8, meshX: 2}}\n";
+  auto problem = conv1d_problem(3, 4);
+  auto in = load_yaml({arch, problem, "mapping:\n- {target: MainMemory, type: temporal, factors: R=3 P=4, permutation: RP}\n",
+                       two_level_ert()});
+  auto c = parse(in, "mapspace_constraints:\n- {target: Buffer, type: spatial, factors: P=2, permutation: P, split: 0}\n");
+  auto result = run_mapper(in.architecture, in.workload, c, exhaustive_energy(), nullptr, {});
+  ASSERT_TRUE(result.found);
+  const auto& buffer = result.best.levels[0];
+  EXPECT_EQ(buffer.spatial_factors[in.workload.find_dimension("P")], 2);
+  EXPECT_EQ(buffer.spatial_split, 0);  // P along Y
+}
+
 TEST(Mapper, best_mapping_round_trips_through_the_model) {
   auto d = small_design(64);
   auto c = Constraints::unconstrained(2, d.inputs.workload);
