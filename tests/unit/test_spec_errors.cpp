@@ -98,25 +98,22 @@ TEST(SpecErrors, missing_section_is_named) {
   expect_mentions(e, "no input file has a top-level 'mapping' section");
 }
 
+const char* kGatingWeightsOnInputs =
+    "sparse_optimizations:\n"
+    "  targets:\n"
+    "  - name: Buffer\n"
+    "    action-optimization:\n"
+    "    - {type: gating, options: [{target: Weights, condition-on: [Inputs]}]}\n";
+
 TEST(SpecErrors, sparse_optimization_on_a_sparse_tensor_is_refused) {
   auto problem = conv1d_problem(3, 16, 1, ", densities: {Inputs: 0.5}");
-  auto sparse =
-      "sparse_optimizations:\n"
-      "  targets:\n"
-      "  - name: Buffer\n"
-      "    action-optimization:\n"
-      "    - {type: gating, options: [{target: Weights, condition-on: [Inputs]}]}\n";
+  auto sparse = kGatingWeightsOnInputs;
   auto e = load_error({two_level_arch(), problem, kGoodMapping, sparse});
   expect_mentions(e, "conditioned on Inputs, whose density is below 1");
 }
 
 TEST(SpecErrors, sparse_optimization_on_dense_tensors_is_accepted_with_a_note) {
-  auto sparse =
-      "sparse_optimizations:\n"
-      "  targets:\n"
-      "  - name: Buffer\n"
-      "    action-optimization:\n"
-      "    - {type: gating, options: [{target: Weights, condition-on: [Inputs]}]}\n";
+  auto sparse = kGatingWeightsOnInputs;
   auto inputs = load_yaml({two_level_arch(), conv1d_problem(3, 16), kGoodMapping, sparse});
   ASSERT_EQ(inputs.notes.size(), 1u);
   EXPECT_NE(inputs.notes[0].find("no effect"), std::string::npos);
