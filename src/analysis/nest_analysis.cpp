@@ -30,6 +30,7 @@ class NestWalker {
     live_state_.assign(num_loops_, {});
     last_state_.assign(num_loops_, {});
     spare_deltas_.assign(num_loops_, {});
+    fanout_memo_.assign(num_loops_, {});
     num_epochs_ = 1;
     compute_deltas(num_loops_ - 1);
     return collect();
@@ -74,6 +75,7 @@ class NestWalker {
   Unaccounted unaccounted_scratch_;
   mutable std::vector<char> reuse_scratch_;
   std::vector<SpatialDeltas> spare_deltas_;  // per loop, recycled buffers
+  std::vector<FanoutMemo> fanout_memo_;      // per loop
   std::map<StampKey, double> compute_accesses_;
 
   void init_properties() {
@@ -356,7 +358,7 @@ class NestWalker {
         extrapolation_stride *= end;
         indices_[level] = 0;
       }
-      if (i < end) {
+      if (i < end && !deltas.layout_known) {
         // The other instances see the same deltas, shifted.
         auto translations = translation_vectors(extrapolation_level);
         for (; i < end; ++i) {
@@ -504,20 +506,36 @@ class NestWalker {
   void spatial_working_set(int level) {
     SpatialDeltas deltas = std::move(spare_deltas_[level]);
     deltas.reset(logical_fanout_[level], num_spaces_, max_rank_);
+    // Children's points at the innermost level are re-derived each time (they are cheap and
+    // carry the per-unit compute counts); shifted copies are derived once per buffer.
+    if (level == 0) deltas.layout_known = false;
     fill_spatial_deltas(level, deltas, 0, 0, level);
+    deltas.layout_known = level > 0;
     auto& state = state_at(level);
     auto& unaccounted = unaccounted_scratch_;
 
-    std::array<Groups, kMaxDataSpaces> without_links, with_links;
-    mark_all_unaccounted(deltas, unaccounted);
-    for (int ds = 0; ds < num_spaces_; ++ds) without_links[ds] = multicast_groups(deltas, unaccounted, ds);
-    auto shifts = base_shifts(deltas, state.prev_spatial_deltas);
-    PerSpaceCounts reused{};
-    if (std::any_of(shifts.begin(), shifts.begin() + num_spaces_, [](const auto& t) { return t.has_value(); })) {
+    auto& memo = fanout_memo_[level];
+    if (!memo.grouped) {
       mark_all_unaccounted(deltas, unaccounted);
-      reused = mark_link_reuse(level, deltas, state.prev_spatial_deltas, shifts, unaccounted);
-      for (int ds = 0; ds < num_spaces_; ++ds) {
-        if (reused[ds]) with_links[ds] = multicast_groups(deltas, unaccounted, ds);
+      for (int ds = 0; ds < num_spaces_; ++ds) memo.without_links[ds] = multicast_groups(deltas, unaccounted, ds);
+      memo.grouped = true;
+    }
+    auto shifts = base_shifts(deltas, state.prev_spatial_deltas);
+    const FanoutMemo::LinkCase* links = nullptr;
+    if (std::any_of(shifts.begin(), shifts.begin() + num_spaces_, [](const auto& t) { return t.has_value(); })) {
+      for (const auto& c : memo.link_cases) {
+        if (c.shifts == shifts) links = &c;
+      }
+      if (!links) {
+        FanoutMemo::LinkCase c;
+        c.shifts = shifts;
+        mark_all_unaccounted(deltas, unaccounted);
+        c.reused = mark_link_reuse(level, deltas, state.prev_spatial_deltas, shifts, unaccounted);
+        for (int ds = 0; ds < num_spaces_; ++ds) {
+          if (c.reused[ds]) c.with_links[ds] = multicast_groups(deltas, unaccounted, ds);
+        }
+        memo.link_cases.push_back(std::move(c));
+        links = &memo.link_cases.back();
       }
     }
 
@@ -525,11 +543,11 @@ class NestWalker {
     for (int ds = 0; ds < num_spaces_; ++ds) {
       auto size = deltas.size(ds);
       if (size == 0) continue;
-      auto without = accesses_of(without_links[ds], size);
-      if (reused[ds] > 0) {
-        auto with = accesses_of(with_links[ds], size);
+      auto without = accesses_of(memo.without_links[ds], size);
+      if (links && links->reused[ds] > 0) {
+        auto with = accesses_of(links->with_links[ds], size);
         if (with.total() < without.total()) {
-          state.link_transfers[ds] += reused[ds] * size * num_epochs_;
+          state.link_transfers[ds] += links->reused[ds] * size * num_epochs_;
           state.accesses[ds].accumulate(with);
           continue;
         }

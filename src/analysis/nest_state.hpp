@@ -35,11 +35,17 @@ struct SpatialDeltas {
   std::vector<Coordinates> offsets;  // [child * num_spaces + ds]
   std::vector<char> present;         // [child]
 
+  // Offsets and presence of the children: the same at every invocation of a fan-out, so a
+  // buffer that already holds them (`layout_known`) only needs a new base.
+  bool layout_known = false;
+
   void reset(std::size_t children, int spaces, int max_rank) {
-    num_spaces = spaces;
-    rank = max_rank;
     has_base = false;
     base = OperationSpace();
+    if (layout_known && present.size() == children && num_spaces == spaces) return;
+    num_spaces = spaces;
+    rank = max_rank;
+    layout_known = false;
     offsets.assign(children * static_cast<std::size_t>(spaces), Coordinates{});  // keeps capacity
     present.assign(children, 0);
   }
@@ -79,27 +85,38 @@ using Groups = SmallVector<std::pair<std::uint64_t, std::uint64_t>, 4>;
 using PerSpaceCounts = std::array<std::uint64_t, kMaxDataSpaces>;
 using Shifts = std::array<std::optional<Coordinates>, kMaxDataSpaces>;
 
+// What a spatial fan-out's grouping of children depends on never changes between its
+// invocations: every child's offset is a fixed combination of the spatial loops' strides
+// (children are shifted copies of the first). So the multicast groups are computed once per
+// fan-out, and neighbour reuse once per shift between consecutive base deltas.
+struct FanoutMemo {
+  bool grouped = false;
+  std::array<Groups, kMaxDataSpaces> without_links;
+  struct LinkCase {
+    Shifts shifts;
+    PerSpaceCounts reused{};
+    std::array<Groups, kMaxDataSpaces> with_links;
+  };
+  std::vector<LinkCase> link_cases;
+};
+
 // Per tensor, the boxes of one working set (a tile is always one box).
 using TileBoxes = std::array<Box, kMaxDataSpaces>;
 // Per tensor, how many operands a delta holds.
 using DeltaSizes = std::array<std::uint64_t, kMaxDataSpaces>;
 
+// Fixed-size per-tensor arrays: one evaluation creates one of these per loop, so they must
+// not allocate.
 struct ElementState {
-  std::vector<Box> last_working_set;
-  std::vector<char> has_last_working_set;
-  std::vector<std::optional<Coordinates>> last_translation;
-  std::vector<AccessStats> accesses;
-  std::vector<std::uint64_t> max_size;
-  std::vector<std::uint64_t> link_transfers;
+  std::array<Box, kMaxDataSpaces> last_working_set;
+  std::array<char, kMaxDataSpaces> has_last_working_set{};
+  std::array<std::optional<Coordinates>, kMaxDataSpaces> last_translation{};
+  std::array<AccessStats, kMaxDataSpaces> accesses;
+  std::array<std::uint64_t, kMaxDataSpaces> max_size{};
+  std::array<std::uint64_t, kMaxDataSpaces> link_transfers{};
   SpatialDeltas prev_spatial_deltas;
 
-  explicit ElementState(int num_spaces)
-      : last_working_set(num_spaces),
-        has_last_working_set(num_spaces, 0),
-        last_translation(num_spaces),
-        accesses(num_spaces),
-        max_size(num_spaces, 0),
-        link_transfers(num_spaces, 0) {}
+  explicit ElementState(int /*num_spaces*/) {}
 };
 
 }  // namespace qloop::nest

@@ -75,9 +75,8 @@ StorageTensorStats tensor_stats(const StorageLevelSpec& spec, const LevelTensorC
   t.tile_operands = c.tile_size;
   t.utilized_capacity = words_for(static_cast<double>(c.tile_size), packing);
   t.utilized_instances = c.instances;
-  // Fills are truncated to whole operands before packing, as the reference does.
   t.reads = words_for(c.reads, packing);
-  t.fills = words_for(std::floor(c.fills), packing);
+  t.fills = words_for(c.fills, packing);
   t.updates = words_for(c.updates, packing);
   t.temporal_reductions = words_for(c.temporal_reductions, packing);
   auto bits = t.bitwidth > 0 ? t.bitwidth : spec.word_bits;
@@ -130,8 +129,7 @@ NetworkStats network_stats(const Architecture& arch, int level, const std::vecto
       double accesses = read_write && !spec.can_reduce()
                             ? 2 * served - static_cast<double>(c.partition_size)
                             : served;
-      // Packed transfers: whole operands, then shared words (kept fractional as the reference does).
-      double ingresses = std::ceil(accesses) / packing.operands_per_word;
+      double ingresses = network_words(accesses, packing);
       t.ingresses += ingresses;
       if (read_write) {
         t.spatial_reductions += static_cast<std::uint64_t>((static_cast<double>(pattern.multicast) - 1) * ingresses);
