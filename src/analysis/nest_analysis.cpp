@@ -15,9 +15,14 @@ using namespace nest;  // the analysis' own internal types (nest_state.hpp)
 
 class NestWalker {
  public:
-  NestWalker(const Workload& workload, const LoopNest& nest, const Architecture& arch)
-      : w_(workload), nest_(nest), arch_(arch), loops_(nest.loops) {
-    num_loops_ = static_cast<int>(loops_.size());
+  // One walker per thread is reused across evaluations, so its buffers keep their capacity.
+  void bind(const Workload& workload, const LoopNest& nest, const Architecture& arch) {
+    w_ = &workload;
+    nest_ = &nest;
+    arch_ = &arch;
+    loops_ = &nest.loops;
+    terms_.clear();
+    num_loops_ = static_cast<int>(loops_->size());
     num_spaces_ = workload.num_data_spaces();
     num_dims_ = workload.num_dimensions();
     init_properties();
@@ -27,20 +32,22 @@ class NestWalker {
   NestAnalysisResult run() {
     indices_.assign(num_loops_, 0);
     transform_.fill(0);
-    live_state_.assign(num_loops_, {});
-    last_state_.assign(num_loops_, {});
+    live_state_.resize(num_loops_);
+    for (auto& states : live_state_) states.clear();
     spare_deltas_.assign(num_loops_, {});
     fanout_memo_.assign(num_loops_, {});
+    compute_accesses_.clear();
+    space_stamp_.clear();
     num_epochs_ = 1;
     compute_deltas(num_loops_ - 1);
     return collect();
   }
 
  private:
-  const Workload& w_;
-  const LoopNest& nest_;
-  const Architecture& arch_;
-  const std::vector<Loop>& loops_;
+  const Workload* w_ = nullptr;
+  const LoopNest* nest_ = nullptr;
+  const Architecture* arch_ = nullptr;
+  const std::vector<Loop>* loops_ = nullptr;
   int num_loops_ = 0, num_spaces_ = 0, num_dims_ = 0;
 
   std::vector<bool> storage_boundary_, master_spatial_;
@@ -63,12 +70,34 @@ class NestWalker {
   std::vector<std::uint64_t> space_stamp_;  // spatial index at each storage level entered
   std::vector<StampKey> stamp_weight_;       // mixed-radix weight of each stamp entry
   std::uint64_t num_epochs_ = 1;
-  std::vector<std::map<StampKey, ElementState>> live_state_;  // map nodes never move
-  struct CachedState {
-    StampKey key = 0;
-    ElementState* state = nullptr;
+  // Per loop, the state of each spatial instance that walks it. Nearly always there is one
+  // (the walk extrapolates the others), kept inline and reused across evaluations; further
+  // ones go to a map, whose nodes never move while references to them are held.
+  struct LoopStates {
+    bool used = false;
+    StampKey first_key = 0;
+    ElementState first{0};
+    std::map<StampKey, ElementState> others;
+    void clear() {
+      used = false;
+      others.clear();
+    }
+    std::size_t size() const { return (used ? 1 : 0) + others.size(); }
+    // States in stamp order (the order sums are taken in).
+    template <typename F>
+    void for_each(F&& f) const {
+      bool first_done = !used;
+      for (const auto& [key, state] : others) {
+        if (!first_done && first_key < key) {
+          f(first);
+          first_done = true;
+        }
+        f(state);
+      }
+      if (!first_done) f(first);
+    }
   };
-  std::vector<CachedState> last_state_;
+  std::vector<LoopStates> live_state_;
   // Scratch space reused across spatial invocations (nothing recurses while it is in use).
   mutable std::vector<std::int64_t> group_slots_;
   mutable std::vector<std::uint64_t> group_members_;
@@ -80,7 +109,7 @@ class NestWalker {
 
   void init_properties() {
     storage_boundary_.assign(num_loops_, false);
-    for (int b : nest_.storage_boundaries) storage_boundary_[b] = true;
+    for (int b : nest_->storage_boundaries) storage_boundary_[b] = true;
 
     num_spatial_elems_.assign(num_loops_, 1);
     master_spatial_.assign(num_loops_, false);
@@ -88,9 +117,9 @@ class NestWalker {
     bool prev_spatial = false;
     for (int level = num_loops_ - 1; level >= 0; --level) {
       num_spatial_elems_[level] = product;
-      if (loops_[level].is_spatial()) {
+      if ((*loops_)[level].is_spatial()) {
         master_spatial_[level] = !prev_spatial;
-        product *= static_cast<std::uint64_t>(loops_[level].end);
+        product *= static_cast<std::uint64_t>((*loops_)[level].end);
         prev_spatial = true;
       } else {
         prev_spatial = false;
@@ -102,22 +131,22 @@ class NestWalker {
     logical_fanout_y_.assign(num_loops_, 1);
     for (int level = 0; level < num_loops_; ++level) {
       if (!master_spatial_[level]) continue;
-      for (int l = level; l >= 0 && loops_[l].is_spatial(); --l) {
-        auto end = static_cast<std::uint64_t>(loops_[l].end);
-        (loops_[l].kind == LoopKind::kSpatialX ? logical_fanout_x_ : logical_fanout_y_)[level] *= end;
+      for (int l = level; l >= 0 && (*loops_)[l].is_spatial(); --l) {
+        auto end = static_cast<std::uint64_t>((*loops_)[l].end);
+        ((*loops_)[l].kind == LoopKind::kSpatialX ? logical_fanout_x_ : logical_fanout_y_)[level] *= end;
       }
       logical_fanout_[level] = logical_fanout_x_[level] * logical_fanout_y_[level];
     }
 
     // Stamp entry e is the spatial index within storage level (levels - 1 - e).
-    int num_levels = static_cast<int>(nest_.storage_boundaries.size());
+    int num_levels = static_cast<int>(nest_->storage_boundaries.size());
     stamp_weight_.assign(num_levels + 1, 1);
     for (int e = 1; e <= num_levels; ++e) {
       StampKey radix = 1;
       int storage_level = num_levels - e;  // the level whose spatial loops set entry e - 1
       for (int l = 0; l < num_loops_; ++l) {
-        if (nest_.storage_level_of_loop[l] == storage_level && loops_[l].is_spatial()) {
-          radix *= static_cast<StampKey>(loops_[l].end);
+        if (nest_->storage_level_of_loop[l] == storage_level && (*loops_)[l].is_spatial()) {
+          radix *= static_cast<StampKey>((*loops_)[l].end);
         }
       }
       stamp_weight_[e] = stamp_weight_[e - 1] * radix;
@@ -130,7 +159,7 @@ class NestWalker {
     DimensionVector scale = ones;
     for (int level = 0; level < num_loops_; ++level) {
       vector_strides_[level] = scale;
-      scale[loops_[level].dimension] *= loops_[level].end;
+      scale[(*loops_)[level].dimension] *= (*loops_)[level].end;
       for (int d = 0; d < num_dims_; ++d) mold_high_[level][d] = scale[d] - 1;
     }
   }
@@ -146,23 +175,28 @@ class NestWalker {
   // Most loops are only ever walked for one instance: remember the last state looked up.
   ElementState& state_at(int level) {
     auto key = all_but_last();
-    auto& cached = last_state_[level];
-    if (cached.state && cached.key == key) return *cached.state;
-    auto& state = live_state_[level].try_emplace(key, num_spaces_).first->second;
-    cached = {key, &state};
-    return state;
+    auto& states = live_state_[level];
+    if (!states.used) {
+      states.used = true;
+      states.first_key = key;
+      states.first.reset();
+      return states.first;
+    }
+    if (states.first_key == key) return states.first;
+    return states.others.try_emplace(key, num_spaces_).first->second;
   }
 
   // Projects the operation-space box [low, high] (inclusive) onto each tensor.
   void flatten_projections() {
+    max_rank_ = 1;
     rank_begin_.assign(num_spaces_ * (kMaxTensorRank + 1), 0);
     ranks_.assign(num_spaces_, 0);
     for (int ds = 0; ds < num_spaces_; ++ds) {
-      ranks_[ds] = w_.rank(ds);
+      ranks_[ds] = w_->rank(ds);
       for (int r = 0; r < ranks_[ds]; ++r) {
         rank_begin_[ds * (kMaxTensorRank + 1) + r] = static_cast<int>(terms_.size());
-        for (const auto& term : w_.data_spaces[ds].projection[r]) {
-          terms_.push_back({term.dimension, w_.coefficient(term.coefficient)});
+        for (const auto& term : w_->data_spaces[ds].projection[r]) {
+          terms_.push_back({term.dimension, w_->coefficient(term.coefficient)});
         }
       }
       rank_begin_[ds * (kMaxTensorRank + 1) + ranks_[ds]] = static_cast<int>(terms_.size());
@@ -211,7 +245,7 @@ class NestWalker {
   OperationSpace operation_point() const {
     DimensionVector point{};
     for (int level = 0; level < num_loops_; ++level) {
-      point[loops_[level].dimension] += vector_strides_[level][loops_[level].dimension] * indices_[level];
+      point[(*loops_)[level].dimension] += vector_strides_[level][(*loops_)[level].dimension] * indices_[level];
     }
     return to_sets(project_boxes(point, point));
   }
@@ -251,7 +285,7 @@ class NestWalker {
   DeltaSizes compute_deltas(int level, OperationSpace* sets = nullptr) {
     if (storage_boundary_[level]) space_stamp_.push_back(0);
     auto& state = state_at(level);
-    if (loops_[level].is_spatial()) {
+    if ((*loops_)[level].is_spatial()) {
       spatial_working_set(level);
     } else {
       temporal_working_set(level, state);
@@ -272,14 +306,14 @@ class NestWalker {
   }
 
   void temporal_working_set(int level, ElementState& state) {
-    auto iterations = static_cast<std::uint64_t>(loops_[level].end);
+    auto iterations = static_cast<std::uint64_t>((*loops_)[level].end);
     if (level == 0) {
       double body = static_cast<double>(iterations * num_epochs_);
       compute_accesses_[all_but_last()] += body;
       for (int ds = 0; ds < num_spaces_; ++ds) state.accesses[ds].at(1, 1) += body;
       return;
     }
-    auto dim = loops_[level].dimension;
+    auto dim = (*loops_)[level].dimension;
     auto scale = vector_strides_[level][dim];
     auto saved_transform = transform_[dim];
     DeltaSizes delta_sizes{};
@@ -311,7 +345,7 @@ class NestWalker {
 
   void fill_spatial_deltas(int level, SpatialDeltas& deltas, std::uint64_t base_index,
                            std::uint64_t extrapolation_stride, int extrapolation_level) {
-    auto end = static_cast<std::uint64_t>(loops_[level].end);
+    auto end = static_cast<std::uint64_t>((*loops_)[level].end);
     base_index *= end;
     if (level == 0) {
       for (std::uint64_t i = 0; i < end; ++i) {
@@ -323,12 +357,12 @@ class NestWalker {
       }
       return;
     }
-    auto dim = loops_[level].dimension;
+    auto dim = (*loops_)[level].dimension;
     auto scale = vector_strides_[level][dim];
     auto saved_transform = transform_[dim];
     const std::uint64_t iterations_to_run = 1;
 
-    if (loops_[level - 1].is_spatial()) {
+    if ((*loops_)[level - 1].is_spatial()) {
       for (std::uint64_t i = 0; i < end; ++i) {
         indices_[level] = static_cast<std::int64_t>(i);
         auto next_stride = extrapolation_stride * end;
@@ -373,7 +407,7 @@ class NestWalker {
   using Translations = std::array<Coordinates, kMaxDataSpaces>;
 
   Translations translation_vectors(int level) {
-    auto dim = loops_[level].dimension;
+    auto dim = (*loops_)[level].dimension;
     auto saved = transform_[dim];
     auto first = working_set(level);
     transform_[dim] += vector_strides_[level][dim];
@@ -461,9 +495,9 @@ class NestWalker {
   PerSpaceCounts mark_link_reuse(int level, const SpatialDeltas& deltas, const SpatialDeltas& prev,
                                  const Shifts& shift, Unaccounted& unaccounted) const {
     PerSpaceCounts reused{};
-    auto storage_level = nest_.storage_level_of_loop[level];
-    auto h_size = std::max<std::uint64_t>(arch_.fanout_x(storage_level), logical_fanout_x_[level]);
-    auto v_size = std::max<std::uint64_t>(arch_.fanout_y(storage_level), logical_fanout_y_[level]);
+    auto storage_level = nest_->storage_level_of_loop[level];
+    auto h_size = std::max<std::uint64_t>(arch_->fanout_x(storage_level), logical_fanout_x_[level]);
+    auto v_size = std::max<std::uint64_t>(arch_->fanout_y(storage_level), logical_fanout_y_[level]);
     auto& reuse = reuse_scratch_;
     reuse.assign(h_size * v_size * num_spaces_, 0);
     auto compare = [&](std::uint64_t h, std::uint64_t v, std::uint64_t ph, std::uint64_t pv) {
@@ -561,20 +595,21 @@ class NestWalker {
   NestAnalysisResult collect() const {
     NestAnalysisResult result;
     result.tiles.assign(num_spaces_, {});
+    for (auto& tiles : result.tiles) tiles.reserve(num_loops_);
     bool compute_collected = false;
     for (int level = 0; level < num_loops_; ++level) {
-      bool valid = !loops_[level].is_spatial() || master_spatial_[level];
+      bool valid = !(*loops_)[level].is_spatial() || master_spatial_[level];
       if (!valid) continue;
       const auto& states = live_state_[level];
       auto samples = static_cast<std::uint64_t>(states.size());
       for (int ds = 0; ds < num_spaces_; ++ds) {
         LoopTile tile;
         std::uint64_t size_sum = 0, transfers_sum = 0;
-        for (const auto& [stamp, state] : states) {
+        states.for_each([&](const ElementState& state) {
           tile.accesses.accumulate(state.accesses[ds]);
           size_sum += state.max_size[ds];
           transfers_sum += state.link_transfers[ds];
-        }
+        });
         if (samples > 0) {
           tile.accesses.divide(static_cast<double>(samples));
           tile.size = size_sum / samples;
@@ -601,7 +636,9 @@ class NestWalker {
 }  // namespace
 
 NestAnalysisResult analyze_nest(const Workload& workload, const LoopNest& nest, const Architecture& arch) {
-  return NestWalker(workload, nest, arch).run();
+  thread_local NestWalker walker;
+  walker.bind(workload, nest, arch);
+  return walker.run();
 }
 
 }  // namespace qloop

@@ -117,6 +117,18 @@ struct ElementState {
   SpatialDeltas prev_spatial_deltas;
 
   explicit ElementState(int /*num_spaces*/) {}
+
+  // Back to a fresh state, keeping the buffers' capacity.
+  void reset() {
+    has_last_working_set.fill(0);
+    last_translation.fill(std::nullopt);
+    accesses.fill(AccessStats());
+    max_size.fill(0);
+    link_transfers.fill(0);
+    prev_spatial_deltas.has_base = false;
+    prev_spatial_deltas.layout_known = false;  // the next nest may shift its children differently
+    prev_spatial_deltas.base = OperationSpace();
+  }
 };
 
 }  // namespace qloop::nest

@@ -112,7 +112,8 @@ NetworkStats network_stats(const Architecture& arch, int level, const std::vecto
                            const Workload& workload, const std::vector<std::optional<int>>& widths) {
   const auto& spec = arch.storage[level];
   NetworkStats net;
-  auto child = level == 0 ? arch.arithmetic.name : arch.storage[level - 1].name;
+  net.tensors.reserve(workload.num_data_spaces());
+  const auto& child = level == 0 ? arch.arithmetic.name : arch.storage[level - 1].name;
   net.name = spec.name + " <==> " + child;
   for (int ds = 0; ds < workload.num_data_spaces(); ++ds) {
     const auto& c = counts[ds];
@@ -187,6 +188,8 @@ EvaluationResult evaluate(const Architecture& arch, const Workload& workload, co
     }
   }
 
+  result.storage.reserve(arch.num_storage_levels());
+  result.networks.reserve(arch.num_storage_levels());
   std::uint64_t cycles = arith.cycles;
   double energy = arith.energy_pJ;
   double area = arith.area_um2;
@@ -199,6 +202,7 @@ EvaluationResult evaluate(const Architecture& arch, const Workload& workload, co
     stats.instances = spec.instances;
     stats.capacity_words = spec.size_words.value_or(-1);
     stats.area_um2 = spec.area_um2 * static_cast<double>(spec.instances);
+    stats.tensors.reserve(workload.num_data_spaces());
     for (int ds = 0; ds < workload.num_data_spaces(); ++ds) {
       if (!tiles[level][ds].kept) continue;
       stats.tensors.push_back(tensor_stats(spec, tiles[level][ds], workload, ds, widths[level][ds]));

@@ -1,6 +1,8 @@
 // The model's rules, each checked on a design small enough to work out by hand.
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "model_fixture.hpp"
 
 namespace qloop::testing {
@@ -150,6 +152,43 @@ TEST(ModelRules, more_spatial_instances_than_hardware_is_invalid) {
   auto r = evaluate_yaml({two_level_arch(1024, 2), conv1d_channels_problem(1, 4, 3, 4), map, two_level_ert()});
   EXPECT_FALSE(r.valid);
   EXPECT_NE(r.reason.find("MACC"), std::string::npos);
+}
+
+// The analysis reuses its buffers from one evaluation to the next (per thread): results must
+// not depend on what the thread evaluated before. Mapping B relies on neighbour links (each
+// PE gets the input its right neighbour used a step earlier), which read the children's
+// layout; mapping A lays its children out differently.
+TEST(ModelRules, evaluations_do_not_depend_on_earlier_ones) {
+  auto arch =
+      "architecture:\n  version: 0.3\n  subtree:\n  - name: System\n    local:\n"
+      "    - {name: MainMemory, class: DRAM, attributes: {width: 8, word-bits: 8}}\n"
+      "    - {name: Buffer, class: SRAM, attributes: {depth: 1024, width: 8, word-bits: 8}}\n"
+      "    - {name: 'RF[0..3]', class: regfile, attributes: {depth: 64, width: 8, word-bits: 8}}\n"
+      "    - {name: 'MACC[0..3]', class: intmac, attributes: {datawidth: 8}}\n";
+  auto problem = conv1d_channels_problem(1, 4, 3, 8);
+  auto a_map =
+      "mapping:\n"
+      "- {target: Buffer, type: spatial, factors: K=4, permutation: KCRP}\n"
+      "- {target: Buffer, type: temporal, factors: R=3 P=8, permutation: RPCK}\n";
+  auto b_map =
+      "mapping:\n"
+      "- {target: MainMemory, type: temporal, factors: K=4, permutation: KCRP}\n"
+      "- {target: Buffer, type: spatial, factors: P=4, permutation: PKCR}\n"
+      "- {target: Buffer, type: temporal, factors: R=3 P=2, permutation: RPKC}\n";
+  auto ert = two_level_ert() + "  - name: System.RF[0..3]\n    actions: [{name: read, energy: 0.1}, {name: write, energy: 0.1}]\n";
+  auto a = load_yaml({arch, problem, a_map, ert});
+  auto b = load_yaml({arch, problem, b_map, ert});
+  EvaluationResult b_fresh;
+  std::thread([&] { b_fresh = evaluate(b.architecture, b.workload, b.mapping); }).join();
+  auto a_result = evaluate(a.architecture, a.workload, a.mapping);
+  auto b_after_a = evaluate(b.architecture, b.workload, b.mapping);
+  ASSERT_TRUE(a_result.valid && b_fresh.valid && b_after_a.valid);
+  EXPECT_GT(network_at(b_fresh, "Buffer <==> RF", "Inputs").link_transfers, 0u);
+  EXPECT_EQ(network_at(b_after_a, "Buffer <==> RF", "Inputs").link_transfers,
+            network_at(b_fresh, "Buffer <==> RF", "Inputs").link_transfers);
+  EXPECT_DOUBLE_EQ(network_at(b_after_a, "Buffer <==> RF", "Inputs").ingresses,
+                   network_at(b_fresh, "Buffer <==> RF", "Inputs").ingresses);
+  EXPECT_DOUBLE_EQ(b_after_a.summary.energy_pJ, b_fresh.summary.energy_pJ);
 }
 
 TEST(ModelRules, read_bandwidth_throttles_cycles) {
