@@ -121,6 +121,95 @@ TEST(Mapper, exhaustive_search_finds_the_brute_force_optimum_when_only_packed_ti
   EXPECT_DOUBLE_EQ(result.cost.energy_pJ, brute_force_min_energy(d.inputs));
 }
 
+// Three levels (MainMemory -> GlobalBuffer -> 2 register files -> 2 MACs), every tensor kept
+// everywhere: the naive enumeration splits each dimension over (RF temporal, GB spatial,
+// GB temporal, MainMemory temporal) and tries every full permutation at every level.
+Constraints parse(const spec::ModelInputs& in, const std::string& yaml) {
+  auto doc = spec::load_yaml_files({write_temp("constraints.yaml", yaml)});
+  return spec::parse_constraints(doc, in.workload, in.architecture);
+}
+
+double brute_force_three_levels(const spec::ModelInputs& in) {
+  const auto& w = in.workload;
+  std::vector<std::vector<std::array<std::int64_t, 4>>> splits(w.num_dimensions());
+  for (int d = 0; d < w.num_dimensions(); ++d) {
+    auto n = w.dimension_bounds[d];
+    for (std::int64_t a = 1; a <= n; ++a)
+      for (std::int64_t b = 1; a * b <= n; ++b)
+        for (std::int64_t c = 1; a * b * c <= n; ++c)
+          if (n % (a * b * c) == 0) splits[d].push_back({a, b, c, n / (a * b * c)});
+  }
+  std::vector<DimensionId> base(w.num_dimensions());
+  std::iota(base.begin(), base.end(), 0);
+  std::vector<std::vector<DimensionId>> perms;
+  auto p = base;
+  do perms.push_back(p);
+  while (std::next_permutation(p.begin(), p.end()));
+  double best = 1e300;
+  std::vector<std::size_t> pick(w.num_dimensions(), 0);
+  while (true) {
+    for (const auto& p0 : perms) {
+      for (const auto& p1 : perms) {
+        for (const auto& p2 : perms) {
+          Mapping m;
+          for (int level = 0; level < 3; ++level) {
+            LevelMapping lm;
+            lm.temporal_factors.assign(w.num_dimensions(), 1);
+            lm.spatial_factors.assign(w.num_dimensions(), 1);
+            lm.temporal_permutation = level == 0 ? p0 : (level == 1 ? p1 : p2);
+            lm.spatial_permutation = base;
+            lm.spatial_split = w.num_dimensions();
+            lm.keep.assign(w.num_data_spaces(), true);
+            m.levels.push_back(lm);
+          }
+          for (int d = 0; d < w.num_dimensions(); ++d) {
+            const auto& s = splits[d][pick[d]];
+            m.levels[0].temporal_factors[d] = s[0];
+            m.levels[1].spatial_factors[d] = s[1];
+            m.levels[1].temporal_factors[d] = s[2];
+            m.levels[2].temporal_factors[d] = s[3];
+          }
+          auto r = evaluate(in.architecture, w, m);
+          if (r.valid) best = std::min(best, r.summary.energy_pJ);
+        }
+      }
+    }
+    int d = 0;
+    while (d < w.num_dimensions() && ++pick[d] == splits[d].size()) pick[d++] = 0;
+    if (d == w.num_dimensions()) break;
+  }
+  return best;
+}
+
+TEST(Mapper, exhaustive_search_matches_brute_force_on_three_levels_with_and_without_quantization) {
+  for (const std::string bits : {"", ", bitwidths: {Weights: 4, Inputs: 4}"}) {
+    auto arch =
+        "architecture:\n  version: 0.3\n  subtree:\n  - name: System\n    local:\n"
+        "    - {name: MainMemory, class: DRAM, attributes: {width: 8, word-bits: 8}}\n"
+        "    - {name: GlobalBuffer, class: SRAM, attributes: {depth: 16, width: 8, word-bits: 8}}\n"
+        "    - {name: 'RF[0..1]', class: regfile, attributes: {depth: 4, width: 8, word-bits: 8}}\n"
+        "    - {name: 'MACC[0..1]', class: intmac, attributes: {datawidth: 8}}\n";
+    auto problem =
+        "problem:\n  shape:\n    name: conv1d-k\n    dimensions: [K, R, P]\n    data-spaces:\n"
+        "    - {name: Weights, projection: [[[K]], [[R]]]}\n"
+        "    - {name: Inputs, projection: [[[R], [P]]]}\n"
+        "    - {name: Outputs, projection: [[[K]], [[P]]], read-write: true}\n"
+        "  instance: {K: 2, R: 3, P: 4" + bits + "}\n";
+    auto ert = two_level_ert() +
+               "  - name: System.GlobalBuffer\n    actions: [{name: read, energy: 6}, {name: write, energy: 6}]\n"
+               "  - name: System.RF[0..1]\n    actions: [{name: read, energy: 0.4}, {name: write, energy: 0.4}]\n";
+    auto in = load_yaml({arch, problem, "mapping:\n- {target: MainMemory, type: temporal, factors: K=2 R=3 P=4, permutation: KRP}\n", ert});
+    auto c = parse(in,
+                   "mapspace_constraints:\n"
+                   "- {target: RF, type: bypass, keep: [Weights, Inputs, Outputs]}\n"
+                   "- {target: GlobalBuffer, type: bypass, keep: [Weights, Inputs, Outputs]}\n");
+    auto result = run_mapper(in.architecture, in.workload, c, exhaustive_energy(2), nullptr, {});
+    ASSERT_TRUE(result.found) << bits;
+    EXPECT_TRUE(result.report.optimal);
+    EXPECT_DOUBLE_EQ(result.cost.energy_pJ, brute_force_three_levels(in)) << bits;
+  }
+}
+
 TEST(Mapper, quantization_opens_mappings_that_did_not_fit) {
   auto wide = small_design(6);
   auto narrow = small_design(6, ", bitwidths: {Weights: 2, Inputs: 2}");
@@ -130,10 +219,6 @@ TEST(Mapper, quantization_opens_mappings_that_did_not_fit) {
   EXPECT_GT(n.report.valid, w.report.valid);
 }
 
-Constraints parse(const spec::ModelInputs& in, const std::string& yaml) {
-  auto doc = spec::load_yaml_files({write_temp("constraints.yaml", yaml)});
-  return spec::parse_constraints(doc, in.workload, in.architecture);
-}
 
 TEST(Mapper, fixed_factors_orders_and_bypass_are_respected) {
   auto d = small_design(64);
