@@ -21,47 +21,56 @@ std::uint64_t vector_accesses(std::uint64_t words, std::int64_t block_size) {
   return (words + block - 1) / block;
 }
 
-std::string check_mesh(const std::string& name, MeshExpansion used, std::int64_t mesh_x, std::int64_t mesh_y) {
+// Why a mapping cannot run: a short kind for counting ("capacity at Buffer") and the message.
+struct Rejection {
+  std::string kind;
+  std::string message;
+  bool none() const { return message.empty(); }
+};
+
+Rejection check_mesh(const std::string& name, MeshExpansion used, std::int64_t mesh_x, std::int64_t mesh_y) {
   if (used.x > mesh_x) {
-    return fmt::format("level {}: spatial factors spread it over {} instances along X, but its mesh has {}", name,
-                       used.x, mesh_x);
+    return {"fanout at " + name, fmt::format("level {}: spatial factors spread it over {} instances along X, but its mesh has {}", name,
+                                                    used.x, mesh_x)};
   }
   if (used.y > mesh_y) {
-    return fmt::format("level {}: spatial factors spread it over {} instances along Y, but its mesh has {}", name,
-                       used.y, mesh_y);
+    return {"fanout at " + name, fmt::format("level {}: spatial factors spread it over {} instances along Y, but its "
+                                             "mesh has {}", name, used.y, mesh_y)};
   }
-  return "";
+  return {};
 }
 
-// Returns an empty string when every kept tensor fits its words and the level's capacity.
-std::string check_level(const StorageLevelSpec& spec, const std::vector<LevelTensorCounts>& counts,
+// No rejection when every kept tensor fits its words and the level's capacity.
+Rejection check_level(const StorageLevelSpec& spec, const std::vector<LevelTensorCounts>& counts,
                         const Workload& workload, const std::vector<std::optional<int>>& widths) {
   std::uint64_t required = 0;
   for (int ds = 0; ds < workload.num_data_spaces(); ++ds) {
     if (!counts[ds].kept) continue;
     auto packing = pack(widths[ds], spec.word_bits);
     if (!packing.fits) {
-      return fmt::format("level {}: tensor {} has {}-bit operands, wider than the {}-bit word", spec.name,
-                         workload.data_spaces[ds].name, *widths[ds], spec.word_bits);
+      return {"bitwidth at " + spec.name,
+              fmt::format("level {}: tensor {} has {}-bit operands, wider than the {}-bit word", spec.name,
+                          workload.data_spaces[ds].name, *widths[ds], spec.word_bits)};
     }
     required += words_for(static_cast<double>(counts[ds].tile_size), packing);
   }
   auto capacity = spec.effective_size_words();
   if (capacity && required > static_cast<std::uint64_t>(*capacity)) {
-    return fmt::format("level {}: mapped tiles need {} words but the level holds {} words", spec.name, required,
-                       *capacity);
+    return {"capacity at " + spec.name, fmt::format("level {}: mapped tiles need {} words but the level holds {} words",
+                                                    spec.name, required, *capacity)};
   }
   if (capacity && static_cast<double>(required) < static_cast<double>(*capacity) * spec.min_utilization) {
-    return fmt::format("level {}: mapped tiles use {} words, below the minimum utilization of {}", spec.name,
-                       required, spec.min_utilization);
+    return {"utilization at " + spec.name,
+            fmt::format("level {}: mapped tiles use {} words, below the minimum utilization of {}", spec.name,
+                        required, spec.min_utilization)};
   }
   for (int ds = 0; ds < workload.num_data_spaces(); ++ds) {
     if (counts[ds].kept && counts[ds].instances > static_cast<std::uint64_t>(spec.instances)) {
-      return fmt::format("level {}: mapping uses {} instances but the level has {}", spec.name,
-                         counts[ds].instances, spec.instances);
+      return {"fanout at " + spec.name, fmt::format("level {}: mapping uses {} instances but the level has {}",
+                                                    spec.name, counts[ds].instances, spec.instances)};
     }
   }
-  return "";
+  return {};
 }
 
 StorageTensorStats tensor_stats(const StorageLevelSpec& spec, const LevelTensorCounts& c, const Workload& workload,
@@ -168,24 +177,23 @@ EvaluationResult evaluate(const Architecture& arch, const Workload& workload, co
   arith.energy_pJ = static_cast<double>(arith.computes) * arith.energy_per_compute_pJ;
   arith.energy_source = to_string(arch.arithmetic.energy_source);
   arith.area_um2 = arch.arithmetic.area_um2 * static_cast<double>(arch.arithmetic.instances);
+  Rejection rejection;
   if (arith.utilized_instances > static_cast<std::uint64_t>(arith.instances)) {
-    result.valid = false;
-    result.reason = fmt::format("compute {}: mapping uses {} instances but there are {}", arith.name,
-                                arith.utilized_instances, arith.instances);
+    rejection = {"fanout at " + arith.name, fmt::format("compute {}: mapping uses {} instances but there are {}",
+                                                        arith.name, arith.utilized_instances, arith.instances)};
   }
-
-  if (result.valid) {
-    result.reason = check_mesh(arith.name, mesh_expansion(mapping, -1), arch.arithmetic.mesh_x, arch.arithmetic.mesh_y);
-    result.valid = result.reason.empty();
+  if (rejection.none()) {
+    rejection = check_mesh(arith.name, mesh_expansion(mapping, -1), arch.arithmetic.mesh_x, arch.arithmetic.mesh_y);
   }
-  for (int level = 0; level < arch.num_storage_levels() && result.valid; ++level) {
+  for (int level = 0; level < arch.num_storage_levels() && rejection.none(); ++level) {
     const auto& spec = arch.storage[level];
-    auto reason = check_level(spec, tiles[level], workload, widths[level]);
-    if (reason.empty()) reason = check_mesh(spec.name, mesh_expansion(mapping, level), spec.mesh_x, spec.mesh_y);
-    if (!reason.empty()) {
-      result.valid = false;
-      result.reason = reason;
-    }
+    rejection = check_level(spec, tiles[level], workload, widths[level]);
+    if (rejection.none()) rejection = check_mesh(spec.name, mesh_expansion(mapping, level), spec.mesh_x, spec.mesh_y);
+  }
+  if (!rejection.none()) {
+    result.valid = false;
+    result.reason = rejection.message;
+    result.rejection_kind = rejection.kind;
   }
 
   result.storage.reserve(arch.num_storage_levels());

@@ -76,7 +76,8 @@ struct Summary {
 
 struct EvaluationResult {
   bool valid = true;
-  std::string reason;  // why the mapping is invalid
+  std::string reason;          // why the mapping is invalid
+  std::string rejection_kind;  // the same, short, for counting ("capacity at Buffer")
   Summary summary;
   ArithmeticStats arithmetic;
   std::vector<StorageLevelStats> storage;  // innermost first

@@ -81,20 +81,6 @@ double lower_bound(const Architecture& arch, const Workload& workload, Metric me
 
 namespace {
 
-// A short reason for a mapping the model rejected ("capacity at GlobalBuffer").
-std::string reason_kind(const std::string& reason) {
-  auto colon = reason.find(':');
-  auto where = reason.substr(0, colon);
-  if (where.rfind("level ", 0) == 0) where = where.substr(6);
-  if (where.rfind("compute ", 0) == 0) where = where.substr(8);
-  if (reason.find("instances") != std::string::npos || reason.find("mesh") != std::string::npos) {
-    return "fanout at " + where;
-  }
-  if (reason.find("-bit") != std::string::npos) return "bitwidth at " + where;
-  if (reason.find("utilization") != std::string::npos) return "utilization at " + where;
-  return "capacity at " + where;
-}
-
 struct ThreadOutcome {
   bool found = false;
   MapspacePoint best_point;
@@ -163,7 +149,7 @@ MapperResult run_mapper(const Architecture& arch, const Workload& workload, cons
       ++out.evaluated;
       shared.evaluated.fetch_add(1, std::memory_order_relaxed);
       if (!result.valid) {
-        ++out.rejected[reason_kind(result.reason)];
+        ++out.rejected[result.rejection_kind];
         strategy->report(false, false);
         if (settings.timeout && ++consecutive_invalid >= settings.timeout) break;
         continue;
