@@ -27,6 +27,9 @@ class NestWalker {
     num_dims_ = workload.num_dimensions();
     init_properties();
     flatten_projections();
+    origin_tiles_.resize(num_loops_);
+    DimensionVector zero{};
+    for (int level = 0; level < num_loops_; ++level) origin_tiles_[level] = project_boxes(zero, mold_high_[level]);
   }
 
   NestAnalysisResult run() {
@@ -67,6 +70,7 @@ class NestWalker {
   std::vector<int> rank_begin_;  // [ds * kMaxTensorRank + r] -> first term; one past the end at r = rank
   std::vector<int> ranks_;
   int max_rank_ = 1;
+  std::vector<TileBoxes> origin_tiles_;  // per loop: the working set with no outer offset
   std::vector<std::uint64_t> space_stamp_;  // spatial index at each storage level entered
   std::vector<StampKey> stamp_weight_;       // mixed-radix weight of each stamp entry
   std::uint64_t num_epochs_ = 1;
@@ -236,10 +240,21 @@ class NestWalker {
     return space;
   }
 
+  // A level's working set is its tile at the origin (precomputed) moved by the projection of
+  // the current transform: projections are linear.
   TileBoxes working_set(int level) const {
-    DimensionVector high{};
-    for (int d = 0; d < num_dims_; ++d) high[d] = transform_[d] + mold_high_[level][d];
-    return project_boxes(transform_, high);
+    TileBoxes boxes = origin_tiles_[level];
+    for (int ds = 0; ds < num_spaces_; ++ds) {
+      Box& box = boxes[ds];
+      const int* begin = &rank_begin_[ds * (kMaxTensorRank + 1)];
+      for (int r = 0; r < box.rank; ++r) {
+        std::int64_t shift = 0;
+        for (int t = begin[r]; t < begin[r + 1]; ++t) shift += transform_[terms_[t].dimension] * terms_[t].coefficient;
+        box.lo[r] += static_cast<std::int32_t>(shift);
+        box.hi[r] += static_cast<std::int32_t>(shift);
+      }
+    }
+    return boxes;
   }
 
   OperationSpace operation_point() const {
