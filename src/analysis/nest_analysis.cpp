@@ -37,8 +37,14 @@ class NestWalker {
     transform_.fill(0);
     live_state_.resize(num_loops_);
     for (auto& states : live_state_) states.clear();
-    spare_deltas_.assign(num_loops_, {});
-    fanout_memo_.assign(num_loops_, {});
+    // Keep the buffers (their capacity) from the last evaluation, not their contents.
+    spare_deltas_.resize(num_loops_);
+    for (auto& d : spare_deltas_) d.layout_known = false;
+    fanout_memo_.resize(num_loops_);
+    for (auto& m : fanout_memo_) {
+      m.grouped = false;
+      m.link_cases.clear();
+    }
     compute_accesses_.clear();
     space_stamp_.clear();
     num_epochs_ = 1;
@@ -242,10 +248,10 @@ class NestWalker {
 
   // A level's working set is its tile at the origin (precomputed) moved by the projection of
   // the current transform: projections are linear.
-  TileBoxes working_set(int level) const {
-    TileBoxes boxes = origin_tiles_[level];
+  void working_set(int level, TileBoxes& boxes) const {
     for (int ds = 0; ds < num_spaces_; ++ds) {
       Box& box = boxes[ds];
+      box = origin_tiles_[level][ds];
       const int* begin = &rank_begin_[ds * (kMaxTensorRank + 1)];
       for (int r = 0; r < box.rank; ++r) {
         std::int64_t shift = 0;
@@ -254,7 +260,6 @@ class NestWalker {
         box.hi[r] += static_cast<std::int32_t>(shift);
       }
     }
-    return boxes;
   }
 
   OperationSpace operation_point() const {
@@ -310,7 +315,8 @@ class NestWalker {
     // a spatial fan-out), and tile sizes are only kept at boundaries and fan-outs: a loop
     // inside a level needs neither.
     if (storage_boundary_[level] || master_spatial_[level]) {
-      auto current = working_set(level);
+      TileBoxes current;
+      working_set(level, current);
       for (int ds = 0; ds < num_spaces_; ++ds) {
         state.max_size[ds] = std::max(state.max_size[ds], current[ds].size());
       }
@@ -424,9 +430,10 @@ class NestWalker {
   Translations translation_vectors(int level) {
     auto dim = (*loops_)[level].dimension;
     auto saved = transform_[dim];
-    auto first = working_set(level);
+    TileBoxes first, second;
+    working_set(level, first);
     transform_[dim] += vector_strides_[level][dim];
-    auto second = working_set(level);
+    working_set(level, second);
     transform_[dim] = saved;
     Translations out{};
     for (int ds = 0; ds < num_spaces_; ++ds) out[ds] = box_translation(first[ds], second[ds]);
