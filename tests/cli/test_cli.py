@@ -162,6 +162,21 @@ def case_mapper_nothing_fits_exits_3_with_reason(qloop):
     assert stats["valid"] is False and "rejected by capacity at" in stats["reason"], stats["reason"]
 
 
+def case_mapper_ctrl_c_writes_the_best_so_far(qloop):
+    import signal, time
+    out = tempfile.mkdtemp(prefix="qloop-out-")
+    settings = "mapper: {algorithm: random, num-threads: 2, victory-condition: 0, timeout: 0, time_limit: 60}\n"
+    p = subprocess.Popen([qloop, "mapper"] + mapper_inputs(settings) + ["-o", out],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(1.5)
+    p.send_signal(signal.SIGINT)
+    stdout, stderr = p.communicate(timeout=30)
+    assert p.returncode == 0, (p.returncode, stderr)
+    stats = json.load(open(os.path.join(out, "qloop.stats.json")))
+    assert stats["valid"] is True and stats["search"]["seconds"] < 30, stats["search"]
+    assert os.path.exists(os.path.join(out, "qloop.map.yaml"))
+
+
 CASES = {k[5:]: v for k, v in globals().items() if k.startswith("case_")}
 
 if __name__ == "__main__":
