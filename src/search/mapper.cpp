@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <mutex>
 #include <thread>
 
@@ -52,9 +53,17 @@ double lower_bound(const Architecture& arch, const Workload& workload, Metric me
   auto compute = compute_cost(arch.arithmetic, workload);
   double energy = computes * compute.energy_per_compute_pJ;
   double cycles = std::ceil(computes * compute.cycles_per_compute / static_cast<double>(arch.arithmetic.instances));
-  const auto& outer = arch.storage.back();
+  int outer = arch.num_storage_levels() - 1;
   double outer_words = 0;
   for (int ds = 0; ds < workload.num_data_spaces(); ++ds) {
+    bool read_write = workload.data_spaces[ds].read_write;
+    auto per_word = [&](int level) {
+      const auto& spec = arch.storage[level];
+      double e = read_write ? spec.energy.update_pJ : spec.energy.read_pJ;
+      return e / static_cast<double>(spec.block_size) /
+             pack(workload.bitwidths[ds], spec.word_bits).operands_per_word;
+    };
+    // Every element crosses the outermost level at least once.
     double size = 1;
     for (const auto& rank : workload.data_spaces[ds].projection) {
       double span = 1;
@@ -64,11 +73,17 @@ double lower_bound(const Architecture& arch, const Workload& workload, Metric me
       }
       size *= span;
     }
-    auto packing = pack(workload.bitwidths[ds], outer.word_bits);
-    double words = std::ceil(size / packing.operands_per_word);
-    outer_words += words;
-    double per_access = workload.data_spaces[ds].read_write ? outer.energy.update_pJ : outer.energy.read_pJ;
-    energy += std::ceil(words / static_cast<double>(outer.block_size)) * per_access;
+    outer_words += std::ceil(size / pack(workload.bitwidths[ds], arch.storage[outer].word_bits).operands_per_word);
+    double compulsory = size * per_word(outer);
+    // Every operation needs the operand from (or the partial sum into) some level l; one
+    // access there serves at most the compute units below it (multicast, reduction).
+    double best = std::numeric_limits<double>::infinity();
+    for (int level = 0; level <= outer; ++level) {
+      double below = static_cast<double>(arch.arithmetic.instances) / static_cast<double>(arch.storage[level].instances);
+      double delivery = computes / below * per_word(level);
+      best = std::min(best, level == outer ? std::max(delivery, compulsory) : delivery + compulsory);
+    }
+    energy += best;
   }
   switch (metric) {
     case Metric::kEnergy: return energy;

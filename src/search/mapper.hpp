@@ -74,8 +74,9 @@ MapperResult run_mapper(const Architecture& arch, const Workload& workload, cons
                         const MapperSettings& settings, const std::atomic<bool>* stop,
                         const std::function<void(const MapperProgress&)>& progress);
 
-// An admissible lower bound on a metric: compulsory traffic of every tensor at the outermost
-// level plus every operation at full parallelism.
+// An admissible lower bound on a metric: every operation at full parallelism; each tensor
+// crossing the outermost level once; and each operation's operand (or partial sum) served by
+// the cheapest level per word, one access shared by at most the compute units below it.
 double lower_bound(const Architecture& arch, const Workload& workload, Metric metric);
 
 }  // namespace qloop
