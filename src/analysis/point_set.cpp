@@ -37,19 +37,6 @@ void PointSet::subtract(const PointSet& other) {
   }
 }
 
-std::uint64_t PointSet::hash() const {
-  std::uint64_t sum = 0;
-  for (const auto& box : boxes_) {
-    std::uint64_t h = 1469598103934665603ull;
-    for (int r = 0; r < box.rank; ++r) {
-      h = (h ^ static_cast<std::uint64_t>(box.lo[r])) * 1099511628211ull;
-      h = (h ^ static_cast<std::uint64_t>(box.hi[r])) * 1099511628211ull;
-    }
-    sum += h;  // a sum does not depend on box order
-  }
-  return sum;
-}
-
 void PointSet::translate(const Coordinates& delta) {
   for (auto& box : boxes_) {
     for (int r = 0; r < box.rank; ++r) {

@@ -55,8 +55,6 @@ class PointSet {
   // Movement of the size-weighted centroid from this set to `to`, rounded per rank
   // (zero when either set is empty).
   Coordinates translation_to(const PointSet& to, int rank) const;
-  // Order-independent fingerprint: equal sets have equal hashes.
-  std::uint64_t hash() const;
 
  private:
   BoxList boxes_;
