@@ -11,6 +11,7 @@
 #include <iostream>
 
 #include "model/evaluate.hpp"
+#include "report/energy_tables_yaml.hpp"
 #include "report/json_report.hpp"
 #include "report/mapping_yaml.hpp"
 #include "report/search_report.hpp"
@@ -52,6 +53,18 @@ int run_model(const std::vector<std::string>& inputs, const std::string& out_dir
   write_file(dir / "qloop.map.txt", qloop::report::map_text(spec.architecture, spec.workload, spec.mapping));
   std::cout << qloop::report::summary_text(result);
   return result.valid ? 0 : kExitInvalidMapping;
+}
+
+int run_energy(const std::vector<std::string>& inputs, const std::string& out_dir) {
+  auto spec = qloop::spec::load_architecture_inputs(inputs);
+  print_notes(spec.notes);
+  std::filesystem::create_directories(out_dir);
+  std::filesystem::path dir(out_dir);
+  write_file(dir / "ERT.yaml", qloop::report::ert_yaml(spec.architecture));
+  write_file(dir / "ART.yaml", qloop::report::art_yaml(spec.architecture));
+  std::cout << qloop::report::energy_table_text(spec.architecture);
+  std::cout << "Wrote " << (dir / "ERT.yaml").string() << " and " << (dir / "ART.yaml").string() << "\n";
+  return 0;
 }
 
 struct MapperOverrides {
@@ -111,6 +124,10 @@ int main(int argc, char** argv) {
   model->add_option("inputs", inputs, "YAML files or folders (architecture, problem, mapping, ERT, ART)")->required();
   model->add_option("-o,--output", out_dir, "Output folder (default: current folder)");
 
+  auto* energy = app.add_subcommand("energy", "Estimate per-action energy and area of every component (ERT/ART)");
+  energy->add_option("inputs", inputs, "YAML files or folders with the architecture")->required();
+  energy->add_option("-o,--output", out_dir, "Output folder for ERT.yaml and ART.yaml (default: current folder)");
+
   MapperOverrides overrides;
   auto* mapper = app.add_subcommand("mapper", "Search the mapspace for the best mapping");
   mapper->add_option("inputs", inputs, "YAML files or folders (architecture, problem, constraints, mapper, ERT, ART)")
@@ -128,6 +145,7 @@ int main(int argc, char** argv) {
   try {
     if (model->parsed()) return run_model(inputs, out_dir);
     if (mapper->parsed()) return run_mapper(inputs, out_dir, overrides);
+    if (energy->parsed()) return run_energy(inputs, out_dir);
   } catch (const qloop::InputError& e) {
     std::cerr << "error: " << e.what() << "\n";
     return kExitBadInput;

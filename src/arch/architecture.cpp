@@ -7,7 +7,7 @@ namespace qloop {
 const char* to_string(EnergySource source) {
   switch (source) {
     case EnergySource::kErt: return "ERT";
-    case EnergySource::kPlaceholder: return "placeholder";
+    case EnergySource::kEstimated: return "estimated";
   }
   return "?";
 }

@@ -10,15 +10,23 @@
 
 namespace qloop {
 
-// Where a component's per-action energy and area came from.
-enum class EnergySource { kErt, kPlaceholder };
+// Where a component's per-action energy and area came from: an Accelergy table given with
+// the inputs, or qloop's built-in estimator (src/estimate, docs/energy.md).
+enum class EnergySource { kErt, kEstimated };
 const char* to_string(EnergySource source);
 
 struct ActionEnergies {
   double read_pJ = 0;    // per vector (block) read
   double fill_pJ = 0;    // per vector write of data arriving from the parent
   double update_pJ = 0;  // per vector write of partial sums arriving from a child
-  EnergySource source = EnergySource::kPlaceholder;
+  EnergySource source = EnergySource::kEstimated;
+};
+
+// Where a component was declared, so that later checks (e.g. of its technology) can name it.
+struct ComponentOrigin {
+  std::string file;
+  std::string key_path;
+  int line = 0;
 };
 
 struct StorageLevelSpec {
@@ -38,12 +46,15 @@ struct StorageLevelSpec {
   std::optional<double> read_bandwidth;    // words / cycle / instance
   std::optional<double> write_bandwidth;
   std::optional<double> shared_bandwidth;
-  std::string technology;
+  std::string technology;               // as written ("40nm"); empty when not given
+  std::string dram_kind;                // DRAM `type` attribute ("LPDDR4"); empty when not given
+  ComponentOrigin origin;
   // Whether the level can accumulate partial sums itself; unset = all but DRAM can.
   std::optional<bool> reduction_supported;
   ActionEnergies energy;
-  double area_um2 = 0;
-  EnergySource area_source = EnergySource::kPlaceholder;
+  double area_um2 = 0;  // one instance
+  EnergySource area_source = EnergySource::kEstimated;
+  std::string estimate_model;  // what the estimator assumed, when it was used
 
   // Capacity available to one tile after multiple buffering.
   std::optional<std::int64_t> effective_size_words() const;
@@ -69,11 +80,15 @@ struct ArithmeticSpec {
   int word_bits = 16;                 // nominal operand width D the energy table is for
   EnergyScaling energy_scaling = EnergyScaling::kNone;
   BitSerial bit_serial = BitSerial::kNone;
+  std::string technology;             // as written; empty when not given
+  bool floating_point = false;        // class names a floating-point unit ("fpmac")
+  ComponentOrigin origin;
   // Per operation; for a bit-serial unit, per cycle (one bit step).
   double energy_per_compute_pJ = 0;
-  EnergySource energy_source = EnergySource::kPlaceholder;
-  double area_um2 = 0;
-  EnergySource area_source = EnergySource::kPlaceholder;
+  EnergySource energy_source = EnergySource::kEstimated;
+  double area_um2 = 0;  // one instance
+  EnergySource area_source = EnergySource::kEstimated;
+  std::string estimate_model;  // what the estimator assumed, when it was used
 };
 
 struct Architecture {

@@ -15,11 +15,11 @@ struct ComputeCost {
   double cycles_per_compute = 1;
 };
 
-// Energy of a MAC on operands of the given widths relative to one on `nominal_bits`-wide
-// operands: multiplier energy grows with the product of the widths, adder energy with the
-// accumulator width (the sum of the widths). Shares at the nominal width follow Horowitz,
-// ISSCC 2014 (45 nm): 8-bit multiply 0.2 pJ, 8-bit add 0.03 pJ, both scaled with width.
-double bitwidth_energy_factor(const std::vector<int>& operand_bits, int nominal_bits);
+// Energy of a MAC on operands of the given widths relative to one on operands of the unit's
+// nominal width (`word_bits`), by the built-in estimator's MAC model (src/estimate): the
+// multiplier grows with the product of the widths, the adder and registers with the
+// accumulator width (the sum of the widths). Independent of the technology node.
+double bitwidth_energy_factor(const ArithmeticSpec& arithmetic, const std::vector<int>& operand_bits);
 
 // Throws InputError-free std::invalid_argument when a bit-serial unit names a tensor the
 // workload does not have (the spec layer reports it).

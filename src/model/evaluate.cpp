@@ -176,6 +176,7 @@ EvaluationResult evaluate(const Architecture& arch, const Workload& workload, co
   arith.energy_per_compute_pJ = compute.energy_per_compute_pJ;
   arith.energy_pJ = static_cast<double>(arith.computes) * arith.energy_per_compute_pJ;
   arith.energy_source = to_string(arch.arithmetic.energy_source);
+  arith.area_source = to_string(arch.arithmetic.area_source);
   arith.area_um2 = arch.arithmetic.area_um2 * static_cast<double>(arch.arithmetic.instances);
   Rejection rejection;
   if (arith.utilized_instances > static_cast<std::uint64_t>(arith.instances)) {
@@ -207,6 +208,7 @@ EvaluationResult evaluate(const Architecture& arch, const Workload& workload, co
     stats.name = spec.name;
     stats.level = level + 1;
     stats.energy_source = to_string(spec.energy.source);
+    stats.area_source = to_string(spec.area_source);
     stats.instances = spec.instances;
     stats.capacity_words = spec.size_words.value_or(-1);
     stats.area_um2 = spec.area_um2 * static_cast<double>(spec.instances);

@@ -31,7 +31,8 @@ struct StorageLevelStats {
   double energy_pJ = 0;
   std::uint64_t cycles = 0;
   double bandwidth_throttling = 1.0;
-  std::string energy_source;
+  std::string energy_source;            // "ERT" or "estimated"
+  std::string area_source;
   double area_um2 = 0;                  // all instances
   std::int64_t instances = 0;
   std::int64_t capacity_words = -1;     // -1 = unbounded
@@ -61,8 +62,9 @@ struct ArithmeticStats {
   double cycles_per_compute = 1;        // > 1 for bit-serial units
   double energy_pJ = 0;
   double energy_per_compute_pJ = 0;     // after bitwidth scaling
-  std::string energy_source;
-  double area_um2 = 0;
+  std::string energy_source;            // "ERT" or "estimated"
+  std::string area_source;
+  double area_um2 = 0;                  // all instances
 };
 
 struct Summary {

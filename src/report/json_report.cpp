@@ -31,7 +31,8 @@ ordered_json storage_json(const StorageLevelStats& level) {
           {"cycles", level.cycles},
           {"bandwidth_throttling", level.bandwidth_throttling},
           {"energy_source", level.energy_source},
-          {"area_um2", level.area_um2}};
+          {"area_um2", level.area_um2},
+          {"area_source", level.area_source}};
 }
 
 ordered_json network_json(const NetworkStats& net) {
@@ -72,7 +73,8 @@ ordered_json to_json(const EvaluationResult& r) {
                        {"energy_pJ", a.energy_pJ},
                        {"energy_per_compute_pJ", a.energy_per_compute_pJ},
                        {"energy_source", a.energy_source},
-                       {"area_um2", a.area_um2}};
+                       {"area_um2", a.area_um2},
+                       {"area_source", a.area_source}};
   out["storage"] = ordered_json::array();
   for (const auto& level : r.storage) out["storage"].push_back(storage_json(level));
   out["networks"] = ordered_json::array();

@@ -36,13 +36,13 @@ std::string summary_text(const EvaluationResult& r) {
                                 r.summary.utilization * 100);
   out += fmt::format("  {:<16} {:>14.2f} pJ  {:>8.4f} pJ/compute\n", r.arithmetic.name, r.arithmetic.energy_pJ,
                      r.arithmetic.energy_pJ / std::max<double>(1, r.summary.computes));
-  bool placeholder = r.arithmetic.energy_source == "placeholder";
+  bool estimated = r.arithmetic.energy_source == "estimated";
   for (const auto& level : r.storage) {
     out += fmt::format("  {:<16} {:>14.2f} pJ  {:>8.4f} pJ/compute\n", level.name, level.energy_pJ,
                        level.energy_pJ / std::max<double>(1, r.summary.computes));
-    placeholder = placeholder || level.energy_source == "placeholder";
+    estimated = estimated || level.energy_source == "estimated";
   }
-  if (placeholder) out += "  (some energies come from the built-in placeholder table: no ERT entry was given)\n";
+  if (estimated) out += "  (energies without an ERT entry come from the built-in estimator; see docs/energy.md)\n";
   return out;
 }
 

@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "model/placeholder_energy.hpp"
+#include "estimate/estimator.hpp"
 #include "spec/parse_architecture.hpp"
 #include "spec/parse_constraints.hpp"
 #include "spec/parse_energy_tables.hpp"
@@ -56,41 +56,71 @@ double largest_action(const std::map<std::string, double>& actions) {
   return largest;
 }
 
-// Timelop's mapping of storage operations onto ERT actions; an operation with no matching
+// Timeloop's mapping of storage operations onto ERT actions; an operation with no matching
 // action is charged the component's most expensive action.
-void apply_tables(Architecture& arch, const EnergyTables& tables) {
-  for (auto& level : arch.storage) {
-    auto it = tables.energy_pJ.find(level.name);
-    if (it == tables.energy_pJ.end()) {
-      level.energy = placeholder_storage_energy(level);
-    } else {
-      double fallback = largest_action(it->second) / static_cast<double>(level.cluster_size);
-      auto pick = [&](std::initializer_list<const char*> names) {
-        auto* e = find_action(it->second, names);
-        return e ? *e : fallback;
-      };
-      level.energy.read_pJ = pick({"random_read", "read"});
-      level.energy.fill_pJ = pick({"random_fill", "write"});
-      level.energy.update_pJ = pick({"random_update", "random_fill", "write"});
-      level.energy.source = EnergySource::kErt;
-    }
-    if (auto area = tables.area_um2.find(level.name); area != tables.area_um2.end()) {
-      level.area_um2 = area->second;
-      level.area_source = EnergySource::kErt;
-    }
+ActionEnergies energies_from_ert(const std::map<std::string, double>& actions, const StorageLevelSpec& level) {
+  double fallback = largest_action(actions) / static_cast<double>(level.cluster_size);
+  auto pick = [&](std::initializer_list<const char*> names) {
+    auto* e = find_action(actions, names);
+    return e ? *e : fallback;
+  };
+  ActionEnergies e;
+  e.read_pJ = pick({"random_read", "read"});
+  e.fill_pJ = pick({"random_fill", "write"});
+  e.update_pJ = pick({"random_update", "update", "random_fill", "write"});
+  e.source = EnergySource::kErt;
+  return e;
+}
+
+// ERT/ART entries win; every component (or just its area) they do not cover gets the
+// built-in estimate, which is computed only then (so an ERT makes the estimator's
+// attribute checks moot for that component).
+void resolve_storage(StorageLevelSpec& level, const EnergyTables& tables) {
+  auto ert = tables.energy_pJ.find(level.name);
+  auto art = tables.area_um2.find(level.name);
+  bool has_ert = ert != tables.energy_pJ.end();
+  bool has_art = art != tables.area_um2.end();
+  if (!has_ert || !has_art) {
+    auto estimate = estimate::estimate_storage(level);
+    level.energy = {estimate.read_pJ, estimate.write_pJ, estimate.update_pJ, EnergySource::kEstimated};
+    level.area_um2 = estimate.area_um2;
+    level.area_source = EnergySource::kEstimated;
+    level.estimate_model = estimate.model;
   }
-  auto& arith = arch.arithmetic;
-  if (auto it = tables.energy_pJ.find(arith.name); it != tables.energy_pJ.end()) {
-    auto* e = find_action(it->second, {"mac_random", "mult_random", "mac", "mult", "compute"});
-    arith.energy_per_compute_pJ = e ? *e : largest_action(it->second);
+  if (has_ert) level.energy = energies_from_ert(ert->second, level);
+  if (has_art) {
+    level.area_um2 = art->second;
+    level.area_source = EnergySource::kErt;
+  }
+}
+
+void resolve_compute(ArithmeticSpec& arith, const EnergyTables& tables) {
+  auto ert = tables.energy_pJ.find(arith.name);
+  auto art = tables.area_um2.find(arith.name);
+  bool has_ert = ert != tables.energy_pJ.end();
+  bool has_art = art != tables.area_um2.end();
+  if (!has_ert || !has_art) {
+    auto estimate = estimate::estimate_compute(arith);
+    arith.energy_per_compute_pJ = estimate.energy_per_compute_pJ;
+    arith.energy_source = EnergySource::kEstimated;
+    arith.area_um2 = estimate.area_um2;
+    arith.area_source = EnergySource::kEstimated;
+    arith.estimate_model = estimate.model;
+  }
+  if (has_ert) {
+    auto* e = find_action(ert->second, {"mac_random", "mult_random", "mac", "mult", "compute"});
+    arith.energy_per_compute_pJ = e ? *e : largest_action(ert->second);
     arith.energy_source = EnergySource::kErt;
-  } else {
-    arith.energy_per_compute_pJ = placeholder_compute_energy(arith);
   }
-  if (auto area = tables.area_um2.find(arith.name); area != tables.area_um2.end()) {
-    arith.area_um2 = area->second;
+  if (has_art) {
+    arith.area_um2 = art->second;
     arith.area_source = EnergySource::kErt;
   }
+}
+
+void apply_tables(Architecture& arch, const EnergyTables& tables) {
+  for (auto& level : arch.storage) resolve_storage(level, tables);
+  resolve_compute(arch.arithmetic, tables);
 }
 
 // qloop models dense tensors. Sparse optimizations (gating, skipping) change nothing while
@@ -166,6 +196,18 @@ ModelInputs load_model_inputs(const std::vector<std::string>& paths) {
   ModelInputs inputs;
   load_common(doc, inputs);
   inputs.mapping = parse_mapping(section(doc, "mapping"), inputs.workload, inputs.architecture);
+  return inputs;
+}
+
+ArchitectureInputs load_architecture_inputs(const std::vector<std::string>& paths) {
+  auto doc = load_yaml_files(paths);
+  check_top_level(doc);
+  ArchitectureInputs inputs;
+  inputs.architecture = parse_architecture(section(doc, "architecture"), &inputs.notes);
+  if (doc.find("ERT") || doc.find("ART")) {
+    inputs.notes.push_back("ERT/ART inputs are not read here: these tables are the built-in estimates");
+  }
+  apply_tables(inputs.architecture, EnergyTables{});
   return inputs;
 }
 

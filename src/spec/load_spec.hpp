@@ -23,6 +23,14 @@ struct ModelInputs {
 // Throws InputError on any problem with the inputs.
 ModelInputs load_model_inputs(const std::vector<std::string>& paths);
 
+struct ArchitectureInputs {
+  Architecture architecture;  // energies and areas from the built-in estimator only
+  std::vector<std::string> notes;
+};
+
+// Only the architecture (for `qloop energy`); other sections may be present and are ignored.
+ArchitectureInputs load_architecture_inputs(const std::vector<std::string>& paths);
+
 struct MapperInputs {
   Architecture architecture;
   Workload workload;

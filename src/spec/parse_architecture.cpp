@@ -116,8 +116,10 @@ StorageLevelSpec make_storage(const NodeReader& component, const std::string& na
   level.component_class = cls;
   level.instances = instances;
   level.technology = attribute_string(a, "technology");
+  level.origin = {component.file(), component.path(), component.line()};
   // As Timeloop decides it: by the declared class or a "DRAM" technology, not the subclass.
   level.is_dram = declared_class.find("DRAM") != std::string::npos || level.technology == "DRAM";
+  if (level.is_dram) level.dram_kind = attribute_string(a, "type");
   level.word_bits = static_cast<int>(int_attribute(a, {"word_bits", "word_width", "datawidth"}).value_or(16));
   auto block = int_attribute(a, {"block_size", "n_words"});
   auto cluster = int_attribute(a, {"cluster_size"});
@@ -212,6 +214,10 @@ struct TreeWalker {
       resolve_mesh(component, attributes, instances, spec.mesh_x, spec.mesh_y);
       spec.energy_scaling = parse_energy_scaling(attributes);
       spec.bit_serial = parse_bit_serial(attributes);
+      spec.technology = attribute_string(attributes, "technology");
+      spec.floating_point = effective_class.find("fp") != std::string::npos ||
+                            attribute_string(attributes, "datatype").find("float") != std::string::npos;
+      spec.origin = {component.file(), component.path(), component.line()};
       arithmetic = spec;
     } else {
       if (arithmetic) component.fail("storage levels must enclose the compute units, not follow them");
