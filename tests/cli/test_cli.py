@@ -177,6 +177,42 @@ def case_mapper_ctrl_c_writes_the_best_so_far(qloop):
     assert os.path.exists(os.path.join(out, "qloop.map.yaml"))
 
 
+def case_energy_writes_tables_the_model_reads_back(qloop):
+    """`qloop energy` writes ERT/ART; feeding them back changes the sources, not the numbers."""
+    tables = tempfile.mkdtemp(prefix="qloop-energy-")
+    r = subprocess.run([qloop, "energy", os.path.join(EXAMPLE, "arch.yaml"), "-o", tables],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert "GlobalBuffer" in r.stdout and "estimated" in r.stdout, r.stdout
+    ert = open(os.path.join(tables, "ERT.yaml")).read()
+    assert "System.Chip.GlobalBuffer" in ert and "mac_random" in ert, ert
+    r1, out1 = run(qloop, EXAMPLE)
+    assert r1.returncode == 0, r1.stderr
+    folder = example_with(extra=[("ERT.yaml", ert), ("ART.yaml", open(os.path.join(tables, "ART.yaml")).read())])
+    r2, out2 = run(qloop, folder)
+    assert r2.returncode == 0, r2.stderr
+    s1 = json.load(open(os.path.join(out1, "qloop.stats.json")))
+    s2 = json.load(open(os.path.join(out2, "qloop.stats.json")))
+    assert s1["storage"][0]["energy_source"] == "estimated" and s2["storage"][0]["energy_source"] == "ERT"
+    assert s2["storage"][0]["area_source"] == "ERT"
+    rel = abs(s1["summary"]["energy_pJ"] - s2["summary"]["energy_pJ"]) / s1["summary"]["energy_pJ"]
+    assert rel < 1e-6, (s1["summary"], s2["summary"])
+    assert abs(s1["summary"]["area_um2"] - s2["summary"]["area_um2"]) / s1["summary"]["area_um2"] < 1e-6
+
+
+def case_energy_unknown_dram_type(qloop):
+    d = example_with([("arch.yaml", "class: DRAM\n      attributes:\n", "class: DRAM\n      attributes:\n        type: SDR\n")])
+    r = subprocess.run([qloop, "energy", os.path.join(d, "arch.yaml"), "-o", d], capture_output=True, text=True)
+    assert r.returncode == 2, f"exit {r.returncode}: {r.stderr}"
+    lines = [l for l in r.stderr.splitlines() if l.strip()]
+    assert len(lines) == 1 and "arch.yaml" in lines[0] and "unknown DRAM type 'SDR'" in lines[0], r.stderr
+
+
+def case_model_bad_technology(qloop):
+    d = example_with([("arch.yaml", "technology: 45nm", "technology: fortynm")])
+    expect_bad_input(qloop, d, "arch.yaml", "technology 'fortynm'", "45nm")
+
+
 CASES = {k[5:]: v for k, v in globals().items() if k.startswith("case_")}
 
 if __name__ == "__main__":
