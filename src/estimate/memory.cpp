@@ -57,12 +57,17 @@ EnergyArea regfile_access(double capacity_bits, int width_bits, double node_nm) 
 
 const std::vector<DramKind>& dram_kinds() {
   static const std::vector<DramKind> kinds = {
-      {"LPDDR4", 8.0, "Accelergy's DRAM table (Wu et al., ICCAD 2019), the default of Timeloop users"},
-      {"DDR4", 20.3, "Horowitz, ISSCC 2014: 1.3 nJ per 64-bit DRAM access (low end of 1.3-2.6 nJ)"},
-      {"DDR3", 70.0, "Malladi et al., ISCA 2012: about 70 pJ/bit for DDR3"},
-      {"GDDR5", 14.0, "O'Connor et al., MICRO 2017 (Fine-Grained DRAM): GDDR5 about 14 pJ/bit"},
-      {"GDDR6", 7.5, "Micron, GDDR6X introduction (2020): GDDR6 7.5 pJ/bit"},
-      {"HBM2", 3.9, "O'Connor et al., MICRO 2017 (Fine-Grained DRAM): HBM2 3.9 pJ/bit"},
+      // Accelergy's DRAM table (Wu et al., ICCAD 2019): what Timeloop users get by default.
+      {"LPDDR4", 8.0},
+      // Horowitz, ISSCC 2014: 1.3-2.6 nJ per 64-bit DRAM access; the low end.
+      {"DDR4", 20.3},
+      // Accelergy's DRAM table.
+      {"DDR3", 70.0},
+      // O'Connor et al., "Fine-grained DRAM", MICRO 2017: GDDR5 about 14, HBM2 3.9 pJ/bit.
+      {"GDDR5", 14.0},
+      {"HBM2", 3.9},
+      // Micron's GDDR6X introduction (2020) puts GDDR6 at 7.5 pJ/bit.
+      {"GDDR6", 7.5},
   };
   return kinds;
 }

@@ -20,7 +20,6 @@ EnergyArea regfile_access(double capacity_bits, int width_bits, double node_nm);
 struct DramKind {
   const char* name;
   double pJ_per_bit;
-  const char* source;
 };
 const std::vector<DramKind>& dram_kinds();
 // Case-insensitive; nullopt when unknown.
