@@ -9,15 +9,22 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <sstream>
+#include <algorithm>
 
 #include "model/evaluate.hpp"
+#include "network/map_network.hpp"
 #include "report/energy_tables_yaml.hpp"
+#include "report/html_report.hpp"
+#include "report/network_report.hpp"
 #include "report/json_report.hpp"
 #include "report/mapping_yaml.hpp"
 #include "report/search_report.hpp"
 #include "report/text_report.hpp"
 #include "search/mapper.hpp"
 #include "spec/load_spec.hpp"
+#include "spec/parse_bitwidth_plan.hpp"
+#include "spec/parse_network.hpp"
 #include "util/error.hpp"
 
 namespace {
@@ -65,6 +72,92 @@ int run_energy(const std::vector<std::string>& inputs, const std::string& out_di
   std::cout << qloop::report::energy_table_text(spec.architecture);
   std::cout << "Wrote " << (dir / "ERT.yaml").string() << " and " << (dir / "ART.yaml").string() << "\n";
   return 0;
+}
+
+struct NetworkOptions {
+  std::string network_file;
+  std::string bits;           // network: one plan; sweep: a comma list
+  std::string layers;         // comma list of layer names to keep (empty: all)
+  int threads = -1;
+  long long seed = -1;
+  double time_limit = -1;     // per layer job
+};
+
+qloop::Network select_layers(qloop::Network net, const std::string& names) {
+  if (names.empty()) return net;
+  std::vector<qloop::LayerSpec> kept;
+  std::string name;
+  std::stringstream list(names);
+  while (std::getline(list, name, ',')) {
+    auto it = std::find_if(net.layers.begin(), net.layers.end(), [&](const auto& l) { return l.name == name; });
+    if (it == net.layers.end()) {
+      throw qloop::InputError("", "--layers", 0, "no layer named '" + name + "' in " + net.name);
+    }
+    kept.push_back(*it);
+  }
+  net.layers = kept;
+  return net;
+}
+
+qloop::NetworkSearchSetup network_setup(const std::vector<std::string>& arch_inputs, const NetworkOptions& o) {
+  auto spec = qloop::spec::load_search_setup(arch_inputs);
+  print_notes(spec.notes);
+  qloop::NetworkSearchSetup setup{spec.architecture, spec.settings, spec.constraints_for};
+  if (o.threads >= 0) setup.settings.threads = o.threads;
+  if (o.seed >= 0) setup.settings.seed = static_cast<std::uint64_t>(o.seed);
+  if (o.time_limit >= 0) setup.settings.time_limit_seconds = o.time_limit;
+  return setup;
+}
+
+std::function<void(const qloop::NetworkProgress&)> network_progress(const std::string& what) {
+  if (!isatty(STDERR_FILENO)) return {};
+  return [what](const qloop::NetworkProgress& p) {
+    double left = p.jobs_done > 0 ? p.seconds / p.jobs_done * (p.jobs_total - p.jobs_done) : 0;
+    std::cerr << "\r" << what << ": " << p.jobs_done << "/" << p.jobs_total << " layer jobs mapped, "
+              << static_cast<int>(p.seconds) << " s, about " << static_cast<int>(left) << " s left   " << std::flush;
+  };
+}
+
+int run_network(const std::vector<std::string>& arch_inputs, const std::string& out_dir, const NetworkOptions& o) {
+  auto net = select_layers(qloop::spec::load_network_file(o.network_file), o.layers);
+  auto plan = o.bits.empty() ? qloop::BitwidthPlan{} : qloop::spec::load_bitwidth_plan(o.bits, net);
+  auto setup = network_setup(arch_inputs, o);
+  std::signal(SIGINT, on_interrupt);
+  qloop::LayerMappingCache cache;
+  auto result = qloop::map_network(net, plan, setup, cache, &g_stop, network_progress(net.name));
+  if (isatty(STDERR_FILENO)) std::cerr << "\n";
+  std::filesystem::create_directories(out_dir);
+  std::filesystem::path dir(out_dir);
+  write_file(dir / "network.json", qloop::report::network_json(result, setup.architecture).dump(2) + "\n");
+  write_file(dir / "network.csv", qloop::report::network_csv(result));
+  write_file(dir / "report.html", qloop::report::network_html(result));
+  std::cout << qloop::report::network_summary_text(result);
+  std::cout << "Report: " << (dir / "report.html").string() << "\n";
+  return result.complete ? 0 : kExitInvalidMapping;
+}
+
+int run_sweep(const std::vector<std::string>& arch_inputs, const std::string& out_dir, const NetworkOptions& o) {
+  auto net = select_layers(qloop::spec::load_network_file(o.network_file), o.layers);
+  auto plans = qloop::parse_bitwidth_sweep(o.bits, "--bits");
+  auto setup = network_setup(arch_inputs, o);
+  std::signal(SIGINT, on_interrupt);
+  qloop::LayerMappingCache cache;
+  std::vector<qloop::NetworkResult> runs;
+  for (const auto& plan : plans) {
+    runs.push_back(qloop::map_network(net, plan, setup, cache, &g_stop, network_progress(net.name + " " + plan.label)));
+    if (isatty(STDERR_FILENO)) std::cerr << "\n";
+  }
+  std::filesystem::create_directories(out_dir);
+  std::filesystem::path dir(out_dir);
+  write_file(dir / "sweep.csv", qloop::report::sweep_csv(runs));
+  auto runs_json = nlohmann::ordered_json::array();
+  for (const auto& r : runs) runs_json.push_back(qloop::report::network_json(r, setup.architecture));
+  write_file(dir / "sweep.json", runs_json.dump(2) + "\n");
+  write_file(dir / "report.html", qloop::report::sweep_html(runs));
+  std::cout << qloop::report::sweep_summary_text(runs);
+  std::cout << "Report: " << (dir / "report.html").string() << "\n";
+  bool complete = std::all_of(runs.begin(), runs.end(), [](const auto& r) { return r.complete; });
+  return complete ? 0 : kExitInvalidMapping;
 }
 
 struct MapperOverrides {
@@ -128,6 +221,24 @@ int main(int argc, char** argv) {
   energy->add_option("inputs", inputs, "YAML files or folders with the architecture")->required();
   energy->add_option("-o,--output", out_dir, "Output folder for ERT.yaml and ART.yaml (default: current folder)");
 
+  NetworkOptions net_options;
+  auto add_network_options = [&](CLI::App* cmd, const char* bits_help) {
+    cmd->add_option("network", net_options.network_file, "Network YAML (e.g. workloads/alexnet.yaml)")->required();
+    cmd->add_option("inputs", inputs, "Architecture, constraints, mapper settings, ERT/ART (files or folders)")->required();
+    cmd->add_option("-o,--output", out_dir, "Output folder (default: current folder)");
+    auto* bits = cmd->add_option("--bits", net_options.bits, bits_help);
+    cmd->add_option("--layers", net_options.layers, "Only these layers, comma-separated (default: all)");
+    cmd->add_option("--threads", net_options.threads, "Layer jobs at once (default: mapper settings, else all cores)");
+    cmd->add_option("--seed", net_options.seed, "Random seed of every layer's search");
+    cmd->add_option("--time-limit", net_options.time_limit, "Seconds per layer job (0: none)");
+    return bits;
+  };
+  auto* network = app.add_subcommand("network", "Map every layer of a network and add up energy and cycles");
+  add_network_options(network, "Bitwidths: W4A8[,first=W8A8][,last=W8A8], or a YAML/CSV plan file");
+  auto* sweep = app.add_subcommand("sweep", "Map a network once per bitwidth configuration");
+  add_network_options(sweep, "Configurations, comma-separated: W16A16,W8A16,W4A16[,first=...,last=...]")
+      ->required();
+
   MapperOverrides overrides;
   auto* mapper = app.add_subcommand("mapper", "Search the mapspace for the best mapping");
   mapper->add_option("inputs", inputs, "YAML files or folders (architecture, problem, constraints, mapper, ERT, ART)")
@@ -146,6 +257,8 @@ int main(int argc, char** argv) {
     if (model->parsed()) return run_model(inputs, out_dir);
     if (mapper->parsed()) return run_mapper(inputs, out_dir, overrides);
     if (energy->parsed()) return run_energy(inputs, out_dir);
+    if (network->parsed()) return run_network(inputs, out_dir, net_options);
+    if (sweep->parsed()) return run_sweep(inputs, out_dir, net_options);
   } catch (const qloop::InputError& e) {
     std::cerr << "error: " << e.what() << "\n";
     return kExitBadInput;

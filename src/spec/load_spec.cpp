@@ -211,6 +211,23 @@ ArchitectureInputs load_architecture_inputs(const std::vector<std::string>& path
   return inputs;
 }
 
+SearchSetup load_search_setup(const std::vector<std::string>& paths) {
+  auto doc = std::make_shared<YamlDocument>(load_yaml_files(paths));
+  check_top_level(*doc);
+  SearchSetup setup;
+  setup.architecture = parse_architecture(section(*doc, "architecture"), &setup.notes);
+  EnergyTables tables;
+  if (doc->find("ERT")) parse_ert(section(*doc, "ERT"), tables);
+  if (doc->find("ART")) parse_art(section(*doc, "ART"), tables);
+  apply_tables(setup.architecture, tables);
+  setup.settings = parse_mapper_settings(*doc);
+  if (doc->find("problem")) setup.notes.push_back("the 'problem' in these files is ignored: the network gives the layers");
+  if (doc->find("mapping")) setup.notes.push_back("the 'mapping' in these files is ignored: every layer is searched");
+  auto arch = setup.architecture;
+  setup.constraints_for = [doc, arch](const Workload& workload) { return parse_constraints(*doc, workload, arch); };
+  return setup;
+}
+
 MapperInputs load_mapper_inputs(const std::vector<std::string>& paths) {
   auto doc = load_yaml_files(paths);
   MapperInputs inputs;

@@ -2,6 +2,8 @@
 // Validate, then build: turns the merged YAML inputs into the domain objects the model
 // reads. Nothing below this layer sees YAML.
 
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -41,5 +43,19 @@ struct MapperInputs {
 
 // The same inputs without a mapping, plus constraints and mapper settings.
 MapperInputs load_mapper_inputs(const std::vector<std::string>& paths);
+
+// Everything but the problem, for mapping whole networks: the architecture (with energies),
+// the mapper settings, and the constraints, which are resolved per layer because they name
+// the layer's dimensions.
+struct SearchSetup {
+  Architecture architecture;
+  MapperSettings settings;
+  std::vector<std::string> notes;
+  // Throws InputError when a constraint does not fit the workload (e.g. an unknown dimension).
+  std::function<Constraints(const Workload&)> constraints_for;
+};
+
+// The files may also hold a `problem`, which is ignored (with a note).
+SearchSetup load_search_setup(const std::vector<std::string>& paths);
 
 }  // namespace qloop::spec

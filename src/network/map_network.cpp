@@ -1,0 +1,167 @@
+#include "network/map_network.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <thread>
+
+#include "model/packing.hpp"
+
+namespace qloop {
+
+std::shared_ptr<const LayerMapping> LayerMappingCache::find(const std::string& key) const {
+  std::lock_guard lock(mutex_);
+  auto it = entries_.find(key);
+  return it == entries_.end() ? nullptr : it->second;
+}
+
+void LayerMappingCache::insert(const std::string& key, std::shared_ptr<const LayerMapping> mapping) {
+  std::lock_guard lock(mutex_);
+  entries_.emplace(key, std::move(mapping));
+}
+
+std::size_t LayerMappingCache::size() const {
+  std::lock_guard lock(mutex_);
+  return entries_.size();
+}
+
+std::string layer_job_key(const LayerSpec& l, const LayerBitwidths& b) {
+  // The workload's dimensions and coefficients decide the mapping; names do not.
+  return fmt::format("{}:{}x{}g{} {}x{} k{}x{} s{}x{} d{}x{} n{} | w{} i{} o{}", to_string(l.kind), l.in_channels,
+                     l.out_channels, l.groups, l.out_h(), l.out_w(), l.kernel_h, l.kernel_w, l.stride_h, l.stride_w,
+                     l.dilation_h, l.dilation_w, l.batch, b.weights, b.inputs, b.outputs);
+}
+
+namespace {
+
+struct Job {
+  std::string key;
+  Workload workload;
+  Constraints constraints;
+  std::shared_ptr<const LayerMapping> result;
+};
+
+LayerMapping run_job(const Job& job, const NetworkSearchSetup& setup, const std::atomic<bool>* stop) {
+  auto settings = setup.settings;
+  settings.threads = 1;  // parallel across layers; one thread each keeps every job deterministic
+  auto found = run_mapper(setup.architecture, job.workload, job.constraints, settings, stop, {});
+  LayerMapping out;
+  out.found = found.found;
+  out.report = found.report;
+  if (found.found) {
+    out.mapping = found.best;
+    out.stats = found.stats;
+  } else {
+    out.reason = "no valid mapping";
+    std::uint64_t most = 0;
+    for (const auto& [reason, count] : found.report.rejected) {
+      if (count > most) most = count, out.reason = "no valid mapping; most rejections: " + reason;
+    }
+  }
+  return out;
+}
+
+void run_jobs(std::vector<Job*>& todo, const NetworkSearchSetup& setup, const std::atomic<bool>* stop,
+              const std::function<void(int)>& done) {
+  int workers = setup.settings.threads > 0 ? setup.settings.threads
+                                           : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  workers = std::max(1, std::min<int>(workers, static_cast<int>(todo.size())));
+  std::atomic<std::size_t> next{0};
+  std::atomic<int> finished{0};
+  auto worker = [&] {
+    for (std::size_t i = next++; i < todo.size(); i = next++) {
+      todo[i]->result = std::make_shared<const LayerMapping>(run_job(*todo[i], setup, stop));
+      ++finished;
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int t = 1; t < workers; ++t) pool.emplace_back(worker);
+  // The calling thread works too, and reports progress between its jobs.
+  for (std::size_t i = next++; i < todo.size(); i = next++) {
+    todo[i]->result = std::make_shared<const LayerMapping>(run_job(*todo[i], setup, stop));
+    ++finished;
+    if (done) done(finished.load());
+  }
+  for (auto& t : pool) t.join();
+  if (done) done(finished.load());
+}
+
+double packed_bytes(std::uint64_t operands, int bits, int word_bits) {
+  auto packing = pack(bits > 0 ? std::optional<int>(bits) : std::nullopt, word_bits);
+  if (!packing.fits) return static_cast<double>(operands) * bits / 8.0;  // wider than a word: bits as they are
+  return static_cast<double>(words_for(static_cast<double>(operands), packing)) * word_bits / 8.0;
+}
+
+void add_totals(NetworkResult& result, const Architecture& arch) {
+  result.energy_by_component.push_back({arch.arithmetic.name, 0});
+  for (const auto& level : arch.storage) result.energy_by_component.push_back({level.name, 0});
+  result.energy_by_tensor = {{"Weights", 0}, {"Inputs", 0}, {"Outputs", 0}};
+  int word_bits = arch.storage.back().word_bits;
+  for (const auto& layer : result.layers) {
+    const auto& l = layer.layer;
+    result.weight_bytes += packed_bytes(l.weight_count(), layer.bits.weights, word_bits);
+    result.peak_activation_bytes =
+        std::max(result.peak_activation_bytes, packed_bytes(l.input_count(), layer.bits.inputs, word_bits) +
+                                                   packed_bytes(l.output_count(), layer.bits.outputs, word_bits));
+    if (!layer.mapping->found) {
+      result.complete = false;
+      continue;
+    }
+    const auto& stats = layer.mapping->stats;
+    result.energy_pJ += stats.summary.energy_pJ;
+    result.cycles += stats.summary.cycles;
+    result.computes += stats.summary.computes;
+    result.energy_by_component[0].energy_pJ += stats.arithmetic.energy_pJ;
+    for (std::size_t i = 0; i < stats.storage.size(); ++i) {
+      result.energy_by_component[i + 1].energy_pJ += stats.storage[i].energy_pJ;
+      for (const auto& t : stats.storage[i].tensors) {
+        for (auto& share : result.energy_by_tensor) {
+          if (share.name == t.tensor) share.energy_pJ += t.energy_pJ;
+        }
+      }
+    }
+  }
+  result.edp = result.energy_pJ * static_cast<double>(result.cycles);
+}
+
+}  // namespace
+
+NetworkResult map_network(const Network& net, const BitwidthPlan& plan, const NetworkSearchSetup& setup,
+                          LayerMappingCache& cache, const std::atomic<bool>* stop,
+                          const std::function<void(const NetworkProgress&)>& progress) {
+  auto start = std::chrono::steady_clock::now();
+  NetworkResult result;
+  result.network = net.name;
+  result.label = plan.label;
+  // Distinct jobs, in layer order; constraints are resolved here, on one thread.
+  std::map<std::string, std::unique_ptr<Job>> jobs;
+  std::vector<Job*> todo;
+  for (std::size_t i = 0; i < net.layers.size(); ++i) {
+    auto bits = plan.for_layer(net, i);
+    auto key = layer_job_key(net.layers[i], bits);
+    result.layers.push_back({net.layers[i], bits, nullptr, jobs.count(key) > 0});
+    if (jobs.count(key)) continue;
+    auto job = std::make_unique<Job>();
+    job->key = key;
+    job->result = cache.find(key);
+    if (!job->result) {
+      job->workload = layer_workload(net.layers[i], bits);
+      job->constraints = setup.constraints_for(job->workload);
+      todo.push_back(job.get());
+    }
+    jobs.emplace(key, std::move(job));
+  }
+  result.distinct_jobs = static_cast<int>(jobs.size());
+  result.mapped_jobs = static_cast<int>(todo.size());
+  auto seconds = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
+  run_jobs(todo, setup, stop, [&](int done) {
+    if (progress) progress({done, static_cast<int>(todo.size()), seconds()});
+  });
+  for (auto* job : todo) cache.insert(job->key, job->result);
+  for (auto& layer : result.layers) layer.mapping = jobs.at(layer_job_key(layer.layer, layer.bits))->result;
+  add_totals(result, setup.architecture);
+  result.seconds = seconds();
+  return result;
+}
+
+}  // namespace qloop

@@ -1,0 +1,95 @@
+#pragma once
+// Maps every layer of a network onto one architecture: the mapper per distinct
+// (layer shape, bitwidths) pair, the pairs in parallel, and the layers' results added up
+// (layers run one after another, so cycles add).
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "arch/architecture.hpp"
+#include "network/bitwidth_plan.hpp"
+#include "search/mapper.hpp"
+#include "workload/layer.hpp"
+
+namespace qloop {
+
+// What the mapper found for one distinct layer job.
+struct LayerMapping {
+  bool found = false;
+  std::string reason;  // when nothing valid was found
+  Mapping mapping;
+  EvaluationResult stats;
+  SearchReport report;
+};
+
+// Results of layer jobs keyed by shape and bitwidths, shared by every network run (a sweep's
+// configurations and an exploration's candidates reuse each other's layers). Thread-safe.
+class LayerMappingCache {
+ public:
+  std::shared_ptr<const LayerMapping> find(const std::string& key) const;
+  void insert(const std::string& key, std::shared_ptr<const LayerMapping> mapping);
+  std::size_t size() const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::map<std::string, std::shared_ptr<const LayerMapping>> entries_;
+};
+
+// Everything the mapper needs besides the layer.
+struct NetworkSearchSetup {
+  Architecture architecture;
+  MapperSettings settings;  // settings.threads = number of layer jobs run at once (0: all cores)
+  std::function<Constraints(const Workload&)> constraints_for;
+};
+
+struct LayerResult {
+  LayerSpec layer;
+  LayerBitwidths bits;
+  std::shared_ptr<const LayerMapping> mapping;
+  bool reused = false;  // an identical layer (shape and bitwidths) was mapped once for both
+};
+
+struct EnergyShare {
+  std::string name;
+  double energy_pJ = 0;
+};
+
+struct NetworkResult {
+  std::string network;
+  std::string label;  // the bitwidth plan's label
+  std::vector<LayerResult> layers;
+  bool complete = true;           // every layer has a valid mapping
+  double energy_pJ = 0;
+  std::uint64_t cycles = 0;
+  std::uint64_t computes = 0;
+  double edp = 0;                 // pJ x cycles of the whole network
+  std::vector<EnergyShare> energy_by_component;  // arithmetic first, then storage inner -> outer
+  std::vector<EnergyShare> energy_by_tensor;     // Weights, Inputs, Outputs
+  double weight_bytes = 0;        // all weights, packed into the outermost level's words
+  double peak_activation_bytes = 0;  // largest inputs + outputs of one layer, packed likewise
+  int distinct_jobs = 0;          // layer jobs this run needed (before the cache)
+  int mapped_jobs = 0;            // of which the mapper ran now (not found in the cache)
+  double seconds = 0;
+};
+
+struct NetworkProgress {
+  int jobs_done = 0;
+  int jobs_total = 0;
+  double seconds = 0;
+};
+
+// The key of a layer job: identical keys have identical best mappings.
+std::string layer_job_key(const LayerSpec& layer, const LayerBitwidths& bits);
+
+// `stop` (may be null) ends the remaining searches early (each keeps its best so far).
+NetworkResult map_network(const Network& net, const BitwidthPlan& plan, const NetworkSearchSetup& setup,
+                          LayerMappingCache& cache, const std::atomic<bool>* stop,
+                          const std::function<void(const NetworkProgress&)>& progress);
+
+}  // namespace qloop

@@ -1,0 +1,138 @@
+#include "report/html_report.hpp"
+
+#include <fmt/format.h>
+
+#include "report/svg_chart.hpp"
+
+namespace qloop::report {
+
+namespace {
+
+std::string page(const std::string& title, const std::string& body) {
+  return fmt::format(R"(<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{0}</title>
+<style>
+body {{ font-family: sans-serif; margin: 2em; color: #222; max-width: 1100px; }}
+table {{ border-collapse: collapse; margin: 1em 0; font-size: 13px; }}
+th, td {{ border: 1px solid #ccc; padding: 3px 8px; text-align: right; }}
+th:first-child, td:first-child {{ text-align: left; }}
+th {{ background: #f2f2f2; }}
+.note {{ color: #666; font-size: 13px; }}
+.bad {{ color: #b00; }}
+</style></head>
+<body>
+<h1>{0}</h1>
+{1}
+<p class="note">Written by qloop. Energies in µJ (1 µJ = 10<sup>6</sup> pJ); cycles of the layers run one after another.</p>
+</body></html>
+)",
+                     escape_html(title), body);
+}
+
+std::string bits_text(int bits) { return bits > 0 ? std::to_string(bits) : "word"; }
+
+std::string percent(double part, double whole) { return whole > 0 ? fmt::format("{:.1f} %", 100 * part / whole) : "–"; }
+
+std::string summary_table(const NetworkResult& r) {
+  std::string out = "<table><tr><th>total</th><th>value</th></tr>";
+  out += fmt::format("<tr><td>energy</td><td>{:.3f} µJ</td></tr>", r.energy_pJ / 1e6);
+  out += fmt::format("<tr><td>cycles</td><td>{}</td></tr>", r.cycles);
+  out += fmt::format("<tr><td>MACs</td><td>{}</td></tr>", r.computes);
+  out += fmt::format("<tr><td>energy per MAC</td><td>{:.4f} pJ</td></tr>", r.computes ? r.energy_pJ / r.computes : 0);
+  out += fmt::format("<tr><td>EDP</td><td>{:.4g} J·cycle</td></tr>", r.edp * 1e-12);
+  out += fmt::format("<tr><td>weights (packed)</td><td>{:.1f} KiB</td></tr>", r.weight_bytes / 1024);
+  out += fmt::format("<tr><td>largest layer activations (packed)</td><td>{:.1f} KiB</td></tr>",
+                     r.peak_activation_bytes / 1024);
+  out += fmt::format("<tr><td>layer jobs (distinct / mapped now)</td><td>{} / {} in {:.1f} s</td></tr>",
+                     r.distinct_jobs, r.mapped_jobs, r.seconds);
+  for (const auto& share : r.energy_by_component) {
+    out += fmt::format("<tr><td>energy in {}</td><td>{:.3f} µJ ({})</td></tr>", escape_html(share.name),
+                       share.energy_pJ / 1e6, percent(share.energy_pJ, r.energy_pJ));
+  }
+  for (const auto& share : r.energy_by_tensor) {
+    out += fmt::format("<tr><td>storage energy of {}</td><td>{:.3f} µJ</td></tr>", escape_html(share.name),
+                       share.energy_pJ / 1e6);
+  }
+  return out + "</table>\n";
+}
+
+std::string layer_table(const NetworkResult& r) {
+  std::string out = "<table><tr><th>layer</th><th>type</th><th>W</th><th>I</th><th>O</th><th>MACs</th>"
+                    "<th>energy (µJ)</th><th>cycles</th><th>utilization</th>";
+  for (const auto& share : r.energy_by_component) out += "<th>" + escape_html(share.name) + " (µJ)</th>";
+  out += "</tr>\n";
+  for (const auto& layer : r.layers) {
+    const auto& l = layer.layer;
+    out += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>", escape_html(l.name),
+                       to_string(l.kind), bits_text(layer.bits.weights), bits_text(layer.bits.inputs),
+                       bits_text(layer.bits.outputs), l.macs());
+    if (!layer.mapping->found) {
+      out += fmt::format("<td class=\"bad\" colspan=\"{}\">{}</td></tr>\n", 3 + r.energy_by_component.size(),
+                         escape_html(layer.mapping->reason));
+      continue;
+    }
+    const auto& s = layer.mapping->stats;
+    out += fmt::format("<td>{:.3f}</td><td>{}</td><td>{:.0f} %</td><td>{:.3f}</td>", s.summary.energy_pJ / 1e6,
+                       s.summary.cycles, 100 * s.summary.utilization, s.arithmetic.energy_pJ / 1e6);
+    for (const auto& level : s.storage) out += fmt::format("<td>{:.3f}</td>", level.energy_pJ / 1e6);
+    out += "</tr>\n";
+  }
+  return out + "</table>\n";
+}
+
+StackedBars per_layer_chart(const NetworkResult& r) {
+  StackedBars chart{"Energy per layer and component", "energy (µJ)", {}, {}};
+  for (const auto& share : r.energy_by_component) chart.stacks.push_back({share.name, {}});
+  for (const auto& layer : r.layers) {
+    chart.categories.push_back(layer.layer.name);
+    bool found = layer.mapping->found;
+    const auto& s = layer.mapping->stats;
+    chart.stacks[0].values.push_back(found ? s.arithmetic.energy_pJ / 1e6 : 0);
+    for (std::size_t i = 1; i < chart.stacks.size(); ++i) {
+      chart.stacks[i].values.push_back(found ? s.storage[i - 1].energy_pJ / 1e6 : 0);
+    }
+  }
+  return chart;
+}
+
+}  // namespace
+
+std::string network_html(const NetworkResult& r) {
+  std::string body = fmt::format("<p>Bitwidths: <b>{}</b>{}</p>\n", escape_html(r.label.empty() ? "native" : r.label),
+                                 r.complete ? "" : " <span class=\"bad\">— some layers have no valid mapping</span>");
+  body += "<h2>Summary</h2>\n" + summary_table(r);
+  body += "<h2>Energy breakdown</h2>\n" + svg(per_layer_chart(r));
+  body += "<h2>Layers</h2>\n" + layer_table(r);
+  return page(r.network + ": network report", body);
+}
+
+std::string sweep_html(const std::vector<NetworkResult>& runs) {
+  if (runs.empty()) return page("qloop sweep", "<p>No configuration was run.</p>");
+  StackedBars chart{"Energy per configuration and component", "energy (µJ)", {}, {}};
+  for (const auto& share : runs.front().energy_by_component) chart.stacks.push_back({share.name, {}});
+  for (const auto& r : runs) {
+    chart.categories.push_back(r.label);
+    for (std::size_t i = 0; i < chart.stacks.size(); ++i) {
+      chart.stacks[i].values.push_back(r.energy_by_component[i].energy_pJ / 1e6);
+    }
+  }
+  std::string body = "<h2>Energy per configuration</h2>\n" + svg(chart);
+  body += "<table><tr><th>configuration</th><th>energy (µJ)</th><th>vs first</th><th>cycles</th><th>weights (KiB)</th>";
+  for (const auto& share : runs.front().energy_by_component) body += "<th>" + escape_html(share.name) + " (µJ)</th>";
+  body += "</tr>\n";
+  double first = runs.front().energy_pJ;
+  for (const auto& r : runs) {
+    body += fmt::format("<tr><td>{}</td><td>{:.3f}</td><td>{:+.1f} %</td><td>{}</td><td>{:.1f}</td>", escape_html(r.label),
+                        r.energy_pJ / 1e6, first > 0 ? 100 * (r.energy_pJ - first) / first : 0.0, r.cycles,
+                        r.weight_bytes / 1024);
+    for (const auto& share : r.energy_by_component) body += fmt::format("<td>{:.3f}</td>", share.energy_pJ / 1e6);
+    body += "</tr>\n";
+  }
+  body += "</table>\n";
+  for (const auto& r : runs) {
+    body += fmt::format("<h2>{}: per layer</h2>\n", escape_html(r.label)) + svg(per_layer_chart(r)) + layer_table(r);
+  }
+  return page(runs.front().network + ": bitwidth sweep", body);
+}
+
+}  // namespace qloop::report

@@ -1,0 +1,150 @@
+#include "report/network_report.hpp"
+
+#include <fmt/format.h>
+
+#include "report/mapping_yaml.hpp"
+
+namespace qloop::report {
+
+namespace {
+
+using nlohmann::ordered_json;
+
+ordered_json bits_json(const LayerBitwidths& b) {
+  auto value = [](int bits) { return bits > 0 ? ordered_json(bits) : ordered_json("word"); };
+  return {{"Weights", value(b.weights)}, {"Inputs", value(b.inputs)}, {"Outputs", value(b.outputs)}};
+}
+
+std::string bits_text(int bits) { return bits > 0 ? std::to_string(bits) : "word"; }
+
+ordered_json shares_json(const std::vector<EnergyShare>& shares) {
+  ordered_json out = ordered_json::object();
+  for (const auto& s : shares) out[s.name] = s.energy_pJ;
+  return out;
+}
+
+ordered_json layer_json(const LayerResult& layer, const Architecture& arch) {
+  const auto& l = layer.layer;
+  ordered_json out = {{"name", l.name},
+                      {"type", to_string(l.kind)},
+                      {"bitwidths", bits_json(layer.bits)},
+                      {"macs", l.macs()},
+                      {"valid", layer.mapping->found},
+                      {"reused", layer.reused}};
+  if (!layer.mapping->found) {
+    out["reason"] = layer.mapping->reason;
+    return out;
+  }
+  const auto& stats = layer.mapping->stats;
+  out["energy_pJ"] = stats.summary.energy_pJ;
+  out["cycles"] = stats.summary.cycles;
+  out["utilization"] = stats.summary.utilization;
+  ordered_json per_level = {{stats.arithmetic.name, stats.arithmetic.energy_pJ}};
+  for (const auto& level : stats.storage) per_level[level.name] = level.energy_pJ;
+  out["energy_pJ_per_level"] = per_level;
+  out["optimal"] = layer.mapping->report.optimal;
+  out["mapping"] = mapping_yaml(arch, layer_workload(l, layer.bits), layer.mapping->mapping);
+  return out;
+}
+
+}  // namespace
+
+ordered_json network_json(const NetworkResult& r, const Architecture& arch) {
+  ordered_json out;
+  out["network"] = r.network;
+  out["bitwidths"] = r.label;
+  out["complete"] = r.complete;
+  out["totals"] = {{"energy_pJ", r.energy_pJ},
+                   {"cycles", r.cycles},
+                   {"computes", r.computes},
+                   {"edp_pJ_cycles", r.edp},
+                   {"energy_pJ_per_component", shares_json(r.energy_by_component)},
+                   {"energy_pJ_per_tensor", shares_json(r.energy_by_tensor)},
+                   {"weight_bytes", r.weight_bytes},
+                   {"peak_activation_bytes", r.peak_activation_bytes}};
+  out["search"] = {{"distinct_layer_jobs", r.distinct_jobs}, {"mapped_now", r.mapped_jobs}, {"seconds", r.seconds}};
+  out["layers"] = ordered_json::array();
+  for (const auto& layer : r.layers) out["layers"].push_back(layer_json(layer, arch));
+  return out;
+}
+
+std::string network_csv(const NetworkResult& r) {
+  std::string out = "layer,type,Weights,Inputs,Outputs,macs,energy_pJ,cycles";
+  for (const auto& share : r.energy_by_component) out += ",energy_pJ." + share.name;
+  out += "\n";
+  for (const auto& layer : r.layers) {
+    const auto& l = layer.layer;
+    out += fmt::format("{},{},{},{},{},{}", l.name, to_string(l.kind), bits_text(layer.bits.weights),
+                       bits_text(layer.bits.inputs), bits_text(layer.bits.outputs), l.macs());
+    if (!layer.mapping->found) {
+      out += ",,";
+      for (std::size_t i = 0; i < r.energy_by_component.size(); ++i) out += ",";
+      out += "\n";
+      continue;
+    }
+    const auto& stats = layer.mapping->stats;
+    out += fmt::format(",{:.6g},{},{:.6g}", stats.summary.energy_pJ, stats.summary.cycles, stats.arithmetic.energy_pJ);
+    for (const auto& level : stats.storage) out += fmt::format(",{:.6g}", level.energy_pJ);
+    out += "\n";
+  }
+  return out;
+}
+
+std::string network_summary_text(const NetworkResult& r) {
+  std::string out = fmt::format("{} ({}): {} layers, {} distinct layer jobs ({} mapped now) in {:.1f} s\n", r.network,
+                                r.label.empty() ? "native" : r.label, r.layers.size(), r.distinct_jobs, r.mapped_jobs,
+                                r.seconds);
+  out += fmt::format("{:<16} {:>7} {:>7} {:>7} {:>14} {:>14} {:>12}\n", "layer", "W", "I", "O", "MACs", "energy_uJ",
+                     "cycles");
+  for (const auto& layer : r.layers) {
+    const auto& l = layer.layer;
+    if (!layer.mapping->found) {
+      out += fmt::format("{:<16} {:>7} {:>7} {:>7} {:>14} {}\n", l.name, bits_text(layer.bits.weights),
+                         bits_text(layer.bits.inputs), bits_text(layer.bits.outputs), l.macs(), layer.mapping->reason);
+      continue;
+    }
+    const auto& s = layer.mapping->stats.summary;
+    out += fmt::format("{:<16} {:>7} {:>7} {:>7} {:>14} {:>14.3f} {:>12}\n", l.name, bits_text(layer.bits.weights),
+                       bits_text(layer.bits.inputs), bits_text(layer.bits.outputs), l.macs(), s.energy_pJ / 1e6,
+                       s.cycles);
+  }
+  out += fmt::format("total: {:.3f} uJ, {} cycles, {} MACs{}\n", r.energy_pJ / 1e6, r.cycles, r.computes,
+                     r.complete ? "" : " (INCOMPLETE: some layers have no valid mapping)");
+  out += "energy per component:";
+  for (const auto& share : r.energy_by_component) {
+    out += fmt::format("  {} {:.1f}%", share.name, r.energy_pJ > 0 ? 100 * share.energy_pJ / r.energy_pJ : 0.0);
+  }
+  out += fmt::format("\nfootprint: weights {:.1f} KiB, peak activations {:.1f} KiB\n", r.weight_bytes / 1024,
+                     r.peak_activation_bytes / 1024);
+  return out;
+}
+
+std::string sweep_csv(const std::vector<NetworkResult>& runs) {
+  if (runs.empty()) return "config,energy_pJ,cycles,edp\n";
+  std::string out = "config,energy_pJ,cycles,edp";
+  for (const auto& share : runs.front().energy_by_component) out += ",energy_pJ." + share.name;
+  out += ",weight_bytes,peak_activation_bytes,complete\n";
+  for (const auto& r : runs) {
+    out += fmt::format("{},{:.6g},{},{:.6g}", r.label, r.energy_pJ, r.cycles, r.edp);
+    for (const auto& share : r.energy_by_component) out += fmt::format(",{:.6g}", share.energy_pJ);
+    out += fmt::format(",{:.0f},{:.0f},{}\n", r.weight_bytes, r.peak_activation_bytes, r.complete ? "yes" : "no");
+  }
+  return out;
+}
+
+std::string sweep_summary_text(const std::vector<NetworkResult>& runs) {
+  if (runs.empty()) return "";
+  std::string out = fmt::format("{:<14} {:>14} {:>14} {:>9}", "config", "energy_uJ", "cycles", "vs first");
+  for (const auto& share : runs.front().energy_by_component) out += fmt::format(" {:>14}", share.name);
+  out += "\n";
+  double first = runs.front().energy_pJ;
+  for (const auto& r : runs) {
+    out += fmt::format("{:<14} {:>14.3f} {:>14} {:>8.1f}%", r.label, r.energy_pJ / 1e6, r.cycles,
+                       first > 0 ? 100 * (r.energy_pJ - first) / first : 0.0);
+    for (const auto& share : r.energy_by_component) out += fmt::format(" {:>14.3f}", share.energy_pJ / 1e6);
+    out += r.complete ? "\n" : "  (incomplete)\n";
+  }
+  return out;
+}
+
+}  // namespace qloop::report

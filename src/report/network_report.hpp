@@ -1,0 +1,23 @@
+#pragma once
+// Whole-network results as files: network.json / network.csv (one network run), sweep.csv
+// (one row per bitwidth configuration), and the summary printed on the terminal.
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "arch/architecture.hpp"
+#include "network/map_network.hpp"
+
+namespace qloop::report {
+
+nlohmann::ordered_json network_json(const NetworkResult& result, const Architecture& arch);
+// One row per layer: name, type, bitwidths, MACs, energy, cycles, energy per component.
+std::string network_csv(const NetworkResult& result);
+std::string network_summary_text(const NetworkResult& result);
+
+// config,energy_pJ,cycles,edp,energy_pJ.<component>... (arithmetic first, storage inner -> outer)
+std::string sweep_csv(const std::vector<NetworkResult>& runs);
+std::string sweep_summary_text(const std::vector<NetworkResult>& runs);
+
+}  // namespace qloop::report

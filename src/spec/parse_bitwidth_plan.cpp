@@ -1,0 +1,143 @@
+#include "spec/parse_bitwidth_plan.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "spec/node_reader.hpp"
+#include "spec/yaml_document.hpp"
+#include "util/error.hpp"
+
+namespace qloop::spec {
+
+namespace {
+
+bool ends_with(const std::string& text, const std::string& suffix) {
+  return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+int bits_of(const NodeReader& node) {
+  auto value = node.as_int();
+  if (value < 1 || value > 64) node.fail(fmt::format("a bitwidth is 1 to 64 bits, got {}", value));
+  return static_cast<int>(value);
+}
+
+// Either a shorthand string or {Weights, Inputs, Outputs} (any subset).
+BitwidthOverride parse_override(const NodeReader& node) {
+  if (node.is_scalar()) {
+    try {
+      return parse_bitwidth_shorthand(node.as_string(), node.path());
+    } catch (const InputError& e) {
+      node.fail(e.message());
+    }
+  }
+  node.allow_only({"Weights", "Inputs", "Outputs"});
+  BitwidthOverride o;
+  if (auto w = node.find("Weights")) o.weights = bits_of(*w);
+  if (auto i = node.find("Inputs")) o.inputs = bits_of(*i);
+  if (auto out = node.find("Outputs")) o.outputs = bits_of(*out);
+  return o;
+}
+
+BitwidthPlan parse_yaml_plan(const std::string& path) {
+  auto doc = load_yaml_files({path});
+  auto* found = doc.find("bitwidths");
+  if (!found) throw InputError(path, "bitwidths", 0, "expected a top-level 'bitwidths' section");
+  NodeReader plan_node(found->node, found->file, "bitwidths");
+  plan_node.allow_only({"default", "first", "last", "layers"});
+  BitwidthPlan plan;
+  plan.label = std::filesystem::path(path).stem().string();
+  if (auto d = plan_node.find("default")) parse_override(*d).apply_to(plan.all);
+  if (auto f = plan_node.find("first")) plan.first = parse_override(*f);
+  if (auto l = plan_node.find("last")) plan.last = parse_override(*l);
+  if (auto layers = plan_node.find("layers")) {
+    layers->expect_map();
+    for (const auto& name : layers->keys()) plan.per_layer[name] = parse_override(layers->at(name));
+  }
+  return plan;
+}
+
+std::vector<std::string> split_csv_line(const std::string& line) {
+  std::vector<std::string> cells;
+  std::stringstream stream(line);
+  std::string cell;
+  while (std::getline(stream, cell, ',')) {
+    auto begin = cell.find_first_not_of(" \t\r");
+    auto end = cell.find_last_not_of(" \t\r");
+    cells.push_back(begin == std::string::npos ? "" : cell.substr(begin, end - begin + 1));
+  }
+  if (!line.empty() && line.back() == ',') cells.emplace_back();
+  return cells;
+}
+
+BitwidthPlan parse_csv_plan(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw InputError(path, "", 0, "cannot read the file");
+  BitwidthPlan plan;
+  plan.label = std::filesystem::path(path).stem().string();
+  std::string line;
+  std::vector<std::string> header;
+  int line_number = 0;
+  while (std::getline(in, line)) {
+    ++line_number;
+    if (line.find_first_not_of(" \t\r") == std::string::npos || line[0] == '#') continue;
+    auto cells = split_csv_line(line);
+    if (header.empty()) {
+      header = cells;
+      if (header.empty() || header[0] != "layer") {
+        throw InputError(path, "", line_number, "the header must start with 'layer', then Weights, Inputs and/or Outputs");
+      }
+      for (std::size_t i = 1; i < header.size(); ++i) {
+        if (header[i] != "Weights" && header[i] != "Inputs" && header[i] != "Outputs") {
+          throw InputError(path, header[i], line_number,
+                           fmt::format("unknown column '{}'; expected Weights, Inputs or Outputs", header[i]));
+        }
+      }
+      continue;
+    }
+    if (cells.size() > header.size()) throw InputError(path, "", line_number, "more cells than header columns");
+    BitwidthOverride o;
+    for (std::size_t i = 1; i < cells.size(); ++i) {
+      if (cells[i].empty()) continue;
+      int bits = 0;
+      try {
+        std::size_t used = 0;
+        bits = std::stoi(cells[i], &used);
+        if (used != cells[i].size()) bits = 0;
+      } catch (const std::exception&) {
+        bits = 0;
+      }
+      if (bits < 1 || bits > 64) {
+        throw InputError(path, header[i], line_number, fmt::format("'{}' is not a bitwidth of 1 to 64 bits", cells[i]));
+      }
+      (header[i] == "Weights" ? o.weights : header[i] == "Inputs" ? o.inputs : o.outputs) = bits;
+    }
+    plan.per_layer[cells[0]] = o;
+  }
+  if (header.empty()) throw InputError(path, "", 0, "the file is empty; expected a header layer,Weights,Inputs,Outputs");
+  return plan;
+}
+
+}  // namespace
+
+BitwidthPlan load_bitwidth_plan(const std::string& text_or_path, const Network& net) {
+  bool is_file = ends_with(text_or_path, ".yaml") || ends_with(text_or_path, ".yml") || ends_with(text_or_path, ".csv");
+  if (is_file && !std::filesystem::exists(text_or_path)) throw InputError(text_or_path, "", 0, "no such file");
+  auto plan = !is_file ? parse_bitwidth_plan_text(text_or_path, "--bits")
+              : ends_with(text_or_path, ".csv") ? parse_csv_plan(text_or_path)
+                                                : parse_yaml_plan(text_or_path);
+  auto unknown = unknown_layers(plan, net);
+  if (!unknown.empty()) {
+    std::vector<std::string> known;
+    for (const auto& layer : net.layers) known.push_back(layer.name);
+    throw InputError(is_file ? text_or_path : "", is_file ? "layers" : "--bits", 0,
+                     fmt::format("no layer named {} in {}; its layers: {}", fmt::join(unknown, ", "), net.name,
+                                 fmt::join(known, ", ")));
+  }
+  return plan;
+}
+
+}  // namespace qloop::spec

@@ -1,0 +1,64 @@
+#pragma once
+// Layers of a whole network as their users describe them (channels, kernel, stride,
+// padding, groups), and the loop-nest workload each one is for the model and the mapper.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "workload/workload.hpp"
+
+namespace qloop {
+
+enum class LayerKind {
+  kConv,            // 2-D convolution, grouped when groups > 1 (depthwise: groups = channels)
+  kFullyConnected,  // in_features -> out_features
+  kMatmul,          // (rows x inner) times (inner x cols)
+};
+const char* to_string(LayerKind kind);
+
+struct LayerSpec {
+  std::string name;
+  LayerKind kind = LayerKind::kConv;
+  std::int64_t batch = 1;
+  std::int64_t in_channels = 1;   // conv channels; fc in_features; matmul inner
+  std::int64_t out_channels = 1;  // conv filters; fc out_features; matmul cols
+  std::int64_t groups = 1;
+  std::int64_t in_h = 1, in_w = 1;         // input height and width (conv); matmul rows in in_h
+  std::int64_t kernel_h = 1, kernel_w = 1;
+  std::int64_t stride_h = 1, stride_w = 1;
+  std::int64_t pad_h = 0, pad_w = 0;
+  std::int64_t dilation_h = 1, dilation_w = 1;
+
+  std::int64_t out_h() const;  // (in + 2 pad - dilation (kernel - 1) - 1) / stride + 1
+  std::int64_t out_w() const;
+  std::uint64_t macs() const;
+  std::uint64_t weight_count() const;
+  std::uint64_t input_count() const;   // unpadded input activations
+  std::uint64_t output_count() const;
+};
+
+// Bits per operand of a layer's tensors; 0 = as wide as each memory word (no packing).
+struct LayerBitwidths {
+  int weights = 0;
+  int inputs = 0;
+  int outputs = 0;
+  bool operator==(const LayerBitwidths&) const = default;
+};
+
+struct Network {
+  std::string name;
+  std::string source;  // where the shapes (and the published MAC count) come from
+  std::vector<LayerSpec> layers;
+  std::uint64_t published_macs = 0;  // 0 = none given
+
+  std::uint64_t macs() const;
+};
+
+// The layer as a Timeloop-style problem: dimensions C, M, R, S, N, P, Q (a grouped
+// convolution adds G, with C and M per group), coefficients Wstride, Hstride, Wdilation,
+// Hdilation, tensors Weights, Inputs, Outputs. Fully-connected and matmul layers are 1x1
+// convolutions (a matmul's rows on Q).
+Workload layer_workload(const LayerSpec& layer, const LayerBitwidths& bits);
+
+}  // namespace qloop
