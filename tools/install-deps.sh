@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Installs the Debian packages qloop builds and tests with, only those that are missing.
+# Installs the Debian packages qloop builds with (and, with --test, the ones its tests need),
+# only those that are missing.
 set -euo pipefail
 packages=(build-essential cmake ninja-build pkg-config python3
           libyaml-cpp-dev libfmt-dev libcli11-dev nlohmann-json3-dev
           libgtest-dev libgmock-dev libbenchmark-dev)
+if [ "${1:-}" = "--test" ]; then
+  packages+=(chromium)  # renders report.html in the report test
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

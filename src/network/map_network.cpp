@@ -146,7 +146,9 @@ NetworkResult map_network(const Network& net, const BitwidthPlan& plan, const Ne
     job->result = cache.find(key);
     if (!job->result) {
       job->workload = layer_workload(net.layers[i], bits);
-      job->constraints = setup.constraints_for(job->workload);
+      job->constraints = setup.constraints_for
+                             ? setup.constraints_for(job->workload)
+                             : Constraints::unconstrained(setup.architecture.num_storage_levels(), job->workload);
       todo.push_back(job.get());
     }
     jobs.emplace(key, std::move(job));

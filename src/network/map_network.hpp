@@ -45,7 +45,7 @@ class LayerMappingCache {
 struct NetworkSearchSetup {
   Architecture architecture;
   MapperSettings settings;  // settings.threads = number of layer jobs run at once (0: all cores)
-  std::function<Constraints(const Workload&)> constraints_for;
+  std::function<Constraints(const Workload&)> constraints_for;  // empty: unconstrained
 };
 
 struct LayerResult {

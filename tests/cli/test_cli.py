@@ -213,6 +213,119 @@ def case_model_bad_technology(qloop):
     expect_bad_input(qloop, d, "arch.yaml", "technology 'fortynm'", "45nm")
 
 
+TINY_NET = """network:
+  name: Tiny
+  layers:
+  - {name: conv1, type: conv, in_channels: 3, out_channels: 16, input: 16, kernel: 3, padding: 1}
+  - {name: conv2, type: conv, in_channels: 16, out_channels: 16, input: 16, kernel: 3, padding: 1, groups: 4}
+  - {name: dw, type: depthwise, channels: 16, input: 16, kernel: 3, padding: 1}
+  - {name: fc, type: fc, in_features: 256, out_features: 10}
+"""
+MAPPER = "mapper: {algorithm: hybrid, victory-condition: 200, time-limit: 5}\n"
+
+
+def network_run(qloop, command, *extra):
+    d = tempfile.mkdtemp(prefix="qloop-net-")
+    open(os.path.join(d, "tiny.yaml"), "w").write(TINY_NET)
+    open(os.path.join(d, "mapper.yaml"), "w").write(MAPPER)
+    out = os.path.join(d, "out")
+    r = subprocess.run([qloop, command, os.path.join(d, "tiny.yaml"), os.path.join(EXAMPLE, "arch.yaml"),
+                        os.path.join(d, "mapper.yaml"), "-o", out, *extra], capture_output=True, text=True)
+    return r, out
+
+
+def case_network_writes_json_csv_and_report(qloop):
+    r, out = network_run(qloop, "network", "--bits", "W4A8,first=W8A8")
+    assert r.returncode == 0, r.stderr
+    net = json.load(open(os.path.join(out, "network.json")))
+    layers = net["layers"]
+    assert [l["name"] for l in layers] == ["conv1", "conv2", "dw", "fc"]
+    assert layers[0]["bitwidths"] == {"Weights": 8, "Inputs": 8, "Outputs": 8}, layers[0]
+    assert layers[1]["bitwidths"] == {"Weights": 4, "Inputs": 8, "Outputs": 8}, layers[1]
+    # MACs: 16x16x16x3x9, grouped 16x16x16x4x9, depthwise 16x16x16x9, fc 256x10
+    assert [l["macs"] for l in layers] == [110592, 147456, 36864, 2560], [l["macs"] for l in layers]
+    totals = net["totals"]
+    assert abs(totals["energy_pJ"] - sum(l["energy_pJ"] for l in layers)) < 1e-6 * totals["energy_pJ"]
+    assert totals["cycles"] == sum(l["cycles"] for l in layers)
+    assert abs(sum(totals["energy_pJ_per_component"].values()) - totals["energy_pJ"]) < 1e-6 * totals["energy_pJ"]
+    assert "mapping:" in layers[0]["mapping"]
+    rows = open(os.path.join(out, "network.csv")).read().splitlines()
+    assert rows[0].startswith("layer,type,Weights,Inputs,Outputs,macs,energy_pJ,cycles,energy_pJ.MACC"), rows[0]
+    assert len(rows) == 5 and rows[2].startswith("conv2,conv,4,8,8,147456,"), rows
+    html = open(os.path.join(out, "report.html")).read()
+    assert html.count("<svg") >= 1 and "conv2" in html
+
+
+def case_network_layer_mapping_round_trips_through_model(qloop):
+    r, out = network_run(qloop, "network", "--layers", "conv2")
+    assert r.returncode == 0, r.stderr
+    layer = json.load(open(os.path.join(out, "network.json")))["layers"][0]
+    d = tempfile.mkdtemp(prefix="qloop-net-model-")
+    open(os.path.join(d, "map.yaml"), "w").write(layer["mapping"])
+    # The same layer as a Timeloop problem: a grouped convolution with a G dimension.
+    problem = """problem:
+  shape:
+    name: grouped
+    dimensions: [G, C, M, R, S, N, P, Q]
+    coefficients: [{name: Wstride, default: 1}, {name: Hstride, default: 1}, {name: Wdilation, default: 1},
+                   {name: Hdilation, default: 1}, {name: Cgroup, default: 4}, {name: Mgroup, default: 4}]
+    data-spaces:
+    - {name: Weights, projection: [[[G]], [[C]], [[M]], [[R]], [[S]]]}
+    - {name: Inputs, projection: [[[N]], [[G, Cgroup], [C]], [[S, Hdilation], [Q, Hstride]], [[R, Wdilation], [P, Wstride]]]}
+    - {name: Outputs, projection: [[[N]], [[G, Mgroup], [M]], [[Q]], [[P]]], read-write: true}
+  instance: {G: 4, C: 4, M: 4, R: 3, S: 3, N: 1, P: 16, Q: 16}
+"""
+    open(os.path.join(d, "problem.yaml"), "w").write(problem)
+    model_out = tempfile.mkdtemp(prefix="qloop-net-model-out-")
+    m = subprocess.run([qloop, "model", os.path.join(EXAMPLE, "arch.yaml"), os.path.join(d, "problem.yaml"),
+                        os.path.join(d, "map.yaml"), "-o", model_out], capture_output=True, text=True)
+    assert m.returncode == 0, m.stderr
+    stats = json.load(open(os.path.join(model_out, "qloop.stats.json")))
+    assert abs(stats["summary"]["energy_pJ"] - layer["energy_pJ"]) < 1e-9 * layer["energy_pJ"], (stats["summary"], layer)
+    assert stats["summary"]["cycles"] == layer["cycles"]
+
+
+def case_sweep_writes_one_row_per_configuration(qloop):
+    r, out = network_run(qloop, "sweep", "--bits", "W8A8,W4A8,W2A8")
+    assert r.returncode == 0, r.stderr
+    rows = open(os.path.join(out, "sweep.csv")).read().splitlines()
+    header = rows[0].split(",")
+    assert header[:4] == ["config", "energy_pJ", "cycles", "edp"], header
+    levels = ["energy_pJ.MACC", "energy_pJ.RegisterFile", "energy_pJ.GlobalBuffer", "energy_pJ.MainMemory"]
+    assert header[4:8] == levels, header
+    values = [dict(zip(header, row.split(","))) for row in rows[1:]]
+    assert [v["config"] for v in values] == ["W8A8", "W4A8", "W2A8"]
+    for v in values:
+        assert abs(sum(float(v[l]) for l in levels) - float(v["energy_pJ"])) < 1e-4 * float(v["energy_pJ"]), v
+    # Fewer weight bits never cost weight storage more: the 8-bit mapping stays valid at 4 and 2 bits.
+    assert float(values[1]["weight_bytes"]) < float(values[0]["weight_bytes"])
+    assert "<svg" in open(os.path.join(out, "report.html")).read()
+
+
+def case_network_bad_bits(qloop):
+    r, _ = network_run(qloop, "network", "--bits", "W4")
+    assert r.returncode == 2, f"exit {r.returncode}: {r.stderr}"
+    lines = [l for l in r.stderr.splitlines() if l.strip()]
+    assert len(lines) == 1 and "--bits" in lines[0] and "W4A8" in lines[0], r.stderr
+
+
+def case_network_unknown_layer(qloop):
+    r, _ = network_run(qloop, "network", "--layers", "conv9")
+    assert r.returncode == 2, f"exit {r.returncode}: {r.stderr}"
+    assert "no layer named 'conv9'" in r.stderr, r.stderr
+
+
+def case_network_bad_layer_file(qloop):
+    d = tempfile.mkdtemp(prefix="qloop-net-")
+    bad = TINY_NET.replace("groups: 4", "groups: 5")
+    open(os.path.join(d, "tiny.yaml"), "w").write(bad)
+    r = subprocess.run([qloop, "network", os.path.join(d, "tiny.yaml"), os.path.join(EXAMPLE, "arch.yaml"), "-o", d],
+                       capture_output=True, text=True)
+    assert r.returncode == 2, f"exit {r.returncode}: {r.stderr}"
+    lines = [l for l in r.stderr.splitlines() if l.strip()]
+    assert len(lines) == 1 and "tiny.yaml:5" in lines[0] and "divisible by groups" in lines[0], r.stderr
+
+
 CASES = {k[5:]: v for k, v in globals().items() if k.startswith("case_")}
 
 if __name__ == "__main__":

@@ -1,0 +1,306 @@
+// Whole networks: the zoo's MAC counts against the published figures, grouped and depthwise
+// layers as grouped convolutions, bitwidth plans and their errors, and mapping a network.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "model_fixture.hpp"
+#include "network/bitwidth_plan.hpp"
+#include "network/map_network.hpp"
+#include "spec/parse_bitwidth_plan.hpp"
+#include "spec/parse_network.hpp"
+#include "util/error.hpp"
+
+namespace qloop::testing {
+namespace {
+
+std::string zoo(const std::string& file) { return std::string(QLOOP_SOURCE_DIR) + "/workloads/" + file; }
+
+// --- The zoo ---------------------------------------------------------------------------
+
+struct PublishedMacs {
+  const char* file;
+  std::uint64_t published;  // the figure and its source are in the file (and docs/networks.md)
+};
+
+TEST(Zoo, every_network_matches_its_published_mac_count_within_one_percent) {
+  const PublishedMacs nets[] = {{"alexnet.yaml", 724'000'000},      {"vgg16.yaml", 15'500'000'000},
+                                {"resnet18.yaml", 1'800'000'000},   {"resnet50.yaml", 4'090'000'000},
+                                {"mobilenetv1.yaml", 569'000'000},  {"mobilenetv2.yaml", 300'000'000}};
+  for (const auto& n : nets) {
+    auto net = spec::load_network_file(zoo(n.file));
+    EXPECT_EQ(net.published_macs, n.published) << n.file;
+    double error = (static_cast<double>(net.macs()) - n.published) / n.published;
+    EXPECT_LT(std::abs(error), 0.01) << n.file << ": " << net.macs();
+    // Each layer's workload does exactly the layer's MACs.
+    for (const auto& layer : net.layers) {
+      EXPECT_EQ(layer_workload(layer, {}).total_operations(), layer.macs()) << n.file << " " << layer.name;
+    }
+  }
+}
+
+TEST(Zoo, alexnet_layers_have_the_papers_shapes) {
+  auto net = spec::load_network_file(zoo("alexnet.yaml"));
+  ASSERT_EQ(net.layers.size(), 8u);
+  EXPECT_EQ(net.layers[0].out_h(), 55);                    // (227 - 11) / 4 + 1
+  EXPECT_EQ(net.layers[0].macs(), 105'415'200u);           // 96 x 55 x 55 x 3 x 11 x 11
+  EXPECT_EQ(net.layers[1].groups, 2);
+  EXPECT_EQ(net.layers[1].macs(), 223'948'800u);           // 256 x 27 x 27 x 48 x 5 x 5
+  EXPECT_EQ(net.layers[7].macs(), 4'096'000u);             // fc8: 4096 x 1000
+}
+
+TEST(Zoo, mobilenet_v1_depthwise_layers_cost_channels_times_kernel_times_outputs) {
+  auto net = spec::load_network_file(zoo("mobilenetv1.yaml"));
+  const auto& dw1 = net.layers[1];  // 32 channels, 3x3, 112x112 outputs
+  EXPECT_EQ(dw1.name, "dw1");
+  EXPECT_EQ(dw1.groups, 32);
+  EXPECT_EQ(dw1.macs(), 32u * 9u * 112u * 112u);
+  EXPECT_EQ(dw1.weight_count(), 32u * 9u);
+}
+
+// --- Grouped convolutions ----------------------------------------------------------------
+
+LayerSpec grouped_conv(std::int64_t cin, std::int64_t cout, std::int64_t groups) {
+  LayerSpec l;
+  l.name = "g";
+  l.in_channels = cin, l.out_channels = cout, l.groups = groups;
+  l.in_h = l.in_w = 8;
+  l.kernel_h = l.kernel_w = 3;
+  l.pad_h = l.pad_w = 1;
+  return l;
+}
+
+TEST(GroupedConv, is_a_g_dimension_not_a_dense_convolution) {
+  auto w = layer_workload(grouped_conv(8, 16, 4), {});
+  EXPECT_EQ(w.dimension_names.front(), "G");
+  EXPECT_EQ(w.dimension_bounds[w.find_dimension("G")], 4);
+  EXPECT_EQ(w.dimension_bounds[w.find_dimension("C")], 2);   // 8 / 4 input channels per group
+  EXPECT_EQ(w.dimension_bounds[w.find_dimension("M")], 4);   // 16 / 4 filters per group
+  // A dense 8 -> 16 convolution would do 4x the MACs.
+  EXPECT_EQ(w.total_operations(), 16u * 2u * 9u * 8u * 8u);
+}
+
+// Elements of a tensor: per rank, 1 + sum over its terms of (bound - 1) x coefficient.
+std::uint64_t tensor_size(const Workload& w, const std::string& name) {
+  const auto& space = w.data_spaces[w.find_data_space(name)];
+  std::uint64_t size = 1;
+  for (const auto& rank : space.projection) {
+    std::int64_t extent = 1;
+    for (const auto& term : rank) extent += (w.dimension_bounds[term.dimension] - 1) * w.coefficient(term.coefficient);
+    size *= static_cast<std::uint64_t>(extent);
+  }
+  return size;
+}
+
+TEST(GroupedConv, inputs_and_outputs_span_all_channels_weights_only_their_group) {
+  // 8 -> 16 channels in 4 groups, 3x3 kernel, 8x8 input padded by 1 (10x10 as stored).
+  auto w = layer_workload(grouped_conv(8, 16, 4), {});
+  EXPECT_EQ(tensor_size(w, "Inputs"), 8u * 10u * 10u);  // channels (G-1) x 2 + (C-1) + 1 = 8
+  EXPECT_EQ(tensor_size(w, "Weights"), 16u * 2u * 9u);  // each filter sees its group's 2 channels
+  EXPECT_EQ(tensor_size(w, "Outputs"), 16u * 8u * 8u);
+}
+
+TEST(GroupedConv, strided_dilated_layer_projects_onto_the_padded_input) {
+  LayerSpec l = grouped_conv(4, 4, 1);
+  l.stride_h = l.stride_w = 2;
+  l.dilation_h = l.dilation_w = 2;
+  l.pad_h = l.pad_w = 2;
+  // (8 + 4 - 2 x 2 - 1) / 2 + 1 = 4 outputs per side; the stored input spans 2 x 2 + 3 x 2 + 1 = 11.
+  EXPECT_EQ(l.out_h(), 4);
+  auto w = layer_workload(l, {4, 8, 8});
+  EXPECT_EQ(tensor_size(w, "Inputs"), 4u * 11u * 11u);
+  EXPECT_EQ(w.bitwidths[w.find_data_space("Weights")], 4);
+  EXPECT_EQ(w.bitwidths[w.find_data_space("Outputs")], 8);
+}
+
+// --- Bitwidth plans ----------------------------------------------------------------------
+
+Network three_layers() {
+  Network net;
+  net.name = "Three";
+  for (const char* name : {"first", "middle", "last"}) {
+    LayerSpec l;
+    l.name = name;
+    l.kind = LayerKind::kFullyConnected;
+    l.in_channels = 16, l.out_channels = 16;
+    net.layers.push_back(l);
+  }
+  return net;
+}
+
+TEST(BitwidthPlan, shorthand_sets_weights_and_activations) {
+  auto plan = parse_bitwidth_plan_text("W4A8", "--bits");
+  auto bits = plan.for_layer(three_layers(), 1);
+  EXPECT_EQ(bits, (LayerBitwidths{4, 8, 8}));
+  EXPECT_EQ(parse_bitwidth_plan_text("w2a4o16", "--bits").for_layer(three_layers(), 0), (LayerBitwidths{2, 4, 16}));
+  EXPECT_EQ(parse_bitwidth_plan_text("native", "--bits").for_layer(three_layers(), 0), (LayerBitwidths{0, 0, 0}));
+}
+
+TEST(BitwidthPlan, first_and_last_layer_overrides) {
+  auto net = three_layers();
+  auto plan = parse_bitwidth_plan_text("W4A4,first=W8A8,last=W8A16", "--bits");
+  EXPECT_EQ(plan.for_layer(net, 0), (LayerBitwidths{8, 8, 8}));
+  EXPECT_EQ(plan.for_layer(net, 1), (LayerBitwidths{4, 4, 4}));
+  EXPECT_EQ(plan.for_layer(net, 2), (LayerBitwidths{8, 16, 16}));
+}
+
+TEST(BitwidthPlan, a_sweep_is_one_plan_per_shorthand_with_shared_overrides) {
+  auto plans = parse_bitwidth_sweep("W16A16, W8A16,W4A16,first=W8A8", "--bits");
+  ASSERT_EQ(plans.size(), 3u);
+  EXPECT_EQ(plans[1].label, "W8A16");
+  EXPECT_EQ(plans[2].for_layer(three_layers(), 0), (LayerBitwidths{8, 8, 8}));
+  EXPECT_EQ(plans[2].for_layer(three_layers(), 1), (LayerBitwidths{4, 16, 16}));
+}
+
+void expect_bits_error(const std::string& text, const std::string& fragment) {
+  try {
+    parse_bitwidth_sweep(text, "--bits");
+    FAIL() << "expected an InputError for " << text;
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
+    EXPECT_EQ(e.key_path(), "--bits");
+  }
+}
+
+TEST(BitwidthPlan, bad_settings_say_what_is_accepted) {
+  expect_bits_error("W4", "expected e.g. W4A8");
+  expect_bits_error("A8W4", "is not a bitwidth setting");
+  expect_bits_error("W0A8", "1 to 64 bits");
+  expect_bits_error("W4A8,,W8A8", "empty entry");
+  expect_bits_error("W4A8,middle=W8A8", "unknown override 'middle='");
+  expect_bits_error("first=W8A8", "names no setting");
+  EXPECT_THROW(parse_bitwidth_plan_text("W4A8,W8A8", "--bits"), InputError);
+}
+
+TEST(BitwidthPlan, yaml_plan_with_per_layer_entries) {
+  auto path = write_temp("plan.yaml",
+                         "bitwidths:\n  default: W8A8\n  last: {Weights: 8, Outputs: 16}\n"
+                         "  layers:\n    middle: {Weights: 3}\n");
+  auto net = three_layers();
+  auto plan = spec::load_bitwidth_plan(path, net);
+  EXPECT_EQ(plan.for_layer(net, 0), (LayerBitwidths{8, 8, 8}));
+  EXPECT_EQ(plan.for_layer(net, 1), (LayerBitwidths{3, 8, 8}));
+  EXPECT_EQ(plan.for_layer(net, 2), (LayerBitwidths{8, 8, 16}));
+}
+
+TEST(BitwidthPlan, csv_plan_rows_per_layer) {
+  auto path = write_temp("plan.csv", "layer,Weights,Inputs,Outputs\nfirst,8,8,8\nmiddle,2,,4\n");
+  auto net = three_layers();
+  auto plan = spec::load_bitwidth_plan(path, net);
+  EXPECT_EQ(plan.for_layer(net, 0), (LayerBitwidths{8, 8, 8}));
+  EXPECT_EQ(plan.for_layer(net, 1), (LayerBitwidths{2, 0, 4}));
+  EXPECT_EQ(plan.for_layer(net, 2), (LayerBitwidths{0, 0, 0}));
+}
+
+TEST(BitwidthPlan, file_errors_name_the_file_line_and_problem) {
+  auto net = three_layers();
+  auto bad_cell = write_temp("bad.csv", "layer,Weights\nfirst,eight\n");
+  try {
+    spec::load_bitwidth_plan(bad_cell, net);
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.line(), 2);
+    EXPECT_NE(std::string(e.what()).find("'eight' is not a bitwidth"), std::string::npos) << e.what();
+  }
+  auto unknown_layer = write_temp("unknown.yaml", "bitwidths:\n  layers:\n    conv9: W4A4\n");
+  try {
+    spec::load_bitwidth_plan(unknown_layer, net);
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("no layer named conv9 in Three; its layers: first, middle, last"),
+              std::string::npos)
+        << e.what();
+  }
+  auto bad_column = write_temp("column.csv", "layer,Acts\n");
+  EXPECT_THROW(spec::load_bitwidth_plan(bad_column, net), InputError);
+  EXPECT_THROW(spec::load_bitwidth_plan("missing.yaml", net), InputError);
+}
+
+// --- Network files ----------------------------------------------------------------------
+
+void expect_network_error(const std::string& text, const std::string& fragment) {
+  auto path = write_temp("net.yaml", text);
+  try {
+    spec::load_network_file(path);
+    FAIL() << "expected an InputError";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
+    EXPECT_GT(e.line(), 0) << e.what();
+  }
+}
+
+TEST(NetworkFile, bad_layers_are_input_errors_with_their_line) {
+  expect_network_error("network:\n  name: N\n  layers:\n  - {name: a, type: pool}\n", "unknown layer type 'pool'");
+  expect_network_error(
+      "network:\n  name: N\n  layers:\n  - {name: a, type: conv, in_channels: 6, out_channels: 8, input: 8, groups: 4}\n",
+      "divisible by groups");
+  expect_network_error(
+      "network:\n  name: N\n  layers:\n  - {name: a, type: conv, in_channels: 3, out_channels: 8, input: 2, kernel: 5}\n",
+      "does not fit");
+  expect_network_error("network:\n  name: N\n  layers:\n  - {name: a, type: fc, in_features: 3}\n", "out_features");
+  expect_network_error(
+      "network:\n  name: N\n  layers:\n  - {name: a, type: fc, in_features: 3, out_features: 2}\n"
+      "  - {name: a, type: fc, in_features: 2, out_features: 2}\n",
+      "two layers are named 'a'");
+}
+
+// --- Mapping a network --------------------------------------------------------------------
+
+NetworkSearchSetup tiny_setup() {
+  auto inputs = load_yaml({two_level_arch(1 << 16, 4), conv1d_problem(3, 16),
+                           "mapping:\n- {target: Buffer, type: temporal, factors: R=3 P=16, permutation: RP}\n"
+                           "- {target: MainMemory, type: temporal, factors: R=1 P=1, permutation: RP}\n",
+                           two_level_ert()});
+  NetworkSearchSetup setup;
+  setup.architecture = inputs.architecture;
+  setup.settings.algorithm = SearchAlgorithm::kExhaustive;
+  setup.settings.threads = 2;
+  setup.settings.time_limit_seconds = 0;
+  return setup;
+}
+
+Network two_identical_fc_layers_and_one_other() {
+  Network net = three_layers();
+  net.layers[2].in_channels = 8;
+  return net;
+}
+
+TEST(MapNetwork, identical_layers_are_mapped_once_and_totals_add_up) {
+  auto net = two_identical_fc_layers_and_one_other();
+  LayerMappingCache cache;
+  auto result = map_network(net, parse_bitwidth_plan_text("native", "--bits"), tiny_setup(), cache, nullptr, {});
+  ASSERT_TRUE(result.complete);
+  EXPECT_EQ(result.distinct_jobs, 2);
+  EXPECT_EQ(result.mapped_jobs, 2);
+  EXPECT_TRUE(result.layers[1].reused);
+  double energy = 0;
+  std::uint64_t cycles = 0;
+  for (const auto& layer : result.layers) {
+    energy += layer.mapping->stats.summary.energy_pJ;
+    cycles += layer.mapping->stats.summary.cycles;
+  }
+  EXPECT_DOUBLE_EQ(result.energy_pJ, energy);
+  EXPECT_EQ(result.cycles, cycles);
+  EXPECT_EQ(result.computes, 16u * 16u * 2u + 8u * 16u);
+  double components = 0;
+  for (const auto& share : result.energy_by_component) components += share.energy_pJ;
+  EXPECT_NEAR(components, result.energy_pJ, 1e-6 * result.energy_pJ);
+  // A second run (e.g. the next sweep configuration) finds both jobs in the cache.
+  auto again = map_network(net, parse_bitwidth_plan_text("native", "--bits"), tiny_setup(), cache, nullptr, {});
+  EXPECT_EQ(again.mapped_jobs, 0);
+  EXPECT_DOUBLE_EQ(again.energy_pJ, result.energy_pJ);
+}
+
+TEST(MapNetwork, packed_weights_shrink_the_footprint) {
+  auto net = three_layers();
+  LayerMappingCache cache;
+  auto native = map_network(net, parse_bitwidth_plan_text("native", "--bits"), tiny_setup(), cache, nullptr, {});
+  auto w4 = map_network(net, parse_bitwidth_plan_text("W4A8", "--bits"), tiny_setup(), cache, nullptr, {});
+  // 3 x 256 weights: one per 8-bit word natively, two per word at 4 bits.
+  EXPECT_DOUBLE_EQ(native.weight_bytes, 3 * 256.0);
+  EXPECT_DOUBLE_EQ(w4.weight_bytes, 3 * 128.0);
+  EXPECT_LT(w4.energy_pJ, native.energy_pJ);
+}
+
+}  // namespace
+}  // namespace qloop::testing
