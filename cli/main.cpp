@@ -25,6 +25,7 @@
 #include "spec/load_spec.hpp"
 #include "spec/parse_bitwidth_plan.hpp"
 #include "spec/parse_network.hpp"
+#include "spec/parse_sensitivity.hpp"
 #include "util/error.hpp"
 
 namespace {
@@ -160,6 +161,81 @@ int run_sweep(const std::vector<std::string>& arch_inputs, const std::string& ou
   return complete ? 0 : kExitInvalidMapping;
 }
 
+struct ExploreOptions {
+  std::string bit_choices = "2,3,4,5,6,7,8";
+  std::string objectives = "energy,accuracy";
+  std::string sensitivity;  // CSV file
+  qloop::ExploreSettings settings;
+};
+
+std::vector<std::string> comma_list(const std::string& text) {
+  std::vector<std::string> items;
+  std::string item;
+  std::stringstream stream(text);
+  while (std::getline(stream, item, ',')) items.push_back(item);
+  return items;
+}
+
+qloop::ExploreSettings explore_settings(ExploreOptions o, const NetworkOptions& n) {
+  auto& s = o.settings;
+  s.bit_choices.clear();
+  for (const auto& item : comma_list(o.bit_choices)) {
+    int bits = 0;
+    try {
+      bits = std::stoi(item);
+    } catch (const std::exception&) {
+    }
+    if (bits < 1 || bits > 32) throw qloop::InputError("", "--bits-set", 0, "'" + item + "' is not a bitwidth of 1 to 32");
+    s.bit_choices.push_back(bits);
+  }
+  std::sort(s.bit_choices.begin(), s.bit_choices.end());
+  s.bit_choices.erase(std::unique(s.bit_choices.begin(), s.bit_choices.end()), s.bit_choices.end());
+  s.objectives.clear();
+  for (const auto& name : comma_list(o.objectives)) {
+    if (name == "energy") s.objectives.push_back(qloop::ExploreObjective::kEnergy);
+    else if (name == "cycles" || name == "delay") s.objectives.push_back(qloop::ExploreObjective::kCycles);
+    else if (name == "edp") s.objectives.push_back(qloop::ExploreObjective::kEdp);
+    else if (name == "memory") s.objectives.push_back(qloop::ExploreObjective::kMemory);
+    else if (name == "accuracy") s.objectives.push_back(qloop::ExploreObjective::kAccuracy);
+    else throw qloop::InputError("", "--objectives", 0, "unknown objective '" + name + "'; expected energy, cycles, edp, memory or accuracy");
+  }
+  if (s.objectives.size() < 2) throw qloop::InputError("", "--objectives", 0, "give at least two objectives");
+  if (s.population < 2 || s.offspring < 1 || s.generations < 0) {
+    throw qloop::InputError("", "--population", 0, "population >= 2, offspring >= 1 and generations >= 0");
+  }
+  if (n.seed >= 0) s.seed = static_cast<std::uint64_t>(n.seed);
+  return s;
+}
+
+int run_explore(const std::vector<std::string>& arch_inputs, const std::string& out_dir, const NetworkOptions& n,
+                const ExploreOptions& o) {
+  auto net = select_layers(qloop::spec::load_network_file(n.network_file), n.layers);
+  auto settings = explore_settings(o, n);
+  auto sensitivity = o.sensitivity.empty() ? std::map<std::string, qloop::LayerSensitivity>{}
+                                           : qloop::spec::load_sensitivity_csv(o.sensitivity, net);
+  auto setup = network_setup(arch_inputs, n);
+  std::signal(SIGINT, on_interrupt);
+  bool live = isatty(STDERR_FILENO);
+  auto progress = [&](const qloop::ExploreProgress& p) {
+    if (!live) return;
+    double left = p.generation > 0 ? p.seconds / p.generation * (p.generations - p.generation) : 0;
+    std::cerr << "\rgeneration " << p.generation << "/" << p.generations << ", " << p.evaluated << " candidates, front "
+              << p.front_size << ", best " << qloop::to_string(settings.objectives.front()) << " "
+              << p.best_first_objective << ", " << static_cast<int>(p.seconds) << " s, about " << static_cast<int>(left)
+              << " s left   " << std::flush;
+  };
+  auto result = qloop::explore(net, setup, settings, qloop::noise_power_proxy(sensitivity), &g_stop, progress);
+  if (live) std::cerr << "\n";
+  std::filesystem::create_directories(out_dir);
+  std::filesystem::path dir(out_dir);
+  write_file(dir / "pareto.csv", qloop::report::pareto_csv(result, net, settings));
+  write_file(dir / "explore.json", qloop::report::explore_json(result, net, settings).dump(2) + "\n");
+  write_file(dir / "report.html", qloop::report::explore_html(result, net, settings));
+  std::cout << qloop::report::explore_summary_text(result, settings);
+  std::cout << "Report: " << (dir / "report.html").string() << "\n";
+  return result.front.empty() ? kExitInvalidMapping : 0;
+}
+
 struct MapperOverrides {
   int threads = -1;
   long long seed = -1;
@@ -222,11 +298,11 @@ int main(int argc, char** argv) {
   energy->add_option("-o,--output", out_dir, "Output folder for ERT.yaml and ART.yaml (default: current folder)");
 
   NetworkOptions net_options;
-  auto add_network_options = [&](CLI::App* cmd, const char* bits_help) {
+  auto add_network_options = [&](CLI::App* cmd, const char* bits_help) -> CLI::Option* {
     cmd->add_option("network", net_options.network_file, "Network YAML (e.g. workloads/alexnet.yaml)")->required();
     cmd->add_option("inputs", inputs, "Architecture, constraints, mapper settings, ERT/ART (files or folders)")->required();
     cmd->add_option("-o,--output", out_dir, "Output folder (default: current folder)");
-    auto* bits = cmd->add_option("--bits", net_options.bits, bits_help);
+    auto* bits = bits_help ? cmd->add_option("--bits", net_options.bits, bits_help) : nullptr;
     cmd->add_option("--layers", net_options.layers, "Only these layers, comma-separated (default: all)");
     cmd->add_option("--threads", net_options.threads, "Layer jobs at once (default: mapper settings, else all cores)");
     cmd->add_option("--seed", net_options.seed, "Random seed of every layer's search");
@@ -238,6 +314,19 @@ int main(int argc, char** argv) {
   auto* sweep = app.add_subcommand("sweep", "Map a network once per bitwidth configuration");
   add_network_options(sweep, "Configurations, comma-separated: W16A16,W8A16,W4A16[,first=...,last=...]")
       ->required();
+
+  ExploreOptions explore_options;
+  auto* explore = app.add_subcommand("explore", "Multi-objective search (NSGA-II) over per-layer bitwidths");
+  add_network_options(explore, nullptr);
+  explore->add_option("--bits-set", explore_options.bit_choices, "Bitwidths to choose from (default 2,3,4,5,6,7,8)");
+  explore->add_option("--objectives", explore_options.objectives,
+                      "Objectives, at least two of energy, cycles, edp, memory, accuracy (default energy,accuracy)");
+  explore->add_option("--sensitivity", explore_options.sensitivity, "CSV layer,Weights,Inputs for the accuracy proxy");
+  explore->add_option("--population", explore_options.settings.population, "Population size (default 10)");
+  explore->add_option("--offspring", explore_options.settings.offspring, "Offspring per generation (default 10)");
+  explore->add_option("--generations", explore_options.settings.generations, "Generations (default 25)");
+  explore->add_flag("--exact-mapping", explore_options.settings.exact_mapping,
+                    "Run the full mapper for every (layer, bitwidths) pair instead of re-ranking a per-layer pool");
 
   MapperOverrides overrides;
   auto* mapper = app.add_subcommand("mapper", "Search the mapspace for the best mapping");
@@ -259,6 +348,7 @@ int main(int argc, char** argv) {
     if (energy->parsed()) return run_energy(inputs, out_dir);
     if (network->parsed()) return run_network(inputs, out_dir, net_options);
     if (sweep->parsed()) return run_sweep(inputs, out_dir, net_options);
+    if (explore->parsed()) return run_explore(inputs, out_dir, net_options, explore_options);
   } catch (const qloop::InputError& e) {
     std::cerr << "error: " << e.what() << "\n";
     return kExitBadInput;

@@ -135,4 +135,63 @@ std::string sweep_html(const std::vector<NetworkResult>& runs) {
   return page(runs.front().network + ": bitwidth sweep", body);
 }
 
+namespace {
+
+std::string objective_label(ExploreObjective objective) {
+  switch (objective) {
+    case ExploreObjective::kEnergy: return "energy (µJ)";
+    case ExploreObjective::kCycles: return "cycles";
+    case ExploreObjective::kEdp: return "EDP (J·cycle)";
+    case ExploreObjective::kMemory: return "memory footprint (KiB)";
+    case ExploreObjective::kAccuracy: return "accuracy loss proxy (relative noise power)";
+  }
+  return "";
+}
+
+// Objective values in the chart's units.
+double display(ExploreObjective objective, double value) {
+  switch (objective) {
+    case ExploreObjective::kEnergy: return value / 1e6;
+    case ExploreObjective::kEdp: return value * 1e-12;
+    case ExploreObjective::kMemory: return value / 1024;
+    default: return value;
+  }
+}
+
+}  // namespace
+
+std::string explore_html(const ExploreResult& result, const Network& net, const ExploreSettings& settings) {
+  std::string body = fmt::format("<p>{} candidates evaluated ({} distinct layer jobs) in {:.1f} s; {} on the front.</p>\n",
+                                 result.evaluated.size(), result.layer_jobs, result.seconds, result.front.size());
+  if (settings.objectives.size() >= 2) {
+    auto ox = settings.objectives[0], oy = settings.objectives[1];
+    Scatter chart{"Candidates and Pareto front", objective_label(ox), objective_label(oy), {}, {}, {}, {}};
+    auto add = [&](const ExploreCandidate& c, bool front) {
+      if (!c.complete) return;
+      chart.x.push_back(display(ox, c.objectives[0]));
+      chart.y.push_back(display(oy, c.objectives[1]));
+      chart.labels.push_back(fmt::format("{} {:.4g}, {} {:.4g}", to_string(ox), c.objectives[0], to_string(oy),
+                                         c.objectives[1]));
+      chart.highlighted.push_back(front);
+    };
+    for (const auto& c : result.evaluated) add(c, false);
+    for (const auto& c : result.front) add(c, true);
+    body += svg(chart);
+  }
+  body += "<h2>Pareto front</h2>\n<table><tr>";
+  for (auto objective : settings.objectives) body += "<th>" + escape_html(objective_label(objective)) + "</th>";
+  for (const auto& layer : net.layers) body += "<th>" + escape_html(layer.name) + " W/I</th>";
+  body += "</tr>\n";
+  for (const auto& c : result.front) {
+    body += "<tr>";
+    for (std::size_t i = 0; i < c.objectives.size(); ++i) {
+      body += fmt::format("<td>{:.4g}</td>", display(settings.objectives[i], c.objectives[i]));
+    }
+    for (const auto& bits : c.bits) body += fmt::format("<td>{}/{}</td>", bits.weights, bits.inputs);
+    body += "</tr>\n";
+  }
+  body += "</table>\n";
+  return page(net.name + ": bitwidth exploration", body);
+}
+
 }  // namespace qloop::report

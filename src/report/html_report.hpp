@@ -5,11 +5,13 @@
 #include <string>
 #include <vector>
 
+#include "network/explore.hpp"
 #include "network/map_network.hpp"
 
 namespace qloop::report {
 
 std::string network_html(const NetworkResult& result);
 std::string sweep_html(const std::vector<NetworkResult>& runs);
+std::string explore_html(const ExploreResult& result, const Network& net, const ExploreSettings& settings);
 
 }  // namespace qloop::report

@@ -147,4 +147,64 @@ std::string sweep_summary_text(const std::vector<NetworkResult>& runs) {
   return out;
 }
 
+namespace {
+
+ordered_json candidate_json(const ExploreCandidate& c, const Network& net, const ExploreSettings& settings) {
+  ordered_json out;
+  for (std::size_t i = 0; i < settings.objectives.size(); ++i) out[to_string(settings.objectives[i])] = c.objectives[i];
+  out["energy_pJ"] = c.energy_pJ;
+  out["cycles"] = c.cycles;
+  out["memory_bytes"] = c.memory_bytes;
+  out["accuracy_loss"] = c.accuracy_loss;
+  out["complete"] = c.complete;
+  ordered_json layers = ordered_json::object();
+  for (std::size_t i = 0; i < net.layers.size(); ++i) layers[net.layers[i].name] = bits_json(c.bits[i]);
+  out["bitwidths"] = layers;
+  return out;
+}
+
+}  // namespace
+
+std::string pareto_csv(const ExploreResult& result, const Network& net, const ExploreSettings& settings) {
+  (void)settings;  // the objectives are among the columns; explore.json names them
+  std::string out = "energy_pJ,cycles,edp,memory_bytes,accuracy_loss";
+  for (const auto& layer : net.layers) out += fmt::format(",{0}.W,{0}.I", layer.name);
+  out += "\n";
+  for (const auto& c : result.front) {
+    out += fmt::format("{:.6g},{},{:.6g},{:.0f},{:.6g}", c.energy_pJ, c.cycles, c.energy_pJ * static_cast<double>(c.cycles),
+                       c.memory_bytes, c.accuracy_loss);
+    for (const auto& bits : c.bits) out += fmt::format(",{},{}", bits.weights, bits.inputs);
+    out += "\n";
+  }
+  return out;
+}
+
+ordered_json explore_json(const ExploreResult& result, const Network& net, const ExploreSettings& settings) {
+  ordered_json out;
+  out["network"] = net.name;
+  out["objectives"] = ordered_json::array();
+  for (auto objective : settings.objectives) out["objectives"].push_back(to_string(objective));
+  out["settings"] = {{"bit_choices", settings.bit_choices}, {"population", settings.population},
+                     {"offspring", settings.offspring},     {"generations", settings.generations},
+                     {"seed", settings.seed},               {"exact_mapping", settings.exact_mapping}};
+  out["search"] = {{"candidates", result.evaluated.size()}, {"layer_jobs", result.layer_jobs}, {"seconds", result.seconds}};
+  out["front"] = ordered_json::array();
+  for (const auto& c : result.front) out["front"].push_back(candidate_json(c, net, settings));
+  out["evaluated"] = ordered_json::array();
+  for (const auto& c : result.evaluated) out["evaluated"].push_back(candidate_json(c, net, settings));
+  return out;
+}
+
+std::string explore_summary_text(const ExploreResult& result, const ExploreSettings& settings) {
+  std::string out = fmt::format("{} candidates, {} distinct layer jobs, {:.1f} s; Pareto front of {} points:\n",
+                                result.evaluated.size(), result.layer_jobs, result.seconds, result.front.size());
+  for (auto objective : settings.objectives) out += fmt::format("{:>16}", to_string(objective));
+  out += "\n";
+  for (const auto& c : result.front) {
+    for (double v : c.objectives) out += fmt::format("{:>16.6g}", v);
+    out += "\n";
+  }
+  return out;
+}
+
 }  // namespace qloop::report

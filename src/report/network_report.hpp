@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "arch/architecture.hpp"
+#include "network/explore.hpp"
 #include "network/map_network.hpp"
 
 namespace qloop::report {
@@ -19,5 +20,11 @@ std::string network_summary_text(const NetworkResult& result);
 // config,energy_pJ,cycles,edp,energy_pJ.<component>... (arithmetic first, storage inner -> outer)
 std::string sweep_csv(const std::vector<NetworkResult>& runs);
 std::string sweep_summary_text(const std::vector<NetworkResult>& runs);
+
+// One row per front point: energy_pJ, cycles, edp, memory_bytes, accuracy_loss (the
+// objectives among them), then <layer>.W and <layer>.I bits per layer.
+std::string pareto_csv(const ExploreResult& result, const Network& net, const ExploreSettings& settings);
+nlohmann::ordered_json explore_json(const ExploreResult& result, const Network& net, const ExploreSettings& settings);
+std::string explore_summary_text(const ExploreResult& result, const ExploreSettings& settings);
 
 }  // namespace qloop::report

@@ -31,7 +31,9 @@ Axis nice_axis(double lo, double hi) {
       break;
     }
   }
-  return {std::floor(lo / step) * step, std::ceil(hi / step) * step, step};
+  double first = std::floor(lo / step) * step;
+  if (lo >= 0 && first < 0) first = 0;
+  return {first, std::ceil(hi / step) * step, step};
 }
 
 std::string number(double v) {
@@ -141,7 +143,9 @@ std::string svg(const Scatter& chart) {
     if (v.empty()) return std::pair<double, double>{0, 1};
     auto [lo, hi] = std::minmax_element(v.begin(), v.end());
     double pad = (*hi - *lo) * 0.05 + (*hi == *lo ? std::abs(*hi) * 0.05 + 1e-9 : 0);
-    return std::pair<double, double>{*lo - pad, *hi + pad};
+    // Quantities that cannot be negative keep their axis at or above zero.
+    double low = *lo >= 0 ? std::max(0.0, *lo - pad) : *lo - pad;
+    return std::pair<double, double>{low, *hi + pad};
   };
   auto [xlo, xhi] = range(chart.x);
   auto [ylo, yhi] = range(chart.y);

@@ -103,7 +103,22 @@ struct ThreadOutcome {
   std::uint64_t considered = 0, evaluated = 0, valid = 0;
   std::map<std::string, std::uint64_t> rejected;
   bool exhausted = false;
+  std::vector<std::pair<MappingCost, MapspacePoint>> elite;  // best first, at most elite_size
 };
+
+// Keeps the `size` best distinct costs (mappings with equal costs count as one).
+void offer_elite(std::vector<std::pair<MappingCost, MapspacePoint>>& elite, std::size_t size, const MappingCost& cost,
+                 const MapspacePoint& point, const std::vector<Metric>& objectives) {
+  if (size == 0) return;
+  auto position = elite.begin();
+  while (position != elite.end() && !better(cost, position->first, objectives)) {
+    if (!better(position->first, cost, objectives)) return;  // an equal cost is already kept
+    ++position;
+  }
+  if (static_cast<std::size_t>(position - elite.begin()) >= size) return;
+  elite.insert(position, {cost, point});
+  if (elite.size() > size) elite.pop_back();
+}
 
 struct Shared {
   std::mutex mutex;
@@ -173,6 +188,7 @@ MapperResult run_mapper(const Architecture& arch, const Workload& workload, cons
       ++out.valid;
       shared.valid.fetch_add(1, std::memory_order_relaxed);
       auto cost = cost_of(result);
+      offer_elite(out.elite, settings.elite_size, cost, point, settings.objectives);
       bool improved = !out.found || better(cost, out.best_cost, settings.objectives);
       strategy->report(true, improved);
       if (improved) {
@@ -246,6 +262,11 @@ MapperResult run_mapper(const Architecture& arch, const Workload& workload, cons
     double best = result.cost.metric(settings.objectives.front());
     report.gap = report.optimal || best <= 0 ? 0 : std::max(0.0, (best - report.lower_bound) / best);
   }
+  std::vector<std::pair<MappingCost, MapspacePoint>> elite;
+  for (const auto& o : outcomes) {
+    for (const auto& [cost, point] : o.elite) offer_elite(elite, settings.elite_size, cost, point, settings.objectives);
+  }
+  for (const auto& entry : elite) result.elite.push_back(space.build(entry.second));
   return result;
 }
 

@@ -58,6 +58,7 @@ struct MapperResult {
   EvaluationResult stats;
   MappingCost cost;
   SearchReport report;
+  std::vector<Mapping> elite;  // with settings.elite_size > 0: the best distinct valid mappings, best first
 };
 
 struct MapperProgress {

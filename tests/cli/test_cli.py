@@ -326,6 +326,41 @@ def case_network_bad_layer_file(qloop):
     assert len(lines) == 1 and "tiny.yaml:5" in lines[0] and "divisible by groups" in lines[0], r.stderr
 
 
+def case_explore_writes_a_non_dominated_front(qloop):
+    r, out = network_run(qloop, "explore", "--bits-set", "2,4,8", "--population", "6", "--offspring", "6",
+                         "--generations", "3", "--seed", "5", "--objectives", "energy,memory")
+    assert r.returncode == 0, r.stderr
+    rows = open(os.path.join(out, "pareto.csv")).read().splitlines()
+    header = rows[0].split(",")
+    assert header[:5] == ["energy_pJ", "cycles", "edp", "memory_bytes", "accuracy_loss"], header
+    assert header[5:7] == ["conv1.W", "conv1.I"], header
+    points = [dict(zip(header, row.split(","))) for row in rows[1:]]
+    assert points, rows
+    objectives = [(float(p["energy_pJ"]), float(p["memory_bytes"])) for p in points]
+    for a in objectives:
+        for b in objectives:
+            assert not (b[0] <= a[0] and b[1] <= a[1] and b != a), (a, b)
+    data = json.load(open(os.path.join(out, "explore.json")))
+    assert data["objectives"] == ["energy_pJ", "memory_bytes"] and len(data["front"]) == len(points)
+    assert "Pareto front" in open(os.path.join(out, "report.html")).read()
+
+
+def case_explore_bad_objective(qloop):
+    r, _ = network_run(qloop, "explore", "--objectives", "energy,beauty")
+    assert r.returncode == 2, f"exit {r.returncode}: {r.stderr}"
+    assert "unknown objective 'beauty'" in r.stderr and "--objectives" in r.stderr, r.stderr
+
+
+def case_explore_sensitivity_unknown_layer(qloop):
+    d = tempfile.mkdtemp(prefix="qloop-sens-")
+    path = os.path.join(d, "sens.csv")
+    open(path, "w").write("layer,Weights,Inputs\nconv7,2,1\n")
+    r, _ = network_run(qloop, "explore", "--sensitivity", path)
+    assert r.returncode == 2, f"exit {r.returncode}: {r.stderr}"
+    lines = [l for l in r.stderr.splitlines() if l.strip()]
+    assert len(lines) == 1 and "sens.csv:2" in lines[0] and "no layer named 'conv7'" in lines[0], r.stderr
+
+
 CASES = {k[5:]: v for k, v in globals().items() if k.startswith("case_")}
 
 if __name__ == "__main__":

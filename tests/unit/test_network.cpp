@@ -6,6 +6,7 @@
 
 #include "model_fixture.hpp"
 #include "network/bitwidth_plan.hpp"
+#include "network/explore.hpp"
 #include "network/map_network.hpp"
 #include "spec/parse_bitwidth_plan.hpp"
 #include "spec/parse_network.hpp"
@@ -300,6 +301,112 @@ TEST(MapNetwork, packed_weights_shrink_the_footprint) {
   EXPECT_DOUBLE_EQ(native.weight_bytes, 3 * 256.0);
   EXPECT_DOUBLE_EQ(w4.weight_bytes, 3 * 128.0);
   EXPECT_LT(w4.energy_pJ, native.energy_pJ);
+}
+
+}  // namespace
+}  // namespace qloop::testing
+
+namespace qloop::testing {
+namespace {
+
+// --- Exploration ------------------------------------------------------------------------
+
+TEST(Explore, dominance_needs_no_worse_everywhere_and_better_somewhere) {
+  EXPECT_TRUE(dominates({1, 2}, {1, 3}));
+  EXPECT_TRUE(dominates({0, 0}, {1, 1}));
+  EXPECT_FALSE(dominates({1, 3}, {2, 2}));
+  EXPECT_FALSE(dominates({1, 2}, {1, 2}));
+}
+
+TEST(Explore, noise_power_proxy_by_hand) {
+  auto net = three_layers();
+  auto proxy = noise_power_proxy({{"first", {2.0, 1.0}}});
+  // first: 2 x 2^(2 x 4) + 1 x 2^0 = 513; middle and last at 8 bits, sensitivity 1: 1 + 1 each.
+  std::vector<LayerBitwidths> bits = {{4, 8, 8}, {8, 8, 8}, {8, 8, 8}};
+  EXPECT_DOUBLE_EQ(proxy(net, bits), 513 + 2 + 2);
+}
+
+ExploreSettings small_exploration(std::uint64_t seed, bool exact) {
+  ExploreSettings s;
+  s.bit_choices = {2, 4, 8};
+  s.population = 6;
+  s.offspring = 6;
+  s.generations = 4;
+  s.seed = seed;
+  s.exact_mapping = exact;
+  return s;
+}
+
+TEST(Explore, the_front_is_non_dominated_and_covers_every_candidate) {
+  auto net = three_layers();
+  auto result = explore(net, tiny_setup(), small_exploration(7, false), noise_power_proxy({}), nullptr, {});
+  ASSERT_FALSE(result.front.empty());
+  for (const auto& a : result.front) {
+    for (const auto& b : result.front) EXPECT_FALSE(dominates(a.objectives, b.objectives));
+  }
+  for (const auto& c : result.evaluated) {
+    bool covered = false;
+    for (const auto& f : result.front) covered = covered || f.objectives == c.objectives || dominates(f.objectives, c.objectives);
+    EXPECT_TRUE(covered);
+  }
+  // The all-narrowest and all-widest assignments seed the search, so both ends are on the front.
+  EXPECT_EQ(result.front.front().bits[0].weights, 2);
+  EXPECT_EQ(result.front.back().bits[0].weights, 8);
+}
+
+TEST(Explore, a_layers_outputs_take_the_next_layers_input_bits) {
+  auto net = three_layers();
+  auto result = explore(net, tiny_setup(), small_exploration(3, false), noise_power_proxy({}), nullptr, {});
+  for (const auto& c : result.evaluated) {
+    EXPECT_EQ(c.bits[0].outputs, c.bits[1].inputs);
+    EXPECT_EQ(c.bits[1].outputs, c.bits[2].inputs);
+    EXPECT_EQ(c.bits[2].outputs, c.bits[2].inputs);
+  }
+}
+
+TEST(Explore, same_seed_same_front) {
+  auto net = three_layers();
+  auto a = explore(net, tiny_setup(), small_exploration(11, false), noise_power_proxy({}), nullptr, {});
+  auto b = explore(net, tiny_setup(), small_exploration(11, false), noise_power_proxy({}), nullptr, {});
+  ASSERT_EQ(a.front.size(), b.front.size());
+  for (std::size_t i = 0; i < a.front.size(); ++i) {
+    EXPECT_EQ(a.front[i].bits, b.front[i].bits);
+    EXPECT_EQ(a.front[i].objectives, b.front[i].objectives);
+  }
+  EXPECT_EQ(a.evaluated.size(), b.evaluated.size());
+}
+
+TEST(Explore, exact_mode_energies_are_the_network_mappers) {
+  auto net = three_layers();
+  auto setup = tiny_setup();
+  auto result = explore(net, setup, small_exploration(5, true), noise_power_proxy({}), nullptr, {});
+  for (const auto& c : result.front) {
+    BitwidthPlan plan;
+    for (std::size_t i = 0; i < net.layers.size(); ++i) {
+      plan.per_layer[net.layers[i].name] = {c.bits[i].weights, c.bits[i].inputs, c.bits[i].outputs};
+    }
+    LayerMappingCache fresh;
+    auto direct = map_network(net, plan, setup, fresh, nullptr, {});
+    EXPECT_DOUBLE_EQ(direct.energy_pJ, c.energy_pJ);
+  }
+}
+
+TEST(Explore, pooled_mappings_never_beat_the_exhaustive_optimum) {
+  // With an exhaustive mapper, exact mode finds each layer's optimum; the pool re-ranks a
+  // subset of valid mappings, so it can only be equal or worse.
+  auto net = three_layers();
+  auto setup = tiny_setup();
+  setup.settings.objectives = {Metric::kEnergy};
+  auto pooled = explore(net, setup, small_exploration(5, false), noise_power_proxy({}), nullptr, {});
+  for (const auto& c : pooled.evaluated) {
+    BitwidthPlan plan;
+    for (std::size_t i = 0; i < net.layers.size(); ++i) {
+      plan.per_layer[net.layers[i].name] = {c.bits[i].weights, c.bits[i].inputs, c.bits[i].outputs};
+    }
+    LayerMappingCache fresh;
+    auto exact = map_network(net, plan, setup, fresh, nullptr, {});
+    EXPECT_GE(c.energy_pJ, exact.energy_pJ * (1 - 1e-12));
+  }
 }
 
 }  // namespace
