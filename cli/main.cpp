@@ -13,10 +13,12 @@
 #include <algorithm>
 
 #include "model/evaluate.hpp"
+#include "import/onnx_import.hpp"
 #include "network/map_network.hpp"
 #include "report/energy_tables_yaml.hpp"
 #include "report/html_report.hpp"
 #include "report/network_report.hpp"
+#include "report/network_yaml.hpp"
 #include "report/json_report.hpp"
 #include "report/mapping_yaml.hpp"
 #include "report/search_report.hpp"
@@ -236,6 +238,29 @@ int run_explore(const std::vector<std::string>& arch_inputs, const std::string& 
   return result.front.empty() ? kExitInvalidMapping : 0;
 }
 
+int run_import(const std::string& model, const std::string& output) {
+  auto imported = qloop::import_onnx(model);
+  print_notes(imported.notes);
+  std::filesystem::path out(output);
+  if (out.has_parent_path()) std::filesystem::create_directories(out.parent_path());
+  write_file(out, qloop::report::network_yaml(imported.network, imported.skipped_ops));
+  std::cout << "Imported " << imported.network.layers.size() << " layers (" << imported.network.macs() << " MACs) into "
+            << out.string() << "\n";
+  if (!imported.skipped_ops.empty()) {
+    std::cout << "Skipped operators:";
+    for (const auto& [op, count] : imported.skipped_ops) std::cout << " " << op << " x" << count;
+    std::cout << "\n";
+  }
+  if (!imported.bitwidths.per_layer.empty()) {
+    auto plan = out;
+    plan.replace_extension(".bits.yaml");
+    write_file(plan, qloop::report::bitwidth_plan_yaml(imported.bitwidths));
+    std::cout << "Bitwidths of " << imported.bitwidths.per_layer.size() << " quantized layers: " << plan.string()
+              << " (use with --bits)\n";
+  }
+  return 0;
+}
+
 struct MapperOverrides {
   int threads = -1;
   long long seed = -1;
@@ -328,6 +353,12 @@ int main(int argc, char** argv) {
   explore->add_flag("--exact-mapping", explore_options.settings.exact_mapping,
                     "Run the full mapper for every (layer, bitwidths) pair instead of re-ranking a per-layer pool");
 
+  std::string onnx_model, import_output;
+  auto* import = app.add_subcommand("import", "Import the layers of an ONNX model as a network YAML");
+  import->add_option("model", onnx_model, "ONNX model (.onnx)")->required();
+  import->add_option("-o,--output", import_output, "Network YAML to write (bitwidths, if any, beside it as .bits.yaml)")
+      ->required();
+
   MapperOverrides overrides;
   auto* mapper = app.add_subcommand("mapper", "Search the mapspace for the best mapping");
   mapper->add_option("inputs", inputs, "YAML files or folders (architecture, problem, constraints, mapper, ERT, ART)")
@@ -349,6 +380,7 @@ int main(int argc, char** argv) {
     if (network->parsed()) return run_network(inputs, out_dir, net_options);
     if (sweep->parsed()) return run_sweep(inputs, out_dir, net_options);
     if (explore->parsed()) return run_explore(inputs, out_dir, net_options, explore_options);
+    if (import->parsed()) return run_import(onnx_model, import_output);
   } catch (const qloop::InputError& e) {
     std::cerr << "error: " << e.what() << "\n";
     return kExitBadInput;

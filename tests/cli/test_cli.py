@@ -361,6 +361,17 @@ def case_explore_sensitivity_unknown_layer(qloop):
     assert len(lines) == 1 and "sens.csv:2" in lines[0] and "no layer named 'conv7'" in lines[0], r.stderr
 
 
+def case_import_rejects_a_file_that_is_not_onnx(qloop):
+    d = tempfile.mkdtemp(prefix="qloop-import-")
+    bad = os.path.join(d, "model.onnx")
+    open(bad, "wb").write(b"\x08\x07garbage that is not a model")
+    r = subprocess.run([qloop, "import", bad, "-o", os.path.join(d, "net.yaml")], capture_output=True, text=True)
+    assert r.returncode == 2, f"exit {r.returncode}: {r.stderr}"
+    lines = [l for l in r.stderr.splitlines() if l.strip()]
+    assert len(lines) == 1 and "model.onnx" in lines[0], r.stderr
+    assert not os.path.exists(os.path.join(d, "net.yaml"))
+
+
 CASES = {k[5:]: v for k, v in globals().items() if k.startswith("case_")}
 
 if __name__ == "__main__":
