@@ -4,9 +4,11 @@
 set -euo pipefail
 packages=(build-essential cmake ninja-build pkg-config python3
           libyaml-cpp-dev libfmt-dev libcli11-dev nlohmann-json3-dev
-          libgtest-dev libgmock-dev libbenchmark-dev libonnx-dev libprotobuf-dev protobuf-compiler)
+          libgtest-dev libgmock-dev libbenchmark-dev libonnx-dev libprotobuf-dev protobuf-compiler
+          pybind11-dev python3-dev python3-yaml python3-setuptools python3-pip)
 if [ "${1:-}" = "--test" ]; then
-  packages+=(chromium)  # renders report.html in the report test
+  packages+=(chromium)                                     # renders report.html in the report test
+  packages+=(python3-pytest python3-distributed python3-matplotlib)  # Python API, Dask and example tests
 fi
 missing=()
 for p in "${packages[@]}"; do

@@ -49,7 +49,7 @@ BitwidthPlan parse_yaml_plan(const std::string& path) {
   NodeReader plan_node(found->node, found->file, "bitwidths");
   plan_node.allow_only({"default", "first", "last", "layers"});
   BitwidthPlan plan;
-  plan.label = std::filesystem::path(path).stem().string();
+  plan.label = std::filesystem::path(found->file).stem().string();
   if (auto d = plan_node.find("default")) parse_override(*d).apply_to(plan.all);
   if (auto f = plan_node.find("first")) plan.first = parse_override(*f);
   if (auto l = plan_node.find("last")) plan.last = parse_override(*l);
@@ -124,16 +124,18 @@ BitwidthPlan parse_csv_plan(const std::string& path) {
 }  // namespace
 
 BitwidthPlan load_bitwidth_plan(const std::string& text_or_path, const Network& net) {
-  bool is_file = ends_with(text_or_path, ".yaml") || ends_with(text_or_path, ".yml") || ends_with(text_or_path, ".csv");
-  if (is_file && !std::filesystem::exists(text_or_path)) throw InputError(text_or_path, "", 0, "no such file");
+  bool is_inline = is_inline_source(text_or_path);
+  bool is_file =
+      is_inline || ends_with(text_or_path, ".yaml") || ends_with(text_or_path, ".yml") || ends_with(text_or_path, ".csv");
+  if (is_file && !is_inline && !std::filesystem::exists(text_or_path)) throw InputError(text_or_path, "", 0, "no such file");
   auto plan = !is_file ? parse_bitwidth_plan_text(text_or_path, "--bits")
-              : ends_with(text_or_path, ".csv") ? parse_csv_plan(text_or_path)
+              : !is_inline && ends_with(text_or_path, ".csv") ? parse_csv_plan(text_or_path)
                                                 : parse_yaml_plan(text_or_path);
   auto unknown = unknown_layers(plan, net);
   if (!unknown.empty()) {
     std::vector<std::string> known;
     for (const auto& layer : net.layers) known.push_back(layer.name);
-    throw InputError(is_file ? text_or_path : "", is_file ? "layers" : "--bits", 0,
+    throw InputError(is_file ? source_name(text_or_path) : "", is_file ? "layers" : "--bits", 0,
                      fmt::format("no layer named {} in {}; its layers: {}", fmt::join(unknown, ", "), net.name,
                                  fmt::join(known, ", ")));
   }

@@ -19,13 +19,28 @@ const Section* YamlDocument::find(const std::string& key) const {
   return it == sections.end() ? nullptr : &it->second;
 }
 
+bool is_inline_source(const std::string& source) { return source.rfind(kInlineSourcePrefix, 0) == 0; }
+
+std::string inline_source(const std::string& name, const std::string& yaml_text) {
+  return std::string(kInlineSourcePrefix) + name + "\n" + yaml_text;
+}
+
+std::string source_name(const std::string& source) {
+  if (!is_inline_source(source)) return source;
+  auto start = std::string(kInlineSourcePrefix).size();
+  auto newline = source.find('\n');
+  return source.substr(start, newline == std::string::npos ? std::string::npos : newline - start);
+}
+
 namespace {
 
 std::vector<std::string> expand_paths(const std::vector<std::string>& paths) {
   std::vector<std::string> files;
   for (const auto& path : paths) {
     std::error_code ec;
-    if (fs::is_directory(path, ec)) {
+    if (is_inline_source(path)) {
+      files.push_back(path);
+    } else if (fs::is_directory(path, ec)) {
       std::vector<std::string> in_folder;
       for (const auto& entry : fs::directory_iterator(path)) {
         auto ext = entry.path().extension().string();
@@ -65,10 +80,17 @@ void merge_into(YAML::Node& target, const YAML::Node& extra) {
   }
 }
 
-void merge_file(YamlDocument& doc, const std::string& file) {
+void merge_file(YamlDocument& doc, const std::string& source) {
   YAML::Node root;
+  std::string file = source;
   try {
-    root = YAML::LoadFile(file);
+    if (is_inline_source(source)) {
+      auto newline = source.find('\n');
+      file = source_name(source);
+      root = YAML::Load(newline == std::string::npos ? std::string() : source.substr(newline + 1));
+    } else {
+      root = YAML::LoadFile(file);
+    }
   } catch (const YAML::ParserException& e) {
     throw InputError(file, "", e.mark.line + 1, "malformed YAML: " + e.msg);
   } catch (const YAML::BadFile&) {

@@ -23,7 +23,16 @@ struct YamlDocument {
   const Section* find(const std::string& key) const;
 };
 
-// Reads every path (a folder contributes its *.yaml / *.yml files in name order).
+// An input given as text rather than as a file (the Python API passes dicts this way):
+// "qloop-inline:<name>\n<YAML text>". Errors name it as <name>.
+inline constexpr const char* kInlineSourcePrefix = "qloop-inline:";
+bool is_inline_source(const std::string& source);
+std::string inline_source(const std::string& name, const std::string& yaml_text);
+// The name errors give a source: the path, or an inline source's <name>.
+std::string source_name(const std::string& source);
+
+// Reads every path (a folder contributes its *.yaml / *.yml files in name order; an inline
+// source is read as it is).
 // Throws InputError on unreadable files, malformed YAML, a non-mapping top level, or a
 // top-level key given by two files.
 YamlDocument load_yaml_files(const std::vector<std::string>& paths);

@@ -1,0 +1,158 @@
+"""The Python API gives the CLI's numbers and messages, and releases the GIL."""
+import ast
+import inspect
+import json
+import os
+import threading
+import time
+
+import pytest
+
+import qloop
+from conftest import EYERISS, QUICK_MAPPER, SHARED, SMALL_ARCH, TINY_NET
+
+CASE = os.path.join(SHARED, "quant-3level-alexnet-l1-diff-quant")
+CASE_FILES = [os.path.join(CASE, f) for f in ("arch.yaml", "problem.yaml", "map.yaml", "ERT.yaml", "ART.yaml")]
+
+
+def test_evaluate_equals_the_cli_on_a_conformance_case(cli, tmp_path):
+    r = cli("model", *CASE_FILES, "-o", tmp_path)
+    assert r.returncode == 0, r.stderr
+    expected = json.load(open(tmp_path / "qloop.stats.json"))
+    got = qloop.evaluate(*CASE_FILES[:3], ert=CASE_FILES[3], art=CASE_FILES[4])
+    assert got == expected
+    # ... and the shared reference's own numbers.
+    reference = json.load(open(os.path.join(CASE, "expected.json")))
+    assert got["summary"]["energy_pJ"] == pytest.approx(reference["summary"]["energy_pJ"], rel=1e-3)
+
+
+def test_inputs_may_be_dicts(tmp_path):
+    problem = qloop.load(CASE_FILES[1])
+    problem["problem"]["instance"]["bitwidths"] = {"Weights": 4}
+    as_files = qloop.evaluate(*CASE_FILES[:3], ert=CASE_FILES[3])
+    as_dict = qloop.evaluate(CASE_FILES[0], problem, CASE_FILES[2], ert=CASE_FILES[3])
+    weights = lambda s: s["storage"][1]["tensors"]["Weights"]
+    assert weights(as_dict)["operands_per_word"] == 2 and weights(as_files)["operands_per_word"] == 2  # 3 and 4 bits
+    assert as_dict["summary"]["computes"] == as_files["summary"]["computes"]
+
+
+def test_search_returns_a_mapping_that_evaluate_reproduces(tmp_path):
+    problem = os.path.join(EYERISS, "layers", "alexnet_conv5.yaml")
+    arch = os.path.join(EYERISS, "arch.yaml")
+    result = qloop.search(arch, problem, constraints=os.path.join(EYERISS, "constraints.yaml"), mapper=QUICK_MAPPER,
+                          metrics=["edp"], threads=2, seed=3)
+    assert result["found"], result
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text(result["mapping"])
+    again = qloop.evaluate(arch, problem, mapping)
+    assert again == result["stats"]
+    assert result["search"]["algorithm"] == "hybrid"
+
+
+def test_bad_input_raises_with_the_cli_message(cli, tmp_path):
+    bad = tmp_path / "problem.yaml"
+    bad.write_text(open(CASE_FILES[1]).read().replace("bitwidths:", "bitwidth:"))
+    r = cli("model", CASE_FILES[0], bad, CASE_FILES[2], "-o", tmp_path)
+    assert r.returncode == 2
+    message = r.stderr.strip().removeprefix("error: ")
+    with pytest.raises(qloop.InputError) as raised:
+        qloop.evaluate(CASE_FILES[0], bad, CASE_FILES[2])
+    assert str(raised.value) == message
+    assert "problem.yaml" in message and "bitwidth" in message
+    assert isinstance(raised.value, ValueError)
+
+
+def test_dict_errors_name_the_dict_and_key_path():
+    arch = {"architecture": {"version": 0.3, "subtree": [{"name": "S", "local": [
+        {"name": "B", "class": "SRAM", "attributes": {"width": 8, "word-bits": 8}}]}]}}
+    with pytest.raises(qloop.InputError, match=r"<input dict: architecture>:\d+: at 'architecture\.subtree\[0\]\.local\[0\]'.*depth"):
+        qloop.evaluate(arch, CASE_FILES[1], CASE_FILES[2])
+    with pytest.raises(TypeError):
+        qloop.evaluate(42, CASE_FILES[1], CASE_FILES[2])
+
+
+def test_energy_estimates_without_an_ert():
+    tables = qloop.energy(CASE_FILES[0])
+    names = [c["name"] for c in tables["components"]]
+    assert names == ["MainMemory", "GlobalBuffer", "RegisterFile", "MACC"]
+    assert tables["components"][0]["read_pJ"] == pytest.approx(256 * 8.0)  # LPDDR4, 256-bit vector
+    assert "ERT:" in tables["ert_yaml"] and "ART:" in tables["art_yaml"]
+
+
+def test_network_and_sweep_match_the_cli(cli, tmp_path):
+    net = tmp_path / "tiny.yaml"
+    net.write_text(json.dumps(TINY_NET))
+    mapper = tmp_path / "mapper.yaml"
+    mapper.write_text(json.dumps(QUICK_MAPPER))
+    r = cli("sweep", net, SMALL_ARCH, mapper, "--bits", "W8A8,W4A8", "--seed", "2", "-o", tmp_path / "out")
+    assert r.returncode == 0, r.stderr
+    expected = json.load(open(tmp_path / "out" / "sweep.json"))
+    runs = qloop.sweep(TINY_NET, [SMALL_ARCH, QUICK_MAPPER], ["W8A8", "W4A8"], seed=2)
+    strip = lambda run: {k: v for k, v in run.items() if k != "search"}  # wall-clock seconds differ
+    assert [strip(x) for x in runs] == [strip(x) for x in expected]
+    one = qloop.network(TINY_NET, [SMALL_ARCH, QUICK_MAPPER], bits={"default": "W4A8", "layers": {"fc": "W8A8"}},
+                        seed=2)
+    assert one["layers"][2]["bitwidths"] == {"Weights": 8, "Inputs": 8, "Outputs": 8}
+    assert one["layers"][0]["bitwidths"]["Weights"] == 4
+
+
+def test_explore_front_is_non_dominated():
+    result = qloop.explore(TINY_NET, [SMALL_ARCH, QUICK_MAPPER], bit_choices=[2, 4, 8], population=6, offspring=6,
+                           generations=2, seed=4, objectives=["energy", "accuracy"],
+                           sensitivity={"conv1": {"Weights": 4.0}})
+    front = [(p["energy_pJ"], p["accuracy_loss"]) for p in result["front"]]
+    assert front
+    for a in front:
+        assert not any(b[0] <= a[0] and b[1] <= a[1] and b != a for b in front)
+    with pytest.raises(qloop.InputError, match="unknown objective 'speed'"):
+        qloop.explore(TINY_NET, SMALL_ARCH, objectives=["energy", "speed"])
+
+
+def _timed_search(results, index):
+    start = time.perf_counter()
+    problem = os.path.join(EYERISS, "layers", "alexnet_conv3.yaml")
+    # A fixed amount of work: random sampling of a set number of mappings, no early stop.
+    mapper = {"mapper": {"algorithm": "random", "search-size": 1500, "victory-condition": 0, "time-limit": 0,
+                         "timeout": 0}}
+    qloop.search(os.path.join(EYERISS, "arch.yaml"), problem, constraints=os.path.join(EYERISS, "constraints.yaml"),
+                 mapper=mapper, threads=1, seed=index + 1)
+    results[index] = time.perf_counter() - start
+
+
+def _python_loop(results, index):
+    start = time.perf_counter()
+    total = 0
+    for i in range(3_000_000):
+        total += i
+    results[index] = time.perf_counter() - start
+
+
+def _one_then_two(work):
+    single = [0.0]
+    work(single, 0)
+    results = [0.0, 0.0]
+    threads = [threading.Thread(target=work, args=(results, i)) for i in range(2)]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return single[0], time.perf_counter() - start
+
+
+def test_two_concurrent_searches_take_about_the_time_of_one():
+    assert os.cpu_count() >= 2
+    # The measurement can tell: pure Python holds the GIL, so two threads take about twice one.
+    one, two = _one_then_two(_python_loop)
+    assert two > 1.6 * one, (one, two)
+    one, two = _one_then_two(_timed_search)
+    assert two < 1.4 * one, (one, two)
+
+
+def test_stubs_list_the_same_functions_and_parameters():
+    stub = ast.parse(open(os.path.join(os.path.dirname(qloop.__file__), "__init__.pyi")).read())
+    stubbed = {f.name: [a.arg for a in f.args.args] for f in stub.body if isinstance(f, ast.FunctionDef)}
+    for name in ["load", "evaluate", "search", "energy", "network", "sweep", "explore", "import_onnx"]:
+        real = list(inspect.signature(getattr(qloop, name)).parameters)
+        assert stubbed[name] == real, name
+        assert getattr(qloop, name).__doc__
