@@ -274,6 +274,29 @@ void Mapspace::randomize(MapspacePoint& point, std::mt19937_64& rng) const {
   set_xy(point, std::uniform_int_distribution<std::uint64_t>(0, num_xy_choices(point.tiling) - 1)(rng));
 }
 
+bool Mapspace::neighbour_tiling(const std::vector<std::uint32_t>& from, std::vector<std::uint32_t>& to,
+                                std::mt19937_64& rng) const {
+  std::vector<DimensionId> free;
+  for (DimensionId dim = 0; dim < workload_.num_dimensions(); ++dim) {
+    if (options_[dim].size() > 1) free.push_back(dim);
+  }
+  if (free.empty()) return false;
+  std::uniform_int_distribution<std::size_t> pick_dim(0, free.size() - 1);
+  for (int attempt = 0; attempt < 64; ++attempt) {
+    to = from;
+    int changes = std::uniform_int_distribution<int>(1, 2)(rng);
+    for (int c = 0; c < changes; ++c) {
+      auto dim = free[pick_dim(rng)];
+      auto n = static_cast<std::uint32_t>(options_[dim].size());
+      // Another option: an offset of 1 .. n-1 from the current one, wrapping around.
+      auto offset = std::uniform_int_distribution<std::uint32_t>(1, n - 1)(rng);
+      to[dim] = (from[dim] + offset) % n;
+    }
+    if (to != from && spatial_fits(to)) return true;
+  }
+  return false;
+}
+
 std::string Mapspace::precheck(const MapspacePoint& point) const {
   int levels = arch_.num_storage_levels();
   double used_instances = 1;

@@ -76,12 +76,15 @@ class RandomSearch : public SearchStrategy {
   MapspacePoint point_;
 };
 
-// Random tilings; for each, up to `per_visit` loop-order / bypass / X-Y variants (all of them
-// when there are fewer).
+// Tilings, each visited with up to `per_visit` loop-order / bypass / X-Y variants (all of them
+// when there are fewer). Tilings are drawn at random until `patience` valid mappings in a row
+// have not improved on the best; from then on they are neighbours of the best one's tiling
+// (one or two dimensions re-split): explore first, then refine what was found.
 class HybridSearch : public SearchStrategy {
  public:
-  HybridSearch(const Mapspace& space, std::uint64_t seed, std::uint64_t per_visit)
-      : space_(space), rng_(seed), per_visit_(std::max<std::uint64_t>(per_visit, 1)), point_(space.empty_point()) {}
+  HybridSearch(const Mapspace& space, std::uint64_t seed, std::uint64_t per_visit, std::uint64_t patience)
+      : space_(space), rng_(seed), per_visit_(std::max<std::uint64_t>(per_visit, 1)), patience_(patience),
+        point_(space.empty_point()) {}
 
   bool next(MapspacePoint& point) override {
     if (left_in_visit_ == 0) new_tiling();
@@ -92,19 +95,33 @@ class HybridSearch : public SearchStrategy {
     point = point_;
     return true;
   }
-  void report(bool, bool) override {}
+  void report(bool valid, bool improved) override {
+    if (improved) {
+      best_tiling_ = point_.tiling;
+      has_best_ = true;
+      since_improvement_ = 0;
+    } else if (valid) {
+      ++since_improvement_;
+    }
+  }
 
  private:
   const Mapspace& space_;
   std::mt19937_64 rng_;
   std::uint64_t per_visit_;
+  std::uint64_t patience_;
   MapspacePoint point_;
   std::uint64_t left_in_visit_ = 0, sub_index_ = 0, sub_total_ = 0;
   Mapspace::Variants variants_;
   bool enumerate_ = false;
+  bool has_best_ = false, refining_ = false;
+  std::uint64_t since_improvement_ = 0;
+  std::vector<std::uint32_t> best_tiling_;
 
   void new_tiling() {
-    space_.randomize(point_, rng_);
+    refining_ = refining_ || (has_best_ && since_improvement_ >= patience_);
+    bool refine = refining_;
+    if (!refine || !space_.neighbour_tiling(best_tiling_, point_.tiling, rng_)) space_.randomize(point_, rng_);
     variants_ = space_.variants(point_.tiling);
     sub_total_ = variants_.total();
     enumerate_ = sub_total_ <= per_visit_;
@@ -126,7 +143,9 @@ std::unique_ptr<SearchStrategy> make_strategy(SearchAlgorithm algorithm, const M
     case SearchAlgorithm::kRandomPruned:
       return std::make_unique<RandomSearch>(mapspace, seed);
     case SearchAlgorithm::kHybrid:
-      return std::make_unique<HybridSearch>(mapspace, seed, settings.max_permutations_per_visit);
+      // Refine after half the victory condition without improvement (or 1,000 without one).
+      return std::make_unique<HybridSearch>(mapspace, seed, settings.max_permutations_per_visit,
+                                            settings.victory_condition ? settings.victory_condition / 2 : 1000);
   }
   return nullptr;
 }

@@ -5,11 +5,13 @@
 #include <algorithm>
 #include <functional>
 #include <numeric>
+#include <random>
 
 #include "model_fixture.hpp"
 #include "report/mapping_yaml.hpp"
 #include "report/search_report.hpp"
 #include "search/mapper.hpp"
+#include "search/mapspace.hpp"
 #include "spec/parse_constraints.hpp"
 #include "spec/yaml_document.hpp"
 
@@ -287,6 +289,44 @@ TEST(Mapper, hybrid_search_is_deterministic_for_a_seed_and_thread_count) {
   EXPECT_EQ(a.report.evaluated, b.report.evaluated);
   EXPECT_FALSE(a.report.optimal);
   EXPECT_GE(a.report.gap, 0.0);
+}
+
+TEST(Mapper, neighbour_tilings_resplit_one_or_two_dimensions_and_fit_the_fanout) {
+  auto d = small_design(64);
+  auto c = Constraints::unconstrained(2, d.inputs.workload);
+  Mapspace space(d.inputs.architecture, d.inputs.workload, c);
+  std::mt19937_64 rng(3);
+  auto from = space.empty_point();
+  space.randomize(from, rng);
+  for (int i = 0; i < 200; ++i) {
+    std::vector<std::uint32_t> to;
+    ASSERT_TRUE(space.neighbour_tiling(from.tiling, to, rng));
+    int changed = 0;
+    for (std::size_t dim = 0; dim < to.size(); ++dim) {
+      changed += to[dim] != from.tiling[dim];
+      EXPECT_LT(to[dim], space.factor_options()[dim].size());
+    }
+    EXPECT_GE(changed, 1);
+    EXPECT_LE(changed, 2);
+    EXPECT_TRUE(space.spatial_fits(to));
+  }
+}
+
+TEST(Mapper, hybrid_search_reaches_the_brute_force_optimum_on_a_small_design) {
+  // With the default-sized victory condition, exploration and refinement end at the optimum
+  // the independent enumeration finds.
+  auto d = small_design(64);
+  auto c = Constraints::unconstrained(2, d.inputs.workload);
+  MapperSettings s;
+  s.algorithm = SearchAlgorithm::kHybrid;
+  s.objectives = {Metric::kEnergy};
+  s.threads = 1;
+  s.victory_condition = 3000;
+  s.time_limit_seconds = 0;
+  s.seed = 5;
+  auto result = run_mapper(d.inputs.architecture, d.inputs.workload, c, s, nullptr, {});
+  ASSERT_TRUE(result.found);
+  EXPECT_DOUBLE_EQ(result.cost.energy_pJ, brute_force_min_energy(d.inputs, 0, {0}));
 }
 
 TEST(Mapper, no_valid_mapping_names_what_blocks_most) {
