@@ -145,10 +145,12 @@ int run_sweep(const std::vector<std::string>& arch_inputs, const std::string& ou
   auto setup = network_setup(arch_inputs, o);
   std::signal(SIGINT, on_interrupt);
   qloop::LayerMappingCache cache;
+  // Every configuration's layer jobs at once (in parallel), then each configuration's totals.
+  qloop::map_layer_jobs(net, plans, setup, cache, &g_stop, network_progress(net.name + " sweep"));
+  if (isatty(STDERR_FILENO)) std::cerr << "\n";
   std::vector<qloop::NetworkResult> runs;
   for (const auto& plan : plans) {
-    runs.push_back(qloop::map_network(net, plan, setup, cache, &g_stop, network_progress(net.name + " " + plan.label)));
-    if (isatty(STDERR_FILENO)) std::cerr << "\n";
+    runs.push_back(qloop::map_network(net, plan, setup, cache, &g_stop, {}));
   }
   std::filesystem::create_directories(out_dir);
   std::filesystem::path dir(out_dir);

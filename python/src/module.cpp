@@ -166,6 +166,7 @@ std::vector<qloop::BitwidthPlan> plans_of(const std::vector<std::string>& config
 
 std::string sweep_runs_json(const qloop::Network& net, const std::vector<qloop::BitwidthPlan>& plans,
                             const qloop::NetworkSearchSetup& setup, qloop::LayerMappingCache& cache) {
+  qloop::map_layer_jobs(net, plans, setup, cache, nullptr, {});  // all configurations' jobs at once
   ordered_json runs = ordered_json::array();
   for (const auto& plan : plans) {
     runs.push_back(qloop::report::network_json(qloop::map_network(net, plan, setup, cache, nullptr, {}), setup.architecture));

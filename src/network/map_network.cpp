@@ -3,11 +3,22 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <cstdio>
+#include <optional>
+#include <set>
 #include <thread>
 
+#include "model/evaluate.hpp"
 #include "model/packing.hpp"
 
 namespace qloop {
+
+namespace {
+
+// layer_job_key is "<shape> | w.. i.. o..": the shape part and the bitwidths.
+std::string shape_part(const std::string& key) { return key.substr(0, key.rfind(" | ")); }
+
+}  // namespace
 
 std::shared_ptr<const LayerMapping> LayerMappingCache::find(const std::string& key) const {
   std::lock_guard lock(mutex_);
@@ -17,7 +28,21 @@ std::shared_ptr<const LayerMapping> LayerMappingCache::find(const std::string& k
 
 void LayerMappingCache::insert(const std::string& key, std::shared_ptr<const LayerMapping> mapping) {
   std::lock_guard lock(mutex_);
-  entries_.emplace(key, std::move(mapping));
+  if (!entries_.emplace(key, std::move(mapping)).second) return;
+  LayerBitwidths bits;
+  std::sscanf(key.c_str() + key.rfind(" | "), " | w%d i%d o%d", &bits.weights, &bits.inputs, &bits.outputs);
+  by_shape_[shape_part(key)].emplace_back(bits, key);
+}
+
+
+std::vector<std::pair<LayerBitwidths, std::shared_ptr<const LayerMapping>>> LayerMappingCache::same_shape(
+    const std::string& shape_key) const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::pair<LayerBitwidths, std::shared_ptr<const LayerMapping>>> out;
+  auto it = by_shape_.find(shape_part(shape_key));
+  if (it == by_shape_.end()) return out;
+  for (const auto& [bits, key] : it->second) out.emplace_back(bits, entries_.at(key));
+  return out;
 }
 
 std::size_t LayerMappingCache::size() const {
@@ -126,6 +151,73 @@ void add_totals(NetworkResult& result, const Architecture& arch) {
 
 }  // namespace
 
+namespace {
+
+// 0 (native) means as wide as the word: wider than any bitwidth.
+bool no_narrower(int donor, int target) { return donor == 0 || (target != 0 && donor >= target); }
+
+// The warm-started result of one layer job (see map_network's comment).
+std::shared_ptr<const LayerMapping> warm_started(const LayerSpec& layer, const LayerBitwidths& bits,
+                                                 std::shared_ptr<const LayerMapping> own,
+                                                 const NetworkSearchSetup& setup, const LayerMappingCache& cache) {
+  auto best = own;
+  std::optional<MappingCost> best_cost;
+  if (own->found) best_cost = cost_of(own->stats);
+  std::optional<Workload> workload;
+  for (const auto& [donor_bits, donor] : cache.same_shape(layer_job_key(layer, {}))) {
+    if (!donor->found || donor == own) continue;
+    if (!no_narrower(donor_bits.weights, bits.weights) || !no_narrower(donor_bits.inputs, bits.inputs) ||
+        !no_narrower(donor_bits.outputs, bits.outputs)) {
+      continue;
+    }
+    if (!workload) workload = layer_workload(layer, bits);
+    auto stats = evaluate(setup.architecture, *workload, donor->mapping);
+    if (!stats.valid) continue;
+    auto cost = cost_of(stats);
+    if (best_cost && !better(cost, *best_cost, setup.settings.objectives)) continue;
+    auto improved = std::make_shared<LayerMapping>(*own);
+    improved->found = true;
+    improved->reason.clear();
+    improved->mapping = donor->mapping;
+    improved->stats = stats;
+    improved->warm_started = true;
+    best = improved;
+    best_cost = cost;
+  }
+  return best;
+}
+
+}  // namespace
+
+void map_layer_jobs(const Network& net, const std::vector<BitwidthPlan>& plans, const NetworkSearchSetup& setup,
+                    LayerMappingCache& cache, const std::atomic<bool>* stop,
+                    const std::function<void(const NetworkProgress&)>& progress) {
+  auto start = std::chrono::steady_clock::now();
+  // Distinct jobs not cached yet, in plan and layer order; constraints resolved on one thread.
+  std::map<std::string, std::unique_ptr<Job>> jobs;
+  std::vector<Job*> todo;
+  for (const auto& plan : plans) {
+    for (std::size_t i = 0; i < net.layers.size(); ++i) {
+      auto bits = plan.for_layer(net, i);
+      auto key = layer_job_key(net.layers[i], bits);
+      if (jobs.count(key) || cache.find(key)) continue;
+      auto job = std::make_unique<Job>();
+      job->key = key;
+      job->workload = layer_workload(net.layers[i], bits);
+      job->constraints = setup.constraints_for
+                             ? setup.constraints_for(job->workload)
+                             : Constraints::unconstrained(setup.architecture.num_storage_levels(), job->workload);
+      todo.push_back(job.get());
+      jobs.emplace(key, std::move(job));
+    }
+  }
+  auto seconds = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
+  run_jobs(todo, setup, stop, [&](int done) {
+    if (progress) progress({done, static_cast<int>(todo.size()), seconds()});
+  });
+  for (auto* job : todo) cache.insert(job->key, job->result);
+}
+
 NetworkResult map_network(const Network& net, const BitwidthPlan& plan, const NetworkSearchSetup& setup,
                           LayerMappingCache& cache, const std::atomic<bool>* stop,
                           const std::function<void(const NetworkProgress&)>& progress) {
@@ -133,36 +225,26 @@ NetworkResult map_network(const Network& net, const BitwidthPlan& plan, const Ne
   NetworkResult result;
   result.network = net.name;
   result.label = plan.label;
-  // Distinct jobs, in layer order; constraints are resolved here, on one thread.
-  std::map<std::string, std::unique_ptr<Job>> jobs;
-  std::vector<Job*> todo;
+  std::set<std::string> distinct, missing;
+  for (std::size_t i = 0; i < net.layers.size(); ++i) {
+    auto key = layer_job_key(net.layers[i], plan.for_layer(net, i));
+    distinct.insert(key);
+    if (!cache.find(key)) missing.insert(key);
+  }
+  map_layer_jobs(net, {plan}, setup, cache, stop, progress);
+  result.distinct_jobs = static_cast<int>(distinct.size());
+  result.mapped_jobs = static_cast<int>(missing.size());
+  std::map<std::string, std::shared_ptr<const LayerMapping>> finals;
+  std::set<std::string> seen;
   for (std::size_t i = 0; i < net.layers.size(); ++i) {
     auto bits = plan.for_layer(net, i);
     auto key = layer_job_key(net.layers[i], bits);
-    result.layers.push_back({net.layers[i], bits, nullptr, jobs.count(key) > 0});
-    if (jobs.count(key)) continue;
-    auto job = std::make_unique<Job>();
-    job->key = key;
-    job->result = cache.find(key);
-    if (!job->result) {
-      job->workload = layer_workload(net.layers[i], bits);
-      job->constraints = setup.constraints_for
-                             ? setup.constraints_for(job->workload)
-                             : Constraints::unconstrained(setup.architecture.num_storage_levels(), job->workload);
-      todo.push_back(job.get());
-    }
-    jobs.emplace(key, std::move(job));
+    bool reused = !seen.insert(key).second;
+    if (!finals.count(key)) finals[key] = warm_started(net.layers[i], bits, cache.find(key), setup, cache);
+    result.layers.push_back({net.layers[i], bits, finals[key], reused});
   }
-  result.distinct_jobs = static_cast<int>(jobs.size());
-  result.mapped_jobs = static_cast<int>(todo.size());
-  auto seconds = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
-  run_jobs(todo, setup, stop, [&](int done) {
-    if (progress) progress({done, static_cast<int>(todo.size()), seconds()});
-  });
-  for (auto* job : todo) cache.insert(job->key, job->result);
-  for (auto& layer : result.layers) layer.mapping = jobs.at(layer_job_key(layer.layer, layer.bits))->result;
   add_totals(result, setup.architecture);
-  result.seconds = seconds();
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
 }
 

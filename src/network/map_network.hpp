@@ -26,19 +26,25 @@ struct LayerMapping {
   Mapping mapping;
   EvaluationResult stats;
   SearchReport report;
+  bool warm_started = false;  // the mapping came from the same layer at wider bitwidths
 };
 
 // Results of layer jobs keyed by shape and bitwidths, shared by every network run (a sweep's
 // configurations and an exploration's candidates reuse each other's layers). Thread-safe.
+// The cache holds what the mapper found for each job, never a warm-started result, so what a
+// run reports does not depend on the order in which jobs were mapped.
 class LayerMappingCache {
  public:
   std::shared_ptr<const LayerMapping> find(const std::string& key) const;
   void insert(const std::string& key, std::shared_ptr<const LayerMapping> mapping);
   std::size_t size() const;
+  // Every cached job of the layer shape `shape_key` (layer_job_key with native bits), with its bitwidths.
+  std::vector<std::pair<LayerBitwidths, std::shared_ptr<const LayerMapping>>> same_shape(const std::string& shape_key) const;
 
  private:
   mutable std::mutex mutex_;
   std::map<std::string, std::shared_ptr<const LayerMapping>> entries_;
+  std::map<std::string, std::vector<std::pair<LayerBitwidths, std::string>>> by_shape_;
 };
 
 // Everything the mapper needs besides the layer.
@@ -87,7 +93,17 @@ struct NetworkProgress {
 // The key of a layer job: identical keys have identical best mappings.
 std::string layer_job_key(const LayerSpec& layer, const LayerBitwidths& bits);
 
+// Maps every distinct layer job of `net` under each plan that the cache does not hold yet, all
+// in parallel (a sweep's configurations at once), and caches the results.
+void map_layer_jobs(const Network& net, const std::vector<BitwidthPlan>& plans, const NetworkSearchSetup& setup,
+                    LayerMappingCache& cache, const std::atomic<bool>* stop,
+                    const std::function<void(const NetworkProgress&)>& progress);
+
 // `stop` (may be null) ends the remaining searches early (each keeps its best so far).
+// Warm start: a layer's result is the better (by the mapper's objectives) of its own search
+// and every cached mapping of the same layer shape found at bitwidths no narrower in any
+// tensor, re-evaluated at this layer's bitwidths: such a mapping stays valid with fewer bits
+// and costs no more, so narrowing a layer's bitwidths never makes its result worse.
 NetworkResult map_network(const Network& net, const BitwidthPlan& plan, const NetworkSearchSetup& setup,
                           LayerMappingCache& cache, const std::atomic<bool>* stop,
                           const std::function<void(const NetworkProgress&)>& progress);

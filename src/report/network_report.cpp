@@ -43,6 +43,7 @@ ordered_json layer_json(const LayerResult& layer, const Architecture& arch) {
   for (const auto& level : stats.storage) per_level[level.name] = level.energy_pJ;
   out["energy_pJ_per_level"] = per_level;
   out["optimal"] = layer.mapping->report.optimal;
+  out["warm_started"] = layer.mapping->warm_started;
   out["mapping"] = mapping_yaml(arch, layer_workload(l, layer.bits), layer.mapping->mapping);
   return out;
 }

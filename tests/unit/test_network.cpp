@@ -292,6 +292,60 @@ TEST(MapNetwork, identical_layers_are_mapped_once_and_totals_add_up) {
   EXPECT_DOUBLE_EQ(again.energy_pJ, result.energy_pJ);
 }
 
+TEST(MapNetwork, narrower_bitwidths_never_make_a_layer_worse) {
+  // A small buffer, a few random samples per job and a different random stream per
+  // configuration: the searches alone would not keep the order; the warm start (the same
+  // layer's mapping at wider bits, re-evaluated) does.
+  Network net;
+  net.name = "Convs";
+  for (int i = 0; i < 3; ++i) {
+    LayerSpec l;
+    l.name = "conv" + std::to_string(i);
+    l.in_channels = 8 << i, l.out_channels = 8;
+    l.in_h = l.in_w = 8;
+    l.kernel_h = l.kernel_w = 3;
+    l.pad_h = l.pad_w = 1;
+    net.layers.push_back(l);
+  }
+  auto inputs = load_yaml({two_level_arch(48, 4), conv1d_problem(3, 16),
+                           "mapping:\n- {target: Buffer, type: temporal, factors: R=3 P=16, permutation: RP}\n"
+                           "- {target: MainMemory, type: temporal, factors: R=1 P=1, permutation: RP}\n",
+                           two_level_ert()});
+  NetworkSearchSetup setup;
+  setup.architecture = inputs.architecture;
+  setup.settings.algorithm = SearchAlgorithm::kRandom;
+  setup.settings.search_size = 40;
+  setup.settings.victory_condition = 0;
+  setup.settings.time_limit_seconds = 0;
+  setup.settings.threads = 2;
+  LayerMappingCache cache;
+  auto plans = parse_bitwidth_sweep("W8A8,W4A8,W4A4,W2A4,W2A2", "--bits");
+  // A different random stream per configuration, so the searches really take their own paths.
+  for (std::size_t r = 0; r < plans.size(); ++r) {
+    auto seeded = setup;
+    seeded.settings.seed = 11 + r;
+    map_layer_jobs(net, {plans[r]}, seeded, cache, nullptr, {});
+  }
+  std::vector<NetworkResult> runs;
+  for (const auto& plan : plans) runs.push_back(map_network(net, plan, setup, cache, nullptr, {}));
+  int warm = 0;
+  for (std::size_t r = 1; r < runs.size(); ++r) {
+    for (std::size_t l = 0; l < net.layers.size(); ++l) {
+      auto edp = [&](std::size_t run) {
+        const auto& s = runs[run].layers[l].mapping->stats.summary;
+        return s.energy_pJ * static_cast<double>(s.cycles);
+      };
+      ASSERT_TRUE(runs[r].layers[l].mapping->found);
+      EXPECT_LE(edp(r), edp(r - 1) * (1 + 1e-12)) << plans[r].label << " layer " << l;
+      warm += runs[r].layers[l].mapping->warm_started;
+    }
+  }
+  EXPECT_GT(warm, 0);  // the searches alone would not have kept the order here
+  // Every job was mapped once, before the totals; the cache holds only what the mapper found.
+  EXPECT_EQ(cache.size(), 3u * 5u);
+  for (const auto& run : runs) EXPECT_EQ(run.mapped_jobs, 0);
+}
+
 TEST(MapNetwork, packed_weights_shrink_the_footprint) {
   auto net = three_layers();
   LayerMappingCache cache;
