@@ -194,16 +194,7 @@ qloop::ExploreSettings explore_settings(ExploreOptions o, const NetworkOptions& 
   }
   std::sort(s.bit_choices.begin(), s.bit_choices.end());
   s.bit_choices.erase(std::unique(s.bit_choices.begin(), s.bit_choices.end()), s.bit_choices.end());
-  s.objectives.clear();
-  for (const auto& name : comma_list(o.objectives)) {
-    if (name == "energy") s.objectives.push_back(qloop::ExploreObjective::kEnergy);
-    else if (name == "cycles" || name == "delay") s.objectives.push_back(qloop::ExploreObjective::kCycles);
-    else if (name == "edp") s.objectives.push_back(qloop::ExploreObjective::kEdp);
-    else if (name == "memory") s.objectives.push_back(qloop::ExploreObjective::kMemory);
-    else if (name == "accuracy") s.objectives.push_back(qloop::ExploreObjective::kAccuracy);
-    else throw qloop::InputError("", "--objectives", 0, "unknown objective '" + name + "'; expected energy, cycles, edp, memory or accuracy");
-  }
-  if (s.objectives.size() < 2) throw qloop::InputError("", "--objectives", 0, "give at least two objectives");
+  s.objectives = qloop::parse_explore_objectives(comma_list(o.objectives), "--objectives");
   if (s.population < 2 || s.offspring < 1 || s.generations < 0) {
     throw qloop::InputError("", "--population", 0, "population >= 2, offspring >= 1 and generations >= 0");
   }

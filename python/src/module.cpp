@@ -261,16 +261,7 @@ std::string explore_json(const std::string& network, const Sources& arch, const 
   auto setup = setup_of(arch, o);
   qloop::ExploreSettings s;
   s.bit_choices = bit_choices;
-  s.objectives.clear();
-  for (const auto& name : objectives) {
-    if (name == "energy") s.objectives.push_back(qloop::ExploreObjective::kEnergy);
-    else if (name == "cycles" || name == "delay") s.objectives.push_back(qloop::ExploreObjective::kCycles);
-    else if (name == "edp") s.objectives.push_back(qloop::ExploreObjective::kEdp);
-    else if (name == "memory") s.objectives.push_back(qloop::ExploreObjective::kMemory);
-    else if (name == "accuracy") s.objectives.push_back(qloop::ExploreObjective::kAccuracy);
-    else throw qloop::InputError("", "objectives", 0, "unknown objective '" + name + "'; expected energy, cycles, edp, memory or accuracy");
-  }
-  if (s.objectives.size() < 2) throw qloop::InputError("", "objectives", 0, "give at least two objectives");
+  s.objectives = qloop::parse_explore_objectives(objectives, "objectives");
   if (s.bit_choices.empty()) throw qloop::InputError("", "bit_choices", 0, "give at least one bitwidth");
   if (population < 2 || offspring < 1 || generations < 0) {
     throw qloop::InputError("", "population", 0, "population >= 2, offspring >= 1 and generations >= 0");

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "model/evaluate.hpp"
+#include "util/error.hpp"
 
 namespace qloop {
 
@@ -21,6 +22,20 @@ const char* to_string(ExploreObjective objective) {
     case ExploreObjective::kAccuracy: return "accuracy_loss";
   }
   return "?";
+}
+
+std::vector<ExploreObjective> parse_explore_objectives(const std::vector<std::string>& names, const std::string& where) {
+  std::vector<ExploreObjective> out;
+  for (const auto& name : names) {
+    if (name == "energy") out.push_back(ExploreObjective::kEnergy);
+    else if (name == "cycles" || name == "delay") out.push_back(ExploreObjective::kCycles);
+    else if (name == "edp") out.push_back(ExploreObjective::kEdp);
+    else if (name == "memory") out.push_back(ExploreObjective::kMemory);
+    else if (name == "accuracy") out.push_back(ExploreObjective::kAccuracy);
+    else throw InputError("", where, 0, "unknown objective '" + name + "'; expected energy, cycles, edp, memory or accuracy");
+  }
+  if (out.size() < 2) throw InputError("", where, 0, "give at least two objectives");
+  return out;
 }
 
 AccuracyEvaluator noise_power_proxy(std::map<std::string, LayerSensitivity> sensitivity) {

@@ -17,6 +17,9 @@ namespace qloop {
 
 enum class ExploreObjective { kEnergy, kCycles, kEdp, kMemory, kAccuracy };
 const char* to_string(ExploreObjective objective);
+// "energy", "cycles" (or "delay"), "edp", "memory", "accuracy"; at least two. Throws
+// InputError (key `where`) naming the accepted ones.
+std::vector<ExploreObjective> parse_explore_objectives(const std::vector<std::string>& names, const std::string& where);
 
 // Per-layer sensitivity to quantization noise, for the accuracy proxy (1 where not given).
 struct LayerSensitivity {

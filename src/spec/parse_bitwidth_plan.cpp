@@ -4,9 +4,8 @@
 #include <fmt/ranges.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
+#include "spec/csv_table.hpp"
 #include "spec/node_reader.hpp"
 #include "spec/yaml_document.hpp"
 #include "util/error.hpp"
@@ -60,64 +59,31 @@ BitwidthPlan parse_yaml_plan(const std::string& path) {
   return plan;
 }
 
-std::vector<std::string> split_csv_line(const std::string& line) {
-  std::vector<std::string> cells;
-  std::stringstream stream(line);
-  std::string cell;
-  while (std::getline(stream, cell, ',')) {
-    auto begin = cell.find_first_not_of(" \t\r");
-    auto end = cell.find_last_not_of(" \t\r");
-    cells.push_back(begin == std::string::npos ? "" : cell.substr(begin, end - begin + 1));
-  }
-  if (!line.empty() && line.back() == ',') cells.emplace_back();
-  return cells;
-}
-
 BitwidthPlan parse_csv_plan(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError(path, "", 0, "cannot read the file");
+  auto table = read_csv_table(path, "layer", {"Weights", "Inputs", "Outputs"});
   BitwidthPlan plan;
   plan.label = std::filesystem::path(path).stem().string();
-  std::string line;
-  std::vector<std::string> header;
-  int line_number = 0;
-  while (std::getline(in, line)) {
-    ++line_number;
-    if (line.find_first_not_of(" \t\r") == std::string::npos || line[0] == '#') continue;
-    auto cells = split_csv_line(line);
-    if (header.empty()) {
-      header = cells;
-      if (header.empty() || header[0] != "layer") {
-        throw InputError(path, "", line_number, "the header must start with 'layer', then Weights, Inputs and/or Outputs");
-      }
-      for (std::size_t i = 1; i < header.size(); ++i) {
-        if (header[i] != "Weights" && header[i] != "Inputs" && header[i] != "Outputs") {
-          throw InputError(path, header[i], line_number,
-                           fmt::format("unknown column '{}'; expected Weights, Inputs or Outputs", header[i]));
-        }
-      }
-      continue;
-    }
-    if (cells.size() > header.size()) throw InputError(path, "", line_number, "more cells than header columns");
+  for (const auto& row : table.rows) {
     BitwidthOverride o;
-    for (std::size_t i = 1; i < cells.size(); ++i) {
-      if (cells[i].empty()) continue;
+    for (std::size_t i = 1; i < row.cells.size(); ++i) {
+      const auto& cell = row.cells[i];
+      if (cell.empty()) continue;
       int bits = 0;
       try {
         std::size_t used = 0;
-        bits = std::stoi(cells[i], &used);
-        if (used != cells[i].size()) bits = 0;
+        bits = std::stoi(cell, &used);
+        if (used != cell.size()) bits = 0;
       } catch (const std::exception&) {
         bits = 0;
       }
       if (bits < 1 || bits > 64) {
-        throw InputError(path, header[i], line_number, fmt::format("'{}' is not a bitwidth of 1 to 64 bits", cells[i]));
+        throw InputError(path, table.header[i], row.line, fmt::format("'{}' is not a bitwidth of 1 to 64 bits", cell));
       }
-      (header[i] == "Weights" ? o.weights : header[i] == "Inputs" ? o.inputs : o.outputs) = bits;
+      const auto& column = table.header[i];
+      (column == "Weights" ? o.weights : column == "Inputs" ? o.inputs : o.outputs) = bits;
     }
-    plan.per_layer[cells[0]] = o;
+    plan.per_layer[row.cells[0]] = o;
   }
-  if (header.empty()) throw InputError(path, "", 0, "the file is empty; expected a header layer,Weights,Inputs,Outputs");
   return plan;
 }
 
