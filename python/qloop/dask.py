@@ -1,4 +1,4 @@
-"""Runs a sweep's layer jobs as tasks on a dask.distributed Client.
+"""Runs a sweep's layer jobs, or an exploration's layer searches, as tasks on a dask.distributed Client.
 
 Each distinct (layer shape, bitwidths) pair of the sweep is one task (the mapper with one
 thread and the given seed, exactly as a local run does it); the results are gathered, cached
@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any, Callable, Dict, List, Optional, Sequence, Union
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Union
 
 from . import _bits, _network, _qloop, _sources, Source, Sources
 
-__all__ = ["sweep", "layer_jobs"]
+__all__ = ["sweep", "explore", "layer_jobs"]
 
 
 def layer_jobs(net: Source, bits: Union[str, Sequence[str]], layers: Optional[Sequence[str]] = None) -> List[Dict[str, Any]]:
@@ -66,3 +66,44 @@ def sweep(client: Any, net: Source, arch: Sources, bits: Union[str, Sequence[str
             progress(done, len(todo))
     results = {job["key"]: cache[job["key"]] for job in jobs}
     return json.loads(_qloop.sweep_from_jobs(net_source, arch_sources, configs, layer_list, json.dumps(results)))
+
+
+def _search_layer(net: str, arch: List[str], layers: List[str], layer: int, bits: List[int], elite_size: int,
+                  seed: int, time_limit: float) -> str:
+    from qloop import _qloop as core  # imported on the worker
+
+    return core.search_layer(net, arch, layers, layer, bits, elite_size, seed, time_limit)
+
+
+def explore(client: Any, net: Source, arch: Sources, bit_choices: Iterable[int] = range(2, 9),
+            objectives: Sequence[str] = ("energy", "accuracy"), population: int = 10, offspring: int = 10,
+            generations: int = 25, seed: int = 1, sensitivity: Optional[Mapping[str, Mapping[str, float]]] = None,
+            exact_mapping: bool = False, layers: Optional[Sequence[str]] = None, time_limit: Optional[float] = None,
+            progress: Optional[Callable[[int, int], None]] = None) -> Dict[str, Any]:
+    """:func:`qloop.explore` with every layer search (the pool searches, or with
+    ``exact_mapping`` every (layer, bitwidths) job) a task on ``client``. The NSGA-II loop runs
+    here; for the same seed the result equals the local one. ``progress(done, total)`` is
+    called per finished task of each batch."""
+    from distributed import as_completed
+
+    net_source, arch_sources, layer_list = _network(net), _sources(arch), list(layers or [])
+    limit = -1.0 if time_limit is None else float(time_limit)
+
+    def runner(requests_json: str) -> str:
+        requests = json.loads(requests_json)
+        futures = {}
+        for index, r in enumerate(requests):
+            key = _task_key(f"search {r['layer']} {r['bits']} {r['elite_size']} {limit} {net_source} {arch_sources}", seed)
+            # The mapper keeps the seed of the mapper settings, as in the local run (`seed` is NSGA-II's).
+            futures[client.submit(_search_layer, net_source, arch_sources, layer_list, r["layer"], r["bits"],
+                                  r["elite_size"], -1, limit, key=key, pure=True)] = index
+        answers: List[List[str]] = [[] for _ in requests]
+        for done, future in enumerate(as_completed(list(futures)), start=1):
+            answers[futures[future]] = json.loads(future.result())["mappings"]
+            if progress:
+                progress(done, len(requests))
+        return json.dumps(answers)
+
+    table = {layer: (float(s.get("Weights", 1.0)), float(s.get("Inputs", 1.0))) for layer, s in (sensitivity or {}).items()}
+    return json.loads(_qloop.explore(net_source, arch_sources, layer_list, sorted(set(bit_choices)), list(objectives),
+                                     population, offspring, generations, seed, exact_mapping, table, 0, limit, runner))

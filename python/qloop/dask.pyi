@@ -1,4 +1,4 @@
-from typing import Any, Callable, Dict, List, Optional, Sequence, Union
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Union
 
 from . import Source, Sources
 
@@ -7,3 +7,8 @@ def sweep(client: Any, net: Source, arch: Sources, bits: Union[str, Sequence[str
           layers: Optional[Sequence[str]] = ..., seed: int = ..., time_limit: Optional[float] = ...,
           cache: Optional[Dict[str, Any]] = ...,
           progress: Optional[Callable[[int, int], None]] = ...) -> List[Dict[str, Any]]: ...
+def explore(client: Any, net: Source, arch: Sources, bit_choices: Iterable[int] = ..., objectives: Sequence[str] = ...,
+            population: int = ..., offspring: int = ..., generations: int = ..., seed: int = ...,
+            sensitivity: Optional[Mapping[str, Mapping[str, float]]] = ..., exact_mapping: bool = ...,
+            layers: Optional[Sequence[str]] = ..., time_limit: Optional[float] = ...,
+            progress: Optional[Callable[[int, int], None]] = ...) -> Dict[str, Any]: ...

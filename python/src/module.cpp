@@ -256,9 +256,11 @@ std::string sweep_from_jobs_json(const std::string& network, const Sources& arch
 std::string explore_json(const std::string& network, const Sources& arch, const std::vector<std::string>& layers,
                          const std::vector<int>& bit_choices, const std::vector<std::string>& objectives, int population,
                          int offspring, int generations, long long seed, bool exact_mapping,
-                         const std::map<std::string, std::pair<double, double>>& sensitivity, const SearchOptions& o) {
+                         const std::map<std::string, std::pair<double, double>>& sensitivity, const SearchOptions& o,
+                         qloop::LayerSearchRunner remote) {
   auto net = network_of(network, layers);
   auto setup = setup_of(arch, o);
+  setup.remote = std::move(remote);
   qloop::ExploreSettings s;
   s.bit_choices = bit_choices;
   s.objectives = qloop::parse_explore_objectives(objectives, "objectives");
@@ -273,6 +275,62 @@ std::string explore_json(const std::string& network, const Sources& arch, const 
   for (const auto& [layer, ws] : sensitivity) table[layer] = {ws.first, ws.second};
   auto result = qloop::explore(net, setup, s, qloop::noise_power_proxy(table), nullptr, {});
   return qloop::report::explore_json(result, net, s).dump();
+}
+
+// What a remote worker runs for one layer search: {"mappings": [YAML text, ...]}.
+std::string search_layer_json(const std::string& network, const Sources& arch, const std::vector<std::string>& layers,
+                              std::size_t layer, const std::vector<int>& bits, std::size_t elite_size,
+                              const SearchOptions& o) {
+  auto net = network_of(network, layers);
+  if (layer >= net.layers.size() || bits.size() != 3) throw qloop::InputError("", "layer", 0, "no such layer search");
+  auto setup = setup_of(arch, o);
+  qloop::LayerSearchRequest request{layer, {bits[0], bits[1], bits[2]}, elite_size};
+  auto workload = qloop::layer_workload(net.layers[layer], request.bits);
+  ordered_json mappings = ordered_json::array();
+  for (const auto& m : qloop::run_layer_search(net, request, setup, nullptr)) {
+    mappings.push_back(qloop::report::mapping_yaml(setup.architecture, workload, m));
+  }
+  return ordered_json{{"mappings", mappings}}.dump();
+}
+
+// A LayerSearchRunner that hands the requests to a Python callable (qloop.dask's): it takes
+// the requests as JSON text and returns, per request, a list of mapping YAML texts.
+qloop::LayerSearchRunner python_runner(py::object callable, const std::string& network, const Sources& arch,
+                                       const std::vector<std::string>& layers) {
+  if (callable.is_none()) return {};
+  // Held through a shared_ptr so the runner can be copied without the GIL; the last copy
+  // releases the Python object with the GIL held.
+  auto function = std::shared_ptr<py::object>(new py::object(std::move(callable)), [](py::object* f) {
+    py::gil_scoped_acquire gil;
+    delete f;
+  });
+  auto net = std::make_shared<qloop::Network>(network_of(network, layers));
+  auto architecture = std::make_shared<qloop::Architecture>(qloop::spec::load_search_setup(arch).architecture);
+  return [function, net, architecture](const std::vector<qloop::LayerSearchRequest>& requests) {
+    nlohmann::json asked = nlohmann::json::array();
+    for (const auto& r : requests) {
+      asked.push_back({{"layer", r.layer}, {"bits", {r.bits.weights, r.bits.inputs, r.bits.outputs}}, {"elite_size", r.elite_size}});
+    }
+    std::string answer;
+    {
+      py::gil_scoped_acquire gil;
+      answer = (*function)(asked.dump()).cast<std::string>();
+    }
+    auto lists = nlohmann::json::parse(answer);
+    std::vector<std::vector<qloop::Mapping>> out;
+    for (std::size_t k = 0; k < requests.size(); ++k) {
+      auto workload = qloop::layer_workload(net->layers.at(requests[k].layer), requests[k].bits);
+      std::vector<qloop::Mapping> mappings;
+      for (const auto& text : lists.at(k)) {
+        auto doc = qloop::spec::load_yaml_files({qloop::spec::inline_source("remote mapping", text.get<std::string>())});
+        const auto* section = doc.find("mapping");
+        mappings.push_back(qloop::spec::parse_mapping(qloop::spec::NodeReader(section->node, section->file, "mapping"),
+                                                      workload, *architecture));
+      }
+      out.push_back(std::move(mappings));
+    }
+    return out;
+  };
 }
 
 std::string import_onnx_json(const std::string& path) {
@@ -338,12 +396,21 @@ PYBIND11_MODULE(_qloop, m) {
                       const std::vector<int>& bit_choices, const std::vector<std::string>& objectives, int population,
                       int offspring, int generations, long long seed, bool exact_mapping,
                       const std::map<std::string, std::pair<double, double>>& sensitivity, int threads,
-                      double time_limit) {
+                      double time_limit, py::object runner) {
     auto o = options_of(threads, -1, time_limit, "", {});
+    auto remote = python_runner(runner, net, arch, layers);
     return released([&] {
       return explore_json(net, arch, layers, bit_choices, objectives, population, offspring, generations, seed,
-                          exact_mapping, sensitivity, o);
+                          exact_mapping, sensitivity, o, remote);
     });
+  }, py::arg("net"), py::arg("arch"), py::arg("layers"), py::arg("bit_choices"), py::arg("objectives"),
+     py::arg("population"), py::arg("offspring"), py::arg("generations"), py::arg("seed"), py::arg("exact_mapping"),
+     py::arg("sensitivity"), py::arg("threads"), py::arg("time_limit"), py::arg("runner") = py::none());
+  m.def("search_layer", [](const std::string& net, const Sources& arch, const std::vector<std::string>& layers,
+                           std::size_t layer, const std::vector<int>& bits, std::size_t elite_size, long long seed,
+                           double time_limit) {
+    auto o = options_of(-1, seed, time_limit, "", {});
+    return released([&] { return search_layer_json(net, arch, layers, layer, bits, elite_size, o); });
   });
   m.def("import_onnx", [](const std::string& path) { return released([&] { return import_onnx_json(path); }); });
 }

@@ -127,16 +127,22 @@ class PooledLayerMapper {
       searches.push_back({i, {hi, hi, hi}});
       if (lo != hi) searches.push_back({i, {lo, lo, lo}});
     }
+    std::vector<LayerSearchRequest> requests;
+    for (const auto& s : searches) requests.push_back({s.layer, s.bits, settings.pool_size});
     std::vector<std::vector<Mapping>> found(searches.size());
-    std::vector<Constraints> constraints;
-    for (const auto& s : searches) constraints.push_back(constraints_for(layer_workload(net.layers[s.layer], s.bits)));
-    auto mapper_settings = setup.settings;
-    mapper_settings.threads = 1;
-    mapper_settings.elite_size = settings.pool_size;
-    parallel_for(searches.size(), thread_count(setup.settings), [&](std::size_t k) {
-      auto workload = layer_workload(net.layers[searches[k].layer], searches[k].bits);
-      found[k] = run_mapper(setup.architecture, workload, constraints[k], mapper_settings, stop, {}).elite;
-    });
+    if (setup.remote) {
+      found = setup.remote(requests);
+    } else {
+      // Constraints are resolved on this thread (the YAML they come from is not shared).
+      auto local = setup;
+      std::vector<Constraints> constraints;
+      for (const auto& s : searches) constraints.push_back(constraints_for(layer_workload(net.layers[s.layer], s.bits)));
+      parallel_for(searches.size(), thread_count(setup.settings), [&](std::size_t k) {
+        auto one = local;
+        one.constraints_for = [&constraints, k](const Workload&) { return constraints[k]; };
+        found[k] = run_layer_search(net, requests[k], one, stop);
+      });
+    }
     for (std::size_t k = 0; k < searches.size(); ++k) {
       auto& pool = pools_.at(layer_job_key(net.layers[searches[k].layer], {}));
       pool.insert(pool.end(), found[k].begin(), found[k].end());

@@ -61,6 +61,8 @@ namespace {
 
 struct Job {
   std::string key;
+  std::size_t layer = 0;
+  LayerBitwidths bits;
   Workload workload;
   Constraints constraints;
   std::shared_ptr<const LayerMapping> result;
@@ -189,6 +191,39 @@ std::shared_ptr<const LayerMapping> warm_started(const LayerSpec& layer, const L
 
 }  // namespace
 
+std::vector<Mapping> run_layer_search(const Network& net, const LayerSearchRequest& request,
+                                      const NetworkSearchSetup& setup, const std::atomic<bool>* stop) {
+  auto workload = layer_workload(net.layers.at(request.layer), request.bits);
+  auto constraints = setup.constraints_for
+                         ? setup.constraints_for(workload)
+                         : Constraints::unconstrained(setup.architecture.num_storage_levels(), workload);
+  auto settings = setup.settings;
+  settings.threads = 1;
+  settings.elite_size = request.elite_size;
+  auto found = run_mapper(setup.architecture, workload, constraints, settings, stop, {});
+  if (request.elite_size > 0) return found.elite;
+  if (!found.found) return {};
+  return {found.best};
+}
+
+namespace {
+
+// The remote runner's answer for a job, as a local search would have produced it.
+std::shared_ptr<const LayerMapping> mapping_from(const std::vector<Mapping>& found, const Workload& workload,
+                                                 const NetworkSearchSetup& setup) {
+  auto out = std::make_shared<LayerMapping>();
+  if (found.empty()) {
+    out->reason = "no valid mapping (searched by the remote runner)";
+    return out;
+  }
+  out->found = true;
+  out->mapping = found.front();
+  out->stats = evaluate(setup.architecture, workload, out->mapping);
+  return out;
+}
+
+}  // namespace
+
 void map_layer_jobs(const Network& net, const std::vector<BitwidthPlan>& plans, const NetworkSearchSetup& setup,
                     LayerMappingCache& cache, const std::atomic<bool>* stop,
                     const std::function<void(const NetworkProgress&)>& progress) {
@@ -203,18 +238,30 @@ void map_layer_jobs(const Network& net, const std::vector<BitwidthPlan>& plans, 
       if (jobs.count(key) || cache.find(key)) continue;
       auto job = std::make_unique<Job>();
       job->key = key;
+      job->layer = i;
+      job->bits = bits;
       job->workload = layer_workload(net.layers[i], bits);
-      job->constraints = setup.constraints_for
-                             ? setup.constraints_for(job->workload)
-                             : Constraints::unconstrained(setup.architecture.num_storage_levels(), job->workload);
+      if (!setup.remote) {
+        job->constraints = setup.constraints_for
+                               ? setup.constraints_for(job->workload)
+                               : Constraints::unconstrained(setup.architecture.num_storage_levels(), job->workload);
+      }
       todo.push_back(job.get());
       jobs.emplace(key, std::move(job));
     }
   }
   auto seconds = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
-  run_jobs(todo, setup, stop, [&](int done) {
-    if (progress) progress({done, static_cast<int>(todo.size()), seconds()});
-  });
+  if (setup.remote && !todo.empty()) {
+    std::vector<LayerSearchRequest> requests;
+    for (auto* job : todo) requests.push_back({job->layer, job->bits, 0});
+    auto found = setup.remote(requests);
+    for (std::size_t k = 0; k < todo.size(); ++k) todo[k]->result = mapping_from(found.at(k), todo[k]->workload, setup);
+    if (progress) progress({static_cast<int>(todo.size()), static_cast<int>(todo.size()), seconds()});
+  } else {
+    run_jobs(todo, setup, stop, [&](int done) {
+      if (progress) progress({done, static_cast<int>(todo.size()), seconds()});
+    });
+  }
   for (auto* job : todo) cache.insert(job->key, job->result);
 }
 

@@ -47,12 +47,29 @@ class LayerMappingCache {
   std::map<std::string, std::vector<std::pair<LayerBitwidths, std::string>>> by_shape_;
 };
 
+// One layer search: the mapper on layer `layer` of the network at `bits`, one thread, the
+// setup's settings, keeping `elite_size` best mappings (0: just the best).
+struct LayerSearchRequest {
+  std::size_t layer = 0;
+  LayerBitwidths bits;
+  std::size_t elite_size = 0;
+};
+// Runs layer searches elsewhere (qloop.dask: as tasks on a cluster) and returns, per request,
+// the mapper's elite (elite_size > 0) or its best mapping alone; empty when nothing was valid.
+// Run as described, the results are those of the local searches.
+using LayerSearchRunner = std::function<std::vector<std::vector<Mapping>>(const std::vector<LayerSearchRequest>&)>;
+
 // Everything the mapper needs besides the layer.
 struct NetworkSearchSetup {
   Architecture architecture;
   MapperSettings settings;  // settings.threads = number of layer jobs run at once (0: all cores)
   std::function<Constraints(const Workload&)> constraints_for;  // empty: unconstrained
+  LayerSearchRunner remote;  // empty: search here, on settings.threads threads
 };
+
+// The search a request describes, run here (what a remote worker runs for it).
+std::vector<Mapping> run_layer_search(const Network& net, const LayerSearchRequest& request,
+                                      const NetworkSearchSetup& setup, const std::atomic<bool>* stop);
 
 struct LayerResult {
   LayerSpec layer;

@@ -37,3 +37,16 @@ def test_cached_jobs_are_not_submitted_again(client):
                      progress=lambda done, total: calls.append(total))
     assert first == 3
     assert calls and calls[-1] == len(cache) - first  # only the W2A8 jobs ran
+
+
+@pytest.mark.parametrize("exact", [False, True])
+def test_dask_explore_equals_the_local_explore(client, exact):
+    options = dict(bit_choices=[2, 4, 8], population=4, offspring=4, generations=2, seed=3,
+                   objectives=["energy", "memory"], exact_mapping=exact)
+    local = qloop.explore(TINY_NET, [SMALL_ARCH, QUICK_MAPPER], **options)
+    batches = []
+    remote = qloop.dask.explore(client, TINY_NET, [SMALL_ARCH, QUICK_MAPPER], progress=lambda d, t: batches.append(t),
+                                **options)
+    assert remote["front"] == local["front"]
+    assert remote["evaluated"] == local["evaluated"]
+    assert batches  # the layer searches did run as tasks
