@@ -67,7 +67,7 @@ ActionEnergies energies_from_ert(const std::map<std::string, double>& actions, c
   ActionEnergies e;
   e.read_pJ = pick({"random_read", "read"});
   e.fill_pJ = pick({"random_fill", "write"});
-  e.update_pJ = pick({"random_update", "update", "random_fill", "write"});
+  e.update_pJ = pick({"random_update", "random_fill", "write"});
   e.source = EnergySource::kErt;
   return e;
 }
