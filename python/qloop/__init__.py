@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Union
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Union
 
 from . import _qloop
 from ._qloop import InputError
@@ -115,15 +115,19 @@ def explore(net: Source, arch: Sources, bit_choices: Iterable[int] = range(2, 9)
             objectives: Sequence[str] = ("energy", "accuracy"), population: int = 10, offspring: int = 10,
             generations: int = 25, seed: int = 1, sensitivity: Optional[Mapping[str, Mapping[str, float]]] = None,
             exact_mapping: bool = False, layers: Optional[Sequence[str]] = None, threads: int = 0,
-            time_limit: Optional[float] = None) -> Dict[str, Any]:
+            time_limit: Optional[float] = None,
+            accuracy: Optional[Callable[[List[Dict[str, Any]]], float]] = None) -> Dict[str, Any]:
     """NSGA-II over per-layer bitwidths (``qloop explore``): the dict of ``explore.json``.
 
-    ``sensitivity``: ``{layer: {"Weights": s_w, "Inputs": s_a}}`` for the accuracy proxy.
+    ``sensitivity``: ``{layer: {"Weights": s_w, "Inputs": s_a}}`` for the built-in accuracy
+    proxy. ``accuracy``: your own evaluator instead (e.g. a quantized model's validation run):
+    called with ``[{"layer", "Weights", "Inputs", "Outputs"}, ...]`` per candidate, it returns the
+    accuracy loss to minimise (it runs on the calling thread, with the GIL).
     """
     table = {layer: (float(s.get("Weights", 1.0)), float(s.get("Inputs", 1.0))) for layer, s in (sensitivity or {}).items()}
     return json.loads(_qloop.explore(_network(net), _sources(arch), list(layers or []), sorted(set(bit_choices)),
                                      list(objectives), population, offspring, generations, seed, exact_mapping, table,
-                                     threads, -1.0 if time_limit is None else float(time_limit)))
+                                     threads, -1.0 if time_limit is None else float(time_limit), None, accuracy))
 
 
 def import_onnx(path: Union[str, "os.PathLike[str]"]) -> Dict[str, Any]:

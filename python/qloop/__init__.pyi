@@ -1,5 +1,5 @@
 import os
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Union
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Union
 
 Source = Union[str, os.PathLike[str], Mapping[str, Any]]
 Sources = Union[Source, Sequence[Source]]
@@ -23,5 +23,6 @@ def explore(net: Source, arch: Sources, bit_choices: Iterable[int] = ..., object
             population: int = ..., offspring: int = ..., generations: int = ..., seed: int = ...,
             sensitivity: Optional[Mapping[str, Mapping[str, float]]] = ..., exact_mapping: bool = ...,
             layers: Optional[Sequence[str]] = ..., threads: int = ...,
-            time_limit: Optional[float] = ...) -> Dict[str, Any]: ...
+            time_limit: Optional[float] = ...,
+            accuracy: Optional[Callable[[List[Dict[str, Any]]], float]] = ...) -> Dict[str, Any]: ...
 def import_onnx(path: Union[str, os.PathLike[str]]) -> Dict[str, Any]: ...

@@ -79,11 +79,12 @@ def explore(client: Any, net: Source, arch: Sources, bit_choices: Iterable[int] 
             objectives: Sequence[str] = ("energy", "accuracy"), population: int = 10, offspring: int = 10,
             generations: int = 25, seed: int = 1, sensitivity: Optional[Mapping[str, Mapping[str, float]]] = None,
             exact_mapping: bool = False, layers: Optional[Sequence[str]] = None, time_limit: Optional[float] = None,
-            progress: Optional[Callable[[int, int], None]] = None) -> Dict[str, Any]:
+            progress: Optional[Callable[[int, int], None]] = None,
+            accuracy: Optional[Callable[[List[Dict[str, Any]]], float]] = None) -> Dict[str, Any]:
     """:func:`qloop.explore` with every layer search (the pool searches, or with
     ``exact_mapping`` every (layer, bitwidths) job) a task on ``client``. The NSGA-II loop runs
     here; for the same seed the result equals the local one. ``progress(done, total)`` is
-    called per finished task of each batch."""
+    called per finished task of each batch; ``accuracy`` as in :func:`qloop.explore` (it runs here)."""
     from distributed import as_completed
 
     net_source, arch_sources, layer_list = _network(net), _sources(arch), list(layers or [])
@@ -106,4 +107,5 @@ def explore(client: Any, net: Source, arch: Sources, bit_choices: Iterable[int] 
 
     table = {layer: (float(s.get("Weights", 1.0)), float(s.get("Inputs", 1.0))) for layer, s in (sensitivity or {}).items()}
     return json.loads(_qloop.explore(net_source, arch_sources, layer_list, sorted(set(bit_choices)), list(objectives),
-                                     population, offspring, generations, seed, exact_mapping, table, 0, limit, runner))
+                                     population, offspring, generations, seed, exact_mapping, table, 0, limit, runner,
+                                     accuracy))

@@ -11,4 +11,5 @@ def explore(client: Any, net: Source, arch: Sources, bit_choices: Iterable[int] 
             population: int = ..., offspring: int = ..., generations: int = ..., seed: int = ...,
             sensitivity: Optional[Mapping[str, Mapping[str, float]]] = ..., exact_mapping: bool = ...,
             layers: Optional[Sequence[str]] = ..., time_limit: Optional[float] = ...,
-            progress: Optional[Callable[[int, int], None]] = ...) -> Dict[str, Any]: ...
+            progress: Optional[Callable[[int, int], None]] = ...,
+            accuracy: Optional[Callable[[List[Dict[str, Any]]], float]] = ...) -> Dict[str, Any]: ...

@@ -257,7 +257,7 @@ std::string explore_json(const std::string& network, const Sources& arch, const 
                          const std::vector<int>& bit_choices, const std::vector<std::string>& objectives, int population,
                          int offspring, int generations, long long seed, bool exact_mapping,
                          const std::map<std::string, std::pair<double, double>>& sensitivity, const SearchOptions& o,
-                         qloop::LayerSearchRunner remote) {
+                         qloop::LayerSearchRunner remote, qloop::AccuracyEvaluator accuracy) {
   auto net = network_of(network, layers);
   auto setup = setup_of(arch, o);
   setup.remote = std::move(remote);
@@ -273,7 +273,7 @@ std::string explore_json(const std::string& network, const Sources& arch, const 
   s.exact_mapping = exact_mapping;
   std::map<std::string, qloop::LayerSensitivity> table;
   for (const auto& [layer, ws] : sensitivity) table[layer] = {ws.first, ws.second};
-  auto result = qloop::explore(net, setup, s, qloop::noise_power_proxy(table), nullptr, {});
+  auto result = qloop::explore(net, setup, s, accuracy ? accuracy : qloop::noise_power_proxy(table), nullptr, {});
   return qloop::report::explore_json(result, net, s).dump();
 }
 
@@ -330,6 +330,29 @@ qloop::LayerSearchRunner python_runner(py::object callable, const std::string& n
       out.push_back(std::move(mappings));
     }
     return out;
+  };
+}
+
+// An AccuracyEvaluator that asks a Python callable: it gets [{"layer", "Weights", "Inputs",
+// "Outputs"}, ...] and returns the candidate's accuracy loss (lower is better).
+qloop::AccuracyEvaluator python_accuracy(py::object callable) {
+  if (callable.is_none()) return {};
+  auto function = std::shared_ptr<py::object>(new py::object(std::move(callable)), [](py::object* f) {
+    py::gil_scoped_acquire gil;
+    delete f;
+  });
+  return [function](const qloop::Network& net, const std::vector<qloop::LayerBitwidths>& bits) {
+    py::gil_scoped_acquire gil;
+    py::list layers;
+    for (std::size_t i = 0; i < net.layers.size(); ++i) {
+      py::dict d;
+      d["layer"] = net.layers[i].name;
+      d["Weights"] = bits[i].weights;
+      d["Inputs"] = bits[i].inputs;
+      d["Outputs"] = bits[i].outputs;
+      layers.append(d);
+    }
+    return (*function)(layers).cast<double>();
   };
 }
 
@@ -396,16 +419,18 @@ PYBIND11_MODULE(_qloop, m) {
                       const std::vector<int>& bit_choices, const std::vector<std::string>& objectives, int population,
                       int offspring, int generations, long long seed, bool exact_mapping,
                       const std::map<std::string, std::pair<double, double>>& sensitivity, int threads,
-                      double time_limit, py::object runner) {
+                      double time_limit, py::object runner, py::object accuracy) {
     auto o = options_of(threads, -1, time_limit, "", {});
     auto remote = python_runner(runner, net, arch, layers);
+    auto evaluator = python_accuracy(accuracy);
     return released([&] {
       return explore_json(net, arch, layers, bit_choices, objectives, population, offspring, generations, seed,
-                          exact_mapping, sensitivity, o, remote);
+                          exact_mapping, sensitivity, o, remote, evaluator);
     });
   }, py::arg("net"), py::arg("arch"), py::arg("layers"), py::arg("bit_choices"), py::arg("objectives"),
      py::arg("population"), py::arg("offspring"), py::arg("generations"), py::arg("seed"), py::arg("exact_mapping"),
-     py::arg("sensitivity"), py::arg("threads"), py::arg("time_limit"), py::arg("runner") = py::none());
+     py::arg("sensitivity"), py::arg("threads"), py::arg("time_limit"), py::arg("runner") = py::none(),
+     py::arg("accuracy") = py::none());
   m.def("search_layer", [](const std::string& net, const Sources& arch, const std::vector<std::string>& layers,
                            std::size_t layer, const std::vector<int>& bits, std::size_t elite_size, long long seed,
                            double time_limit) {

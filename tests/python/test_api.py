@@ -108,6 +108,21 @@ def test_explore_front_is_non_dominated():
         qloop.explore(TINY_NET, SMALL_ARCH, objectives=["energy", "speed"])
 
 
+def test_explore_takes_a_python_accuracy_evaluator():
+    calls = []
+
+    def accuracy(layers):
+        calls.append(layers)
+        return sum((8 - l["Weights"]) ** 2 for l in layers)  # only weight bits matter here
+
+    result = qloop.explore(TINY_NET, [SMALL_ARCH, QUICK_MAPPER], bit_choices=[4, 8], population=4, offspring=4,
+                           generations=1, seed=2, objectives=["energy", "accuracy"], accuracy=accuracy)
+    assert calls and [l["layer"] for l in calls[0]] == ["conv1", "conv2", "fc"]
+    for point in result["front"]:
+        weights = [b["Weights"] for b in point["bitwidths"].values()]
+        assert point["accuracy_loss"] == sum((8 - w) ** 2 for w in weights)
+
+
 def _timed_search(results, index):
     start = time.perf_counter()
     problem = os.path.join(EYERISS, "layers", "alexnet_conv3.yaml")
