@@ -105,7 +105,7 @@ qloop::Network select_layers(qloop::Network net, const std::string& names) {
 qloop::NetworkSearchSetup network_setup(const std::vector<std::string>& arch_inputs, const NetworkOptions& o) {
   auto spec = qloop::spec::load_search_setup(arch_inputs);
   print_notes(spec.notes);
-  qloop::NetworkSearchSetup setup{spec.architecture, spec.settings, spec.constraints_for};
+  qloop::NetworkSearchSetup setup{spec.architecture, spec.settings, spec.constraints_for, {}};
   if (o.threads >= 0) setup.settings.threads = o.threads;
   if (o.seed >= 0) setup.settings.seed = static_cast<std::uint64_t>(o.seed);
   if (o.time_limit >= 0) setup.settings.time_limit_seconds = o.time_limit;

@@ -97,7 +97,7 @@ qloop::Network network_of(const std::string& source, const std::vector<std::stri
 
 qloop::NetworkSearchSetup setup_of(const Sources& arch, const SearchOptions& o) {
   auto spec = qloop::spec::load_search_setup(arch);
-  qloop::NetworkSearchSetup setup{spec.architecture, spec.settings, spec.constraints_for};
+  qloop::NetworkSearchSetup setup{spec.architecture, spec.settings, spec.constraints_for, {}};
   apply(o, setup.settings);
   return setup;
 }
