@@ -55,7 +55,10 @@ std::string stats_text(const EvaluationResult& r, const Architecture& arch, cons
                      "  Computes               : {}\n  Cycles                 : {} ({} per compute)\n"
                      "  Energy per compute     : {:.4f} pJ ({})\n  Energy (total)         : {:.2f} pJ\n\n",
                      a.name, a.instances, a.utilized_instances, a.computes, a.cycles, a.cycles_per_compute, a.energy_per_compute_pJ,
-                     a.energy_source, a.energy_pJ);
+                     a.energy_source + (arch.arithmetic.estimate_model.empty() || a.energy_source != "estimated"
+                                            ? std::string()
+                                            : ": " + arch.arithmetic.estimate_model),
+                     a.energy_pJ);
   for (std::size_t i = 0; i < r.storage.size(); ++i) {
     const auto& level = r.storage[i];
     const auto& spec = arch.storage[i];
@@ -63,7 +66,10 @@ std::string stats_text(const EvaluationResult& r, const Architecture& arch, cons
                        "  Cycles {}  bandwidth throttling {:.2f}\n",
                        level.level, level.name, spec.component_class, spec.instances, spec.word_bits, spec.block_size,
                        spec.size_words ? fmt::format("{}", *spec.size_words) : std::string("unbounded"),
-                       level.energy_source, level.cycles, level.bandwidth_throttling);
+                       level.energy_source + (spec.estimate_model.empty() || level.energy_source != "estimated"
+                                                  ? std::string()
+                                                  : " (" + spec.estimate_model + ")"),
+                       level.cycles, level.bandwidth_throttling);
     for (const auto& t : level.tensors) {
       out += fmt::format("  {}:\n", t.tensor);
       out += fmt::format("    Bitwidth                : {}\n", t.bitwidth > 0 ? fmt::format("{}", t.bitwidth) : "word");
