@@ -197,7 +197,14 @@ struct Evaluator {
     for (const auto& g : genomes) {
       if (!seen.count(g) && std::find(fresh.begin(), fresh.end(), g) == fresh.end()) fresh.push_back(g);
     }
-    if (pooled) prefetch_pooled_jobs(fresh);
+    if (pooled) {
+      prefetch_pooled_jobs(fresh);
+    } else {
+      // Every new candidate's layer jobs at once: in parallel here, or as one batch remotely.
+      std::vector<BitwidthPlan> plans;
+      for (const auto& g : fresh) plans.push_back(plan_of(net, bits_of(g, settings.bit_choices)));
+      map_layer_jobs(net, plans, setup, cache, stop, {});
+    }
     for (const auto& g : fresh) {
       seen[g] = candidate(g);
       order.push_back(g);
