@@ -5,28 +5,12 @@
 
 namespace qloop {
 
-std::uint64_t Box::size() const {
-  if (rank == 0) return 0;
-  std::uint64_t size = 1;
-  for (int r = 0; r < rank; ++r) {
-    if (hi[r] <= lo[r]) return 0;
-    size *= static_cast<std::uint64_t>(hi[r] - lo[r]);
-  }
-  return size;
-}
-
 bool Box::operator==(const Box& other) const {
   if (rank != other.rank) return false;
   for (int r = 0; r < rank; ++r) {
     if (lo[r] != other.lo[r] || hi[r] != other.hi[r]) return false;
   }
   return true;
-}
-
-std::uint64_t PointSet::size() const {
-  std::uint64_t total = 0;
-  for (const auto& box : boxes_) total += box.size();
-  return total;
 }
 
 void PointSet::subtract(const PointSet& other) {
@@ -75,13 +59,6 @@ bool weighted_centroid(const BoxList& boxes, int rank, std::array<double, kMaxRa
 }
 }  // namespace
 
-namespace {
-// Half of a doubled difference, rounded half away from zero (as std::round does).
-std::int32_t half_rounded(std::int64_t doubled) {
-  if (doubled % 2 == 0) return static_cast<std::int32_t>(doubled / 2);
-  return static_cast<std::int32_t>((doubled + (doubled > 0 ? 1 : -1)) / 2);
-}
-}  // namespace
 
 std::uint64_t overlap_size(const Box& a, const Box& b) {
   std::uint64_t size = 1;
@@ -92,18 +69,6 @@ std::uint64_t overlap_size(const Box& a, const Box& b) {
     size *= static_cast<std::uint64_t>(hi - lo);
   }
   return size;
-}
-
-Coordinates box_translation(const Box& a, const Box& b) {
-  // Exact integer arithmetic on twice the centroids (lo + (hi - 1 - lo) / 2).
-  Coordinates delta{};
-  if (a.size() == 0 || b.size() == 0) return delta;
-  for (int r = 0; r < a.rank; ++r) {
-    std::int64_t doubled = 2 * (static_cast<std::int64_t>(b.lo[r]) - a.lo[r]) +
-                           (static_cast<std::int64_t>(b.hi[r]) - b.lo[r]) - (static_cast<std::int64_t>(a.hi[r]) - a.lo[r]);
-    delta[r] = half_rounded(doubled);
-  }
-  return delta;
 }
 
 Coordinates PointSet::translation_to(const PointSet& to, int rank) const {

@@ -24,7 +24,16 @@ struct Box {
   Coordinates lo;  // inclusive
   Coordinates hi;  // exclusive
 
-  std::uint64_t size() const;
+  // Inline: the nest analysis asks for sizes in its innermost loops.
+  std::uint64_t size() const {
+    if (rank == 0) return 0;
+    std::uint64_t n = 1;
+    for (int r = 0; r < rank; ++r) {
+      if (hi[r] <= lo[r]) return 0;
+      n *= static_cast<std::uint64_t>(hi[r] - lo[r]);
+    }
+    return n;
+  }
   bool operator==(const Box& other) const;
   // Pieces of this box outside `other` (this box itself when they do not overlap).
   template <typename Out>
@@ -33,8 +42,25 @@ struct Box {
 
 // Points the two boxes have in common.
 std::uint64_t overlap_size(const Box& a, const Box& b);
-// Movement of the centroid from one box to another, rounded half away from zero per rank.
-Coordinates box_translation(const Box& from, const Box& to);
+// Half of a doubled difference, rounded half away from zero (as std::round does).
+inline std::int32_t half_rounded(std::int64_t doubled) {
+  if (doubled % 2 == 0) return static_cast<std::int32_t>(doubled / 2);
+  return static_cast<std::int32_t>((doubled + (doubled > 0 ? 1 : -1)) / 2);
+}
+
+// Movement of the centroid from one box to another, rounded half away from zero per rank
+// (zero when either box is empty). Inline: the nest analysis calls it per delta.
+inline Coordinates box_translation(const Box& a, const Box& b) {
+  // Exact integer arithmetic on twice the centroids (lo + (hi - 1 - lo) / 2).
+  Coordinates delta{};
+  if (a.size() == 0 || b.size() == 0) return delta;
+  for (int r = 0; r < a.rank; ++r) {
+    std::int64_t doubled = 2 * (static_cast<std::int64_t>(b.lo[r]) - a.lo[r]) +
+                           (static_cast<std::int64_t>(b.hi[r]) - b.lo[r]) - (static_cast<std::int64_t>(a.hi[r]) - a.lo[r]);
+    delta[r] = half_rounded(doubled);
+  }
+  return delta;
+}
 
 // Most sets are one box (a tile) or a few (what a tile gains over the previous one).
 using BoxList = SmallVector<Box, 2>;
@@ -44,7 +70,11 @@ class PointSet {
   PointSet() {}  // user-provided: value-initialization must not zero the inline boxes
   explicit PointSet(const Box& box) { boxes_.push_back(box); }
 
-  std::uint64_t size() const;
+  std::uint64_t size() const {
+    std::uint64_t total = 0;
+    for (const auto& box : boxes_) total += box.size();
+    return total;
+  }
   bool empty() const { return size() == 0; }
   const BoxList& boxes() const { return boxes_; }
 
