@@ -59,7 +59,8 @@ class NestWalker {
   const std::vector<Loop>* loops_ = nullptr;
   int num_loops_ = 0, num_spaces_ = 0, num_dims_ = 0;
 
-  std::vector<bool> storage_boundary_, master_spatial_;
+  // Bytes, not std::vector<bool>: read in the innermost recursion of the walk.
+  std::vector<std::uint8_t> storage_boundary_, master_spatial_;
   std::vector<std::uint64_t> num_spatial_elems_, logical_fanout_, logical_fanout_x_, logical_fanout_y_;
   using DimensionVector = std::array<std::int64_t, kMaxDimensions>;
   std::vector<DimensionVector> vector_strides_, mold_high_;
