@@ -229,6 +229,36 @@ TEST(Estimator, without_technology_components_are_estimated_at_45nm) {
   EXPECT_NE(arch.storage[0].estimate_model.find("45 nm (default)"), std::string::npos);
 }
 
+std::string buffer_and_unit(const std::string& unit) {
+  return "architecture:\n"
+         "  version: 0.3\n"
+         "  subtree:\n"
+         "  - name: System\n"
+         "    attributes: {technology: 45nm}\n"
+         "    local:\n"
+         "    - {name: Buffer, class: SRAM, attributes: {depth: 1024, width: 16, word-bits: 16}}\n"
+         "    - " + unit + "\n";
+}
+
+// Register bit at 45 nm: Aladdin's 0.009 pJ (40 nm) / 0.86596 (the 40 nm energy factor).
+constexpr double kRegisterBit45 = 0.009 / 0.86596;
+
+TEST(Estimator, floating_point_mac_by_hand) {
+  auto path = write_temp("arch.yaml", buffer_and_unit("{name: FMA, class: fpmac, attributes: {datawidth: 16}}"));
+  auto arch = spec::load_architecture_inputs({path}).architecture;
+  // fp16 multiply 1.1 pJ + fp16 add 0.4 pJ (Horowitz) + 3 x 16 register bits.
+  EXPECT_NEAR(arch.arithmetic.energy_per_compute_pJ, 1.1 + 0.4 + 48 * kRegisterBit45, 1e-4);
+  EXPECT_NE(arch.arithmetic.estimate_model.find("floating-point MAC"), std::string::npos);
+}
+
+TEST(Estimator, bit_serial_unit_costs_one_bit_step_per_cycle) {
+  auto path = write_temp("arch.yaml", buffer_and_unit(
+                                          "{name: MACC, class: intmac, attributes: {datawidth: 16, bit_serial: weights}}"));
+  auto arch = spec::load_architecture_inputs({path}).architecture;
+  // A 16 x 1 multiply (0.2 x 16/64), a 17-bit add (0.03 x 17/8) and 2 x 17 register bits.
+  EXPECT_NEAR(arch.arithmetic.energy_per_compute_pJ, 0.2 * 16 / 64 + 0.03 * 17 / 8 + 34 * kRegisterBit45, 1e-4);
+}
+
 TEST(Estimator, an_ert_entry_overrides_the_estimate_only_for_its_component) {
   auto inputs = load_yaml({two_level_arch(), conv1d_problem(3, 16),
                            "mapping:\n- {target: Buffer, type: temporal, factors: R=3 P=16, permutation: RP}\n"
