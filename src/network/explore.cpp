@@ -6,9 +6,9 @@
 #include <limits>
 #include <random>
 #include <set>
-#include <thread>
 
 #include "model/evaluate.hpp"
+#include "util/parallel_for.hpp"
 #include "util/error.hpp"
 
 namespace qloop {
@@ -90,30 +90,13 @@ BitwidthPlan plan_of(const Network& net, const std::vector<LayerBitwidths>& bits
   return plan;
 }
 
-template <typename Fn>
-void parallel_for(std::size_t count, int threads, Fn fn) {
-  int workers = std::max(1, std::min<int>(threads, static_cast<int>(count)));
-  std::atomic<std::size_t> next{0};
-  auto work = [&] {
-    for (std::size_t i = next++; i < count; i = next++) fn(i);
-  };
-  std::vector<std::thread> pool;
-  for (int t = 1; t < workers; ++t) pool.emplace_back(work);
-  work();
-  for (auto& t : pool) t.join();
-}
-
-int thread_count(const MapperSettings& settings) {
-  return settings.threads > 0 ? settings.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-}
-
 // The fast mode's per-shape pools of good mappings, and the (layer, bitwidths) jobs re-ranked
 // from them.
 class PooledLayerMapper {
  public:
   PooledLayerMapper(const Network& net, const NetworkSearchSetup& setup, const ExploreSettings& settings,
                     const std::atomic<bool>* stop)
-      : net_(net), setup_(setup) {
+      : setup_(setup) {
     int lo = *std::min_element(settings.bit_choices.begin(), settings.bit_choices.end());
     int hi = *std::max_element(settings.bit_choices.begin(), settings.bit_choices.end());
     struct Search {
@@ -134,11 +117,10 @@ class PooledLayerMapper {
       found = setup.remote(requests);
     } else {
       // Constraints are resolved on this thread (the YAML they come from is not shared).
-      auto local = setup;
       std::vector<Constraints> constraints;
       for (const auto& s : searches) constraints.push_back(constraints_for(layer_workload(net.layers[s.layer], s.bits)));
-      parallel_for(searches.size(), thread_count(setup.settings), [&](std::size_t k) {
-        auto one = local;
+      parallel_for(searches.size(), setup.settings.threads, [&](std::size_t k) {
+        auto one = setup;
         one.constraints_for = [&constraints, k](const Workload&) { return constraints[k]; };
         found[k] = run_layer_search(net, requests[k], one, stop);
       });
@@ -175,7 +157,6 @@ class PooledLayerMapper {
     return setup_.constraints_for ? setup_.constraints_for(w)
                                   : Constraints::unconstrained(setup_.architecture.num_storage_levels(), w);
   }
-  const Network& net_;
   const NetworkSearchSetup& setup_;
   std::map<std::string, std::vector<Mapping>> pools_;
 };
@@ -222,7 +203,7 @@ struct Evaluator {
     }
     std::vector<std::pair<std::string, std::pair<std::size_t, LayerBitwidths>>> jobs(missing.begin(), missing.end());
     std::vector<std::shared_ptr<const LayerMapping>> results(jobs.size());
-    parallel_for(jobs.size(), thread_count(setup.settings), [&](std::size_t k) {
+    parallel_for(jobs.size(), setup.settings.threads, [&](std::size_t k) {
       const auto& [layer, bits] = jobs[k].second;
       results[k] = std::make_shared<const LayerMapping>(pooled->map(net.layers[layer], bits));
     });

@@ -6,10 +6,10 @@
 #include <cstdio>
 #include <optional>
 #include <set>
-#include <thread>
 
 #include "model/evaluate.hpp"
 #include "model/packing.hpp"
+#include "util/parallel_for.hpp"
 
 namespace qloop {
 
@@ -90,27 +90,12 @@ LayerMapping run_job(const Job& job, const NetworkSearchSetup& setup, const std:
 
 void run_jobs(std::vector<Job*>& todo, const NetworkSearchSetup& setup, const std::atomic<bool>* stop,
               const std::function<void(int)>& done) {
-  int workers = setup.settings.threads > 0 ? setup.settings.threads
-                                           : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  workers = std::max(1, std::min<int>(workers, static_cast<int>(todo.size())));
-  std::atomic<std::size_t> next{0};
-  std::atomic<int> finished{0};
-  auto worker = [&] {
-    for (std::size_t i = next++; i < todo.size(); i = next++) {
-      todo[i]->result = std::make_shared<const LayerMapping>(run_job(*todo[i], setup, stop));
-      ++finished;
-    }
-  };
-  std::vector<std::thread> pool;
-  for (int t = 1; t < workers; ++t) pool.emplace_back(worker);
-  // The calling thread works too, and reports progress between its jobs.
-  for (std::size_t i = next++; i < todo.size(); i = next++) {
-    todo[i]->result = std::make_shared<const LayerMapping>(run_job(*todo[i], setup, stop));
-    ++finished;
-    if (done) done(finished.load());
-  }
-  for (auto& t : pool) t.join();
-  if (done) done(finished.load());
+  parallel_for(
+      todo.size(), setup.settings.threads,
+      [&](std::size_t i) { todo[i]->result = std::make_shared<const LayerMapping>(run_job(*todo[i], setup, stop)); },
+      [&](std::size_t finished) {
+        if (done) done(static_cast<int>(finished));
+      });
 }
 
 double packed_bytes(std::uint64_t operands, int bits, int word_bits) {

@@ -9,6 +9,7 @@
 
 #include "model/compute_cost.hpp"
 #include "model/evaluate.hpp"
+#include "util/parallel_for.hpp"
 #include "model/packing.hpp"
 #include "search/mapspace.hpp"
 #include "search/search_strategy.hpp"
@@ -138,7 +139,7 @@ MapperResult run_mapper(const Architecture& arch, const Workload& workload, cons
   auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
 
   Mapspace space(arch, workload, constraints);
-  int threads = settings.threads > 0 ? settings.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  int threads = resolve_threads(settings.threads);
   bool enumerating = settings.algorithm == SearchAlgorithm::kExhaustive ||
                      settings.algorithm == SearchAlgorithm::kLinearPruned;
   if (enumerating) threads = static_cast<int>(std::min<std::uint64_t>(threads, std::max<std::uint64_t>(1, space.num_tilings())));
