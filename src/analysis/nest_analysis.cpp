@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 
+#include "analysis/fanout_reuse.hpp"
 #include "analysis/nest_state.hpp"
 #include "analysis/point_set.hpp"
 
@@ -110,10 +111,8 @@ class NestWalker {
   };
   std::vector<LoopStates> live_state_;
   // Scratch space reused across spatial invocations (nothing recurses while it is in use).
-  mutable std::vector<std::int64_t> group_slots_;
-  mutable std::vector<std::uint64_t> group_members_;
+  FanoutScratch scratch_;
   Unaccounted unaccounted_scratch_;
-  mutable std::vector<char> reuse_scratch_;
   std::vector<SpatialDeltas> spare_deltas_;  // per loop, recycled buffers
   std::vector<FanoutMemo> fanout_memo_;      // per loop
   std::map<StampKey, double> compute_accesses_;
@@ -442,61 +441,6 @@ class NestWalker {
   }
 
 
-  void mark_all_unaccounted(const SpatialDeltas& deltas, Unaccounted& out) const {
-    out.children = deltas.children();
-    out.flags.resize(out.children * num_spaces_);
-    for (int ds = 0; ds < num_spaces_; ++ds) {
-      std::copy(deltas.present.begin(), deltas.present.end(), out.flags.begin() + ds * out.children);
-    }
-  }
-
-  static std::uint64_t offset_hash(const Coordinates& c, int rank) {
-    std::uint64_t h = 1469598103934665603ull;
-    for (int r = 0; r < rank; ++r) h = (h ^ static_cast<std::uint32_t>(c[r])) * 1099511628211ull;
-    return h;
-  }
-
-
-  // Children that need identical data are served by one multicast access: group the
-  // still-unaccounted children by their offset from the base deltas.
-  Groups multicast_groups(const SpatialDeltas& deltas, const Unaccounted& unaccounted, int ds) const {
-    std::size_t capacity = 16;
-    while (capacity < 2 * deltas.children()) capacity *= 2;
-    auto& slots = group_slots_;  // child index of the group's first member, or -1
-    auto& members = group_members_;
-    slots.assign(capacity, -1);
-    members.assign(capacity, 0);
-    for (std::size_t child = 0; child < deltas.children(); ++child) {
-      if (!unaccounted.at(ds, child)) continue;
-      const auto& off = deltas.offset(child, ds);
-      auto slot = offset_hash(off, deltas.rank) & (capacity - 1);
-      while (slots[slot] >= 0 && deltas.offset(static_cast<std::size_t>(slots[slot]), ds) != off) {
-        slot = (slot + 1) & (capacity - 1);
-      }
-      if (slots[slot] < 0) slots[slot] = static_cast<std::int64_t>(child);
-      ++members[slot];
-    }
-    Groups groups;
-    for (std::size_t slot = 0; slot < capacity; ++slot) {
-      if (members[slot] == 0) continue;
-      bool found = false;
-      for (auto& g : groups) {
-        if (g.first == members[slot]) {
-          ++g.second;
-          found = true;
-        }
-      }
-      if (!found) groups.push_back({members[slot], 1});
-    }
-    return groups;
-  }
-
-  AccessStats accesses_of(const Groups& groups, std::uint64_t size) const {
-    AccessStats out;
-    for (const auto& g : groups) out.at(g.first, g.second) = static_cast<double>(size * num_epochs_ * g.second);
-    return out;
-  }
-
   // Per tensor: the shift t with base + t == the previous invocation's base, when the two
   // are shifts of each other (only then can a child find its data at a neighbour).
   Shifts base_shifts(const SpatialDeltas& deltas, const SpatialDeltas& prev) const {
@@ -513,51 +457,13 @@ class NestWalker {
   }
 
   // A child whose delta equals what a neighbour held on the previous step gets it over the
-  // neighbour link instead of from the parent. Marks those children accounted for and
-  // returns how many there are per tensor.
+  // neighbour link instead of from the parent (fanout_reuse.hpp).
   PerSpaceCounts mark_link_reuse(int level, const SpatialDeltas& deltas, const SpatialDeltas& prev,
-                                 const Shifts& shift, Unaccounted& unaccounted) const {
-    PerSpaceCounts reused{};
+                                 const Shifts& shift, Unaccounted& unaccounted) {
     auto storage_level = nest_->storage_level_of_loop[level];
     auto h_size = std::max<std::uint64_t>(arch_->fanout_x(storage_level), logical_fanout_x_[level]);
     auto v_size = std::max<std::uint64_t>(arch_->fanout_y(storage_level), logical_fanout_y_[level]);
-    auto& reuse = reuse_scratch_;
-    reuse.assign(h_size * v_size * num_spaces_, 0);
-    auto compare = [&](std::uint64_t h, std::uint64_t v, std::uint64_t ph, std::uint64_t pv) {
-      auto cur = v * h_size + h;
-      auto before = pv * h_size + ph;
-      if (cur >= deltas.children() || !deltas.present[cur]) return;
-      if (before >= prev.children() || !prev.present[before]) return;
-      for (int ds = 0; ds < num_spaces_; ++ds) {
-        if (!shift[ds]) continue;
-        const auto& off = deltas.offset(cur, ds);
-        const auto& prev_off = prev.offset(before, ds);
-        bool equal = true;
-        for (int r = 0; r < deltas.rank && equal; ++r) equal = off[r] == (*shift[ds])[r] + prev_off[r];
-        if (equal) reuse[cur * num_spaces_ + ds] = 1;
-      }
-    };
-    if (v_size > 1) {
-      for (std::uint64_t h = 0; h < h_size; ++h) {
-        for (std::uint64_t v = 1; v < v_size; ++v) compare(h, v, h, v - 1);
-        for (std::uint64_t v = 0; v + 1 < v_size; ++v) compare(h, v, h, v + 1);
-      }
-    }
-    if (h_size > 1) {
-      for (std::uint64_t v = 0; v < v_size; ++v) {
-        for (std::uint64_t h = 1; h < h_size; ++h) compare(h, v, h - 1, v);
-        for (std::uint64_t h = 0; h + 1 < h_size; ++h) compare(h, v, h + 1, v);
-      }
-    }
-    for (std::size_t child = 0; child < deltas.children() && child < h_size * v_size; ++child) {
-      if (!deltas.present[child]) continue;
-      for (int ds = 0; ds < num_spaces_; ++ds) {
-        if (!reuse[child * num_spaces_ + ds]) continue;
-        ++reused[ds];
-        unaccounted.at(ds, child) = 0;
-      }
-    }
-    return reused;
+    return nest::mark_link_reuse(deltas, prev, shift, h_size, v_size, num_spaces_, unaccounted, scratch_);
   }
 
   void spatial_working_set(int level) {
@@ -573,8 +479,8 @@ class NestWalker {
 
     auto& memo = fanout_memo_[level];
     if (!memo.grouped) {
-      mark_all_unaccounted(deltas, unaccounted);
-      for (int ds = 0; ds < num_spaces_; ++ds) memo.without_links[ds] = multicast_groups(deltas, unaccounted, ds);
+      mark_all_unaccounted(deltas, num_spaces_, unaccounted);
+      for (int ds = 0; ds < num_spaces_; ++ds) memo.without_links[ds] = multicast_groups(deltas, unaccounted, ds, scratch_);
       memo.grouped = true;
     }
     auto shifts = base_shifts(deltas, state.prev_spatial_deltas);
@@ -586,10 +492,10 @@ class NestWalker {
       if (!links) {
         FanoutMemo::LinkCase c;
         c.shifts = shifts;
-        mark_all_unaccounted(deltas, unaccounted);
+        mark_all_unaccounted(deltas, num_spaces_, unaccounted);
         c.reused = mark_link_reuse(level, deltas, state.prev_spatial_deltas, shifts, unaccounted);
         for (int ds = 0; ds < num_spaces_; ++ds) {
-          if (c.reused[ds]) c.with_links[ds] = multicast_groups(deltas, unaccounted, ds);
+          if (c.reused[ds]) c.with_links[ds] = multicast_groups(deltas, unaccounted, ds, scratch_);
         }
         memo.link_cases.push_back(std::move(c));
         links = &memo.link_cases.back();
@@ -600,9 +506,9 @@ class NestWalker {
     for (int ds = 0; ds < num_spaces_; ++ds) {
       auto size = deltas.size(ds);
       if (size == 0) continue;
-      auto without = accesses_of(memo.without_links[ds], size);
+      auto without = accesses_of(memo.without_links[ds], size, num_epochs_);
       if (links && links->reused[ds] > 0) {
-        auto with = accesses_of(links->with_links[ds], size);
+        auto with = accesses_of(links->with_links[ds], size, num_epochs_);
         if (with.total() < without.total()) {
           state.link_transfers[ds] += links->reused[ds] * size * num_epochs_;
           state.accesses[ds].accumulate(with);
