@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "analysis/fanout_reuse.hpp"
+#include "analysis/nest_geometry.hpp"
 #include "analysis/nest_state.hpp"
 #include "analysis/point_set.hpp"
 
@@ -18,19 +19,13 @@ class NestWalker {
  public:
   // One walker per thread is reused across evaluations, so its buffers keep their capacity.
   void bind(const Workload& workload, const LoopNest& nest, const Architecture& arch) {
-    w_ = &workload;
     nest_ = &nest;
     arch_ = &arch;
     loops_ = &nest.loops;
-    terms_.clear();
-    num_loops_ = static_cast<int>(loops_->size());
-    num_spaces_ = workload.num_data_spaces();
-    num_dims_ = workload.num_dimensions();
-    init_properties();
-    flatten_projections();
-    origin_tiles_.resize(num_loops_);
-    DimensionVector zero{};
-    for (int level = 0; level < num_loops_; ++level) origin_tiles_[level] = project_boxes(zero, mold_high_[level]);
+    g_.bind(workload, nest);
+    num_loops_ = g_.num_loops;
+    num_spaces_ = g_.num_spaces;
+    init_stamp_weights();
   }
 
   NestAnalysisResult run() {
@@ -54,31 +49,17 @@ class NestWalker {
   }
 
  private:
-  const Workload* w_ = nullptr;
   const LoopNest* nest_ = nullptr;
   const Architecture* arch_ = nullptr;
   const std::vector<Loop>* loops_ = nullptr;
-  int num_loops_ = 0, num_spaces_ = 0, num_dims_ = 0;
+  int num_loops_ = 0, num_spaces_ = 0;
 
-  // Bytes, not std::vector<bool>: read in the innermost recursion of the walk.
-  std::vector<std::uint8_t> storage_boundary_, master_spatial_;
-  std::vector<std::uint64_t> num_spatial_elems_, logical_fanout_, logical_fanout_x_, logical_fanout_y_;
-  using DimensionVector = std::array<std::int64_t, kMaxDimensions>;
-  std::vector<DimensionVector> vector_strides_, mold_high_;
+  NestGeometry g_;
+  using DimensionVector = nest::DimensionVector;
 
   std::vector<std::int64_t> indices_;
   DimensionVector transform_{};
 
-  // Projections flattened for speed: for each data space and rank, terms (dimension, coefficient).
-  struct FlatTerm {
-    int dimension;
-    std::int64_t coefficient;
-  };
-  std::vector<FlatTerm> terms_;
-  std::vector<int> rank_begin_;  // [ds * kMaxTensorRank + r] -> first term; one past the end at r = rank
-  std::vector<int> ranks_;
-  int max_rank_ = 1;
-  std::vector<TileBoxes> origin_tiles_;  // per loop: the working set with no outer offset
   std::vector<std::uint64_t> space_stamp_;  // spatial index at each storage level entered
   std::vector<StampKey> stamp_weight_;       // mixed-radix weight of each stamp entry
   std::uint64_t num_epochs_ = 1;
@@ -117,37 +98,7 @@ class NestWalker {
   std::vector<FanoutMemo> fanout_memo_;      // per loop
   std::map<StampKey, double> compute_accesses_;
 
-  void init_properties() {
-    storage_boundary_.assign(num_loops_, false);
-    for (int b : nest_->storage_boundaries) storage_boundary_[b] = true;
-
-    num_spatial_elems_.assign(num_loops_, 1);
-    master_spatial_.assign(num_loops_, false);
-    std::uint64_t product = 1;
-    bool prev_spatial = false;
-    for (int level = num_loops_ - 1; level >= 0; --level) {
-      num_spatial_elems_[level] = product;
-      if ((*loops_)[level].is_spatial()) {
-        master_spatial_[level] = !prev_spatial;
-        product *= static_cast<std::uint64_t>((*loops_)[level].end);
-        prev_spatial = true;
-      } else {
-        prev_spatial = false;
-      }
-    }
-
-    logical_fanout_.assign(num_loops_, 1);
-    logical_fanout_x_.assign(num_loops_, 1);
-    logical_fanout_y_.assign(num_loops_, 1);
-    for (int level = 0; level < num_loops_; ++level) {
-      if (!master_spatial_[level]) continue;
-      for (int l = level; l >= 0 && (*loops_)[l].is_spatial(); --l) {
-        auto end = static_cast<std::uint64_t>((*loops_)[l].end);
-        ((*loops_)[l].kind == LoopKind::kSpatialX ? logical_fanout_x_ : logical_fanout_y_)[level] *= end;
-      }
-      logical_fanout_[level] = logical_fanout_x_[level] * logical_fanout_y_[level];
-    }
-
+  void init_stamp_weights() {
     // Stamp entry e is the spatial index within storage level (levels - 1 - e).
     int num_levels = static_cast<int>(nest_->storage_boundaries.size());
     stamp_weight_.assign(num_levels + 1, 1);
@@ -162,16 +113,6 @@ class NestWalker {
       stamp_weight_[e] = stamp_weight_[e - 1] * radix;
     }
 
-    DimensionVector ones;
-    ones.fill(1);
-    vector_strides_.assign(num_loops_, ones);
-    mold_high_.assign(num_loops_, DimensionVector{});
-    DimensionVector scale = ones;
-    for (int level = 0; level < num_loops_; ++level) {
-      vector_strides_[level] = scale;
-      scale[(*loops_)[level].dimension] *= (*loops_)[level].end;
-      for (int d = 0; d < num_dims_; ++d) mold_high_[level][d] = scale[d] - 1;
-    }
   }
 
   StampKey stamp_key(std::size_t entries) const {
@@ -196,50 +137,6 @@ class NestWalker {
     return states.others.try_emplace(key, num_spaces_).first->second;
   }
 
-  // Projects the operation-space box [low, high] (inclusive) onto each tensor.
-  void flatten_projections() {
-    max_rank_ = 1;
-    rank_begin_.assign(num_spaces_ * (kMaxTensorRank + 1), 0);
-    ranks_.assign(num_spaces_, 0);
-    for (int ds = 0; ds < num_spaces_; ++ds) {
-      ranks_[ds] = w_->rank(ds);
-      for (int r = 0; r < ranks_[ds]; ++r) {
-        rank_begin_[ds * (kMaxTensorRank + 1) + r] = static_cast<int>(terms_.size());
-        for (const auto& term : w_->data_spaces[ds].projection[r]) {
-          terms_.push_back({term.dimension, w_->coefficient(term.coefficient)});
-        }
-      }
-      rank_begin_[ds * (kMaxTensorRank + 1) + ranks_[ds]] = static_cast<int>(terms_.size());
-      max_rank_ = std::max(max_rank_, ranks_[ds]);
-    }
-  }
-
-  // Projects the operation-space box [low, high] (inclusive) onto each tensor.
-  TileBoxes project_boxes(const DimensionVector& low, const DimensionVector& high) const {
-    TileBoxes boxes;
-    for (int ds = 0; ds < num_spaces_; ++ds) {
-      Box& box = boxes[ds];
-      box.rank = ranks_[ds];
-      const int* begin = &rank_begin_[ds * (kMaxTensorRank + 1)];
-      for (int r = 0; r < box.rank; ++r) {
-        std::int64_t lo = 0, hi = 0;
-        for (int t = begin[r]; t < begin[r + 1]; ++t) {
-          const auto& term = terms_[t];
-          if (term.coefficient < 0) {
-            lo += high[term.dimension] * term.coefficient;
-            hi += low[term.dimension] * term.coefficient;
-          } else {
-            lo += low[term.dimension] * term.coefficient;
-            hi += high[term.dimension] * term.coefficient;
-          }
-        }
-        box.lo[r] = static_cast<std::int32_t>(lo);
-        box.hi[r] = static_cast<std::int32_t>(hi + 1);
-      }
-    }
-    return boxes;
-  }
-
   OperationSpace to_sets(const TileBoxes& boxes) const {
     OperationSpace space;
     for (int ds = 0; ds < num_spaces_; ++ds) space.push_back(PointSet(boxes[ds]));
@@ -250,24 +147,17 @@ class NestWalker {
   // the current transform: projections are linear.
   void working_set(int level, TileBoxes& boxes) const {
     for (int ds = 0; ds < num_spaces_; ++ds) {
-      Box& box = boxes[ds];
-      box = origin_tiles_[level][ds];
-      const int* begin = &rank_begin_[ds * (kMaxTensorRank + 1)];
-      for (int r = 0; r < box.rank; ++r) {
-        std::int64_t shift = 0;
-        for (int t = begin[r]; t < begin[r + 1]; ++t) shift += transform_[terms_[t].dimension] * terms_[t].coefficient;
-        box.lo[r] += static_cast<std::int32_t>(shift);
-        box.hi[r] += static_cast<std::int32_t>(shift);
-      }
+      boxes[ds] = g_.origin_tiles[level][ds];
+      translate_box(boxes[ds], g_.projected_offset(ds, transform_));
     }
   }
 
   OperationSpace operation_point() const {
     DimensionVector point{};
     for (int level = 0; level < num_loops_; ++level) {
-      point[(*loops_)[level].dimension] += vector_strides_[level][(*loops_)[level].dimension] * indices_[level];
+      point[(*loops_)[level].dimension] += g_.vector_strides[level][(*loops_)[level].dimension] * indices_[level];
     }
-    return to_sets(project_boxes(point, point));
+    return to_sets(g_.project_boxes(point, point));
   }
 
   // Delta between this invocation's working set and the previous one held by the same
@@ -303,7 +193,7 @@ class NestWalker {
   }
 
   DeltaSizes compute_deltas(int level, OperationSpace* sets = nullptr) {
-    if (storage_boundary_[level]) space_stamp_.push_back(0);
+    if (g_.storage_boundary[level]) space_stamp_.push_back(0);
     auto& state = state_at(level);
     if ((*loops_)[level].is_spatial()) {
       spatial_working_set(level);
@@ -314,15 +204,15 @@ class NestWalker {
     // Only a storage boundary's delta is ever used (by the next-outer level's accesses, or by
     // a spatial fan-out), and tile sizes are only kept at boundaries and fan-outs: a loop
     // inside a level needs neither.
-    if (storage_boundary_[level] || master_spatial_[level]) {
+    if (g_.storage_boundary[level] || g_.master_spatial[level]) {
       TileBoxes current;
       working_set(level, current);
       for (int ds = 0; ds < num_spaces_; ++ds) {
         state.max_size[ds] = std::max(state.max_size[ds], current[ds].size());
       }
-      if (storage_boundary_[level]) sizes = subtract_if_same_stride(current, state, sets);
+      if (g_.storage_boundary[level]) sizes = subtract_if_same_stride(current, state, sets);
     }
-    if (storage_boundary_[level]) space_stamp_.pop_back();
+    if (g_.storage_boundary[level]) space_stamp_.pop_back();
     return sizes;
   }
 
@@ -335,7 +225,7 @@ class NestWalker {
       return;
     }
     auto dim = (*loops_)[level].dimension;
-    auto scale = vector_strides_[level][dim];
+    auto scale = g_.vector_strides[level][dim];
     auto saved_transform = transform_[dim];
     DeltaSizes delta_sizes{};
     auto add_delta = [&](const DeltaSizes& delta, std::uint64_t weight) {
@@ -357,7 +247,7 @@ class NestWalker {
     }
     transform_[dim] = saved_transform;
 
-    if (storage_boundary_[level - 1]) {
+    if (g_.storage_boundary[level - 1]) {
       for (int ds = 0; ds < num_spaces_; ++ds) {
         state.accesses[ds].at(1, 1) += static_cast<double>(delta_sizes[ds] * num_epochs_);
       }
@@ -379,7 +269,7 @@ class NestWalker {
       return;
     }
     auto dim = (*loops_)[level].dimension;
-    auto scale = vector_strides_[level][dim];
+    auto scale = g_.vector_strides[level][dim];
     auto saved_transform = transform_[dim];
     const std::uint64_t iterations_to_run = 1;
 
@@ -432,7 +322,7 @@ class NestWalker {
     auto saved = transform_[dim];
     TileBoxes first, second;
     working_set(level, first);
-    transform_[dim] += vector_strides_[level][dim];
+    transform_[dim] += g_.vector_strides[level][dim];
     working_set(level, second);
     transform_[dim] = saved;
     Translations out{};
@@ -461,14 +351,14 @@ class NestWalker {
   PerSpaceCounts mark_link_reuse(int level, const SpatialDeltas& deltas, const SpatialDeltas& prev,
                                  const Shifts& shift, Unaccounted& unaccounted) {
     auto storage_level = nest_->storage_level_of_loop[level];
-    auto h_size = std::max<std::uint64_t>(arch_->fanout_x(storage_level), logical_fanout_x_[level]);
-    auto v_size = std::max<std::uint64_t>(arch_->fanout_y(storage_level), logical_fanout_y_[level]);
+    auto h_size = std::max<std::uint64_t>(arch_->fanout_x(storage_level), g_.logical_fanout_x[level]);
+    auto v_size = std::max<std::uint64_t>(arch_->fanout_y(storage_level), g_.logical_fanout_y[level]);
     return nest::mark_link_reuse(deltas, prev, shift, h_size, v_size, num_spaces_, unaccounted, scratch_);
   }
 
   void spatial_working_set(int level) {
     SpatialDeltas deltas = std::move(spare_deltas_[level]);
-    deltas.reset(logical_fanout_[level], num_spaces_, max_rank_);
+    deltas.reset(g_.logical_fanout[level], num_spaces_, g_.max_rank);
     // Children's points at the innermost level are re-derived each time (they are cheap and
     // carry the per-unit compute counts); shifted copies are derived once per buffer.
     if (level == 0) deltas.layout_known = false;
@@ -527,7 +417,7 @@ class NestWalker {
     for (auto& tiles : result.tiles) tiles.reserve(num_loops_);
     bool compute_collected = false;
     for (int level = 0; level < num_loops_; ++level) {
-      bool valid = !(*loops_)[level].is_spatial() || master_spatial_[level];
+      bool valid = !(*loops_)[level].is_spatial() || g_.master_spatial[level];
       if (!valid) continue;
       const auto& states = live_state_[level];
       auto samples = static_cast<std::uint64_t>(states.size());
@@ -544,14 +434,14 @@ class NestWalker {
           tile.size = size_sum / samples;
           tile.link_transfers = transfers_sum / samples;
         }
-        tile.replication = num_spatial_elems_[level];
-        tile.fanout = logical_fanout_[level];
-        tile.on_storage_boundary = storage_boundary_[level];
-        tile.master_spatial = master_spatial_[level];
+        tile.replication = g_.num_spatial_elems[level];
+        tile.fanout = g_.logical_fanout[level];
+        tile.on_storage_boundary = g_.storage_boundary[level];
+        tile.master_spatial = g_.master_spatial[level];
         result.tiles[ds].push_back(std::move(tile));
       }
       if (!compute_collected) {
-        result.compute_instances = num_spatial_elems_[level] * logical_fanout_[level];
+        result.compute_instances = g_.num_spatial_elems[level] * g_.logical_fanout[level];
         double sum = 0;
         for (const auto& [stamp, accesses] : compute_accesses_) sum += accesses;
         result.compute_cycles = compute_accesses_.empty() ? 0 : sum / static_cast<double>(compute_accesses_.size());
