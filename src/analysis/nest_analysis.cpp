@@ -8,6 +8,7 @@
 #include "analysis/nest_geometry.hpp"
 #include "analysis/nest_state.hpp"
 #include "analysis/point_set.hpp"
+#include "analysis/visit_sequence.hpp"
 
 namespace qloop {
 
@@ -455,6 +456,12 @@ class NestWalker {
 }  // namespace
 
 NestAnalysisResult analyze_nest(const Workload& workload, const LoopNest& nest, const Architecture& arch) {
+  NestAnalysisResult result;
+  if (analyze_nest_in_closed_form(workload, nest, arch, result)) return result;
+  return walk_nest(workload, nest, arch);
+}
+
+NestAnalysisResult walk_nest(const Workload& workload, const LoopNest& nest, const Architecture& arch) {
   thread_local NestWalker walker;
   walker.bind(workload, nest, arch);
   return walker.run();

@@ -34,6 +34,11 @@ struct NestAnalysisResult {
   std::uint64_t compute_instances = 1;       // compute units in use
 };
 
+// The per-loop results: in closed form where it applies (visit_sequence.hpp), by walking the
+// nest otherwise.
 NestAnalysisResult analyze_nest(const Workload& workload, const LoopNest& nest, const Architecture& arch);
+
+// The walk itself, which the closed form must agree with exactly (tests compare the two).
+NestAnalysisResult walk_nest(const Workload& workload, const LoopNest& nest, const Architecture& arch);
 
 }  // namespace qloop

@@ -1,0 +1,378 @@
+#include "analysis/visit_sequence.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include "analysis/fanout_reuse.hpp"
+#include "analysis/nest_geometry.hpp"
+#include "analysis/point_set.hpp"
+
+namespace qloop {
+
+namespace {
+
+using namespace nest;  // the analyses' shared internal types
+
+constexpr int kMaxOutcomes = 8;   // ways a fan-out serves a delta: without links, or one link case each
+constexpr int kWholeTile = -1;    // the shape of a delta that is the whole tile
+constexpr std::size_t kMaxDigits = 62;
+
+// A non-unit temporal loop above the level being folded: one digit of its visit counter.
+struct Digit {
+  std::uint64_t weight = 1;  // the iterations the walk's second visit stands for (end - 1)
+  DimensionVector carry{};   // how the tile moves when this digit carries and the inner ones reset
+};
+
+// What the cost of the next visit depends on besides the move.
+struct VisitState {
+  int last_move = -1;           // the move the same-stride rule compares with; -1: none yet
+  int last_shape = kWholeTile;  // the previous delta's shape (only fan-outs look at it)
+  bool operator==(const VisitState& other) const {
+    return last_move == other.last_move && last_shape == other.last_shape;
+  }
+};
+
+// Operands of deltas, per way the consumer serves them (0: without neighbour links).
+using Tally = std::array<std::uint64_t, kMaxOutcomes>;
+
+struct Effect {
+  VisitState out;
+  Tally tally{};
+};
+
+// One way a fan-out serves its children a delta.
+struct Outcome {
+  Groups groups;             // multicast groups of the children still served by the parent
+  std::uint64_t reused = 0;  // children that get the delta over a neighbour link instead
+};
+
+class ClosedFormAnalysis {
+ public:
+  bool run(const Workload& workload, const LoopNest& nest, const Architecture& arch, NestAnalysisResult& out) {
+    const auto& loops = nest.loops;
+    nest_ = &nest;
+    g_.bind(workload, nest);
+    for (int ds = 0; ds < g_.num_spaces; ++ds) {
+      if (g_.rank(ds) == 0) return false;
+    }
+    for (int b : nest.storage_boundaries) {
+      if (loops[b].is_spatial()) return false;  // build_loop_nest closes every level with a temporal loop
+    }
+    int num_loops = g_.num_loops;
+    accesses_.assign(num_loops, {});
+    link_transfers_.assign(num_loops, {});
+
+    std::uint64_t temporal_iterations = 1;  // what every compute unit in use performs
+    for (const auto& loop : loops) {
+      if (!loop.is_spatial()) temporal_iterations *= static_cast<std::uint64_t>(loop.end);
+    }
+
+    // The compute units read every operand of every operation from the innermost level;
+    // behind a fan-out, each unit's operation is a point, shared as the points coincide.
+    if (!loops[0].is_spatial()) {
+      for (int ds = 0; ds < g_.num_spaces; ++ds) accesses_[0][ds].at(1, 1) += static_cast<double>(temporal_iterations);
+    } else if (!fold_fanout(-1, top_of_spatial_run(loops, 0), nest, arch)) {
+      return false;
+    }
+    // Every other level's deltas go to the loop above its boundary: the next level's
+    // innermost temporal loop, or a fan-out.
+    for (int b : nest.storage_boundaries) {
+      if (b == num_loops - 1) continue;  // the outermost level has no parent
+      int consumer = b + 1;
+      if (loops[consumer].is_spatial()) {
+        if (!fold_fanout(b, top_of_spatial_run(loops, consumer), nest, arch)) return false;
+      } else {
+        for (int ds = 0; ds < g_.num_spaces; ++ds) {
+          fanout_ = false;
+          Tally total;
+          if (!fold(b, ds, total)) return false;
+          accesses_[consumer][ds].at(1, 1) += static_cast<double>(total[0]);
+        }
+      }
+    }
+    collect(nest, temporal_iterations, out);
+    return true;
+  }
+
+ private:
+  const LoopNest* nest_ = nullptr;
+  NestGeometry g_;
+  std::vector<std::array<AccessStats, kMaxDataSpaces>> accesses_;                // per loop, per tensor
+  std::vector<std::array<std::uint64_t, kMaxDataSpaces>> link_transfers_;        // per loop, per tensor
+
+  // The sequence being folded: one level's tile of one tensor, visited once per counter value.
+  std::vector<Digit> digits_;  // innermost first
+  int ds_ = 0;
+  bool same_stride_rule_ = true;  // false for compute points, which are never subtracted
+  Box tile_;
+  std::uint64_t tile_size_ = 0;
+  std::vector<Coordinates> move_;      // per digit: the tile's move in tensor coordinates
+  std::vector<int> move_id_;           // per digit: equal moves share an id
+  std::vector<Coordinates> translation_;
+  std::vector<std::uint64_t> new_part_;  // per digit: operands not held from the previous visit
+  std::vector<PointSet> new_shape_;      // per digit: those operands, in the new visit's frame
+  std::vector<std::vector<std::pair<VisitState, Effect>>> memo_;  // per number of digits folded
+  bool failed_ = false;
+
+  // The consumer, when it is a fan-out.
+  bool fanout_ = false;
+  SpatialDeltas layout_;  // every child's offset from the first child (no base)
+  std::uint64_t h_size_ = 1, v_size_ = 1;
+  std::vector<Outcome> outcomes_;                        // [0]: without links
+  std::vector<std::pair<Coordinates, int>> link_cases_;  // shift between deltas -> outcome
+  std::vector<std::int8_t> outcome_of_;  // [((last shape + 1) * digits + digit) * 2 + subtracted], -1: unknown
+  FanoutScratch scratch_;
+  Unaccounted unaccounted_;
+
+  static int top_of_spatial_run(const std::vector<Loop>& loops, int bottom) {
+    int top = bottom;
+    while (top + 1 < static_cast<int>(loops.size()) && loops[top + 1].is_spatial()) ++top;
+    return top;
+  }
+
+  // The non-unit temporal loops above `boundary`, and the move of its tile when each carries:
+  // the walk's last visit before a carry had every inner digit at iteration 1.
+  void collect_digits(int boundary) {
+    digits_.clear();
+    DimensionVector reset{};
+    for (int l = boundary + 1; l < g_.num_loops; ++l) {
+      const auto& loop = nest_->loops[l];
+      if (loop.is_spatial() || loop.end < 2) continue;
+      Digit digit;
+      digit.weight = static_cast<std::uint64_t>(loop.end - 1);
+      for (int d = 0; d < g_.num_dims; ++d) digit.carry[d] = -reset[d];
+      auto stride = g_.vector_strides[l][loop.dimension];
+      digit.carry[loop.dimension] += stride;
+      reset[loop.dimension] += stride;
+      digits_.push_back(digit);
+    }
+  }
+
+  // A fan-out at `master` serving the deltas of `boundary` (-1: the compute units' points).
+  bool fold_fanout(int boundary, int master, const LoopNest& nest, const Architecture& arch) {
+    build_layout(nest, master);
+    auto storage_level = nest.storage_level_of_loop[master];
+    h_size_ = std::max<std::uint64_t>(arch.fanout_x(storage_level), g_.logical_fanout_x[master]);
+    v_size_ = std::max<std::uint64_t>(arch.fanout_y(storage_level), g_.logical_fanout_y[master]);
+    for (int ds = 0; ds < g_.num_spaces; ++ds) {
+      fanout_ = true;
+      mark_all_unaccounted(layout_, g_.num_spaces, unaccounted_);
+      outcomes_.assign(1, Outcome{multicast_groups(layout_, unaccounted_, ds, scratch_), 0});
+      link_cases_.clear();
+      Tally total;
+      if (!fold(boundary, ds, total)) return false;
+      for (std::size_t o = 0; o < outcomes_.size(); ++o) {
+        if (total[o] == 0) continue;
+        for (const auto& g : outcomes_[o].groups) {
+          accesses_[master][ds].at(g.first, g.second) += static_cast<double>(total[o] * g.second);
+        }
+        link_transfers_[master][ds] += outcomes_[o].reused * total[o];
+      }
+    }
+    return true;
+  }
+
+  // Children in the walk's order (the outermost spatial loop's index most significant); each
+  // child's data is the first child's moved by its spatial indices times their strides.
+  void build_layout(const LoopNest& nest, int master) {
+    auto children = g_.logical_fanout[master];
+    layout_.layout_known = false;
+    layout_.reset(children, g_.num_spaces, g_.max_rank);
+    int bottom = master;
+    while (bottom > 0 && nest.loops[bottom - 1].is_spatial()) --bottom;
+    for (std::size_t child = 0; child < children; ++child) {
+      DimensionVector offset{};
+      auto rest = child;
+      for (int l = bottom; l <= master; ++l) {
+        auto end = static_cast<std::size_t>(nest.loops[l].end);
+        auto dim = nest.loops[l].dimension;
+        offset[dim] += static_cast<std::int64_t>(rest % end) * g_.vector_strides[l][dim];
+        rest /= end;
+      }
+      for (int ds = 0; ds < g_.num_spaces; ++ds) layout_.offset(child, ds) = g_.projected_offset(ds, offset);
+      layout_.present[child] = 1;
+    }
+  }
+
+  // Total operands of the deltas of `boundary`'s tile of tensor `ds` over all its visits,
+  // per outcome, with each visit weighted by the iterations it stands for.
+  bool fold(int boundary, int ds, Tally& total) {
+    ds_ = ds;
+    collect_digits(boundary);
+    if (digits_.size() > kMaxDigits) return false;
+    same_stride_rule_ = boundary >= 0;
+    if (boundary >= 0) {
+      tile_ = g_.origin_tiles[boundary][ds];
+    } else {
+      DimensionVector zero{};
+      tile_ = g_.project_boxes(zero, zero)[ds];  // one operation's operand
+    }
+    tile_size_ = tile_.size();
+    describe_moves();
+    auto k = digits_.size();
+    memo_.resize(k + 1);
+    for (auto& m : memo_) m.clear();
+    outcome_of_.assign((k + 1) * k * 2, -1);
+    failed_ = false;
+
+    total.fill(0);
+    total[0] = tile_size_;  // the first visit needs the whole tile and has no previous delta
+    auto effect = fold_digits(k, VisitState{});
+    for (int o = 0; o < kMaxOutcomes; ++o) total[o] += effect.tally[o];
+    return !failed_;
+  }
+
+  void describe_moves() {
+    auto k = digits_.size();
+    move_.resize(k);
+    move_id_.resize(k);
+    translation_.resize(k);
+    new_part_.resize(k);
+    new_shape_.resize(k);
+    for (std::size_t q = 0; q < k; ++q) {
+      move_[q] = g_.projected_offset(ds_, digits_[q].carry);
+      Box moved = tile_;
+      translate_box(moved, move_[q]);
+      translation_[q] = box_translation(tile_, moved);
+      move_id_[q] = static_cast<int>(q);
+      for (std::size_t p = 0; p < q; ++p) {
+        if (translation_[p] == translation_[q]) {
+          move_id_[q] = move_id_[p];
+          break;
+        }
+      }
+      new_part_[q] = moved.size() - overlap_size(moved, tile_);
+      if (fanout_ && same_stride_rule_) {
+        Box before = tile_;
+        Coordinates back{};
+        for (int r = 0; r < kMaxRank; ++r) back[r] = -move_[q][r];
+        translate_box(before, back);
+        PointSet shape(tile_);
+        shape.subtract(PointSet(before));
+        new_shape_[q] = shape;
+      }
+    }
+  }
+
+  // The sequence of visits over the innermost k digits (C_k = C_{k-1}, carry of digit k-1,
+  // C_{k-1}; the second half stands for digit k-1's remaining iterations), from state `in`.
+  Effect fold_digits(std::size_t k, const VisitState& in) {
+    if (k == 0) return Effect{in, {}};
+    for (const auto& [state, effect] : memo_[k]) {
+      if (state == in) return effect;
+    }
+    Effect first = fold_digits(k - 1, in);
+    std::uint64_t size = 0;
+    int outcome = 0;
+    VisitState after = visit(k - 1, first.out, size, outcome);
+    Effect second = fold_digits(k - 1, after);
+    Effect effect;
+    effect.out = second.out;
+    auto weight = digits_[k - 1].weight;
+    for (int o = 0; o < kMaxOutcomes; ++o) effect.tally[o] = first.tally[o] + weight * second.tally[o];
+    effect.tally[outcome] += weight * size;
+    memo_[k].push_back({in, effect});
+    return effect;
+  }
+
+  // One visit after digit q carried. Timeloop's same-stride rule: the new tile is subtracted
+  // from the previous one only while it keeps moving the same way (or right after a reset).
+  VisitState visit(std::size_t q, const VisitState& state, std::uint64_t& size, int& outcome) {
+    bool subtract = false;
+    int last = state.last_move;
+    if (same_stride_rule_) {
+      int id = move_id_[q];
+      if (last < 0) {
+        subtract = true;
+        last = id;
+      } else if (last == id) {
+        subtract = true;
+      } else {
+        last = -1;
+      }
+    }
+    size = subtract ? new_part_[q] : tile_size_;
+    outcome = fanout_ ? outcome_for(state.last_shape, q, subtract) : 0;
+    int shape = subtract ? static_cast<int>(q) : kWholeTile;
+    return VisitState{last, fanout_ ? shape : kWholeTile};
+  }
+
+  // Whether the new delta is the previous one shifted (only then can a child find it at a
+  // neighbour), and if so how the fan-out serves it.
+  int outcome_for(int last_shape, std::size_t q, bool subtract) {
+    auto& slot = outcome_of_[((static_cast<std::size_t>(last_shape + 1)) * digits_.size() + q) * 2 + subtract];
+    if (slot >= 0) return slot;
+    PointSet prev = last_shape == kWholeTile ? PointSet(tile_) : new_shape_[last_shape];
+    PointSet cur = subtract ? new_shape_[q] : PointSet(tile_);
+    cur.translate(move_[q]);
+    int outcome = 0;
+    if (!prev.empty() && !cur.empty()) {
+      auto shift = cur.translation_to(prev, kMaxRank);
+      PointSet moved = cur;
+      moved.translate(shift);
+      if (moved == prev) outcome = link_outcome(shift);
+    }
+    slot = static_cast<std::int8_t>(outcome);
+    return outcome;
+  }
+
+  // Neighbour links are used only when they save parent accesses.
+  int link_outcome(const Coordinates& shift) {
+    for (const auto& [known, outcome] : link_cases_) {
+      if (known == shift) return outcome;
+    }
+    Shifts shifts{};
+    shifts[ds_] = shift;
+    mark_all_unaccounted(layout_, g_.num_spaces, unaccounted_);
+    auto reused = mark_link_reuse(layout_, layout_, shifts, h_size_, v_size_, g_.num_spaces, unaccounted_, scratch_)[ds_];
+    int outcome = 0;
+    if (reused > 0) {
+      auto with_links = multicast_groups(layout_, unaccounted_, ds_, scratch_);
+      if (accesses_per_operand(with_links) < accesses_per_operand(outcomes_[0].groups)) {
+        if (outcomes_.size() == kMaxOutcomes) {
+          failed_ = true;
+        } else {
+          outcome = static_cast<int>(outcomes_.size());
+          outcomes_.push_back({with_links, reused});
+        }
+      }
+    }
+    link_cases_.push_back({shift, outcome});
+    return outcome;
+  }
+
+  void collect(const LoopNest& nest, std::uint64_t temporal_iterations, NestAnalysisResult& out) const {
+    out.tiles.assign(g_.num_spaces, {});
+    bool compute_collected = false;
+    for (int level = 0; level < g_.num_loops; ++level) {
+      if (nest.loops[level].is_spatial() && !g_.master_spatial[level]) continue;
+      bool holds_tile = g_.storage_boundary[level] || g_.master_spatial[level];
+      for (int ds = 0; ds < g_.num_spaces; ++ds) {
+        LoopTile tile;
+        tile.accesses = accesses_[level][ds];
+        tile.size = holds_tile ? g_.origin_tiles[level][ds].size() : 0;
+        tile.link_transfers = link_transfers_[level][ds];
+        tile.replication = g_.num_spatial_elems[level];
+        tile.fanout = g_.logical_fanout[level];
+        tile.on_storage_boundary = g_.storage_boundary[level];
+        tile.master_spatial = g_.master_spatial[level];
+        out.tiles[ds].push_back(std::move(tile));
+      }
+      if (!compute_collected) {
+        out.compute_instances = g_.num_spatial_elems[level] * g_.logical_fanout[level];
+        out.compute_cycles = static_cast<double>(temporal_iterations);
+        compute_collected = true;
+      }
+    }
+  }
+};
+
+}  // namespace
+
+bool analyze_nest_in_closed_form(const Workload& workload, const LoopNest& nest, const Architecture& arch,
+                                 NestAnalysisResult& out) {
+  thread_local ClosedFormAnalysis analysis;
+  return analysis.run(workload, nest, arch, out);
+}
+
+}  // namespace qloop

@@ -1,0 +1,185 @@
+// The closed-form nest analysis against the walk it replaces: on thousands of random
+// mappings of designs with every feature the walk handles (temporal tiling, bypass, fan-outs
+// along X and Y, fan-outs straight into the compute units, neighbour links, strided and
+// dilated projections, grouped convolutions), both must give identical per-loop results.
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "analysis/nest_analysis.hpp"
+#include "analysis/visit_sequence.hpp"
+#include "model_fixture.hpp"
+#include "search/mapspace.hpp"
+
+namespace qloop::testing {
+namespace {
+
+std::string example(const std::string& path) { return std::string(QLOOP_SOURCE_DIR) + "/examples/" + path; }
+
+spec::MapperInputs inline_inputs(const std::vector<std::string>& texts) {
+  std::vector<std::string> files;
+  for (std::size_t i = 0; i < texts.size(); ++i) files.push_back(write_temp("closed-form" + std::to_string(i) + ".yaml", texts[i]));
+  return spec::load_mapper_inputs(files);
+}
+
+void expect_same_stats(const AccessStats& a, const AccessStats& b, const std::string& where) {
+  std::vector<AccessPattern> pa(a.begin(), a.end()), pb(b.begin(), b.end());
+  EXPECT_EQ(pa.size(), pb.size()) << where;
+  if (pa.size() != pb.size()) return;
+  for (std::size_t i = 0; i < pa.size(); ++i) {
+    EXPECT_EQ(pa[i].multicast, pb[i].multicast) << where;
+    EXPECT_EQ(pa[i].scatter, pb[i].scatter) << where;
+    EXPECT_EQ(pa[i].accesses, pb[i].accesses) << where;  // exact: both sum integers
+  }
+}
+
+struct Coverage {
+  int covered = 0;         // points the closed form applied to
+  int multicast = 0;       // ... where some parent multicasts to several children
+  int linked = 0;          // ... where some children use neighbour links
+};
+
+// Compares the two analyses on random points of the mapspace; says what the points exercised.
+Coverage compare_on_random_mappings(const spec::MapperInputs& in, int points, std::uint64_t seed) {
+  Mapspace space(in.architecture, in.workload, in.constraints);
+  std::mt19937_64 rng(seed);
+  auto point = space.empty_point();
+  Coverage covered;
+  // Stop at the first point that differs (one report, not thousands).
+  auto failures = [] { return ::testing::UnitTest::GetInstance()->current_test_info()->result()->total_part_count(); };
+  auto failures_before = failures();
+  for (int i = 0; i < points; ++i) {
+    space.randomize(point, rng);
+    auto mapping = space.build(point);
+    auto nest = build_loop_nest(mapping, in.workload);
+    auto walked = walk_nest(in.workload, nest, in.architecture);
+    NestAnalysisResult folded;
+    if (!analyze_nest_in_closed_form(in.workload, nest, in.architecture, folded)) continue;
+    ++covered.covered;
+    bool multicast = false, linked = false;
+    auto where = "point " + std::to_string(i);
+    EXPECT_EQ(folded.compute_cycles, walked.compute_cycles) << where;
+    EXPECT_EQ(folded.compute_instances, walked.compute_instances) << where;
+    EXPECT_EQ(folded.tiles.size(), walked.tiles.size()) << where;
+    if (failures() > failures_before) return covered;
+    for (std::size_t ds = 0; ds < walked.tiles.size(); ++ds) {
+      EXPECT_EQ(folded.tiles[ds].size(), walked.tiles[ds].size()) << where;
+      if (folded.tiles[ds].size() != walked.tiles[ds].size()) return covered;
+      for (std::size_t l = 0; l < walked.tiles[ds].size(); ++l) {
+        const auto& f = folded.tiles[ds][l];
+        const auto& w = walked.tiles[ds][l];
+        auto at = where + ", tensor " + std::to_string(ds) + ", loop " + std::to_string(l);
+        EXPECT_EQ(f.size, w.size) << at;
+        EXPECT_EQ(f.link_transfers, w.link_transfers) << at;
+        EXPECT_EQ(f.replication, w.replication) << at;
+        EXPECT_EQ(f.fanout, w.fanout) << at;
+        EXPECT_EQ(f.on_storage_boundary, w.on_storage_boundary) << at;
+        EXPECT_EQ(f.master_spatial, w.master_spatial) << at;
+        expect_same_stats(f.accesses, w.accesses, at);
+        multicast = multicast || w.accesses.max_multicast() > 1;
+        linked = linked || w.link_transfers > 0;
+      }
+    }
+    covered.multicast += multicast;
+    covered.linked += linked;
+    if (failures() > failures_before) return covered;
+  }
+  return covered;
+}
+
+TEST(ClosedFormNestAnalysis, equals_the_walk_on_the_3_level_alexnet_conv1_design) {
+  auto in = spec::load_mapper_inputs({example("alexnet-conv1-3level/arch.yaml"), example("alexnet-conv1-3level/problem.yaml")});
+  auto c = compare_on_random_mappings(in, 400, 1);
+  EXPECT_EQ(c.covered, 400);
+  EXPECT_GT(c.multicast, 0);
+}
+
+TEST(ClosedFormNestAnalysis, equals_the_walk_on_the_eyeriss_like_design_with_its_constraints) {
+  for (int layer = 1; layer <= 5; ++layer) {
+    auto in = spec::load_mapper_inputs({example("mapper-eyeriss-like/arch.yaml"), example("mapper-eyeriss-like/constraints.yaml"),
+                                        example("mapper-eyeriss-like/layers/alexnet_conv" + std::to_string(layer) + ".yaml")});
+    auto c = compare_on_random_mappings(in, 120, 10 + layer);
+    EXPECT_EQ(c.covered, 120) << "conv" << layer;
+    EXPECT_GT(c.multicast, 0) << "conv" << layer;
+  }
+}
+
+TEST(ClosedFormNestAnalysis, equals_the_walk_on_the_eyeriss_like_design_without_constraints) {
+  for (int layer : {2, 5}) {
+    auto in = spec::load_mapper_inputs({example("mapper-eyeriss-like/arch.yaml"),
+                                        example("mapper-eyeriss-like/layers/alexnet_conv" + std::to_string(layer) + ".yaml")});
+    auto c = compare_on_random_mappings(in, 200, 20 + layer);
+    EXPECT_EQ(c.covered, 200) << "conv" << layer;
+    EXPECT_GT(c.linked, 0) << "conv" << layer;
+  }
+}
+
+// A 2-D PE array whose PEs each fan out to four MACs (spatial loops right above the compute
+// units), on a dilated, strided, grouped convolution.
+TEST(ClosedFormNestAnalysis, equals_the_walk_with_fanouts_into_the_compute_units_and_grouped_strided_projections) {
+  auto arch = R"(
+architecture:
+  version: 0.3
+  subtree:
+  - name: System
+    local:
+    - {name: DRAM, class: DRAM, attributes: {width: 64, block-size: 8, word-bits: 8}}
+    subtree:
+    - name: Chip
+      local:
+      - {name: GLB, class: SRAM, attributes: {depth: 4096, width: 64, block-size: 8, word-bits: 8}}
+      subtree:
+      - name: PE[0..11]
+        local:
+        - {name: RF, class: regfile, attributes: {depth: 64, width: 8, block-size: 1, word-bits: 8, meshX: 4}}
+        - name: MAC[0..3]
+          class: intmac
+          attributes: {datawidth: 8, meshX: 8}
+)";
+  auto problem = R"(
+problem:
+  shape:
+    name: grouped-dilated
+    dimensions: [G, C, M, R, S, P, Q]
+    coefficients: [{name: Wstride, default: 2}, {name: Hdilation, default: 2}]
+    data-spaces:
+    - {name: Weights, projection: [[[G]], [[C]], [[M]], [[R]], [[S]]]}
+    - {name: Inputs, projection: [[[G]], [[C]], [[R, Hdilation], [P, Wstride]], [[S], [Q]]]}
+    - {name: Outputs, projection: [[[G]], [[M]], [[P]], [[Q]]], read-write: true}
+  instance: {G: 2, C: 3, M: 4, R: 3, S: 2, P: 6, Q: 4}
+)";
+  auto in = inline_inputs({arch, problem});
+  auto c = compare_on_random_mappings(in, 600, 7);
+  EXPECT_EQ(c.covered, 600);
+  EXPECT_GT(c.multicast, 0);
+  EXPECT_GT(c.linked, 0);
+}
+
+// A 1-D conv across a row of PEs, where a PE can take its sliding-window inputs from its
+// neighbour: exercises the link cases.
+TEST(ClosedFormNestAnalysis, equals_the_walk_where_neighbour_links_serve_sliding_windows) {
+  auto arch = R"(
+architecture:
+  version: 0.3
+  subtree:
+  - name: System
+    local:
+    - {name: MainMemory, class: DRAM, attributes: {width: 64, block-size: 8, word-bits: 8}}
+    subtree:
+    - name: PE[0..7]
+      local:
+      - {name: Buffer, class: regfile, attributes: {depth: 64, width: 8, block-size: 1, word-bits: 8, meshX: 8}}
+      - {name: MACC, class: intmac, attributes: {datawidth: 8}}
+)";
+  auto in = inline_inputs({arch, conv1d_channels_problem(4, 4, 3, 16)});
+  auto c = compare_on_random_mappings(in, 1500, 3);
+  EXPECT_EQ(c.covered, 1500);
+  EXPECT_GT(c.linked, 10);
+  auto strided = inline_inputs({arch, conv1d_problem(5, 24, 2)});
+  auto s = compare_on_random_mappings(strided, 1000, 4);
+  EXPECT_EQ(s.covered, 1000);
+  EXPECT_GT(s.multicast, 0);
+}
+
+}  // namespace
+}  // namespace qloop::testing
