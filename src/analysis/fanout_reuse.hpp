@@ -6,6 +6,8 @@
 // (nest_analysis.cpp walks the nest, visit_sequence.cpp folds it in closed form).
 
 #include <cstdint>
+#include <memory>
+#include <unordered_map>
 #include <vector>
 
 #include "analysis/nest_state.hpp"
@@ -45,5 +47,58 @@ inline std::uint64_t accesses_per_operand(const Groups& groups) {
   for (const auto& g : groups) n += g.second;
   return n;
 }
+
+// One way a fan-out serves a tensor's delta: one access per multicast group of the children
+// the parent serves; `reused` more children take it from a neighbour.
+struct ServingPlan {
+  Groups groups;
+  std::uint64_t reused = 0;
+};
+
+// A fan-out described by its spatial loops alone: per loop (innermost first) its extent and,
+// per tensor, how far one step of it moves that tensor's data; and the mesh the children sit
+// on. Flattened into integers, it is the key of FanoutServing's cache.
+using FanoutKey = std::vector<std::int64_t>;
+FanoutKey fanout_key(int num_spaces, int rank, std::uint64_t h_size, std::uint64_t v_size,
+                     const std::vector<std::pair<std::int64_t, std::array<Coordinates, kMaxDataSpaces>>>& loops);
+
+// How a fan-out serves its children: everything that depends only on its spatial loops, not
+// on the loops above it, so computed once per fan-out and kept across evaluations (a mapper
+// meets the same fan-outs over and over).
+class FanoutServing {
+ public:
+  explicit FanoutServing(const FanoutKey& key);
+  const ServingPlan& without_links(int ds) const { return without_links_[ds]; }
+  // When this delta is the previous one shifted by `shift`: the plan with neighbour links,
+  // or nullptr when links would not save parent accesses.
+  const ServingPlan* with_links(int ds, const Coordinates& shift);
+
+ private:
+  int num_spaces_;
+  std::uint64_t h_size_, v_size_;
+  SpatialDeltas layout_;  // children's offsets from the first child (no base)
+  std::array<ServingPlan, kMaxDataSpaces> without_links_;
+  struct LinkCase {
+    Coordinates shift;
+    bool saves;
+    ServingPlan plan;
+  };
+  std::array<std::vector<Coordinates>, kMaxDataSpaces> neighbour_gaps_;  // offset(child) - offset(neighbour)
+  std::array<std::vector<LinkCase>, kMaxDataSpaces> link_cases_;
+  FanoutScratch scratch_;
+  Unaccounted unaccounted_;
+};
+
+// A bounded cache of FanoutServing by key (cleared when full).
+class FanoutServingCache {
+ public:
+  FanoutServing& at(const FanoutKey& key);
+
+ private:
+  struct Hash {
+    std::size_t operator()(const FanoutKey& key) const;
+  };
+  std::unordered_map<FanoutKey, std::unique_ptr<FanoutServing>, Hash> entries_;
+};
 
 }  // namespace qloop::nest

@@ -70,7 +70,10 @@ void NestGeometry::bind(const Workload& workload, const LoopNest& nest) {
 
   origin_tiles.resize(num_loops);
   DimensionVector zero{};
-  for (int level = 0; level < num_loops; ++level) origin_tiles[level] = project_boxes(zero, mold_high[level]);
+  // Only storage boundaries and spatial loops ever look at their tile.
+  for (int level = 0; level < num_loops; ++level) {
+    if (storage_boundary[level] || loops[level].is_spatial()) origin_tiles[level] = project_boxes(zero, mold_high[level]);
+  }
 }
 
 TileBoxes NestGeometry::project_boxes(const DimensionVector& low, const DimensionVector& high) const {

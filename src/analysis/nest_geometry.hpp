@@ -27,7 +27,7 @@ struct NestGeometry {
   std::vector<std::uint64_t> logical_fanout, logical_fanout_x, logical_fanout_y;  // master spatial loops
   std::vector<DimensionVector> vector_strides;  // operation-space step of the loop's index
   std::vector<DimensionVector> mold_high;       // inclusive corner of the tile below and at the loop
-  std::vector<TileBoxes> origin_tiles;          // that tile, at the origin, per tensor
+  std::vector<TileBoxes> origin_tiles;          // that tile, at the origin, per tensor (boundaries and spatial loops only)
 
   void bind(const Workload& workload, const LoopNest& nest);
 

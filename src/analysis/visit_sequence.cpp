@@ -13,7 +13,7 @@ namespace {
 
 using namespace nest;  // the analyses' shared internal types
 
-constexpr int kMaxOutcomes = 8;   // ways a fan-out serves a delta: without links, or one link case each
+constexpr int kMaxOutcomes = 4;   // ways a fan-out serves a delta: without links, or one link case each
 constexpr int kWholeTile = -1;    // the shape of a delta that is the whole tile
 constexpr std::size_t kMaxDigits = 62;
 
@@ -38,12 +38,6 @@ using Tally = std::array<std::uint64_t, kMaxOutcomes>;
 struct Effect {
   VisitState out;
   Tally tally{};
-};
-
-// One way a fan-out serves its children a delta.
-struct Outcome {
-  Groups groups;             // multicast groups of the children still served by the parent
-  std::uint64_t reused = 0;  // children that get the delta over a neighbour link instead
 };
 
 class ClosedFormAnalysis {
@@ -111,18 +105,18 @@ class ClosedFormAnalysis {
   std::vector<Coordinates> translation_;
   std::vector<std::uint64_t> new_part_;  // per digit: operands not held from the previous visit
   std::vector<PointSet> new_shape_;      // per digit: those operands, in the new visit's frame
+  std::vector<char> shape_known_;
   std::vector<std::vector<std::pair<VisitState, Effect>>> memo_;  // per number of digits folded
   bool failed_ = false;
 
   // The consumer, when it is a fan-out.
   bool fanout_ = false;
-  SpatialDeltas layout_;  // every child's offset from the first child (no base)
-  std::uint64_t h_size_ = 1, v_size_ = 1;
-  std::vector<Outcome> outcomes_;                        // [0]: without links
+  std::vector<std::pair<std::int64_t, std::array<Coordinates, kMaxDataSpaces>>> spatial_loops_;  // extent, step per tensor
+  FanoutServingCache serving_cache_;
+  FanoutServing* serving_ = nullptr;
+  std::vector<ServingPlan> outcomes_;                    // [0]: without links
   std::vector<std::pair<Coordinates, int>> link_cases_;  // shift between deltas -> outcome
   std::vector<std::int8_t> outcome_of_;  // [((last shape + 1) * digits + digit) * 2 + subtracted], -1: unknown
-  FanoutScratch scratch_;
-  Unaccounted unaccounted_;
 
   static int top_of_spatial_run(const std::vector<Loop>& loops, int bottom) {
     int top = bottom;
@@ -150,14 +144,22 @@ class ClosedFormAnalysis {
 
   // A fan-out at `master` serving the deltas of `boundary` (-1: the compute units' points).
   bool fold_fanout(int boundary, int master, const LoopNest& nest, const Architecture& arch) {
-    build_layout(nest, master);
     auto storage_level = nest.storage_level_of_loop[master];
-    h_size_ = std::max<std::uint64_t>(arch.fanout_x(storage_level), g_.logical_fanout_x[master]);
-    v_size_ = std::max<std::uint64_t>(arch.fanout_y(storage_level), g_.logical_fanout_y[master]);
+    auto h_size = std::max<std::uint64_t>(arch.fanout_x(storage_level), g_.logical_fanout_x[master]);
+    auto v_size = std::max<std::uint64_t>(arch.fanout_y(storage_level), g_.logical_fanout_y[master]);
+    spatial_loops_.clear();
+    for (int l = boundary + 1; l <= master; ++l) {
+      auto dim = nest.loops[l].dimension;
+      DimensionVector step{};
+      step[dim] = g_.vector_strides[l][dim];
+      std::array<Coordinates, kMaxDataSpaces> moves{};
+      for (int ds = 0; ds < g_.num_spaces; ++ds) moves[ds] = g_.projected_offset(ds, step);
+      spatial_loops_.push_back({nest.loops[l].end, moves});
+    }
+    serving_ = &serving_cache_.at(fanout_key(g_.num_spaces, g_.max_rank, h_size, v_size, spatial_loops_));
     for (int ds = 0; ds < g_.num_spaces; ++ds) {
       fanout_ = true;
-      mark_all_unaccounted(layout_, g_.num_spaces, unaccounted_);
-      outcomes_.assign(1, Outcome{multicast_groups(layout_, unaccounted_, ds, scratch_), 0});
+      outcomes_.assign(1, serving_->without_links(ds));
       link_cases_.clear();
       Tally total;
       if (!fold(boundary, ds, total)) return false;
@@ -170,28 +172,6 @@ class ClosedFormAnalysis {
       }
     }
     return true;
-  }
-
-  // Children in the walk's order (the outermost spatial loop's index most significant); each
-  // child's data is the first child's moved by its spatial indices times their strides.
-  void build_layout(const LoopNest& nest, int master) {
-    auto children = g_.logical_fanout[master];
-    layout_.layout_known = false;
-    layout_.reset(children, g_.num_spaces, g_.max_rank);
-    int bottom = master;
-    while (bottom > 0 && nest.loops[bottom - 1].is_spatial()) --bottom;
-    for (std::size_t child = 0; child < children; ++child) {
-      DimensionVector offset{};
-      auto rest = child;
-      for (int l = bottom; l <= master; ++l) {
-        auto end = static_cast<std::size_t>(nest.loops[l].end);
-        auto dim = nest.loops[l].dimension;
-        offset[dim] += static_cast<std::int64_t>(rest % end) * g_.vector_strides[l][dim];
-        rest /= end;
-      }
-      for (int ds = 0; ds < g_.num_spaces; ++ds) layout_.offset(child, ds) = g_.projected_offset(ds, offset);
-      layout_.present[child] = 1;
-    }
   }
 
   // Total operands of the deltas of `boundary`'s tile of tensor `ds` over all its visits,
@@ -242,16 +222,22 @@ class ClosedFormAnalysis {
         }
       }
       new_part_[q] = moved.size() - overlap_size(moved, tile_);
-      if (fanout_ && same_stride_rule_) {
-        Box before = tile_;
-        Coordinates back{};
-        for (int r = 0; r < kMaxRank; ++r) back[r] = -move_[q][r];
-        translate_box(before, back);
-        PointSet shape(tile_);
-        shape.subtract(PointSet(before));
-        new_shape_[q] = shape;
-      }
     }
+    shape_known_.assign(k, 0);
+  }
+
+  // The operands a visit after digit q's carry gets (when it subtracts), in its own frame.
+  const PointSet& new_shape(std::size_t q) {
+    if (!shape_known_[q]) {
+      Box before = tile_;
+      Coordinates back{};
+      for (int r = 0; r < kMaxRank; ++r) back[r] = -move_[q][r];
+      translate_box(before, back);
+      new_shape_[q] = PointSet(tile_);
+      new_shape_[q].subtract(PointSet(before));
+      shape_known_[q] = 1;
+    }
+    return new_shape_[q];
   }
 
   // The sequence of visits over the innermost k digits (C_k = C_{k-1}, carry of digit k-1,
@@ -269,7 +255,9 @@ class ClosedFormAnalysis {
     Effect effect;
     effect.out = second.out;
     auto weight = digits_[k - 1].weight;
-    for (int o = 0; o < kMaxOutcomes; ++o) effect.tally[o] = first.tally[o] + weight * second.tally[o];
+    // Outcomes found later are still zero in earlier tallies.
+    auto outcomes = fanout_ ? outcomes_.size() : 1;
+    for (std::size_t o = 0; o < outcomes; ++o) effect.tally[o] = first.tally[o] + weight * second.tally[o];
     effect.tally[outcome] += weight * size;
     memo_[k].push_back({in, effect});
     return effect;
@@ -302,8 +290,8 @@ class ClosedFormAnalysis {
   int outcome_for(int last_shape, std::size_t q, bool subtract) {
     auto& slot = outcome_of_[((static_cast<std::size_t>(last_shape + 1)) * digits_.size() + q) * 2 + subtract];
     if (slot >= 0) return slot;
-    PointSet prev = last_shape == kWholeTile ? PointSet(tile_) : new_shape_[last_shape];
-    PointSet cur = subtract ? new_shape_[q] : PointSet(tile_);
+    PointSet prev = last_shape == kWholeTile ? PointSet(tile_) : new_shape(static_cast<std::size_t>(last_shape));
+    PointSet cur = subtract ? new_shape(q) : PointSet(tile_);
     cur.translate(move_[q]);
     int outcome = 0;
     if (!prev.empty() && !cur.empty()) {
@@ -321,20 +309,13 @@ class ClosedFormAnalysis {
     for (const auto& [known, outcome] : link_cases_) {
       if (known == shift) return outcome;
     }
-    Shifts shifts{};
-    shifts[ds_] = shift;
-    mark_all_unaccounted(layout_, g_.num_spaces, unaccounted_);
-    auto reused = mark_link_reuse(layout_, layout_, shifts, h_size_, v_size_, g_.num_spaces, unaccounted_, scratch_)[ds_];
     int outcome = 0;
-    if (reused > 0) {
-      auto with_links = multicast_groups(layout_, unaccounted_, ds_, scratch_);
-      if (accesses_per_operand(with_links) < accesses_per_operand(outcomes_[0].groups)) {
-        if (outcomes_.size() == kMaxOutcomes) {
-          failed_ = true;
-        } else {
-          outcome = static_cast<int>(outcomes_.size());
-          outcomes_.push_back({with_links, reused});
-        }
+    if (const auto* plan = serving_->with_links(ds_, shift)) {
+      if (outcomes_.size() == kMaxOutcomes) {
+        failed_ = true;
+      } else {
+        outcome = static_cast<int>(outcomes_.size());
+        outcomes_.push_back(*plan);
       }
     }
     link_cases_.push_back({shift, outcome});
