@@ -35,7 +35,12 @@ bool factor_allowed(const FactorConstraint& c, std::int64_t f) {
 Mapspace::Mapspace(const Architecture& arch, const Workload& workload, const Constraints& constraints)
     : arch_(arch), workload_(workload), constraints_(constraints) {
   for (int level = 0; level < arch.num_storage_levels(); ++level) {
-    if (arch.fanout(level) > 1) slots_.push_back({level, true});
+    spatial_slot_.push_back(-1);
+    if (arch.fanout(level) > 1) {
+      spatial_slot_.back() = static_cast<int>(slots_.size());
+      slots_.push_back({level, true});
+    }
+    temporal_slot_.push_back(static_cast<int>(slots_.size()));
     slots_.push_back({level, false});
   }
   options_.resize(workload.num_dimensions());
@@ -93,24 +98,12 @@ MapspacePoint Mapspace::empty_point() const {
   return p;
 }
 
-std::vector<DimensionId> Mapspace::nontrivial_temporal(const std::vector<std::uint32_t>& tiling, int level) const {
-  std::vector<DimensionId> dims;
-  for (int slot = 0; slot < static_cast<int>(slots_.size()); ++slot) {
-    if (slots_[slot].level != level || slots_[slot].spatial) continue;
-    for (DimensionId dim = 0; dim < workload_.num_dimensions(); ++dim) {
-      if (factor(tiling, dim, slot) > 1) dims.push_back(dim);
-    }
-  }
-  return dims;
-}
-
-std::vector<DimensionId> Mapspace::nontrivial_spatial(const std::vector<std::uint32_t>& tiling, int level) const {
-  std::vector<DimensionId> dims;
-  for (int slot = 0; slot < static_cast<int>(slots_.size()); ++slot) {
-    if (slots_[slot].level != level || !slots_[slot].spatial) continue;
-    for (DimensionId dim = 0; dim < workload_.num_dimensions(); ++dim) {
-      if (factor(tiling, dim, slot) > 1) dims.push_back(dim);
-    }
+Mapspace::DimList Mapspace::nontrivial_loops(const std::vector<std::uint32_t>& tiling, int level, bool spatial) const {
+  DimList dims;
+  int slot = spatial ? spatial_slot_[level] : temporal_slot_[level];
+  if (slot < 0) return dims;
+  for (DimensionId dim = 0; dim < workload_.num_dimensions(); ++dim) {
+    if (factor(tiling, dim, slot) > 1) dims.push_back(dim);
   }
   return dims;
 }
@@ -119,21 +112,18 @@ namespace {
 // The loops of `dims` that the permutation constraint pins (innermost / outermost runs), and
 // the free ones in between.
 struct OrderParts {
-  std::vector<DimensionId> inner, free, outer;
+  DimensionList inner, free, outer;
 };
-OrderParts split_order(const std::vector<DimensionId>& dims, const PermutationConstraint& c) {
+OrderParts split_order(const DimensionList& dims, const PermutationConstraint& c) {
   OrderParts parts;
-  auto in = [&](DimensionId d) { return std::find(dims.begin(), dims.end(), d) != dims.end(); };
   for (auto d : c.innermost) {
-    if (in(d)) parts.inner.push_back(d);
+    if (dims.contains(d)) parts.inner.push_back(d);
   }
   for (auto d : c.outermost) {
-    if (in(d)) parts.outer.push_back(d);
+    if (dims.contains(d)) parts.outer.push_back(d);
   }
   for (auto d : dims) {
-    bool pinned = std::find(parts.inner.begin(), parts.inner.end(), d) != parts.inner.end() ||
-                  std::find(parts.outer.begin(), parts.outer.end(), d) != parts.outer.end();
-    if (!pinned) parts.free.push_back(d);
+    if (!parts.inner.contains(d) && !parts.outer.contains(d)) parts.free.push_back(d);
   }
   return parts;
 }
@@ -142,29 +132,28 @@ OrderParts split_order(const std::vector<DimensionId>& dims, const PermutationCo
 std::vector<std::uint64_t> Mapspace::order_counts(const std::vector<std::uint32_t>& tiling) const {
   std::vector<std::uint64_t> counts;
   for (int level = 0; level < arch_.num_storage_levels(); ++level) {
-    auto parts = split_order(nontrivial_temporal(tiling, level), constraints_.levels[level].temporal.permutation);
-    counts.push_back(factorial(parts.free.size()));
+    auto parts = split_order(nontrivial_loops(tiling, level, false), constraints_.levels[level].temporal.permutation);
+    counts.push_back(factorial(static_cast<std::size_t>(parts.free.size)));
   }
   return counts;
 }
 
 void Mapspace::set_loop_orders(MapspacePoint& point, const std::vector<std::uint64_t>& order_index) const {
   for (int level = 0; level < arch_.num_storage_levels(); ++level) {
-    auto parts = split_order(nontrivial_temporal(point.tiling, level), constraints_.levels[level].temporal.permutation);
+    auto parts = split_order(nontrivial_loops(point.tiling, level, false), constraints_.levels[level].temporal.permutation);
     // The index-th permutation of the free loops (factorial number system).
     auto index = order_index[level];
-    auto pool = parts.free;
-    std::vector<DimensionId> chosen;
-    while (!pool.empty()) {
-      auto f = factorial(pool.size() - 1);
-      auto pick = static_cast<std::size_t>(index / f);
-      index %= f;
-      chosen.push_back(pool[pick]);
-      pool.erase(pool.begin() + static_cast<std::ptrdiff_t>(pick));
-    }
     auto& order = point.loop_orders[level];
-    order = parts.inner;
-    order.insert(order.end(), chosen.begin(), chosen.end());
+    order.assign(parts.inner.begin(), parts.inner.end());
+    auto& pool = parts.free;
+    while (pool.size > 0) {
+      auto f = factorial(static_cast<std::size_t>(pool.size - 1));
+      auto pick = static_cast<int>(index / f);
+      index %= f;
+      order.push_back(pool.dims[pick]);
+      std::copy(pool.dims.begin() + pick + 1, pool.dims.begin() + pool.size, pool.dims.begin() + pick);
+      --pool.size;
+    }
     order.insert(order.end(), parts.outer.begin(), parts.outer.end());
   }
 }
@@ -192,7 +181,7 @@ std::uint64_t Mapspace::num_xy_choices(const std::vector<std::uint32_t>& tiling)
   for (int level = 0; level < arch_.num_storage_levels(); ++level) {
     bool both = arch_.fanout_x(level) > 1 && arch_.fanout_y(level) > 1;
     if (!both || constraints_.levels[level].spatial_split) continue;
-    for (std::size_t i = 0; i < nontrivial_spatial(tiling, level).size(); ++i) n = saturating_mul(n, 2);
+    for (int i = 0; i < nontrivial_loops(tiling, level, true).size; ++i) n = saturating_mul(n, 2);
   }
   return n;
 }
@@ -201,7 +190,7 @@ void Mapspace::set_xy(MapspacePoint& point, std::uint64_t xy_index) const {
   for (int level = 0; level < arch_.num_storage_levels(); ++level) {
     auto& on_y = point.spatial_on_y[level];
     std::fill(on_y.begin(), on_y.end(), false);
-    auto dims = nontrivial_spatial(point.tiling, level);
+    auto dims = nontrivial_loops(point.tiling, level, true);
     const auto& lc = constraints_.levels[level];
     if (arch_.fanout_x(level) == 1) {
       for (auto d : dims) on_y[d] = true;

@@ -5,6 +5,8 @@
 // level, which tensors each level keeps, and which spatial loops go along X or Y.
 // Orders of unit loops are not distinguished: they change nothing.
 
+#include <algorithm>
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <random>
@@ -23,6 +25,16 @@ struct MapspacePoint {
   std::vector<std::vector<DimensionId>> loop_orders;   // per level: non-trivial temporal dims, innermost first
   std::vector<std::vector<bool>> keep;                 // per level, per data space
   std::vector<std::vector<bool>> spatial_on_y;         // per level, per dimension
+};
+
+// A few dimensions, inline: the mapper asks for such lists for every candidate.
+struct DimensionList {
+  std::array<DimensionId, kMaxDimensions> dims;
+  int size = 0;
+  void push_back(DimensionId d) { dims[size++] = d; }
+  bool contains(DimensionId d) const { return std::find(dims.begin(), dims.begin() + size, d) != dims.begin() + size; }
+  const DimensionId* begin() const { return dims.data(); }
+  const DimensionId* end() const { return dims.data() + size; }
 };
 
 class Mapspace {
@@ -86,8 +98,10 @@ class Mapspace {
   std::vector<std::vector<std::vector<std::int64_t>>> options_;
   std::vector<std::vector<bool>> free_keep_;  // per level, per data space: a choice exists
 
-  std::vector<DimensionId> nontrivial_temporal(const std::vector<std::uint32_t>& tiling, int level) const;
-  std::vector<DimensionId> nontrivial_spatial(const std::vector<std::uint32_t>& tiling, int level) const;
+  using DimList = DimensionList;
+  DimList nontrivial_loops(const std::vector<std::uint32_t>& tiling, int level, bool spatial) const;
+  std::vector<int> temporal_slot_;  // per level: its temporal slot
+  std::vector<int> spatial_slot_;   // per level: its spatial slot, -1 when it has no fanout
   bool order_allowed(const std::vector<DimensionId>& order, int level) const;
 };
 
