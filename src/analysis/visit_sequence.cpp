@@ -290,15 +290,35 @@ class ClosedFormAnalysis {
   int outcome_for(int last_shape, std::size_t q, bool subtract) {
     auto& slot = outcome_of_[((static_cast<std::size_t>(last_shape + 1)) * digits_.size() + q) * 2 + subtract];
     if (slot >= 0) return slot;
-    PointSet prev = last_shape == kWholeTile ? PointSet(tile_) : new_shape(static_cast<std::size_t>(last_shape));
-    PointSet cur = subtract ? new_shape(q) : PointSet(tile_);
-    cur.translate(move_[q]);
+    const PointSet* prev_set = last_shape == kWholeTile ? nullptr : &new_shape(static_cast<std::size_t>(last_shape));
+    const PointSet* cur_set = subtract ? &new_shape(q) : nullptr;
+    auto single = [&](const PointSet* set) -> const Box* {
+      if (!set) return &tile_;
+      return set->boxes().size() == 1 ? &set->boxes()[0] : nullptr;
+    };
     int outcome = 0;
-    if (!prev.empty() && !cur.empty()) {
-      auto shift = cur.translation_to(prev, kMaxRank);
-      PointSet moved = cur;
-      moved.translate(shift);
-      if (moved == prev) outcome = link_outcome(shift);
+    const Box* prev_box = single(prev_set);
+    const Box* cur_box = single(cur_set);
+    if (prev_box && cur_box) {
+      // The usual case, without building point sets: two boxes are shifts of each other
+      // exactly when the centroid move makes them equal.
+      Box cur = *cur_box;
+      translate_box(cur, move_[q]);
+      if (prev_box->size() > 0 && cur.size() > 0) {
+        auto shift = box_translation(cur, *prev_box);
+        translate_box(cur, shift);
+        if (cur == *prev_box) outcome = link_outcome(shift);
+      }
+    } else {
+      PointSet prev = prev_set ? *prev_set : PointSet(tile_);
+      PointSet cur = cur_set ? *cur_set : PointSet(tile_);
+      cur.translate(move_[q]);
+      if (!prev.empty() && !cur.empty()) {
+        auto shift = cur.translation_to(prev, kMaxRank);
+        PointSet moved = cur;
+        moved.translate(shift);
+        if (moved == prev) outcome = link_outcome(shift);
+      }
     }
     slot = static_cast<std::int8_t>(outcome);
     return outcome;
