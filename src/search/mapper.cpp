@@ -157,7 +157,11 @@ MapperResult run_mapper(const Architecture& arch, const Workload& workload, cons
       return;
     }
     auto strategy = make_strategy(settings.algorithm, space, settings, t, threads);
+    // Counted by code per candidate, named once at the end.
+    int levels = arch.num_storage_levels();
+    std::vector<std::uint64_t> precheck_rejections(Mapspace::Precheck::kNumKinds * levels, 0);
     auto point = space.empty_point();
+    Mapping mapping;
     std::uint64_t since_improvement = 0, consecutive_invalid = 0;
     while (true) {
       if (stop && stop->load()) break;
@@ -169,13 +173,13 @@ MapperResult run_mapper(const Architecture& arch, const Workload& workload, cons
       }
       ++out.considered;
       auto pre = space.precheck(point);
-      if (!pre.empty()) {
-        ++out.rejected[pre];
+      if (!pre.passes()) {
+        ++precheck_rejections[pre.kind * levels + pre.level];
         if (settings.timeout && ++consecutive_invalid >= settings.timeout) break;
         strategy->report(false, false);
         continue;
       }
-      auto mapping = space.build(point);
+      space.build(point, mapping);
       auto result = evaluate(arch, workload, mapping);
       ++out.evaluated;
       shared.evaluated.fetch_add(1, std::memory_order_relaxed);
@@ -205,6 +209,12 @@ MapperResult run_mapper(const Architecture& arch, const Workload& workload, cons
         }
       } else if (settings.victory_condition && ++since_improvement >= settings.victory_condition) {
         break;
+      }
+    }
+    for (int kind = 1; kind < Mapspace::Precheck::kNumKinds; ++kind) {
+      for (int level = 0; level < levels; ++level) {
+        auto n = precheck_rejections[kind * levels + level];
+        if (n) out.rejected[space.describe({static_cast<Mapspace::Precheck::Kind>(kind), level})] += n;
       }
     }
     --running;

@@ -286,7 +286,20 @@ bool Mapspace::neighbour_tiling(const std::vector<std::uint32_t>& from, std::vec
   return false;
 }
 
-std::string Mapspace::precheck(const MapspacePoint& point) const {
+std::string Mapspace::describe(const Precheck& failure) const {
+  const auto& name = arch_.storage[failure.level].name;
+  switch (failure.kind) {
+    case Precheck::kPasses: return "";
+    case Precheck::kFanout: return fmt::format("fanout at {}", name);
+    case Precheck::kUtilization: return "utilization below the minimum";
+    case Precheck::kBitwidth: return fmt::format("bitwidth at {}", name);
+    case Precheck::kCapacity: return fmt::format("capacity at {}", name);
+    case Precheck::kNumKinds: break;
+  }
+  return "";
+}
+
+Mapspace::Precheck Mapspace::precheck(const MapspacePoint& point) const {
   int levels = arch_.num_storage_levels();
   double used_instances = 1;
   // Spatial factors within each level's fanout, along X and Y.
@@ -298,14 +311,15 @@ std::string Mapspace::precheck(const MapspacePoint& point) const {
       auto f = factor(point.tiling, dim, slot);
       (point.spatial_on_y[level][dim] ? y : x) *= f;
     }
-    if (x > arch_.fanout_x(level) || y > arch_.fanout_y(level)) return fmt::format("fanout at {}", arch_.storage[level].name);
+    if (x > arch_.fanout_x(level) || y > arch_.fanout_y(level)) return {Precheck::kFanout, level};
     used_instances *= static_cast<double>(x * y);
   }
   if (used_instances < constraints_.min_utilization * static_cast<double>(arch_.arithmetic.instances)) {
-    return "utilization below the minimum";
+    return {Precheck::kUtilization, 0};
   }
   // Tiles (packed) within each level's capacity.
-  std::vector<std::int64_t> extent(workload_.num_dimensions(), 1);
+  std::array<std::int64_t, kMaxDimensions> extent;
+  extent.fill(1);
   int slot = 0;
   for (int level = 0; level < levels; ++level) {
     for (; slot < static_cast<int>(slots_.size()) && slots_[slot].level == level; ++slot) {
@@ -317,7 +331,7 @@ std::string Mapspace::precheck(const MapspacePoint& point) const {
     for (int ds = 0; ds < workload_.num_data_spaces(); ++ds) {
       if (!point.keep[level][ds]) continue;
       auto packing = pack(workload_.bitwidths[ds], spec.word_bits);
-      if (!packing.fits) return fmt::format("bitwidth at {}", spec.name);
+      if (!packing.fits) return {Precheck::kBitwidth, level};
       std::uint64_t size = 1;
       for (const auto& rank : workload_.data_spaces[ds].projection) {
         std::int64_t span = 1;
@@ -326,21 +340,26 @@ std::string Mapspace::precheck(const MapspacePoint& point) const {
       }
       words += words_for(static_cast<double>(size), packing);
     }
-    if (capacity && words > static_cast<std::uint64_t>(*capacity)) return fmt::format("capacity at {}", spec.name);
+    if (capacity && words > static_cast<std::uint64_t>(*capacity)) return {Precheck::kCapacity, level};
   }
-  return "";
+  return {};
 }
 
 Mapping Mapspace::build(const MapspacePoint& point) const {
   Mapping mapping;
+  build(point, mapping);
+  return mapping;
+}
+
+void Mapspace::build(const MapspacePoint& point, Mapping& mapping) const {
   int levels = arch_.num_storage_levels();
   auto dims = workload_.num_dimensions();
+  mapping.levels.resize(levels);
   for (int level = 0; level < levels; ++level) {
-    LevelMapping m;
+    auto& m = mapping.levels[level];
     m.temporal_factors.assign(dims, 1);
     m.spatial_factors.assign(dims, 1);
     m.keep = point.keep[level];
-    mapping.levels.push_back(m);
   }
   for (int slot = 0; slot < static_cast<int>(slots_.size()); ++slot) {
     auto& m = mapping.levels[slots_[slot].level];
@@ -356,18 +375,18 @@ Mapping Mapspace::build(const MapspacePoint& point) const {
         m.temporal_permutation.push_back(d);
       }
     }
-    std::vector<DimensionId> x, y, unit;
-    for (DimensionId d = 0; d < dims; ++d) {
-      if (m.spatial_factors[d] <= 1) unit.push_back(d);
-      else (point.spatial_on_y[level][d] ? y : x).push_back(d);
+    // Along X, then along Y, then the unit loops.
+    m.spatial_permutation.clear();
+    for (int pass = 0; pass < 3; ++pass) {
+      for (DimensionId d = 0; d < dims; ++d) {
+        bool unit = m.spatial_factors[d] <= 1;
+        int group = unit ? 2 : (point.spatial_on_y[level][d] ? 1 : 0);
+        if (group == pass) m.spatial_permutation.push_back(d);
+      }
+      if (pass == 0) m.spatial_split = static_cast<int>(m.spatial_permutation.size());
     }
-    m.spatial_permutation = x;
-    m.spatial_permutation.insert(m.spatial_permutation.end(), y.begin(), y.end());
-    m.spatial_permutation.insert(m.spatial_permutation.end(), unit.begin(), unit.end());
-    m.spatial_split = static_cast<int>(x.size());
   }
   mapping.levels.back().keep.assign(workload_.num_data_spaces(), true);
-  return mapping;
 }
 
 }  // namespace qloop

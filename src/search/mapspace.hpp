@@ -58,8 +58,17 @@ class Mapspace {
   }
 
   // Why a tiling cannot work before evaluating it (spatial factors beyond a fanout, tiles
-  // that overflow a buffer); empty when it may work. `keep` decides which tensors count.
-  std::string precheck(const MapspacePoint& point) const;
+  // that overflow a buffer); none when it may work. `keep` decides which tensors count.
+  // A code, not a message: the mapper asks for every candidate.
+  struct Precheck {
+    enum Kind : std::uint8_t { kPasses, kFanout, kUtilization, kBitwidth, kCapacity, kNumKinds };
+    Kind kind = kPasses;
+    int level = 0;  // the storage level at fault
+    bool passes() const { return kind == kPasses; }
+  };
+  Precheck precheck(const MapspacePoint& point) const;
+  // "capacity at GlobalBuffer", as rejections are reported.
+  std::string describe(const Precheck& failure) const;
 
   // Loop orders, bypass and X/Y choices for a tiling: the sizes of those sub-spaces.
   std::vector<std::uint64_t> order_counts(const std::vector<std::uint32_t>& tiling) const;  // per level
@@ -88,6 +97,8 @@ class Mapspace {
   bool spatial_fits(const std::vector<std::uint32_t>& tiling) const;
 
   Mapping build(const MapspacePoint& point) const;
+  // The same into an existing mapping, reusing its buffers (the mapper's inner loop).
+  void build(const MapspacePoint& point, Mapping& into) const;
   MapspacePoint empty_point() const;
 
  private:

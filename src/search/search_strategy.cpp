@@ -20,8 +20,8 @@ class ExhaustiveSearch : public SearchStrategy {
   bool next(MapspacePoint& point) override {
     while (tiling_index_ < total_tilings_) {
       if (sub_index_ < sub_total_) {
-        apply_sub_index(sub_index_++);
-        point = point_;
+        point.tiling = point_.tiling;
+        space_.set_variant(point, variants_, sub_index_++);
         return true;
       }
       tiling_index_ += static_cast<std::uint64_t>(threads_);
@@ -56,16 +56,14 @@ class ExhaustiveSearch : public SearchStrategy {
     sub_total_ = variants_.total();
   }
 
-  void apply_sub_index(std::uint64_t index) { space_.set_variant(point_, variants_, index); }
 };
 
 // Uniform random points.
 class RandomSearch : public SearchStrategy {
  public:
-  RandomSearch(const Mapspace& space, std::uint64_t seed) : space_(space), rng_(seed), point_(space.empty_point()) {}
+  RandomSearch(const Mapspace& space, std::uint64_t seed) : space_(space), rng_(seed) {}
   bool next(MapspacePoint& point) override {
-    space_.randomize(point_, rng_);
-    point = point_;
+    space_.randomize(point, rng_);
     return true;
   }
   void report(bool, bool) override {}
@@ -73,7 +71,6 @@ class RandomSearch : public SearchStrategy {
  private:
   const Mapspace& space_;
   std::mt19937_64 rng_;
-  MapspacePoint point_;
 };
 
 // Tilings, each visited with up to `per_visit` loop-order / bypass / X-Y variants (all of them
@@ -91,8 +88,9 @@ class HybridSearch : public SearchStrategy {
     --left_in_visit_;
     auto index = enumerate_ ? sub_index_++
                             : std::uniform_int_distribution<std::uint64_t>(0, sub_total_ - 1)(rng_);
-    space_.set_variant(point_, variants_, index);
-    point = point_;
+    // Only the tiling lives here; the variant is written straight into the caller's point.
+    point.tiling = point_.tiling;
+    space_.set_variant(point, variants_, index);
     return true;
   }
   void report(bool valid, bool improved) override {
