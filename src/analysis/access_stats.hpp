@@ -28,6 +28,8 @@ class AccessStats {
     return patterns_[i].accesses;
   }
 
+  void clear() { patterns_.clear(); }
+
   const AccessPattern* begin() const { return patterns_.begin(); }
   const AccessPattern* end() const { return patterns_.end(); }
   AccessPattern* begin() { return patterns_.begin(); }

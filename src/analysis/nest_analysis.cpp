@@ -457,8 +457,12 @@ class NestWalker {
 
 NestAnalysisResult analyze_nest(const Workload& workload, const LoopNest& nest, const Architecture& arch) {
   NestAnalysisResult result;
-  if (analyze_nest_in_closed_form(workload, nest, arch, result)) return result;
-  return walk_nest(workload, nest, arch);
+  analyze_nest(workload, nest, arch, result);
+  return result;
+}
+
+void analyze_nest(const Workload& workload, const LoopNest& nest, const Architecture& arch, NestAnalysisResult& out) {
+  if (!analyze_nest_in_closed_form(workload, nest, arch, out)) out = walk_nest(workload, nest, arch);
 }
 
 NestAnalysisResult walk_nest(const Workload& workload, const LoopNest& nest, const Architecture& arch) {

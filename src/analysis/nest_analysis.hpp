@@ -37,6 +37,8 @@ struct NestAnalysisResult {
 // The per-loop results: in closed form where it applies (visit_sequence.hpp), by walking the
 // nest otherwise.
 NestAnalysisResult analyze_nest(const Workload& workload, const LoopNest& nest, const Architecture& arch);
+// The same into `out`, reusing its buffers (the mapper's inner loop).
+void analyze_nest(const Workload& workload, const LoopNest& nest, const Architecture& arch, NestAnalysisResult& out);
 
 // The walk itself, which the closed form must agree with exactly (tests compare the two).
 NestAnalysisResult walk_nest(const Workload& workload, const LoopNest& nest, const Architecture& arch);

@@ -68,6 +68,15 @@ void NestGeometry::bind(const Workload& workload, const LoopNest& nest) {
     max_rank = std::max(max_rank, ranks_[ds]);
   }
 
+  units_.assign(static_cast<std::size_t>(num_spaces) * kMaxDimensions, Coordinates{});
+  for (int ds = 0; ds < num_spaces; ++ds) {
+    for (int d = 0; d < num_dims; ++d) {
+      DimensionVector unit{};
+      unit[d] = 1;
+      units_[ds * kMaxDimensions + d] = projected_offset(ds, unit);
+    }
+  }
+
   origin_tiles.resize(num_loops);
   DimensionVector zero{};
   // Only storage boundaries and spatial loops ever look at their tile.

@@ -46,6 +46,8 @@ struct NestGeometry {
     return out;
   }
   int rank(int ds) const { return ranks_[ds]; }
+  // Where a unit step along `dimension` moves tensor ds.
+  const Coordinates& projected_unit(int ds, int dimension) const { return units_[ds * kMaxDimensions + dimension]; }
 
  private:
   struct FlatTerm {
@@ -55,6 +57,7 @@ struct NestGeometry {
   std::vector<FlatTerm> terms_;
   std::vector<int> rank_begin_;  // [ds * (kMaxTensorRank + 1) + r] -> first term; one past the end at r = rank
   std::vector<int> ranks_;
+  std::vector<Coordinates> units_;  // [ds * kMaxDimensions + dimension]
 };
 
 inline void translate_box(Box& box, const Coordinates& by) {

@@ -20,7 +20,8 @@ constexpr std::size_t kMaxDigits = 62;
 // A non-unit temporal loop above the level being folded: one digit of its visit counter.
 struct Digit {
   std::uint64_t weight = 1;  // the iterations the walk's second visit stands for (end - 1)
-  DimensionVector carry{};   // how the tile moves when this digit carries and the inner ones reset
+  int dimension = 0;         // the loop's
+  std::int64_t stride = 1;   // one iteration's step along it
 };
 
 // What the cost of the next visit depends on besides the move.
@@ -53,7 +54,10 @@ class ClosedFormAnalysis {
       if (loops[b].is_spatial()) return false;  // build_loop_nest closes every level with a temporal loop
     }
     int num_loops = g_.num_loops;
-    accesses_.assign(num_loops, {});
+    accesses_.resize(num_loops);
+    for (auto& per_tensor : accesses_) {
+      for (int ds = 0; ds < g_.num_spaces; ++ds) per_tensor[ds].clear();
+    }
     link_transfers_.assign(num_loops, {});
 
     std::uint64_t temporal_iterations = 1;  // what every compute unit in use performs
@@ -102,7 +106,6 @@ class ClosedFormAnalysis {
   std::uint64_t tile_size_ = 0;
   std::vector<Coordinates> move_;      // per digit: the tile's move in tensor coordinates
   std::vector<int> move_id_;           // per digit: equal moves share an id
-  std::vector<Coordinates> translation_;
   std::vector<std::uint64_t> new_part_;  // per digit: operands not held from the previous visit
   std::vector<PointSet> new_shape_;      // per digit: those operands, in the new visit's frame
   std::vector<char> shape_known_;
@@ -124,21 +127,13 @@ class ClosedFormAnalysis {
     return top;
   }
 
-  // The non-unit temporal loops above `boundary`, and the move of its tile when each carries:
-  // the walk's last visit before a carry had every inner digit at iteration 1.
+  // The non-unit temporal loops above `boundary`, innermost first.
   void collect_digits(int boundary) {
     digits_.clear();
-    DimensionVector reset{};
     for (int l = boundary + 1; l < g_.num_loops; ++l) {
       const auto& loop = nest_->loops[l];
       if (loop.is_spatial() || loop.end < 2) continue;
-      Digit digit;
-      digit.weight = static_cast<std::uint64_t>(loop.end - 1);
-      for (int d = 0; d < g_.num_dims; ++d) digit.carry[d] = -reset[d];
-      auto stride = g_.vector_strides[l][loop.dimension];
-      digit.carry[loop.dimension] += stride;
-      reset[loop.dimension] += stride;
-      digits_.push_back(digit);
+      digits_.push_back({static_cast<std::uint64_t>(loop.end - 1), loop.dimension, g_.vector_strides[l][loop.dimension]});
     }
   }
 
@@ -202,26 +197,41 @@ class ClosedFormAnalysis {
     return !failed_;
   }
 
+  // How the tile moves when digit q carries: one step of q, and back to the start of every
+  // inner digit (the walk's last visit before a carry had each at its iteration 1).
+  // Projections are linear, so that is a sum of the dimensions' projected steps.
   void describe_moves() {
     auto k = digits_.size();
     move_.resize(k);
     move_id_.resize(k);
-    translation_.resize(k);
     new_part_.resize(k);
     new_shape_.resize(k);
+    int rank = tile_.rank;
+    Coordinates reset{};
     for (std::size_t q = 0; q < k; ++q) {
-      move_[q] = g_.projected_offset(ds_, digits_[q].carry);
-      Box moved = tile_;
-      translate_box(moved, move_[q]);
-      translation_[q] = box_translation(tile_, moved);
+      const auto& column = g_.projected_unit(ds_, digits_[q].dimension);
+      auto stride = digits_[q].stride;
+      Coordinates step{};
+      for (int r = 0; r < rank; ++r) step[r] = static_cast<std::int32_t>(column[r] * stride);
+      auto& move = move_[q];
+      move = Coordinates{};
+      for (int r = 0; r < rank; ++r) move[r] = step[r] - reset[r];
+      for (int r = 0; r < rank; ++r) reset[r] += step[r];
+      // The same-stride rule compares centroid moves; a tile's is its move.
       move_id_[q] = static_cast<int>(q);
       for (std::size_t p = 0; p < q; ++p) {
-        if (translation_[p] == translation_[q]) {
+        if (move_[p] == move) {
           move_id_[q] = move_id_[p];
           break;
         }
       }
-      new_part_[q] = moved.size() - overlap_size(moved, tile_);
+      std::uint64_t overlap = 1;
+      for (int r = 0; r < rank; ++r) {
+        std::int64_t extent = tile_.hi[r] - tile_.lo[r];
+        std::int64_t shared = extent - std::abs(static_cast<std::int64_t>(move[r]));
+        overlap *= shared > 0 ? static_cast<std::uint64_t>(shared) : 0;
+      }
+      new_part_[q] = tile_size_ - overlap;
     }
     shape_known_.assign(k, 0);
   }
@@ -342,14 +352,19 @@ class ClosedFormAnalysis {
     return outcome;
   }
 
+  // Into `out`, reusing its buffers.
   void collect(const LoopNest& nest, std::uint64_t temporal_iterations, NestAnalysisResult& out) const {
-    out.tiles.assign(g_.num_spaces, {});
+    out.tiles.resize(g_.num_spaces);
+    std::size_t kept_loops = 0;
+    for (int level = 0; level < g_.num_loops; ++level) kept_loops += !nest.loops[level].is_spatial() || g_.master_spatial[level];
+    for (auto& tiles : out.tiles) tiles.resize(kept_loops);
     bool compute_collected = false;
+    std::size_t i = 0;
     for (int level = 0; level < g_.num_loops; ++level) {
       if (nest.loops[level].is_spatial() && !g_.master_spatial[level]) continue;
       bool holds_tile = g_.storage_boundary[level] || g_.master_spatial[level];
       for (int ds = 0; ds < g_.num_spaces; ++ds) {
-        LoopTile tile;
+        LoopTile& tile = out.tiles[ds][i];
         tile.accesses = accesses_[level][ds];
         tile.size = holds_tile ? g_.origin_tiles[level][ds].size() : 0;
         tile.link_transfers = link_transfers_[level][ds];
@@ -357,8 +372,8 @@ class ClosedFormAnalysis {
         tile.fanout = g_.logical_fanout[level];
         tile.on_storage_boundary = g_.storage_boundary[level];
         tile.master_spatial = g_.master_spatial[level];
-        out.tiles[ds].push_back(std::move(tile));
       }
+      ++i;
       if (!compute_collected) {
         out.compute_instances = g_.num_spatial_elems[level] * g_.logical_fanout[level];
         out.compute_cycles = static_cast<double>(temporal_iterations);

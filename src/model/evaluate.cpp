@@ -156,7 +156,8 @@ NetworkStats network_stats(const Architecture& arch, int level, const std::vecto
 EvaluationResult evaluate(const Architecture& arch, const Workload& workload, const Mapping& mapping) {
   EvaluationResult result;
   auto nest = build_loop_nest(mapping, workload);
-  auto analysis = analyze_nest(workload, nest, arch);
+  thread_local NestAnalysisResult analysis;  // its buffers outlive the call
+  analyze_nest(workload, nest, arch, analysis);
   auto tiles = collapse_tiles(analysis, nest, mapping, workload);
   auto compute = compute_cost(arch.arithmetic, workload);
   std::vector<std::vector<std::optional<int>>> widths(arch.num_storage_levels());

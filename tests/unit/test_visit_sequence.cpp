@@ -44,6 +44,7 @@ Coverage compare_on_random_mappings(const spec::MapperInputs& in, int points, st
   Mapspace space(in.architecture, in.workload, in.constraints);
   std::mt19937_64 rng(seed);
   auto point = space.empty_point();
+  NestAnalysisResult folded;
   Coverage covered;
   // Stop at the first point that differs (one report, not thousands).
   auto failures = [] { return ::testing::UnitTest::GetInstance()->current_test_info()->result()->total_part_count(); };
@@ -53,7 +54,7 @@ Coverage compare_on_random_mappings(const spec::MapperInputs& in, int points, st
     auto mapping = space.build(point);
     auto nest = build_loop_nest(mapping, in.workload);
     auto walked = walk_nest(in.workload, nest, in.architecture);
-    NestAnalysisResult folded;
+    // One result buffer for all points, as the mapper reuses it: nothing may leak between them.
     if (!analyze_nest_in_closed_form(in.workload, nest, in.architecture, folded)) continue;
     ++covered.covered;
     bool multicast = false, linked = false;
