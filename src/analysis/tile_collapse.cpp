@@ -20,8 +20,8 @@ struct LevelTile {
   double peer_accesses = 0, peer_fills = 0;
 };
 
-std::vector<LevelTile> group_by_level(const std::vector<LoopTile>& loops, int num_levels) {
-  std::vector<LevelTile> levels;
+void group_by_level(const std::vector<LoopTile>& loops, int num_levels, std::vector<LevelTile>& levels) {
+  levels.clear();
   std::size_t first = 0;
   while (first < loops.size()) {
     std::size_t last = first;
@@ -42,7 +42,6 @@ std::vector<LevelTile> group_by_level(const std::vector<LoopTile>& loops, int nu
     first = last + 1;
   }
   levels.resize(num_levels);
-  return levels;
 }
 
 void compute_partition_sizes(std::vector<LevelTile>& levels) {
@@ -141,11 +140,21 @@ LevelTensorCounts finish(const LevelTile& t, bool kept, bool read_write) {
 
 CollapsedTiles collapse_tiles(const NestAnalysisResult& analysis, const LoopNest& nest,
                               const Mapping& mapping, const Workload& workload) {
+  CollapsedTiles out;
+  collapse_tiles(analysis, nest, mapping, workload, out);
+  return out;
+}
+
+void collapse_tiles(const NestAnalysisResult& analysis, const LoopNest& nest, const Mapping& mapping,
+                    const Workload& workload, CollapsedTiles& out) {
   int num_levels = static_cast<int>(nest.storage_boundaries.size());
-  CollapsedTiles out(num_levels, std::vector<LevelTensorCounts>(workload.num_data_spaces()));
+  out.resize(num_levels);
+  for (auto& level : out) level.resize(workload.num_data_spaces());
+  thread_local std::vector<LevelTile> levels;
+  thread_local std::vector<bool> keep;
   for (int ds = 0; ds < workload.num_data_spaces(); ++ds) {
-    auto levels = group_by_level(analysis.tiles[ds], num_levels);
-    std::vector<bool> keep(num_levels);
+    group_by_level(analysis.tiles[ds], num_levels, levels);
+    keep.resize(num_levels);
     for (int l = 0; l < num_levels; ++l) keep[l] = mapping.levels[l].keep[ds];
     compute_partition_sizes(levels);
     compute_parent_access_share(levels);
@@ -155,7 +164,6 @@ CollapsedTiles collapse_tiles(const NestAnalysisResult& analysis, const LoopNest
       out[l][ds] = finish(levels[l], keep[l], workload.data_spaces[ds].read_write);
     }
   }
-  return out;
 }
 
 }  // namespace qloop

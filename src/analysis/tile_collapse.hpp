@@ -27,5 +27,8 @@ using CollapsedTiles = std::vector<std::vector<LevelTensorCounts>>;
 
 CollapsedTiles collapse_tiles(const NestAnalysisResult& analysis, const LoopNest& nest,
                               const Mapping& mapping, const Workload& workload);
+// The same into `out`, reusing its buffers.
+void collapse_tiles(const NestAnalysisResult& analysis, const LoopNest& nest, const Mapping& mapping,
+                    const Workload& workload, CollapsedTiles& out);
 
 }  // namespace qloop

@@ -4,6 +4,14 @@ namespace qloop {
 
 LoopNest build_loop_nest(const Mapping& mapping, const Workload& workload) {
   LoopNest nest;
+  build_loop_nest(mapping, workload, nest);
+  return nest;
+}
+
+void build_loop_nest(const Mapping& mapping, const Workload& workload, LoopNest& nest) {
+  nest.loops.clear();
+  nest.storage_boundaries.clear();
+  nest.storage_level_of_loop.clear();
   int num_levels = static_cast<int>(mapping.levels.size());
   for (int level = 0; level < num_levels; ++level) {
     const auto& m = mapping.levels[level];
@@ -28,7 +36,6 @@ LoopNest build_loop_nest(const Mapping& mapping, const Workload& workload) {
     }
     nest.storage_boundaries.push_back(static_cast<int>(nest.loops.size()) - 1);
   }
-  return nest;
 }
 
 }  // namespace qloop

@@ -27,5 +27,7 @@ struct LoopNest {
 };
 
 LoopNest build_loop_nest(const Mapping& mapping, const Workload& workload);
+// The same into `nest`, reusing its buffers.
+void build_loop_nest(const Mapping& mapping, const Workload& workload, LoopNest& nest);
 
 }  // namespace qloop

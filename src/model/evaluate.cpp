@@ -74,10 +74,10 @@ Rejection check_level(const StorageLevelSpec& spec, const std::vector<LevelTenso
 }
 
 StorageTensorStats tensor_stats(const StorageLevelSpec& spec, const LevelTensorCounts& c, const Workload& workload,
-                                int ds, std::optional<int> width) {
+                                int ds, std::optional<int> width, bool details) {
   auto packing = pack(width, spec.word_bits);
   StorageTensorStats t;
-  t.tensor = workload.data_spaces[ds].name;
+  if (details) t.tensor = workload.data_spaces[ds].name;
   t.bitwidth = width.value_or(0);
   t.operands_per_word = packing.operands_per_word;
   t.wasted_bits_per_word = packing.wasted_bits_per_word;
@@ -153,22 +153,37 @@ NetworkStats network_stats(const Architecture& arch, int level, const std::vecto
 
 }  // namespace
 
-EvaluationResult evaluate(const Architecture& arch, const Workload& workload, const Mapping& mapping) {
-  EvaluationResult result;
-  auto nest = build_loop_nest(mapping, workload);
-  thread_local NestAnalysisResult analysis;  // its buffers outlive the call
+namespace {
+
+// Both evaluations; `details` adds what only reports read.
+void evaluate_into(const Architecture& arch, const Workload& workload, const Mapping& mapping, bool details,
+                   EvaluationResult& result) {
+  // Buffers that outlive the call: a search evaluates millions of mappings per thread.
+  thread_local LoopNest nest;
+  thread_local NestAnalysisResult analysis;
+  thread_local CollapsedTiles tiles;
+  thread_local std::vector<std::vector<std::optional<int>>> widths;
+  build_loop_nest(mapping, workload, nest);
   analyze_nest(workload, nest, arch, analysis);
-  auto tiles = collapse_tiles(analysis, nest, mapping, workload);
+  collapse_tiles(analysis, nest, mapping, workload, tiles);
   auto compute = compute_cost(arch.arithmetic, workload);
-  std::vector<std::vector<std::optional<int>>> widths(arch.num_storage_levels());
+  widths.resize(arch.num_storage_levels());
   for (int level = 0; level < arch.num_storage_levels(); ++level) {
+    widths[level].clear();
     for (int ds = 0; ds < workload.num_data_spaces(); ++ds) {
       widths[level].push_back(stored_bitwidth(workload, mapping, level, ds));
     }
   }
 
+  result.valid = true;
+  result.reason.clear();
+  result.rejection_kind.clear();
   auto& arith = result.arithmetic;
-  arith.name = arch.arithmetic.name;
+  if (details) {
+    arith.name = arch.arithmetic.name;
+    arith.energy_source = to_string(arch.arithmetic.energy_source);
+    arith.area_source = to_string(arch.arithmetic.area_source);
+  }
   arith.instances = arch.arithmetic.instances;
   arith.utilized_instances = analysis.compute_instances;
   arith.computes = workload.total_operations();
@@ -176,16 +191,15 @@ EvaluationResult evaluate(const Architecture& arch, const Workload& workload, co
   arith.cycles_per_compute = compute.cycles_per_compute;
   arith.energy_per_compute_pJ = compute.energy_per_compute_pJ;
   arith.energy_pJ = static_cast<double>(arith.computes) * arith.energy_per_compute_pJ;
-  arith.energy_source = to_string(arch.arithmetic.energy_source);
-  arith.area_source = to_string(arch.arithmetic.area_source);
   arith.area_um2 = arch.arithmetic.area_um2 * static_cast<double>(arch.arithmetic.instances);
   Rejection rejection;
   if (arith.utilized_instances > static_cast<std::uint64_t>(arith.instances)) {
-    rejection = {"fanout at " + arith.name, fmt::format("compute {}: mapping uses {} instances but there are {}",
-                                                        arith.name, arith.utilized_instances, arith.instances)};
+    rejection = {"fanout at " + arch.arithmetic.name,
+                 fmt::format("compute {}: mapping uses {} instances but there are {}", arch.arithmetic.name,
+                             arith.utilized_instances, arith.instances)};
   }
   if (rejection.none()) {
-    rejection = check_mesh(arith.name, mesh_expansion(mapping, -1), arch.arithmetic.mesh_x, arch.arithmetic.mesh_y);
+    rejection = check_mesh(arch.arithmetic.name, mesh_expansion(mapping, -1), arch.arithmetic.mesh_x, arch.arithmetic.mesh_y);
   }
   for (int level = 0; level < arch.num_storage_levels() && rejection.none(); ++level) {
     const auto& spec = arch.storage[level];
@@ -194,37 +208,42 @@ EvaluationResult evaluate(const Architecture& arch, const Workload& workload, co
   }
   if (!rejection.none()) {
     result.valid = false;
-    result.reason = rejection.message;
+    if (details) result.reason = rejection.message;
     result.rejection_kind = rejection.kind;
   }
 
-  result.storage.reserve(arch.num_storage_levels());
-  result.networks.reserve(arch.num_storage_levels());
+  result.storage.resize(arch.num_storage_levels());
+  if (details) {
+    result.networks.clear();
+    result.networks.reserve(arch.num_storage_levels());
+  }
   std::uint64_t cycles = arith.cycles;
   double energy = arith.energy_pJ;
   double area = arith.area_um2;
   for (int level = 0; level < arch.num_storage_levels(); ++level) {
     const auto& spec = arch.storage[level];
-    StorageLevelStats stats;
-    stats.name = spec.name;
+    StorageLevelStats& stats = result.storage[level];
+    if (details) {
+      stats.name = spec.name;
+      stats.energy_source = to_string(spec.energy.source);
+      stats.area_source = to_string(spec.area_source);
+    }
     stats.level = level + 1;
-    stats.energy_source = to_string(spec.energy.source);
-    stats.area_source = to_string(spec.area_source);
     stats.instances = spec.instances;
     stats.capacity_words = spec.size_words.value_or(-1);
     stats.area_um2 = spec.area_um2 * static_cast<double>(spec.instances);
-    stats.tensors.reserve(workload.num_data_spaces());
+    stats.energy_pJ = 0;
+    stats.tensors.clear();
     for (int ds = 0; ds < workload.num_data_spaces(); ++ds) {
       if (!tiles[level][ds].kept) continue;
-      stats.tensors.push_back(tensor_stats(spec, tiles[level][ds], workload, ds, widths[level][ds]));
+      stats.tensors.push_back(tensor_stats(spec, tiles[level][ds], workload, ds, widths[level][ds], details));
       stats.energy_pJ += stats.tensors.back().energy_pJ;
     }
     level_performance(spec, stats, arith.cycles);
     cycles = std::max(cycles, stats.cycles);
     energy += stats.energy_pJ;
     area += stats.area_um2;
-    result.storage.push_back(std::move(stats));
-    result.networks.push_back(network_stats(arch, level, tiles[level], workload, widths[level]));
+    if (details) result.networks.push_back(network_stats(arch, level, tiles[level], workload, widths[level]));
   }
 
   auto& s = result.summary;
@@ -237,7 +256,18 @@ EvaluationResult evaluate(const Architecture& arch, const Workload& workload, co
                               : static_cast<double>(arith.computes) * arith.cycles_per_compute /
                                     (static_cast<double>(arith.instances) * static_cast<double>(cycles));
   s.pJ_per_compute = arith.computes == 0 ? 0 : energy / static_cast<double>(arith.computes);
+}
+
+}  // namespace
+
+EvaluationResult evaluate(const Architecture& arch, const Workload& workload, const Mapping& mapping) {
+  EvaluationResult result;
+  evaluate_into(arch, workload, mapping, true, result);
   return result;
+}
+
+void evaluate_cost(const Architecture& arch, const Workload& workload, const Mapping& mapping, EvaluationResult& out) {
+  evaluate_into(arch, workload, mapping, false, out);
 }
 
 }  // namespace qloop

@@ -12,4 +12,10 @@ namespace qloop {
 // An invalid mapping is a result with valid = false and a reason, never an exception.
 EvaluationResult evaluate(const Architecture& arch, const Workload& workload, const Mapping& mapping);
 
+// What a search needs of a candidate, into a result it reuses: validity (with the short
+// rejection kind), the summary, and per storage level its energy, cycles and kept tensors'
+// counts. Names, energy sources, network stats and the long rejection message are left out.
+// Every number it does fill is the one evaluate() gives.
+void evaluate_cost(const Architecture& arch, const Workload& workload, const Mapping& mapping, EvaluationResult& out);
+
 }  // namespace qloop

@@ -162,6 +162,7 @@ MapperResult run_mapper(const Architecture& arch, const Workload& workload, cons
     std::vector<std::uint64_t> precheck_rejections(Mapspace::Precheck::kNumKinds * levels, 0);
     auto point = space.empty_point();
     Mapping mapping;
+    EvaluationResult result;
     std::uint64_t since_improvement = 0, consecutive_invalid = 0;
     while (true) {
       if (stop && stop->load()) break;
@@ -180,7 +181,7 @@ MapperResult run_mapper(const Architecture& arch, const Workload& workload, cons
         continue;
       }
       space.build(point, mapping);
-      auto result = evaluate(arch, workload, mapping);
+      evaluate_cost(arch, workload, mapping, result);
       ++out.evaluated;
       shared.evaluated.fetch_add(1, std::memory_order_relaxed);
       if (!result.valid) {
