@@ -156,7 +156,7 @@ class NestWalker {
   OperationSpace operation_point() const {
     DimensionVector point{};
     for (int level = 0; level < num_loops_; ++level) {
-      point[(*loops_)[level].dimension] += g_.vector_strides[level][(*loops_)[level].dimension] * indices_[level];
+      point[(*loops_)[level].dimension] += g_.stride[level] * indices_[level];
     }
     return to_sets(g_.project_boxes(point, point));
   }
@@ -226,7 +226,7 @@ class NestWalker {
       return;
     }
     auto dim = (*loops_)[level].dimension;
-    auto scale = g_.vector_strides[level][dim];
+    auto scale = g_.stride[level];
     auto saved_transform = transform_[dim];
     DeltaSizes delta_sizes{};
     auto add_delta = [&](const DeltaSizes& delta, std::uint64_t weight) {
@@ -270,7 +270,7 @@ class NestWalker {
       return;
     }
     auto dim = (*loops_)[level].dimension;
-    auto scale = g_.vector_strides[level][dim];
+    auto scale = g_.stride[level];
     auto saved_transform = transform_[dim];
     const std::uint64_t iterations_to_run = 1;
 
@@ -323,7 +323,7 @@ class NestWalker {
     auto saved = transform_[dim];
     TileBoxes first, second;
     working_set(level, first);
-    transform_[dim] += g_.vector_strides[level][dim];
+    transform_[dim] += g_.stride[level];
     working_set(level, second);
     transform_[dim] = saved;
     Translations out{};

@@ -41,17 +41,6 @@ void NestGeometry::bind(const Workload& workload, const LoopNest& nest) {
     logical_fanout[level] = logical_fanout_x[level] * logical_fanout_y[level];
   }
 
-  DimensionVector ones;
-  ones.fill(1);
-  vector_strides.assign(num_loops, ones);
-  mold_high.assign(num_loops, DimensionVector{});
-  DimensionVector scale = ones;
-  for (int level = 0; level < num_loops; ++level) {
-    vector_strides[level] = scale;
-    scale[loops[level].dimension] *= loops[level].end;
-    for (int d = 0; d < num_dims; ++d) mold_high[level][d] = scale[d] - 1;
-  }
-
   terms_.clear();
   max_rank = 1;
   rank_begin_.assign(num_spaces * (kMaxTensorRank + 1), 0);
@@ -68,20 +57,31 @@ void NestGeometry::bind(const Workload& workload, const LoopNest& nest) {
     max_rank = std::max(max_rank, ranks_[ds]);
   }
 
+  // A unit step along a dimension moves each rank by the coefficients of its terms on it.
   units_.assign(static_cast<std::size_t>(num_spaces) * kMaxDimensions, Coordinates{});
   for (int ds = 0; ds < num_spaces; ++ds) {
-    for (int d = 0; d < num_dims; ++d) {
-      DimensionVector unit{};
-      unit[d] = 1;
-      units_[ds * kMaxDimensions + d] = projected_offset(ds, unit);
+    const int* begin = &rank_begin_[ds * (kMaxTensorRank + 1)];
+    for (int r = 0; r < ranks_[ds]; ++r) {
+      for (int t = begin[r]; t < begin[r + 1]; ++t) {
+        units_[ds * kMaxDimensions + terms_[t].dimension][r] += static_cast<std::int32_t>(terms_[t].coefficient);
+      }
     }
   }
 
+  // Strides and tiles: the span of every loop below and at each one, per dimension.
+  stride.resize(num_loops);
   origin_tiles.resize(num_loops);
-  DimensionVector zero{};
-  // Only storage boundaries and spatial loops ever look at their tile.
+  DimensionVector span;
+  span.fill(1);
+  DimensionVector zero{}, high{};
   for (int level = 0; level < num_loops; ++level) {
-    if (storage_boundary[level] || loops[level].is_spatial()) origin_tiles[level] = project_boxes(zero, mold_high[level]);
+    auto dim = loops[level].dimension;
+    stride[level] = span[dim];
+    span[dim] *= loops[level].end;
+    if (storage_boundary[level] || loops[level].is_spatial()) {
+      for (int d = 0; d < num_dims; ++d) high[d] = span[d] - 1;
+      origin_tiles[level] = project_boxes(zero, high);
+    }
   }
 }
 

@@ -25,9 +25,9 @@ struct NestGeometry {
   std::vector<std::uint8_t> master_spatial;    // the outermost loop of a run of spatial loops
   std::vector<std::uint64_t> num_spatial_elems;  // instances of the loop's level
   std::vector<std::uint64_t> logical_fanout, logical_fanout_x, logical_fanout_y;  // master spatial loops
-  std::vector<DimensionVector> vector_strides;  // operation-space step of the loop's index
-  std::vector<DimensionVector> mold_high;       // inclusive corner of the tile below and at the loop
-  std::vector<TileBoxes> origin_tiles;          // that tile, at the origin, per tensor (boundaries and spatial loops only)
+  std::vector<std::int64_t> stride;     // one iteration's step along the loop's dimension (the inner loops' span)
+  std::vector<TileBoxes> origin_tiles;  // the tile below and at the loop, at the origin, per tensor
+                                        // (storage boundaries and spatial loops only: nothing else asks)
 
   void bind(const Workload& workload, const LoopNest& nest);
 

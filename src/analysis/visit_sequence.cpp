@@ -133,7 +133,7 @@ class ClosedFormAnalysis {
     for (int l = boundary + 1; l < g_.num_loops; ++l) {
       const auto& loop = nest_->loops[l];
       if (loop.is_spatial() || loop.end < 2) continue;
-      digits_.push_back({static_cast<std::uint64_t>(loop.end - 1), loop.dimension, g_.vector_strides[l][loop.dimension]});
+      digits_.push_back({static_cast<std::uint64_t>(loop.end - 1), loop.dimension, g_.stride[l]});
     }
   }
 
@@ -146,7 +146,7 @@ class ClosedFormAnalysis {
     for (int l = boundary + 1; l <= master; ++l) {
       auto dim = nest.loops[l].dimension;
       DimensionVector step{};
-      step[dim] = g_.vector_strides[l][dim];
+      step[dim] = g_.stride[l];
       std::array<Coordinates, kMaxDataSpaces> moves{};
       for (int ds = 0; ds < g_.num_spaces; ++ds) moves[ds] = g_.projected_offset(ds, step);
       spatial_loops_.push_back({nest.loops[l].end, moves});
