@@ -118,16 +118,6 @@ PerSpaceCounts mark_link_reuse(const SpatialDeltas& deltas, const SpatialDeltas&
   return reused;
 }
 
-FanoutKey fanout_key(int num_spaces, int rank, std::uint64_t h_size, std::uint64_t v_size,
-                     const std::vector<std::pair<std::int64_t, std::array<Coordinates, kMaxDataSpaces>>>& loops) {
-  FanoutKey key{num_spaces, rank, static_cast<std::int64_t>(h_size), static_cast<std::int64_t>(v_size)};
-  for (const auto& [end, steps] : loops) {
-    key.push_back(end);
-    for (int ds = 0; ds < num_spaces; ++ds) key.insert(key.end(), steps[ds].begin(), steps[ds].begin() + rank);
-  }
-  return key;
-}
-
 FanoutServing::FanoutServing(const FanoutKey& key)
     : num_spaces_(static_cast<int>(key[0])), h_size_(static_cast<std::uint64_t>(key[2])),
       v_size_(static_cast<std::uint64_t>(key[3])) {

@@ -55,12 +55,11 @@ struct ServingPlan {
   std::uint64_t reused = 0;
 };
 
-// A fan-out described by its spatial loops alone: per loop (innermost first) its extent and,
-// per tensor, how far one step of it moves that tensor's data; and the mesh the children sit
-// on. Flattened into integers, it is the key of FanoutServing's cache.
+// A fan-out described by its spatial loops alone, flattened into integers (the key of
+// FanoutServing's cache): [tensors, rank, mesh width, mesh height], then per spatial loop
+// (innermost first) its extent and, per tensor, the `rank` coordinates one step of it moves
+// that tensor's data by.
 using FanoutKey = std::vector<std::int64_t>;
-FanoutKey fanout_key(int num_spaces, int rank, std::uint64_t h_size, std::uint64_t v_size,
-                     const std::vector<std::pair<std::int64_t, std::array<Coordinates, kMaxDataSpaces>>>& loops);
 
 // How a fan-out serves its children: everything that depends only on its spatial loops, not
 // on the loops above it, so computed once per fan-out and kept across evaluations (a mapper

@@ -114,7 +114,7 @@ class ClosedFormAnalysis {
 
   // The consumer, when it is a fan-out.
   bool fanout_ = false;
-  std::vector<std::pair<std::int64_t, std::array<Coordinates, kMaxDataSpaces>>> spatial_loops_;  // extent, step per tensor
+  FanoutKey fanout_key_;
   FanoutServingCache serving_cache_;
   FanoutServing* serving_ = nullptr;
   std::vector<ServingPlan> outcomes_;                    // [0]: without links
@@ -142,16 +142,17 @@ class ClosedFormAnalysis {
     auto storage_level = nest.storage_level_of_loop[master];
     auto h_size = std::max<std::uint64_t>(arch.fanout_x(storage_level), g_.logical_fanout_x[master]);
     auto v_size = std::max<std::uint64_t>(arch.fanout_y(storage_level), g_.logical_fanout_y[master]);
-    spatial_loops_.clear();
+    // The fan-out's key (fanout_reuse.hpp), built in place: this runs for every candidate.
+    auto& key = fanout_key_;
+    key.assign({g_.num_spaces, g_.max_rank, static_cast<std::int64_t>(h_size), static_cast<std::int64_t>(v_size)});
     for (int l = boundary + 1; l <= master; ++l) {
-      auto dim = nest.loops[l].dimension;
-      DimensionVector step{};
-      step[dim] = g_.stride[l];
-      std::array<Coordinates, kMaxDataSpaces> moves{};
-      for (int ds = 0; ds < g_.num_spaces; ++ds) moves[ds] = g_.projected_offset(ds, step);
-      spatial_loops_.push_back({nest.loops[l].end, moves});
+      key.push_back(nest.loops[l].end);
+      for (int ds = 0; ds < g_.num_spaces; ++ds) {
+        const auto& unit = g_.projected_unit(ds, nest.loops[l].dimension);
+        for (int r = 0; r < g_.max_rank; ++r) key.push_back(unit[r] * g_.stride[l]);
+      }
     }
-    serving_ = &serving_cache_.at(fanout_key(g_.num_spaces, g_.max_rank, h_size, v_size, spatial_loops_));
+    serving_ = &serving_cache_.at(key);
     for (int ds = 0; ds < g_.num_spaces; ++ds) {
       fanout_ = true;
       outcomes_.assign(1, serving_->without_links(ds));
