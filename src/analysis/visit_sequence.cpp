@@ -80,6 +80,7 @@ class ClosedFormAnalysis {
       if (loops[consumer].is_spatial()) {
         if (!fold_fanout(b, top_of_spatial_run(loops, consumer), nest, arch)) return false;
       } else {
+        collect_digits(b);
         for (int ds = 0; ds < g_.num_spaces; ++ds) {
           fanout_ = false;
           Tally total;
@@ -153,6 +154,7 @@ class ClosedFormAnalysis {
       }
     }
     serving_ = &serving_cache_.at(key);
+    collect_digits(boundary);
     for (int ds = 0; ds < g_.num_spaces; ++ds) {
       fanout_ = true;
       outcomes_.assign(1, serving_->without_links(ds));
@@ -172,9 +174,9 @@ class ClosedFormAnalysis {
 
   // Total operands of the deltas of `boundary`'s tile of tensor `ds` over all its visits,
   // per outcome, with each visit weighted by the iterations it stands for.
+  // (digits_ already holds the loops above `boundary`.)
   bool fold(int boundary, int ds, Tally& total) {
     ds_ = ds;
-    collect_digits(boundary);
     if (digits_.size() > kMaxDigits) return false;
     same_stride_rule_ = boundary >= 0;
     if (boundary >= 0) {
@@ -188,7 +190,7 @@ class ClosedFormAnalysis {
     auto k = digits_.size();
     memo_.resize(k + 1);
     for (auto& m : memo_) m.clear();
-    outcome_of_.assign((k + 1) * k * 2, -1);
+    if (fanout_) outcome_of_.assign((k + 1) * k * 2, -1);
     failed_ = false;
 
     total.fill(0);
@@ -206,7 +208,7 @@ class ClosedFormAnalysis {
     move_.resize(k);
     move_id_.resize(k);
     new_part_.resize(k);
-    new_shape_.resize(k);
+    if (fanout_) new_shape_.resize(k);
     int rank = tile_.rank;
     Coordinates reset{};
     for (std::size_t q = 0; q < k; ++q) {
@@ -234,7 +236,7 @@ class ClosedFormAnalysis {
       }
       new_part_[q] = tile_size_ - overlap;
     }
-    shape_known_.assign(k, 0);
+    if (fanout_) shape_known_.assign(k, 0);
   }
 
   // The operands a visit after digit q's carry gets (when it subtracts), in its own frame.

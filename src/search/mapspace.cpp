@@ -69,6 +69,18 @@ Mapspace::Mapspace(const Architecture& arch, const Workload& workload, const Con
     };
     recurse(recurse, 0, workload.dimension_bounds[dim]);
   }
+  // A split constraint fixes X / Y: the constrained order, then the rest; the first `split` go along X.
+  split_on_y_.assign(arch.num_storage_levels(), {});
+  for (int level = 0; level < arch.num_storage_levels(); ++level) {
+    const auto& lc = constraints.levels[level];
+    if (!lc.spatial_split) continue;
+    std::vector<DimensionId> order = lc.spatial.permutation.innermost;
+    for (DimensionId d = 0; d < workload.num_dimensions(); ++d) {
+      if (std::find(order.begin(), order.end(), d) == order.end()) order.push_back(d);
+    }
+    split_on_y_[level].assign(workload.num_dimensions(), 0);
+    for (std::size_t i = 0; i < order.size(); ++i) split_on_y_[level][order[i]] = static_cast<int>(i) >= *lc.spatial_split;
+  }
   free_keep_.assign(arch.num_storage_levels(), std::vector<bool>(workload.num_data_spaces(), false));
   for (int level = 0; level + 1 < arch.num_storage_levels(); ++level) {
     for (int ds = 0; ds < workload.num_data_spaces(); ++ds) {
@@ -111,11 +123,8 @@ Mapspace::DimList Mapspace::nontrivial_loops(const std::vector<std::uint32_t>& t
 namespace {
 // The loops of `dims` that the permutation constraint pins (innermost / outermost runs), and
 // the free ones in between.
-struct OrderParts {
-  DimensionList inner, free, outer;
-};
-OrderParts split_order(const DimensionList& dims, const PermutationConstraint& c) {
-  OrderParts parts;
+LoopOrderParts split_order(const DimensionList& dims, const PermutationConstraint& c) {
+  LoopOrderParts parts;
   for (auto d : c.innermost) {
     if (dims.contains(d)) parts.inner.push_back(d);
   }
@@ -129,32 +138,39 @@ OrderParts split_order(const DimensionList& dims, const PermutationConstraint& c
 }
 }  // namespace
 
+LoopOrderParts Mapspace::order_parts(const std::vector<std::uint32_t>& tiling, int level) const {
+  return split_order(nontrivial_loops(tiling, level, false), constraints_.levels[level].temporal.permutation);
+}
+
 std::vector<std::uint64_t> Mapspace::order_counts(const std::vector<std::uint32_t>& tiling) const {
   std::vector<std::uint64_t> counts;
   for (int level = 0; level < arch_.num_storage_levels(); ++level) {
-    auto parts = split_order(nontrivial_loops(tiling, level, false), constraints_.levels[level].temporal.permutation);
-    counts.push_back(factorial(static_cast<std::size_t>(parts.free.size)));
+    counts.push_back(factorial(static_cast<std::size_t>(order_parts(tiling, level).free.size)));
   }
   return counts;
 }
 
+namespace {
+// Pinned innermost, the index-th permutation of the free loops (factorial number system),
+// pinned outermost.
+void write_order(std::vector<DimensionId>& order, LoopOrderParts parts, std::uint64_t index) {
+  order.assign(parts.inner.begin(), parts.inner.end());
+  auto& pool = parts.free;
+  while (pool.size > 0) {
+    auto f = factorial(static_cast<std::size_t>(pool.size - 1));
+    auto pick = static_cast<int>(index / f);
+    index %= f;
+    order.push_back(pool.dims[pick]);
+    std::copy(pool.dims.begin() + pick + 1, pool.dims.begin() + pool.size, pool.dims.begin() + pick);
+    --pool.size;
+  }
+  order.insert(order.end(), parts.outer.begin(), parts.outer.end());
+}
+}  // namespace
+
 void Mapspace::set_loop_orders(MapspacePoint& point, const std::vector<std::uint64_t>& order_index) const {
   for (int level = 0; level < arch_.num_storage_levels(); ++level) {
-    auto parts = split_order(nontrivial_loops(point.tiling, level, false), constraints_.levels[level].temporal.permutation);
-    // The index-th permutation of the free loops (factorial number system).
-    auto index = order_index[level];
-    auto& order = point.loop_orders[level];
-    order.assign(parts.inner.begin(), parts.inner.end());
-    auto& pool = parts.free;
-    while (pool.size > 0) {
-      auto f = factorial(static_cast<std::size_t>(pool.size - 1));
-      auto pick = static_cast<int>(index / f);
-      index %= f;
-      order.push_back(pool.dims[pick]);
-      std::copy(pool.dims.begin() + pick + 1, pool.dims.begin() + pool.size, pool.dims.begin() + pick);
-      --pool.size;
-    }
-    order.insert(order.end(), parts.outer.begin(), parts.outer.end());
+    write_order(point.loop_orders[level], order_parts(point.tiling, level), order_index[level]);
   }
 }
 
@@ -187,22 +203,22 @@ std::uint64_t Mapspace::num_xy_choices(const std::vector<std::uint32_t>& tiling)
 }
 
 void Mapspace::set_xy(MapspacePoint& point, std::uint64_t xy_index) const {
+  std::vector<DimensionList> dims;
+  for (int level = 0; level < arch_.num_storage_levels(); ++level) dims.push_back(nontrivial_loops(point.tiling, level, true));
+  apply_xy(point, dims, xy_index);
+}
+
+void Mapspace::apply_xy(MapspacePoint& point, const std::vector<DimensionList>& spatial_dims, std::uint64_t xy_index) const {
   for (int level = 0; level < arch_.num_storage_levels(); ++level) {
     auto& on_y = point.spatial_on_y[level];
     std::fill(on_y.begin(), on_y.end(), false);
-    auto dims = nontrivial_loops(point.tiling, level, true);
-    const auto& lc = constraints_.levels[level];
+    const auto& dims = spatial_dims[level];
     if (arch_.fanout_x(level) == 1) {
       for (auto d : dims) on_y[d] = true;
     } else if (arch_.fanout_y(level) == 1) {
       continue;
-    } else if (lc.spatial_split) {
-      // The constrained order, then the rest: the first `split` go along X.
-      std::vector<DimensionId> order = lc.spatial.permutation.innermost;
-      for (DimensionId d = 0; d < workload_.num_dimensions(); ++d) {
-        if (std::find(order.begin(), order.end(), d) == order.end()) order.push_back(d);
-      }
-      for (std::size_t i = 0; i < order.size(); ++i) on_y[order[i]] = static_cast<int>(i) >= *lc.spatial_split;
+    } else if (!split_on_y_[level].empty()) {
+      for (DimensionId d = 0; d < workload_.num_dimensions(); ++d) on_y[d] = split_on_y_[level][d];
     } else {
       for (auto d : dims) {
         on_y[d] = (xy_index & 1) != 0;
@@ -219,20 +235,27 @@ std::uint64_t Mapspace::Variants::total() const {
 }
 
 Mapspace::Variants Mapspace::variants(const std::vector<std::uint32_t>& tiling) const {
-  return {order_counts(tiling), num_keep_choices(), num_xy_choices(tiling)};
+  Variants v;
+  v.keep = num_keep_choices();
+  for (int level = 0; level < arch_.num_storage_levels(); ++level) {
+    v.order_parts.push_back(order_parts(tiling, level));
+    v.orders.push_back(factorial(static_cast<std::size_t>(v.order_parts.back().free.size)));
+    v.spatial_dims.push_back(nontrivial_loops(tiling, level, true));
+  }
+  v.xy = num_xy_choices(tiling);
+  return v;
 }
 
 void Mapspace::set_variant(MapspacePoint& point, const Variants& v, std::uint64_t index) const {
   set_keep(point, index % v.keep);
   index /= v.keep;
-  set_xy(point, index % v.xy);
+  apply_xy(point, v.spatial_dims, index % v.xy);
   index /= v.xy;
-  std::vector<std::uint64_t> orders;
-  for (auto c : v.orders) {
-    orders.push_back(index % c);
-    index /= c;
+  for (int level = 0; level < arch_.num_storage_levels(); ++level) {
+    auto count = v.orders[level];
+    write_order(point.loop_orders[level], v.order_parts[level], index % count);
+    index /= count;
   }
-  set_loop_orders(point, orders);
 }
 
 bool Mapspace::spatial_fits(const std::vector<std::uint32_t>& tiling) const {

@@ -37,6 +37,12 @@ struct DimensionList {
   const DimensionId* end() const { return dims.data() + size; }
 };
 
+// A level's non-trivial temporal loops split by its permutation constraint: pinned innermost,
+// free, pinned outermost.
+struct LoopOrderParts {
+  DimensionList inner, free, outer;
+};
+
 class Mapspace {
  public:
   Mapspace(const Architecture& arch, const Workload& workload, const Constraints& constraints);
@@ -80,6 +86,9 @@ class Mapspace {
     std::vector<std::uint64_t> orders;  // per level
     std::uint64_t keep = 1, xy = 1;
     std::uint64_t total() const;
+    // What every variant of the tiling needs, worked out once per tiling.
+    std::vector<LoopOrderParts> order_parts;  // per level
+    std::vector<DimensionList> spatial_dims;  // per level: non-trivial spatial loops
   };
   Variants variants(const std::vector<std::uint32_t>& tiling) const;
   void set_variant(MapspacePoint& point, const Variants& variants, std::uint64_t index) const;
@@ -111,6 +120,9 @@ class Mapspace {
 
   using DimList = DimensionList;
   DimList nontrivial_loops(const std::vector<std::uint32_t>& tiling, int level, bool spatial) const;
+  LoopOrderParts order_parts(const std::vector<std::uint32_t>& tiling, int level) const;
+  void apply_xy(MapspacePoint& point, const std::vector<DimensionList>& spatial_dims, std::uint64_t xy_index) const;
+  std::vector<std::vector<char>> split_on_y_;  // per level with a split constraint: Y per dimension
   std::vector<int> temporal_slot_;  // per level: its temporal slot
   std::vector<int> spatial_slot_;   // per level: its spatial slot, -1 when it has no fanout
   bool order_allowed(const std::vector<DimensionId>& order, int level) const;
