@@ -195,9 +195,55 @@ class ClosedFormAnalysis {
 
     total.fill(0);
     total[0] = tile_size_;  // the first visit needs the whole tile and has no previous delta
+    if (!fanout_ && same_stride_rule_) {
+      total[0] += fold_for_temporal_consumer();
+      return true;
+    }
     auto effect = fold_digits(k, VisitState{});
     for (int o = 0; o < kMaxOutcomes; ++o) total[o] += effect.tally[o];
     return !failed_;
+  }
+
+  // fold_digits for a temporal consumer, bottom-up. Every sequence C_j (j >= 1) starts and
+  // ends with a carry of digit 0, so all it sees of the state it starts from is whether the
+  // last move was none, digit 0's, or some other one; and it ends with none or digit 0's.
+  // Three entries per digit, no memo to search.
+  std::uint64_t fold_for_temporal_consumer() const {
+    auto k = digits_.size();
+    if (k == 0) return 0;
+    enum { kNone = 0, kFirstMove = 1, kOtherMove = 2 };
+    struct Entry {
+      int out;              // kNone or kFirstMove
+      std::uint64_t total;  // operands over the sequence
+    };
+    auto w0 = digits_[0].weight;
+    // C_1: one carry of digit 0.
+    std::array<Entry, 3> level{Entry{kFirstMove, w0 * new_part_[0]}, Entry{kFirstMove, w0 * new_part_[0]},
+                               Entry{kNone, w0 * tile_size_}};
+    for (std::size_t j = 1; j < k; ++j) {
+      std::array<Entry, 3> next;
+      for (int c = 0; c < 3; ++c) {
+        const auto& before = level[c];  // C_j from class c
+        // The carry of digit j, from the state C_j left.
+        bool subtract;
+        int after;
+        if (before.out == kNone) {
+          subtract = true;
+          after = move_id_[j] == move_id_[0] ? kFirstMove : kOtherMove;
+        } else if (move_id_[j] == move_id_[0]) {
+          subtract = true;
+          after = kFirstMove;
+        } else {
+          subtract = false;
+          after = kNone;
+        }
+        auto size = subtract ? new_part_[j] : tile_size_;
+        const auto& rest = level[after];  // C_j again
+        next[c] = Entry{rest.out, before.total + digits_[j].weight * (size + rest.total)};
+      }
+      level = next;
+    }
+    return level[kNone].total;
   }
 
   // How the tile moves when digit q carries: one step of q, and back to the start of every
@@ -223,7 +269,9 @@ class ClosedFormAnalysis {
       // The same-stride rule compares centroid moves; a tile's is its move.
       move_id_[q] = static_cast<int>(q);
       for (std::size_t p = 0; p < q; ++p) {
-        if (move_[p] == move) {
+        int r = 0;
+        while (r < rank && move_[p][r] == move[r]) ++r;  // coordinates past the rank are zero in both
+        if (r == rank) {
           move_id_[q] = move_id_[p];
           break;
         }
