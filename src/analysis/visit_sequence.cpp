@@ -289,14 +289,35 @@ class ClosedFormAnalysis {
 
   // The operands a visit after digit q's carry gets (when it subtracts), in its own frame.
   const PointSet& new_shape(std::size_t q) {
-    if (!shape_known_[q]) {
+    if (shape_known_[q]) return new_shape_[q];
+    shape_known_[q] = 1;
+    const auto& move = move_[q];
+    int moved_ranks = 0, rank = 0;
+    for (int r = 0; r < tile_.rank; ++r) {
+      if (move[r] != 0) {
+        ++moved_ranks;
+        rank = r;
+      }
+    }
+    if (moved_ranks == 0) {
+      new_shape_[q] = PointSet();  // nothing new
+    } else if (moved_ranks == 1) {
+      // A slab at the leading edge (the whole tile when it moved past itself): what the
+      // box difference gives, without building it.
+      Box slab = tile_;
+      auto extent = tile_.hi[rank] - tile_.lo[rank];
+      if (std::abs(move[rank]) < extent) {
+        if (move[rank] > 0) slab.lo[rank] = tile_.hi[rank] - move[rank];
+        else slab.hi[rank] = tile_.lo[rank] - move[rank];
+      }
+      new_shape_[q] = PointSet(slab);
+    } else {
       Box before = tile_;
       Coordinates back{};
-      for (int r = 0; r < kMaxRank; ++r) back[r] = -move_[q][r];
+      for (int r = 0; r < kMaxRank; ++r) back[r] = -move[r];
       translate_box(before, back);
       new_shape_[q] = PointSet(tile_);
       new_shape_[q].subtract(PointSet(before));
-      shape_known_[q] = 1;
     }
     return new_shape_[q];
   }
