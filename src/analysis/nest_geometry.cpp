@@ -4,7 +4,7 @@
 
 namespace qloop::nest {
 
-void NestGeometry::bind(const Workload& workload, const LoopNest& nest) {
+void NestGeometry::bind(const Workload& workload, const LoopNest& nest, bool every_spatial_tile) {
   const auto& loops = nest.loops;
   num_loops = static_cast<int>(loops.size());
   num_spaces = workload.num_data_spaces();
@@ -78,7 +78,8 @@ void NestGeometry::bind(const Workload& workload, const LoopNest& nest) {
     auto dim = loops[level].dimension;
     stride[level] = span[dim];
     span[dim] *= loops[level].end;
-    if (storage_boundary[level] || loops[level].is_spatial()) {
+    bool wanted = storage_boundary[level] || master_spatial[level] || (every_spatial_tile && loops[level].is_spatial());
+    if (wanted) {
       for (int d = 0; d < num_dims; ++d) high[d] = span[d] - 1;
       origin_tiles[level] = project_boxes(zero, high);
     }

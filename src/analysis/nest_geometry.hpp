@@ -27,9 +27,11 @@ struct NestGeometry {
   std::vector<std::uint64_t> logical_fanout, logical_fanout_x, logical_fanout_y;  // master spatial loops
   std::vector<std::int64_t> stride;     // one iteration's step along the loop's dimension (the inner loops' span)
   std::vector<TileBoxes> origin_tiles;  // the tile below and at the loop, at the origin, per tensor
-                                        // (storage boundaries and spatial loops only: nothing else asks)
+                                        // (storage boundaries and spatial loops only, see bind)
 
-  void bind(const Workload& workload, const LoopNest& nest);
+  // `every_spatial_tile`: also the tiles of spatial loops inside a fan-out (only the walk,
+  // which extrapolates children from them, needs those).
+  void bind(const Workload& workload, const LoopNest& nest, bool every_spatial_tile = true);
 
   // Projects the operation-space box [low, high] (inclusive) onto each tensor.
   TileBoxes project_boxes(const DimensionVector& low, const DimensionVector& high) const;

@@ -46,7 +46,7 @@ class ClosedFormAnalysis {
   bool run(const Workload& workload, const LoopNest& nest, const Architecture& arch, NestAnalysisResult& out) {
     const auto& loops = nest.loops;
     nest_ = &nest;
-    g_.bind(workload, nest);
+    g_.bind(workload, nest, false);
     for (int ds = 0; ds < g_.num_spaces; ++ds) {
       if (g_.rank(ds) == 0) return false;
     }
@@ -266,15 +266,14 @@ class ClosedFormAnalysis {
       move = Coordinates{};
       for (int r = 0; r < rank; ++r) move[r] = step[r] - reset[r];
       for (int r = 0; r < rank; ++r) reset[r] += step[r];
-      // The same-stride rule compares centroid moves; a tile's is its move.
+      // The same-stride rule compares centroid moves (a tile's is its move), and only ever a
+      // move with digit 0's: a carry of digit j >= 1 follows, and is followed by, a carry of
+      // digit 0. So a move's id is 0 when it equals digit 0's, its own digit otherwise.
       move_id_[q] = static_cast<int>(q);
-      for (std::size_t p = 0; p < q; ++p) {
+      if (q > 0) {
         int r = 0;
-        while (r < rank && move_[p][r] == move[r]) ++r;  // coordinates past the rank are zero in both
-        if (r == rank) {
-          move_id_[q] = move_id_[p];
-          break;
-        }
+        while (r < rank && move_[0][r] == move[r]) ++r;  // coordinates past the rank are zero in both
+        if (r == rank) move_id_[q] = 0;
       }
       std::uint64_t overlap = 1;
       for (int r = 0; r < rank; ++r) {
