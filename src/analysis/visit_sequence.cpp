@@ -255,30 +255,27 @@ class ClosedFormAnalysis {
     move_id_.resize(k);
     new_part_.resize(k);
     if (fanout_) new_shape_.resize(k);
-    int rank = tile_.rank;
+    // Fixed-length loops (coordinates past the rank are zero, extents there one): this runs
+    // for every digit of every tensor of every candidate, and the compiler unrolls them.
+    std::array<std::int32_t, kMaxRank> extent;
+    for (int r = 0; r < kMaxRank; ++r) extent[r] = r < tile_.rank ? tile_.hi[r] - tile_.lo[r] : 1;
     Coordinates reset{};
     for (std::size_t q = 0; q < k; ++q) {
       const auto& column = g_.projected_unit(ds_, digits_[q].dimension);
-      auto stride = digits_[q].stride;
-      Coordinates step{};
-      for (int r = 0; r < rank; ++r) step[r] = static_cast<std::int32_t>(column[r] * stride);
+      auto stride = static_cast<std::int32_t>(digits_[q].stride);  // within a tensor extent
       auto& move = move_[q];
-      move = Coordinates{};
-      for (int r = 0; r < rank; ++r) move[r] = step[r] - reset[r];
-      for (int r = 0; r < rank; ++r) reset[r] += step[r];
+      for (int r = 0; r < kMaxRank; ++r) {
+        std::int32_t step = column[r] * stride;
+        move[r] = step - reset[r];
+        reset[r] += step;
+      }
       // The same-stride rule compares centroid moves (a tile's is its move), and only ever a
       // move with digit 0's: a carry of digit j >= 1 follows, and is followed by, a carry of
       // digit 0. So a move's id is 0 when it equals digit 0's, its own digit otherwise.
-      move_id_[q] = static_cast<int>(q);
-      if (q > 0) {
-        int r = 0;
-        while (r < rank && move_[0][r] == move[r]) ++r;  // coordinates past the rank are zero in both
-        if (r == rank) move_id_[q] = 0;
-      }
+      move_id_[q] = q > 0 && move == move_[0] ? 0 : static_cast<int>(q);
       std::uint64_t overlap = 1;
-      for (int r = 0; r < rank; ++r) {
-        std::int64_t extent = tile_.hi[r] - tile_.lo[r];
-        std::int64_t shared = extent - std::abs(static_cast<std::int64_t>(move[r]));
+      for (int r = 0; r < kMaxRank; ++r) {
+        std::int32_t shared = extent[r] - (move[r] < 0 ? -move[r] : move[r]);
         overlap *= shared > 0 ? static_cast<std::uint64_t>(shared) : 0;
       }
       new_part_[q] = tile_size_ - overlap;
