@@ -87,6 +87,12 @@ Mapspace::Mapspace(const Architecture& arch, const Workload& workload, const Con
       free_keep_[level][ds] = !constraints.levels[level].keep[ds].has_value();
     }
   }
+  always_kept_ = empty_point().keep;
+  for (int level = 0; level < arch.num_storage_levels(); ++level) {
+    for (int ds = 0; ds < workload.num_data_spaces(); ++ds) {
+      if (free_keep_[level][ds]) always_kept_[level][ds] = false;
+    }
+  }
 }
 
 std::uint64_t Mapspace::num_tilings() const {
@@ -269,15 +275,21 @@ bool Mapspace::spatial_fits(const std::vector<std::uint32_t>& tiling) const {
 }
 
 void Mapspace::randomize(MapspacePoint& point, std::mt19937_64& rng) const {
-  // Tilings whose spatial factors overflow a fanout are redrawn (a bounded number of times):
-  // they can never be valid, and they would crowd out the informative rejections.
-  for (int attempt = 0; attempt < 64; ++attempt) {
+  // Tilings no variant can make valid are redrawn (a bounded number of times): they would
+  // crowd out the informative candidates. When none is found, the last one whose spatial
+  // factors fit stays, so that the rejections name the capacity that blocks.
+  thread_local std::vector<std::uint32_t> fits_spatially;
+  fits_spatially.clear();
+  bool found = false;
+  for (int attempt = 0; attempt < 64 && !found; ++attempt) {
     for (DimensionId dim = 0; dim < workload_.num_dimensions(); ++dim) {
       std::uniform_int_distribution<std::uint32_t> pick(0, static_cast<std::uint32_t>(options_[dim].size() - 1));
       point.tiling[dim] = pick(rng);
     }
-    if (spatial_fits(point.tiling)) break;
+    found = tiling_may_work(point.tiling);
+    if (!found && spatial_fits(point.tiling)) fits_spatially = point.tiling;
   }
+  if (!found && !fits_spatially.empty()) point.tiling = fits_spatially;
   auto counts = order_counts(point.tiling);
   std::vector<std::uint64_t> orders;
   for (auto c : counts) orders.push_back(std::uniform_int_distribution<std::uint64_t>(0, c - 1)(rng));
@@ -304,7 +316,7 @@ bool Mapspace::neighbour_tiling(const std::vector<std::uint32_t>& from, std::vec
       auto offset = std::uniform_int_distribution<std::uint32_t>(1, n - 1)(rng);
       to[dim] = (from[dim] + offset) % n;
     }
-    if (to != from && spatial_fits(to)) return true;
+    if (to != from && tiling_may_work(to)) return true;
   }
   return false;
 }
@@ -340,19 +352,25 @@ Mapspace::Precheck Mapspace::precheck(const MapspacePoint& point) const {
   if (used_instances < constraints_.min_utilization * static_cast<double>(arch_.arithmetic.instances)) {
     return {Precheck::kUtilization, 0};
   }
+  return capacity_check(point.tiling, point.keep);
+}
+
+Mapspace::Precheck Mapspace::capacity_check(const std::vector<std::uint32_t>& tiling,
+                                            const std::vector<std::vector<bool>>& keep) const {
   // Tiles (packed) within each level's capacity.
+  int levels = arch_.num_storage_levels();
   std::array<std::int64_t, kMaxDimensions> extent;
   extent.fill(1);
   int slot = 0;
   for (int level = 0; level < levels; ++level) {
     for (; slot < static_cast<int>(slots_.size()) && slots_[slot].level == level; ++slot) {
-      for (DimensionId dim = 0; dim < workload_.num_dimensions(); ++dim) extent[dim] *= factor(point.tiling, dim, slot);
+      for (DimensionId dim = 0; dim < workload_.num_dimensions(); ++dim) extent[dim] *= factor(tiling, dim, slot);
     }
     const auto& spec = arch_.storage[level];
     auto capacity = spec.effective_size_words();
     std::uint64_t words = 0;
     for (int ds = 0; ds < workload_.num_data_spaces(); ++ds) {
-      if (!point.keep[level][ds]) continue;
+      if (!keep[level][ds]) continue;
       auto packing = pack(workload_.bitwidths[ds], spec.word_bits);
       if (!packing.fits) return {Precheck::kBitwidth, level};
       std::uint64_t size = 1;
@@ -366,6 +384,18 @@ Mapspace::Precheck Mapspace::precheck(const MapspacePoint& point) const {
     if (capacity && words > static_cast<std::uint64_t>(*capacity)) return {Precheck::kCapacity, level};
   }
   return {};
+}
+
+bool Mapspace::tiling_may_work(const std::vector<std::uint32_t>& tiling) const {
+  if (!spatial_fits(tiling)) return false;
+  double used_instances = 1;
+  for (int slot = 0; slot < static_cast<int>(slots_.size()); ++slot) {
+    if (!slots_[slot].spatial) continue;
+    for (DimensionId dim = 0; dim < workload_.num_dimensions(); ++dim) used_instances *= static_cast<double>(factor(tiling, dim, slot));
+  }
+  if (used_instances < constraints_.min_utilization * static_cast<double>(arch_.arithmetic.instances)) return false;
+  // With every free tensor bypassed: fewer tensors never need more room.
+  return capacity_check(tiling, always_kept_).passes();
 }
 
 Mapping Mapspace::build(const MapspacePoint& point) const {

@@ -104,6 +104,10 @@ class Mapspace {
                         std::mt19937_64& rng) const;
   // The spatial factors of each level fit its fanout (X/Y placement aside).
   bool spatial_fits(const std::vector<std::uint32_t>& tiling) const;
+  // Some variant of the tiling may pass the precheck: its spatial factors fit, and its tiles
+  // fit with every tensor whose keep/bypass is free bypassed. Random tilings are redrawn
+  // until this holds (a bounded number of times): the others cannot give a valid mapping.
+  bool tiling_may_work(const std::vector<std::uint32_t>& tiling) const;
 
   Mapping build(const MapspacePoint& point) const;
   // The same into an existing mapping, reusing its buffers (the mapper's inner loop).
@@ -122,6 +126,8 @@ class Mapspace {
   DimList nontrivial_loops(const std::vector<std::uint32_t>& tiling, int level, bool spatial) const;
   LoopOrderParts order_parts(const std::vector<std::uint32_t>& tiling, int level) const;
   void apply_xy(MapspacePoint& point, const std::vector<DimensionList>& spatial_dims, std::uint64_t xy_index) const;
+  Precheck capacity_check(const std::vector<std::uint32_t>& tiling, const std::vector<std::vector<bool>>& keep) const;
+  std::vector<std::vector<bool>> always_kept_;  // per level, per data space: kept in every variant
   std::vector<std::vector<char>> split_on_y_;  // per level with a split constraint: Y per dimension
   std::vector<int> temporal_slot_;  // per level: its temporal slot
   std::vector<int> spatial_slot_;   // per level: its spatial slot, -1 when it has no fanout

@@ -312,6 +312,39 @@ TEST(Mapper, neighbour_tilings_resplit_one_or_two_dimensions_and_fit_the_fanout)
   }
 }
 
+// Random and hybrid search redraw tilings that no variant can make valid; that filter must
+// never drop a tiling some variant of which passes the precheck.
+TEST(Mapper, tilings_ruled_out_have_no_variant_that_passes_the_precheck) {
+  for (int depth : {4, 8, 64}) {
+    auto d = small_design(depth);
+    auto c = parse(d.inputs, "mapspace_constraints:\n- {target: Buffer, type: bypass, keep: [Outputs]}\n");
+    Mapspace space(d.inputs.architecture, d.inputs.workload, c);
+    auto point = space.empty_point();
+    int ruled_out = 0, kept_and_valid = 0;
+    for (std::uint64_t t = 0; t < space.num_tilings(); ++t) {
+      auto index = t;
+      for (std::size_t dim = 0; dim < point.tiling.size(); ++dim) {
+        point.tiling[dim] = static_cast<std::uint32_t>(index % space.factor_options()[dim].size());
+        index /= space.factor_options()[dim].size();
+      }
+      auto v = space.variants(point.tiling);
+      bool some_variant_passes = false;
+      for (std::uint64_t i = 0; i < v.total(); ++i) {
+        space.set_variant(point, v, i);
+        some_variant_passes = some_variant_passes || space.precheck(point).passes();
+      }
+      bool may_work = space.tiling_may_work(point.tiling);
+      if (!may_work) {
+        EXPECT_FALSE(some_variant_passes) << "depth " << depth << ", tiling " << t;
+        ++ruled_out;
+      }
+      kept_and_valid += may_work && some_variant_passes;
+    }
+    EXPECT_GT(kept_and_valid, 0) << depth;
+    if (depth < 64) EXPECT_GT(ruled_out, 0) << depth;
+  }
+}
+
 TEST(Mapper, hybrid_search_reaches_the_brute_force_optimum_on_a_small_design) {
   // With the default-sized victory condition, exploration and refinement end at the optimum
   // the independent enumeration finds.
