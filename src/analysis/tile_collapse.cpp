@@ -1,6 +1,7 @@
 #include "analysis/tile_collapse.hpp"
 
 #include <cmath>
+#include <utility>
 
 namespace qloop {
 
@@ -38,7 +39,7 @@ void group_by_level(const std::vector<LoopTile>& loops, int num_levels, std::vec
       // starts with a fanout, otherwise the whole inner tile.
       levels.back().partition_denominator = loops[first].master_spatial ? loops[first].size : levels.back().size;
     }
-    levels.push_back(tile);
+    levels.push_back(std::move(tile));
     first = last + 1;
   }
   levels.resize(num_levels);
@@ -113,13 +114,14 @@ void compute_peer_accesses(std::vector<LevelTile>& levels) {
   }
 }
 
-LevelTensorCounts finish(const LevelTile& t, bool kept, bool read_write) {
+// Moves what it can out of `t` (scratch by then).
+LevelTensorCounts finish(LevelTile& t, bool kept, bool read_write) {
   LevelTensorCounts c;
   c.kept = kept && t.size > 0;
   c.tile_size = t.size;
   c.partition_size = t.partition_size;
   c.instances = t.replication;
-  c.to_children = t.accesses;
+  c.to_children = std::move(t.accesses);
   c.fanout = t.fanout;
   c.link_transfers = t.link_transfers;
   if (t.size == 0) return c;
