@@ -1,9 +1,11 @@
 #pragma once
-// Walks the loop nest the way Timeloop's nest analysis does: at every loop it computes the
-// tile (working set) of each tensor and the delta against the previous iteration, which is
-// what the next-outer storage level must supply. Uniform loops are extrapolated from their
-// first two iterations, spatial instances from the first one, so the cost grows with the
-// number of loops, not with the iteration count.
+// The nest analysis: per loop and tensor, the tile (working set) and the data the next-outer
+// storage level must supply, as Timeloop's nest analysis computes them. Two implementations
+// give the same results: walk_nest walks the nest the way Timeloop does (at every loop the
+// tile of each tensor and its delta against the previous iteration; uniform loops extrapolated
+// from their first two iterations, spatial instances from the first one: 2^k steps for k
+// non-unit temporal loops), and the closed form of visit_sequence.hpp folds those same steps
+// in time linear in k. analyze_nest uses the closed form and falls back to the walk.
 //
 // The results are per loop, per tensor; tile_collapse.hpp folds them into per-level counts.
 

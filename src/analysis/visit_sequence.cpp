@@ -15,6 +15,7 @@ using namespace nest;  // the analyses' shared internal types
 
 constexpr int kMaxOutcomes = 4;   // ways a fan-out serves a delta: without links, or one link case each
 constexpr int kWholeTile = -1;    // the shape of a delta that is the whole tile
+// Each digit is a loop of at least 2 iterations: more than this would overflow the counts.
 constexpr std::size_t kMaxDigits = 62;
 
 // A non-unit temporal loop above the level being folded: one digit of its visit counter.
