@@ -188,10 +188,17 @@ std::size_t FanoutServingCache::Hash::operator()(const FanoutKey& key) const {
 FanoutServing& FanoutServingCache::at(const FanoutKey& key) {
   auto it = entries_.find(key);
   if (it != entries_.end()) return *it->second;
-  // A fan-out's layout holds every child's offsets: keep memory bounded on long searches.
+  // A fan-out's layout holds every child's offsets: keep memory bounded on long searches
+  // (at most about 100 MB of offsets per thread).
   constexpr std::size_t kMaxEntries = 1024;
-  if (entries_.size() >= kMaxEntries) entries_.clear();
-  return *entries_.emplace(key, std::make_unique<FanoutServing>(key)).first->second;
+  constexpr std::size_t kMaxHeldOffsets = std::size_t{4} << 20;
+  auto serving = std::make_unique<FanoutServing>(key);
+  if (entries_.size() >= kMaxEntries || held_offsets_ + serving->held_offsets() > kMaxHeldOffsets) {
+    entries_.clear();
+    held_offsets_ = 0;
+  }
+  held_offsets_ += serving->held_offsets();
+  return *entries_.emplace(key, std::move(serving)).first->second;
 }
 
 }  // namespace qloop::nest

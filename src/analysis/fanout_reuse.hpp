@@ -67,6 +67,8 @@ using FanoutKey = std::vector<std::int64_t>;
 class FanoutServing {
  public:
   explicit FanoutServing(const FanoutKey& key);
+  // Offsets it holds (children x tensors): what it costs to keep.
+  std::size_t held_offsets() const { return layout_.offsets.size(); }
   const ServingPlan& without_links(int ds) const { return without_links_[ds]; }
   // When this delta is the previous one shifted by `shift`: the plan with neighbour links,
   // or nullptr when links would not save parent accesses.
@@ -88,12 +90,14 @@ class FanoutServing {
   Unaccounted unaccounted_;
 };
 
-// A bounded cache of FanoutServing by key (cleared when full).
+// A bounded cache of FanoutServing by key, cleared when it holds too many entries or too
+// many children's offsets (a 256 x 256 array holds 65,536 per tensor).
 class FanoutServingCache {
  public:
   FanoutServing& at(const FanoutKey& key);
 
  private:
+  std::size_t held_offsets_ = 0;
   struct Hash {
     std::size_t operator()(const FanoutKey& key) const;
   };
