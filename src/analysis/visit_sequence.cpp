@@ -107,11 +107,11 @@ class ClosedFormAnalysis {
   Box tile_;
   std::uint64_t tile_size_ = 0;
   std::vector<Coordinates> move_;      // per digit: the tile's move in tensor coordinates
-  std::vector<int> move_id_;           // per digit: equal moves share an id
+  std::vector<int> move_id_;           // per digit: 0 when its move is digit 0's, its own index otherwise
   std::vector<std::uint64_t> new_part_;  // per digit: operands not held from the previous visit
   std::vector<PointSet> new_shape_;      // per digit: those operands, in the new visit's frame
   std::vector<char> shape_known_;
-  std::vector<std::vector<std::pair<VisitState, Effect>>> memo_;  // per number of digits folded
+  std::vector<std::vector<std::pair<VisitState, Effect>>> memo_;  // fan-outs: per number of digits folded
   bool failed_ = false;
 
   // The consumer, when it is a fan-out.
@@ -189,14 +189,17 @@ class ClosedFormAnalysis {
     tile_size_ = tile_.size();
     describe_moves();
     auto k = digits_.size();
-    memo_.resize(k + 1);
-    for (auto& m : memo_) m.clear();
-    if (fanout_) outcome_of_.assign((k + 1) * k * 2, -1);
+    bool temporal_consumer = !fanout_ && same_stride_rule_;
+    if (!temporal_consumer) {
+      memo_.resize(k + 1);
+      for (auto& m : memo_) m.clear();
+      outcome_of_.assign((k + 1) * k * 2, -1);
+    }
     failed_ = false;
 
     total.fill(0);
     total[0] = tile_size_;  // the first visit needs the whole tile and has no previous delta
-    if (!fanout_ && same_stride_rule_) {
+    if (temporal_consumer) {
       total[0] += fold_for_temporal_consumer();
       return true;
     }
