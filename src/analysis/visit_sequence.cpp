@@ -37,11 +37,6 @@ struct VisitState {
 // Operands of deltas, per way the consumer serves them (0: without neighbour links).
 using Tally = std::array<std::uint64_t, kMaxOutcomes>;
 
-struct Effect {
-  VisitState out;
-  Tally tally{};
-};
-
 class ClosedFormAnalysis {
  public:
   bool run(const Workload& workload, const LoopNest& nest, const Architecture& arch, NestAnalysisResult& out) {
@@ -111,7 +106,6 @@ class ClosedFormAnalysis {
   std::vector<std::uint64_t> new_part_;  // per digit: operands not held from the previous visit
   std::vector<PointSet> new_shape_;      // per digit: those operands, in the new visit's frame
   std::vector<char> shape_known_;
-  std::vector<std::vector<std::pair<VisitState, Effect>>> memo_;  // fan-outs: per number of digits folded
   bool failed_ = false;
 
   // The consumer, when it is a fan-out.
@@ -190,11 +184,7 @@ class ClosedFormAnalysis {
     describe_moves();
     auto k = digits_.size();
     bool temporal_consumer = !fanout_ && same_stride_rule_;
-    if (!temporal_consumer) {
-      memo_.resize(k + 1);
-      for (auto& m : memo_) m.clear();
-      outcome_of_.assign((k + 1) * k * 2, -1);
-    }
+    if (!temporal_consumer) outcome_of_.assign((k + 1) * k * 2, -1);
     failed_ = false;
 
     total.fill(0);
@@ -203,15 +193,79 @@ class ClosedFormAnalysis {
       total[0] += fold_for_temporal_consumer();
       return true;
     }
-    auto effect = fold_digits(k, VisitState{});
-    for (int o = 0; o < kMaxOutcomes; ++o) total[o] += effect.tally[o];
+    auto rest = fold_for_fanout_consumer();
+    for (int o = 0; o < kMaxOutcomes; ++o) total[o] += rest[o];
     return !failed_;
   }
 
-  // fold_digits for a temporal consumer, bottom-up. Every sequence C_j (j >= 1) starts and
-  // ends with a carry of digit 0, so all it sees of the state it starts from is whether the
-  // last move was none, digit 0's, or some other one; and it ends with none or digit 0's.
-  // Three entries per digit, no memo to search.
+  // The same for a fan-out consumer, whose costs also depend on the previous delta's shape
+  // (fold_for_temporal_consumer below explains the sequence C_j). Every C_j (j >= 1) starts with a carry of digit 0, which leaves one of two states:
+  // subtracted (digit 0's move, its new part's shape) or not (no move, the whole tile). So
+  // C_j is its first visit plus a rest R_j that starts from one of those two, and
+  // R_j = R_{j-1}, the carry of digit j-1, the first visit of C_{j-1}, R_{j-1}.
+  // Each R_j is worked out only for the states that occur: every visit may need a new
+  // outcome (point sets, link cases), the expensive part.
+  enum StartState { kSubtracted = 0, kWhole = 1 };
+  struct Rest {
+    bool known = false;
+    int out = kWhole;
+    Tally tally{};
+  };
+  std::vector<std::array<Rest, 2>> rests_;  // [j][start state]
+
+  VisitState start_state(int c) const { return c == kSubtracted ? VisitState{move_id_[0], 0} : VisitState{}; }
+  static int start_of(const VisitState& s) { return s.last_move < 0 ? kWhole : kSubtracted; }
+
+  // The first visit of a C_j (a carry of digit 0) from `from`; returns the state it leaves.
+  int first_visit(const VisitState& from, Tally& into) {
+    std::uint64_t size = 0;
+    int outcome = 0;
+    auto after = visit(0, from, size, outcome);
+    into[outcome] += digits_[0].weight * size;
+    return start_of(after);
+  }
+
+  const Rest& rest(std::size_t j, int c) {
+    auto& r = rests_[j][c];
+    if (r.known) return r;
+    if (j == 1) {  // C_1 is its first visit alone
+      r = Rest{true, c, {}};
+      return r;
+    }
+    const Rest& before = rest(j - 1, c);  // rests_ does not grow while folding: references hold
+    Tally added{};
+    std::uint64_t size = 0;
+    int outcome = 0;
+    auto carried = visit(j - 1, start_state(before.out), size, outcome);
+    added[outcome] += size;
+    int start = first_visit(carried, added);
+    const Rest& again = rest(j - 1, start);
+    auto weight = digits_[j - 1].weight;
+    Rest out;
+    out.known = true;
+    out.out = again.out;
+    for (std::size_t o = 0; o < outcomes_.size(); ++o) out.tally[o] = before.tally[o] + weight * (added[o] + again.tally[o]);
+    r = out;
+    return r;
+  }
+
+  Tally fold_for_fanout_consumer() {
+    Tally tally{};
+    auto k = digits_.size();
+    if (k == 0) return tally;
+    rests_.assign(k + 1, {});
+    int start = first_visit(VisitState{}, tally);  // from the state the very first visit left
+    const auto& r = rest(k, start);
+    for (std::size_t o = 0; o < outcomes_.size(); ++o) tally[o] += r.tally[o];
+    return tally;
+  }
+
+  // The visits after the first, for a temporal consumer (only sizes count), bottom-up: the
+  // sequence C_j over the innermost j digits is C_{j-1}, a carry of digit j-1, and C_{j-1}
+  // again (standing for that digit's remaining iterations). Every C_j (j >= 1) starts and ends
+  // with a carry of digit 0, so all it sees of the state it starts from is whether the last
+  // move was none, digit 0's, or another one; and it ends with none or digit 0's. Three
+  // entries per digit.
   std::uint64_t fold_for_temporal_consumer() const {
     auto k = digits_.size();
     if (k == 0) return 0;
@@ -320,29 +374,6 @@ class ClosedFormAnalysis {
       new_shape_[q].subtract(PointSet(before));
     }
     return new_shape_[q];
-  }
-
-  // The sequence of visits over the innermost k digits (C_k = C_{k-1}, carry of digit k-1,
-  // C_{k-1}; the second half stands for digit k-1's remaining iterations), from state `in`.
-  Effect fold_digits(std::size_t k, const VisitState& in) {
-    if (k == 0) return Effect{in, {}};
-    for (const auto& [state, effect] : memo_[k]) {
-      if (state == in) return effect;
-    }
-    Effect first = fold_digits(k - 1, in);
-    std::uint64_t size = 0;
-    int outcome = 0;
-    VisitState after = visit(k - 1, first.out, size, outcome);
-    Effect second = fold_digits(k - 1, after);
-    Effect effect;
-    effect.out = second.out;
-    auto weight = digits_[k - 1].weight;
-    // Outcomes found later are still zero in earlier tallies.
-    auto outcomes = fanout_ ? outcomes_.size() : 1;
-    for (std::size_t o = 0; o < outcomes; ++o) effect.tally[o] = first.tally[o] + weight * second.tally[o];
-    effect.tally[outcome] += weight * size;
-    memo_[k].push_back({in, effect});
-    return effect;
   }
 
   // One visit after digit q carried. Timeloop's same-stride rule: the new tile is subtracted
