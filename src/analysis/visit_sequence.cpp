@@ -29,9 +29,6 @@ struct Digit {
 struct VisitState {
   int last_move = -1;           // the move the same-stride rule compares with; -1: none yet
   int last_shape = kWholeTile;  // the previous delta's shape (only fan-outs look at it)
-  bool operator==(const VisitState& other) const {
-    return last_move == other.last_move && last_shape == other.last_shape;
-  }
 };
 
 // Operands of deltas, per way the consumer serves them (0: without neighbour links).
