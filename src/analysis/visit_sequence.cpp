@@ -196,10 +196,11 @@ class ClosedFormAnalysis {
   }
 
   // The same for a fan-out consumer, whose costs also depend on the previous delta's shape
-  // (fold_for_temporal_consumer below explains the sequence C_j). Every C_j (j >= 1) starts with a carry of digit 0, which leaves one of two states:
-  // subtracted (digit 0's move, its new part's shape) or not (no move, the whole tile). So
-  // C_j is its first visit plus a rest R_j that starts from one of those two, and
-  // R_j = R_{j-1}, the carry of digit j-1, the first visit of C_{j-1}, R_{j-1}.
+  // (fold_for_temporal_consumer below explains the sequence C_j). Every C_j (j >= 1) starts
+  // with a carry of digit 0, which leaves one of two states: subtracted (digit 0's move, its
+  // new part's shape) or not (no move, the whole tile). So C_j is its first visit plus a rest
+  // R_j that starts from one of those two, and R_j = R_{j-1}, the carry of digit j-1, the
+  // first visit of C_{j-1}, R_{j-1}.
   // Each R_j is worked out only for the states that occur: every visit may need a new
   // outcome (point sets, link cases), the expensive part.
   enum StartState { kSubtracted = 0, kWhole = 1 };
