@@ -411,14 +411,19 @@ class ClosedFormAnalysis {
     const Box* prev_box = single(prev_set);
     const Box* cur_box = single(cur_set);
     if (prev_box && cur_box) {
-      // The usual case, without building point sets: two boxes are shifts of each other
-      // exactly when the centroid move makes them equal.
-      Box cur = *cur_box;
-      translate_box(cur, move_[q]);
-      if (prev_box->size() > 0 && cur.size() > 0) {
-        auto shift = box_translation(cur, *prev_box);
-        translate_box(cur, shift);
-        if (cur == *prev_box) outcome = link_outcome(shift);
+      // The usual case, without building point sets: two non-empty boxes are shifts of each
+      // other exactly when their extents agree, and then the centroid move (what the walk
+      // computes) is the move of their corners.
+      const Box& prev = *prev_box;
+      const Box& cur = *cur_box;
+      if (prev.size() > 0 && cur.size() > 0) {
+        bool same_extents = true;
+        for (int r = 0; r < cur.rank && same_extents; ++r) same_extents = cur.hi[r] - cur.lo[r] == prev.hi[r] - prev.lo[r];
+        if (same_extents) {
+          Coordinates shift{};
+          for (int r = 0; r < cur.rank; ++r) shift[r] = prev.lo[r] - (cur.lo[r] + move_[q][r]);
+          outcome = link_outcome(shift);
+        }
       }
     } else {
       PointSet prev = prev_set ? *prev_set : PointSet(tile_);
