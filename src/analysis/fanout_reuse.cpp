@@ -157,12 +157,14 @@ FanoutServing::FanoutServing(const FanoutKey& key)
   });
 }
 
+bool FanoutServing::is_neighbour_gap(int ds, const Coordinates& shift) const {
+  const auto& gaps = neighbour_gaps_[ds];
+  return std::any_of(gaps.begin(), gaps.end(), [&](const Coordinates& g) { return same_prefix(g, shift, layout_.rank); });
+}
+
 const ServingPlan* FanoutServing::with_links(int ds, const Coordinates& shift) {
   int rank = layout_.rank;
-  const auto& gaps = neighbour_gaps_[ds];
-  if (std::none_of(gaps.begin(), gaps.end(), [&](const Coordinates& g) { return same_prefix(g, shift, rank); })) {
-    return nullptr;
-  }
+  if (!is_neighbour_gap(ds, shift)) return nullptr;
   for (const auto& c : link_cases_[ds]) {
     if (same_prefix(c.shift, shift, rank)) return c.saves ? &c.plan : nullptr;
   }

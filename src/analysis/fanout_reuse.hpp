@@ -73,6 +73,8 @@ class FanoutServing {
   // When this delta is the previous one shifted by `shift`: the plan with neighbour links,
   // or nullptr when links would not save parent accesses.
   const ServingPlan* with_links(int ds, const Coordinates& shift);
+  // Whether `shift` separates some child from a neighbour (only then can links serve).
+  bool is_neighbour_gap(int ds, const Coordinates& shift) const;
 
  private:
   int num_spaces_;

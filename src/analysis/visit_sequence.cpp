@@ -442,6 +442,7 @@ class ClosedFormAnalysis {
 
   // Neighbour links are used only when they save parent accesses.
   int link_outcome(const Coordinates& shift) {
+    if (!serving_->is_neighbour_gap(ds_, shift)) return 0;  // the common case, decided at once
     for (const auto& [known, outcome] : link_cases_) {
       if (known == shift) return outcome;
     }
