@@ -335,7 +335,6 @@ std::string Mapspace::describe(const Precheck& failure) const {
 }
 
 Mapspace::Precheck Mapspace::precheck(const MapspacePoint& point) const {
-  int levels = arch_.num_storage_levels();
   double used_instances = 1;
   // Spatial factors within each level's fanout, along X and Y.
   for (int slot = 0; slot < static_cast<int>(slots_.size()); ++slot) {
@@ -422,11 +421,12 @@ void Mapspace::build(const MapspacePoint& point, Mapping& mapping) const {
   }
   for (int level = 0; level < levels; ++level) {
     auto& m = mapping.levels[level];
+    // The chosen order of the non-trivial loops, then the unit ones.
     m.temporal_permutation = point.loop_orders[level];
+    std::uint32_t placed = 0;
+    for (auto d : m.temporal_permutation) placed |= 1u << d;
     for (DimensionId d = 0; d < dims; ++d) {
-      if (std::find(m.temporal_permutation.begin(), m.temporal_permutation.end(), d) == m.temporal_permutation.end()) {
-        m.temporal_permutation.push_back(d);
-      }
+      if (!(placed >> d & 1u)) m.temporal_permutation.push_back(d);
     }
     // Along X, then along Y, then the unit loops.
     m.spatial_permutation.clear();
