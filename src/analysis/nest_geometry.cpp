@@ -73,7 +73,7 @@ void NestGeometry::bind(const Workload& workload, const LoopNest& nest, bool eve
   origin_tiles.resize(num_loops);
   DimensionVector span;
   span.fill(1);
-  DimensionVector high{};
+  DimensionVector zero{}, high{};
   for (int level = 0; level < num_loops; ++level) {
     auto dim = loops[level].dimension;
     stride[level] = span[dim];
@@ -81,31 +81,18 @@ void NestGeometry::bind(const Workload& workload, const LoopNest& nest, bool eve
     bool wanted = storage_boundary[level] || master_spatial[level] || (every_spatial_tile && loops[level].is_spatial());
     if (wanted) {
       for (int d = 0; d < num_dims; ++d) high[d] = span[d] - 1;
-      origin_tile(high, origin_tiles[level]);
-    }
-  }
-}
-
-// project_boxes(0, high) written in place: at the origin, only negative coefficients move lo.
-void NestGeometry::origin_tile(const DimensionVector& high, TileBoxes& boxes) const {
-  for (int ds = 0; ds < num_spaces; ++ds) {
-    Box& box = boxes[ds];
-    box.rank = ranks_[ds];
-    const int* begin = &rank_begin_[ds * (kMaxTensorRank + 1)];
-    for (int r = 0; r < box.rank; ++r) {
-      std::int64_t lo = 0, hi = 0;
-      for (int t = begin[r]; t < begin[r + 1]; ++t) {
-        auto extent = high[terms_[t].dimension] * terms_[t].coefficient;
-        (extent < 0 ? lo : hi) += extent;
-      }
-      box.lo[r] = static_cast<std::int32_t>(lo);
-      box.hi[r] = static_cast<std::int32_t>(hi + 1);
+      project_boxes(zero, high, origin_tiles[level]);
     }
   }
 }
 
 TileBoxes NestGeometry::project_boxes(const DimensionVector& low, const DimensionVector& high) const {
   TileBoxes boxes;
+  project_boxes(low, high, boxes);
+  return boxes;
+}
+
+void NestGeometry::project_boxes(const DimensionVector& low, const DimensionVector& high, TileBoxes& boxes) const {
   for (int ds = 0; ds < num_spaces; ++ds) {
     Box& box = boxes[ds];
     box.rank = ranks_[ds];
@@ -126,7 +113,6 @@ TileBoxes NestGeometry::project_boxes(const DimensionVector& low, const Dimensio
       box.hi[r] = static_cast<std::int32_t>(hi + 1);
     }
   }
-  return boxes;
 }
 
 }  // namespace qloop::nest

@@ -35,8 +35,8 @@ struct NestGeometry {
 
   // Projects the operation-space box [low, high] (inclusive) onto each tensor.
   TileBoxes project_boxes(const DimensionVector& low, const DimensionVector& high) const;
-  // The same for [0, high], into `boxes`.
-  void origin_tile(const DimensionVector& high, TileBoxes& boxes) const;
+  // The same into `boxes` (no copy on the hot path).
+  void project_boxes(const DimensionVector& low, const DimensionVector& high, TileBoxes& boxes) const;
 
   // Where an operation-space offset moves tensor ds (projections are linear).
   Coordinates projected_offset(int ds, const DimensionVector& offset) const {
