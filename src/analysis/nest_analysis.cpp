@@ -461,8 +461,9 @@ NestAnalysisResult analyze_nest(const Workload& workload, const LoopNest& nest, 
   return result;
 }
 
-void analyze_nest(const Workload& workload, const LoopNest& nest, const Architecture& arch, NestAnalysisResult& out) {
-  if (!analyze_nest_in_closed_form(workload, nest, arch, out)) out = walk_nest(workload, nest, arch);
+void analyze_nest(const Workload& workload, const LoopNest& nest, const Architecture& arch, NestAnalysisResult& out,
+                  const Mapping* keeps) {
+  if (!analyze_nest_in_closed_form(workload, nest, arch, out, keeps)) out = walk_nest(workload, nest, arch);
 }
 
 NestAnalysisResult walk_nest(const Workload& workload, const LoopNest& nest, const Architecture& arch) {

@@ -39,8 +39,12 @@ struct NestAnalysisResult {
 // The per-loop results: in closed form where it applies (visit_sequence.hpp), by walking the
 // nest otherwise.
 NestAnalysisResult analyze_nest(const Workload& workload, const LoopNest& nest, const Architecture& arch);
-// The same into `out`, reusing its buffers (the mapper's inner loop).
-void analyze_nest(const Workload& workload, const LoopNest& nest, const Architecture& arch, NestAnalysisResult& out);
+// The same into `out`, reusing its buffers (the mapper's inner loop). With `keeps` (the
+// mapping the nest came from), what tile collapse overwrites is not worked out: the deltas of a
+// tile its level bypasses, sent to a temporal loop (collapse replaces them with what the
+// level's children consume). Those hold a placeholder of one access instead.
+void analyze_nest(const Workload& workload, const LoopNest& nest, const Architecture& arch, NestAnalysisResult& out,
+                  const Mapping* keeps = nullptr);
 
 // The walk itself, which the closed form must agree with exactly (tests compare the two).
 NestAnalysisResult walk_nest(const Workload& workload, const LoopNest& nest, const Architecture& arch);

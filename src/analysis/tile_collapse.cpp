@@ -93,11 +93,19 @@ void apply_bypass(std::vector<LevelTile>& levels, const std::vector<bool>& keep)
       break;
     }
     double children_accesses = levels[cur].content_accesses * static_cast<double>(levels[outer].fanout);
-    double factor = children_accesses / levels[outer].accesses.weighted();
-    for (auto& pattern : levels[outer].accesses) {
-      if (pattern.accesses == 0) continue;
-      pattern.accesses *= factor;
+    auto& served = levels[outer].accesses;
+    if (served.end() - served.begin() == 1 && served.begin()->multicast == 1) {
+      // What the rescaling below gives, without its rounding. (A temporal parent serves one
+      // such pattern, so the nest analysis may leave a placeholder there: analyze_nest.)
+      served.begin()->accesses = children_accesses;
       levels[outer].link_transfers = 0;
+    } else {
+      double factor = children_accesses / served.weighted();
+      for (auto& pattern : served) {
+        if (pattern.accesses == 0) continue;
+        pattern.accesses *= factor;
+        levels[outer].link_transfers = 0;
+      }
     }
     levels[outer].content_accesses = levels[outer].accesses.total();
     clear(levels[cur]);

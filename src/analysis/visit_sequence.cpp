@@ -36,7 +36,8 @@ using Tally = std::array<std::uint64_t, kMaxOutcomes>;
 
 class ClosedFormAnalysis {
  public:
-  bool run(const Workload& workload, const LoopNest& nest, const Architecture& arch, NestAnalysisResult& out) {
+  bool run(const Workload& workload, const LoopNest& nest, const Architecture& arch, NestAnalysisResult& out,
+           const Mapping* keeps) {
     const auto& loops = nest.loops;
     nest_ = &nest;
     g_.bind(workload, nest, false);
@@ -74,7 +75,12 @@ class ClosedFormAnalysis {
         if (!fold_fanout(b, top_of_spatial_run(loops, consumer), nest, arch)) return false;
       } else {
         collect_digits(b);
+        const auto* kept = keeps ? &keeps->levels[nest.storage_level_of_loop[b]].keep : nullptr;
         for (int ds = 0; ds < g_.num_spaces; ++ds) {
+          if (kept && !(*kept)[ds]) {
+            accesses_[consumer][ds].at(1, 1) += 1;  // the placeholder analyze_nest documents
+            continue;
+          }
           fanout_ = false;
           Tally total;
           if (!fold(b, ds, total)) return false;
@@ -328,7 +334,9 @@ class ClosedFormAnalysis {
       // The same-stride rule compares centroid moves (a tile's is its move), and only ever a
       // move with digit 0's: a carry of digit j >= 1 follows, and is followed by, a carry of
       // digit 0. So a move's id is 0 when it equals digit 0's, its own digit otherwise.
-      move_id_[q] = q > 0 && move == move_[0] ? 0 : static_cast<int>(q);
+      bool as_first = q > 0;
+      for (int r = 0; r < kMaxRank; ++r) as_first = as_first && move[r] == move_[0][r];  // (array == calls memcmp)
+      move_id_[q] = as_first ? 0 : static_cast<int>(q);
       std::uint64_t overlap = 1;
       for (int r = 0; r < kMaxRank; ++r) {
         std::int32_t shared = extent[r] - (move[r] < 0 ? -move[r] : move[r]);
@@ -493,9 +501,9 @@ class ClosedFormAnalysis {
 }  // namespace
 
 bool analyze_nest_in_closed_form(const Workload& workload, const LoopNest& nest, const Architecture& arch,
-                                 NestAnalysisResult& out) {
+                                 NestAnalysisResult& out, const Mapping* keeps) {
   thread_local ClosedFormAnalysis analysis;
-  return analysis.run(workload, nest, arch, out);
+  return analysis.run(workload, nest, arch, out, keeps);
 }
 
 }  // namespace qloop

@@ -16,8 +16,9 @@
 
 namespace qloop {
 
-// False when the nest has a shape the closed form does not cover (then walk it).
+// False when the nest has a shape the closed form does not cover (then walk it). `keeps`: as
+// for analyze_nest.
 bool analyze_nest_in_closed_form(const Workload& workload, const LoopNest& nest, const Architecture& arch,
-                                 NestAnalysisResult& out);
+                                 NestAnalysisResult& out, const Mapping* keeps = nullptr);
 
 }  // namespace qloop

@@ -164,7 +164,7 @@ void evaluate_into(const Architecture& arch, const Workload& workload, const Map
   thread_local CollapsedTiles tiles;
   thread_local std::vector<std::vector<std::optional<int>>> widths;
   build_loop_nest(mapping, workload, nest);
-  analyze_nest(workload, nest, arch, analysis);
+  analyze_nest(workload, nest, arch, analysis, &mapping);
   collapse_tiles(analysis, nest, mapping, workload, tiles);
   auto compute = compute_cost(arch.arithmetic, workload);
   widths.resize(arch.num_storage_levels());
