@@ -42,6 +42,7 @@ void NestGeometry::bind(const Workload& workload, const LoopNest& nest, bool eve
   }
 
   terms_.clear();
+  placed_terms_.clear();
   max_rank = 1;
   rank_begin_.assign(num_spaces * (kMaxTensorRank + 1), 0);
   ranks_.assign(num_spaces, 0);
@@ -51,6 +52,7 @@ void NestGeometry::bind(const Workload& workload, const LoopNest& nest, bool eve
       rank_begin_[ds * (kMaxTensorRank + 1) + r] = static_cast<int>(terms_.size());
       for (const auto& term : workload.data_spaces[ds].projection[r]) {
         terms_.push_back({term.dimension, workload.coefficient(term.coefficient)});
+        placed_terms_.push_back({ds, r, term.dimension, terms_.back().coefficient});
       }
     }
     rank_begin_[ds * (kMaxTensorRank + 1) + ranks_[ds]] = static_cast<int>(terms_.size());
@@ -73,7 +75,7 @@ void NestGeometry::bind(const Workload& workload, const LoopNest& nest, bool eve
   origin_tiles.resize(num_loops);
   DimensionVector span;
   span.fill(1);
-  DimensionVector zero{}, high{};
+  DimensionVector high{};
   for (int level = 0; level < num_loops; ++level) {
     auto dim = loops[level].dimension;
     stride[level] = span[dim];
@@ -81,8 +83,25 @@ void NestGeometry::bind(const Workload& workload, const LoopNest& nest, bool eve
     bool wanted = storage_boundary[level] || master_spatial[level] || (every_spatial_tile && loops[level].is_spatial());
     if (wanted) {
       for (int d = 0; d < num_dims; ++d) high[d] = span[d] - 1;
-      project_boxes(zero, high, origin_tiles[level]);
+      project_origin_box(high, origin_tiles[level]);
     }
+  }
+}
+
+void NestGeometry::project_origin_box(const DimensionVector& high, TileBoxes& boxes) const {
+  for (int ds = 0; ds < num_spaces; ++ds) {
+    Box& box = boxes[ds];
+    box.rank = ranks_[ds];
+    box.lo.fill(0);
+    box.hi.fill(0);
+  }
+  // From 0, a negative coefficient extends the range down, a positive one up.
+  for (const auto& t : placed_terms_) {
+    auto reach = static_cast<std::int32_t>(high[t.dimension] * t.coefficient);
+    (t.coefficient < 0 ? boxes[t.space].lo : boxes[t.space].hi)[t.rank] += reach;
+  }
+  for (int ds = 0; ds < num_spaces; ++ds) {
+    for (int r = 0; r < ranks_[ds]; ++r) ++boxes[ds].hi[r];
   }
 }
 

@@ -58,7 +58,15 @@ struct NestGeometry {
     int dimension;
     std::int64_t coefficient;
   };
+  // A term with where it lands: the origin tiles' projection runs over these alone.
+  struct PlacedTerm {
+    int space, rank, dimension;
+    std::int64_t coefficient;
+  };
+  // Projects the box [0, high] (inclusive): every loop's tile starts at the origin.
+  void project_origin_box(const DimensionVector& high, TileBoxes& boxes) const;
   std::vector<FlatTerm> terms_;
+  std::vector<PlacedTerm> placed_terms_;
   std::vector<int> rank_begin_;  // [ds * (kMaxTensorRank + 1) + r] -> first term; one past the end at r = rank
   std::vector<int> ranks_;
   std::vector<Coordinates> units_;  // [ds * kMaxDimensions + dimension]

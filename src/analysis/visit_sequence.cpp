@@ -317,31 +317,31 @@ class ClosedFormAnalysis {
     move_id_.resize(k);
     new_part_.resize(k);
     if (fanout_) new_shape_.resize(k);
-    // Fixed-length loops (coordinates past the rank are zero, extents there one): this runs
-    // for every digit of every tensor of every candidate, and the compiler unrolls them.
-    std::array<std::int32_t, kMaxRank> extent;
-    for (int r = 0; r < kMaxRank; ++r) extent[r] = r < tile_.rank ? tile_.hi[r] - tile_.lo[r] : 1;
-    Coordinates reset{};
+    // This runs for every digit of every tensor of every candidate: one pass per digit over
+    // the tensor's ranks (coordinates past them stay zero).
+    int rank = tile_.rank;
+    std::array<std::int32_t, kMaxRank> extent{}, reset{};
+    for (int r = 0; r < rank; ++r) extent[r] = tile_.hi[r] - tile_.lo[r];
     for (std::size_t q = 0; q < k; ++q) {
       const auto& column = g_.projected_unit(ds_, digits_[q].dimension);
       auto stride = static_cast<std::int32_t>(digits_[q].stride);  // within a tensor extent
       auto& move = move_[q];
-      for (int r = 0; r < kMaxRank; ++r) {
-        std::int32_t step = column[r] * stride;
-        move[r] = step - reset[r];
-        reset[r] += step;
-      }
+      move.fill(0);
       // The same-stride rule compares centroid moves (a tile's is its move), and only ever a
       // move with digit 0's: a carry of digit j >= 1 follows, and is followed by, a carry of
       // digit 0. So a move's id is 0 when it equals digit 0's, its own digit otherwise.
       bool as_first = q > 0;
-      for (int r = 0; r < kMaxRank; ++r) as_first = as_first && move[r] == move_[0][r];  // (array == calls memcmp)
-      move_id_[q] = as_first ? 0 : static_cast<int>(q);
       std::uint64_t overlap = 1;
-      for (int r = 0; r < kMaxRank; ++r) {
-        std::int32_t shared = extent[r] - (move[r] < 0 ? -move[r] : move[r]);
+      for (int r = 0; r < rank; ++r) {
+        std::int32_t step = column[r] * stride;
+        std::int32_t m = step - reset[r];
+        reset[r] += step;
+        move[r] = m;
+        as_first = as_first && m == move_[0][r];
+        std::int32_t shared = extent[r] - (m < 0 ? -m : m);
         overlap *= shared > 0 ? static_cast<std::uint64_t>(shared) : 0;
       }
+      move_id_[q] = as_first ? 0 : static_cast<int>(q);
       new_part_[q] = tile_size_ - overlap;
     }
     if (fanout_) shape_known_.assign(k, 0);

@@ -28,8 +28,9 @@ struct MeshExpansion {
   std::int64_t y = 1;
 };
 
-// Expansion of storage level `level` (its instances in use along X and Y): the product of
-// the spatial factors of every level above it. `level` == -1 means the compute units.
-MeshExpansion mesh_expansion(const Mapping& mapping, int level);
+// Expansion of each storage level (its instances in use along X and Y): the product of the
+// spatial factors of every level above it. out[level + 1] for every level from -1 (the
+// compute units) up.
+void mesh_expansions(const Mapping& mapping, std::vector<MeshExpansion>& out);
 
 }  // namespace qloop

@@ -163,6 +163,7 @@ void evaluate_into(const Architecture& arch, const Workload& workload, const Map
   thread_local NestAnalysisResult analysis;
   thread_local CollapsedTiles tiles;
   thread_local std::vector<std::vector<std::optional<int>>> widths;
+  thread_local std::vector<MeshExpansion> expansions;
   build_loop_nest(mapping, workload, nest);
   analyze_nest(workload, nest, arch, analysis, &mapping);
   collapse_tiles(analysis, nest, mapping, workload, tiles);
@@ -198,13 +199,14 @@ void evaluate_into(const Architecture& arch, const Workload& workload, const Map
                  fmt::format("compute {}: mapping uses {} instances but there are {}", arch.arithmetic.name,
                              arith.utilized_instances, arith.instances)};
   }
+  mesh_expansions(mapping, expansions);
   if (rejection.none()) {
-    rejection = check_mesh(arch.arithmetic.name, mesh_expansion(mapping, -1), arch.arithmetic.mesh_x, arch.arithmetic.mesh_y);
+    rejection = check_mesh(arch.arithmetic.name, expansions[0], arch.arithmetic.mesh_x, arch.arithmetic.mesh_y);
   }
   for (int level = 0; level < arch.num_storage_levels() && rejection.none(); ++level) {
     const auto& spec = arch.storage[level];
     rejection = check_level(spec, tiles[level], workload, widths[level]);
-    if (rejection.none()) rejection = check_mesh(spec.name, mesh_expansion(mapping, level), spec.mesh_x, spec.mesh_y);
+    if (rejection.none()) rejection = check_mesh(spec.name, expansions[level + 1], spec.mesh_x, spec.mesh_y);
   }
   if (!rejection.none()) {
     result.valid = false;
