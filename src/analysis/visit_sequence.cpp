@@ -107,7 +107,14 @@ class ClosedFormAnalysis {
   std::vector<Coordinates> move_;      // per digit: the tile's move in tensor coordinates
   std::vector<int> move_id_;           // per digit: 0 when its move is digit 0's, its own index otherwise
   std::vector<std::uint64_t> new_part_;  // per digit: operands not held from the previous visit
-  std::vector<PointSet> new_shape_;      // per digit: those operands, in the new visit's frame
+  // Those operands' shape, in the new visit's frame: nothing, one box (a slab, or the whole
+  // tile when it moved past itself), or, after a move along two or more ranks that keeps an
+  // overlap, the tile minus its previous position: a corner that is no box.
+  struct DeltaShape {
+    enum Kind : std::uint8_t { kEmpty, kBox, kCorner } kind = kEmpty;
+    Box box;
+  };
+  std::vector<DeltaShape> new_shape_;    // per digit
   std::vector<char> shape_known_;
   bool failed_ = false;
 
@@ -348,38 +355,44 @@ class ClosedFormAnalysis {
   }
 
   // The operands a visit after digit q's carry gets (when it subtracts), in its own frame.
-  const PointSet& new_shape(std::size_t q) {
-    if (shape_known_[q]) return new_shape_[q];
+  const DeltaShape& new_shape(std::size_t q) {
+    auto& shape = new_shape_[q];
+    if (shape_known_[q]) return shape;
     shape_known_[q] = 1;
     const auto& move = move_[q];
     int moved_ranks = 0, rank = 0;
+    bool overlaps = true;
     for (int r = 0; r < tile_.rank; ++r) {
-      if (move[r] != 0) {
-        ++moved_ranks;
-        rank = r;
-      }
+      if (move[r] == 0) continue;
+      ++moved_ranks;
+      rank = r;
+      overlaps = overlaps && std::abs(move[r]) < tile_.hi[r] - tile_.lo[r];
     }
+    shape.box = tile_;
     if (moved_ranks == 0) {
-      new_shape_[q] = PointSet();  // nothing new
+      shape.kind = DeltaShape::kEmpty;
+    } else if (!overlaps) {
+      shape.kind = DeltaShape::kBox;  // all of it is new
     } else if (moved_ranks == 1) {
-      // A slab at the leading edge (the whole tile when it moved past itself): what the
-      // box difference gives, without building it.
-      Box slab = tile_;
-      auto extent = tile_.hi[rank] - tile_.lo[rank];
-      if (std::abs(move[rank]) < extent) {
-        if (move[rank] > 0) slab.lo[rank] = tile_.hi[rank] - move[rank];
-        else slab.hi[rank] = tile_.lo[rank] - move[rank];
-      }
-      new_shape_[q] = PointSet(slab);
+      // A slab at the leading edge.
+      shape.kind = DeltaShape::kBox;
+      if (move[rank] > 0) shape.box.lo[rank] = tile_.hi[rank] - move[rank];
+      else shape.box.hi[rank] = tile_.lo[rank] - move[rank];
     } else {
-      Box before = tile_;
-      Coordinates back{};
-      for (int r = 0; r < kMaxRank; ++r) back[r] = -move[r];
-      translate_box(before, back);
-      new_shape_[q] = PointSet(tile_);
-      new_shape_[q].subtract(PointSet(before));
+      shape.kind = DeltaShape::kCorner;
     }
-    return new_shape_[q];
+    return shape;
+  }
+
+  // A corner's points: the tile minus its position before digit q's move.
+  PointSet corner_points(std::size_t q) const {
+    Box before = tile_;
+    Coordinates back{};
+    for (int r = 0; r < kMaxRank; ++r) back[r] = -move_[q][r];
+    translate_box(before, back);
+    PointSet points(tile_);
+    points.subtract(PointSet(before));
+    return points;
   }
 
   // One visit after digit q carried. Timeloop's same-stride rule: the new tile is subtracted
@@ -405,45 +418,40 @@ class ClosedFormAnalysis {
   }
 
   // Whether the new delta is the previous one shifted (only then can a child find it at a
-  // neighbour), and if so how the fan-out serves it.
+  // neighbour), and if so how the fan-out serves it. The walk compares point sets; their
+  // shapes here tell the same without building any.
   int outcome_for(int last_shape, std::size_t q, bool subtract) {
     auto& slot = outcome_of_[((static_cast<std::size_t>(last_shape + 1)) * digits_.size() + q) * 2 + subtract];
     if (slot >= 0) return slot;
-    const PointSet* prev_set = last_shape == kWholeTile ? nullptr : &new_shape(static_cast<std::size_t>(last_shape));
-    const PointSet* cur_set = subtract ? &new_shape(q) : nullptr;
-    auto single = [&](const PointSet* set) -> const Box* {
-      if (!set) return &tile_;
-      return set->boxes().size() == 1 ? &set->boxes()[0] : nullptr;
-    };
     int outcome = 0;
-    const Box* prev_box = single(prev_set);
-    const Box* cur_box = single(cur_set);
-    if (prev_box && cur_box) {
-      // The usual case, without building point sets: two non-empty boxes are shifts of each
-      // other exactly when their extents agree, and then the centroid move (what the walk
-      // computes) is the move of their corners.
-      const Box& prev = *prev_box;
-      const Box& cur = *cur_box;
-      if (prev.size() > 0 && cur.size() > 0) {
+    const DeltaShape* prev = last_shape == kWholeTile ? nullptr : &new_shape(static_cast<std::size_t>(last_shape));
+    const DeltaShape* cur = subtract ? &new_shape(q) : nullptr;
+    auto kind = [](const DeltaShape* shape) { return shape ? shape->kind : DeltaShape::kBox; };
+    if (kind(prev) == DeltaShape::kBox && kind(cur) == DeltaShape::kBox) {
+      // Two non-empty boxes are shifts of each other exactly when their extents agree, and
+      // then the centroid move (what the walk computes) is the move of their corners.
+      const Box& before = prev ? prev->box : tile_;
+      const Box& now = cur ? cur->box : tile_;
+      if (before.size() > 0 && now.size() > 0) {
         bool same_extents = true;
-        for (int r = 0; r < cur.rank && same_extents; ++r) same_extents = cur.hi[r] - cur.lo[r] == prev.hi[r] - prev.lo[r];
+        for (int r = 0; r < now.rank && same_extents; ++r) same_extents = now.hi[r] - now.lo[r] == before.hi[r] - before.lo[r];
         if (same_extents) {
           Coordinates shift{};
-          for (int r = 0; r < cur.rank; ++r) shift[r] = prev.lo[r] - (cur.lo[r] + move_[q][r]);
+          for (int r = 0; r < now.rank; ++r) shift[r] = before.lo[r] - (now.lo[r] + move_[q][r]);
           outcome = link_outcome(shift);
         }
       }
-    } else {
-      PointSet prev = prev_set ? *prev_set : PointSet(tile_);
-      PointSet cur = cur_set ? *cur_set : PointSet(tile_);
-      cur.translate(move_[q]);
-      if (!prev.empty() && !cur.empty()) {
-        auto shift = cur.translation_to(prev, kMaxRank);
-        PointSet moved = cur;
-        moved.translate(shift);
-        if (moved == prev) outcome = link_outcome(shift);
-      }
+    } else if (kind(prev) == DeltaShape::kCorner && kind(cur) == DeltaShape::kCorner) {
+      // Rare (both moves along several ranks): compare the point sets, as the walk does.
+      PointSet before = corner_points(static_cast<std::size_t>(last_shape));
+      PointSet now = corner_points(q);
+      now.translate(move_[q]);
+      auto shift = now.translation_to(before, kMaxRank);
+      now.translate(shift);
+      if (now == before) outcome = link_outcome(shift);
     }
+    // Otherwise one is empty, or a box against a corner (which is no box): never shifts of
+    // each other.
     slot = static_cast<std::int8_t>(outcome);
     return outcome;
   }

@@ -221,6 +221,22 @@ architecture:
   auto s = compare_on_random_mappings(strided, 1000, 4);
   EXPECT_EQ(s.covered, 1000);
   EXPECT_GT(s.multicast, 0);
+  // Inputs indexed R + P along both ranks: every move is diagonal, so deltas are corners (a
+  // tile minus its previous position, no box), which links can serve too.
+  auto diagonal = inline_inputs({arch, R"(
+problem:
+  shape:
+    name: diagonal-window
+    dimensions: [R, P]
+    data-spaces:
+    - {name: Weights, projection: [[[R]]]}
+    - {name: Inputs, projection: [[[R], [P]], [[R], [P]]]}
+    - {name: Outputs, projection: [[[P]]], read-write: true}
+  instance: {R: 3, P: 16}
+)"});
+  auto d = compare_on_random_mappings(diagonal, 1500, 5);
+  EXPECT_EQ(d.covered, 1500);
+  EXPECT_GT(d.linked, 10);
 }
 
 }  // namespace
