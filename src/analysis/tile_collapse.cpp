@@ -1,7 +1,6 @@
 #include "analysis/tile_collapse.hpp"
 
 #include <cmath>
-#include <utility>
 
 namespace qloop {
 
@@ -12,7 +11,7 @@ struct LevelTile {
   std::uint64_t size = 0;
   std::uint64_t partition_size = 0;
   std::uint64_t partition_denominator = 0;
-  AccessStats accesses;
+  AccessStats* accesses = nullptr;  // what it serves its children: the output's to_children
   double content_accesses = 0;
   std::uint64_t link_transfers = 0;
   std::uint64_t replication = 1;
@@ -21,28 +20,36 @@ struct LevelTile {
   double peer_accesses = 0, peer_fills = 0;
 };
 
-void group_by_level(const std::vector<LoopTile>& loops, int num_levels, std::vector<LevelTile>& levels) {
-  levels.clear();
+// One LevelTile per storage level, in `levels` (reused: no allocation once it has grown);
+// accesses are copied once, into the output's to_children.
+void group_by_level(const std::vector<LoopTile>& loops, int num_levels, std::vector<LevelTile>& levels,
+                    CollapsedTiles& out, int ds) {
+  levels.assign(num_levels, LevelTile{});
   std::size_t first = 0;
-  while (first < loops.size()) {
+  int level = 0;
+  while (first < loops.size() && level < num_levels) {
     std::size_t last = first;
     while (!loops[last].on_storage_boundary && last + 1 < loops.size()) ++last;
-    LevelTile tile;
+    LevelTile& tile = levels[level];
     tile.size = loops[last].size;
-    tile.accesses = loops[first].accesses;
-    tile.content_accesses = tile.accesses.total();
+    tile.accesses = &out[level][ds].to_children;
+    *tile.accesses = loops[first].accesses;
+    tile.content_accesses = tile.accesses->total();
     tile.link_transfers = loops[first].link_transfers;
     tile.replication = loops[last].replication;
     tile.fanout = loops[first].fanout;
-    if (!levels.empty()) {
+    if (level > 0) {
       // The inner level's share of this level's data: per spatial child when this level
       // starts with a fanout, otherwise the whole inner tile.
-      levels.back().partition_denominator = loops[first].master_spatial ? loops[first].size : levels.back().size;
+      levels[level - 1].partition_denominator = loops[first].master_spatial ? loops[first].size : levels[level - 1].size;
     }
-    levels.push_back(std::move(tile));
+    ++level;
     first = last + 1;
   }
-  levels.resize(num_levels);
+  for (; level < num_levels; ++level) {
+    levels[level].accesses = &out[level][ds].to_children;
+    levels[level].accesses->clear();
+  }
 }
 
 void compute_partition_sizes(std::vector<LevelTile>& levels) {
@@ -68,7 +75,7 @@ void compute_parent_access_share(std::vector<LevelTile>& levels) {
     levels[cur].parent_access_share = 0;
     int outer = next_outer_holding(levels, cur);
     if (outer == static_cast<int>(levels.size())) continue;
-    for (const auto& pattern : levels[outer].accesses) {
+    for (const auto& pattern : *levels[outer].accesses) {
       levels[cur].parent_access_share +=
           pattern.accesses * static_cast<double>(pattern.multicast) / static_cast<double>(levels[outer].fanout);
     }
@@ -77,10 +84,10 @@ void compute_parent_access_share(std::vector<LevelTile>& levels) {
 
 // A bypassed level passes its children's demand straight to the next level that keeps the
 // tensor: that level's accesses are rescaled to what the children consume.
-void apply_bypass(std::vector<LevelTile>& levels, const std::vector<bool>& keep) {
+void apply_bypass(std::vector<LevelTile>& levels, const Mapping& mapping, int ds) {
   int num_levels = static_cast<int>(levels.size());
   for (int cur = 0; cur < num_levels; ++cur) {
-    if (levels[cur].size == 0 || keep[cur]) continue;
+    if (levels[cur].size == 0 || mapping.levels[cur].keep[ds]) continue;
     int outer = next_outer_holding(levels, cur);
     auto clear = [&](LevelTile& t) {
       t.size = 0;
@@ -93,7 +100,7 @@ void apply_bypass(std::vector<LevelTile>& levels, const std::vector<bool>& keep)
       break;
     }
     double children_accesses = levels[cur].content_accesses * static_cast<double>(levels[outer].fanout);
-    auto& served = levels[outer].accesses;
+    auto& served = *levels[outer].accesses;
     if (served.end() - served.begin() == 1 && served.begin()->multicast == 1) {
       // What the rescaling below gives, without its rounding. (A temporal parent serves one
       // such pattern, so the nest analysis may leave a placeholder there: analyze_nest.)
@@ -107,7 +114,7 @@ void apply_bypass(std::vector<LevelTile>& levels, const std::vector<bool>& keep)
         levels[outer].link_transfers = 0;
       }
     }
-    levels[outer].content_accesses = levels[outer].accesses.total();
+    levels[outer].content_accesses = served.total();
     clear(levels[cur]);
   }
 }
@@ -122,17 +129,16 @@ void compute_peer_accesses(std::vector<LevelTile>& levels) {
   }
 }
 
-// Moves what it can out of `t` (scratch by then).
-LevelTensorCounts finish(LevelTile& t, bool kept, bool read_write) {
-  LevelTensorCounts c;
+// The counts of one level from its working copy (to_children is already in place).
+void finish(const LevelTile& t, bool kept, bool read_write, LevelTensorCounts& c) {
   c.kept = kept && t.size > 0;
   c.tile_size = t.size;
   c.partition_size = t.partition_size;
   c.instances = t.replication;
-  c.to_children = std::move(t.accesses);
   c.fanout = t.fanout;
   c.link_transfers = t.link_transfers;
-  if (t.size == 0) return c;
+  c.reads = c.fills = c.updates = c.temporal_reductions = 0;
+  if (t.size == 0) return;
   c.fills = t.parent_access_share + t.peer_fills;
   if (read_write) {
     // The first update of each partial sum needs no read of a previous value.
@@ -143,7 +149,6 @@ LevelTensorCounts finish(LevelTile& t, bool kept, bool read_write) {
   } else {
     c.reads = std::round(t.content_accesses + t.peer_accesses);
   }
-  return c;
 }
 
 }  // namespace
@@ -161,18 +166,14 @@ void collapse_tiles(const NestAnalysisResult& analysis, const LoopNest& nest, co
   out.resize(num_levels);
   for (auto& level : out) level.resize(workload.num_data_spaces());
   thread_local std::vector<LevelTile> levels;
-  thread_local std::vector<bool> keep;
   for (int ds = 0; ds < workload.num_data_spaces(); ++ds) {
-    group_by_level(analysis.tiles[ds], num_levels, levels);
-    keep.resize(num_levels);
-    for (int l = 0; l < num_levels; ++l) keep[l] = mapping.levels[l].keep[ds];
+    group_by_level(analysis.tiles[ds], num_levels, levels, out, ds);
     compute_partition_sizes(levels);
     compute_parent_access_share(levels);
-    apply_bypass(levels, keep);
+    apply_bypass(levels, mapping, ds);
     compute_peer_accesses(levels);
-    for (int l = 0; l < num_levels; ++l) {
-      out[l][ds] = finish(levels[l], keep[l], workload.data_spaces[ds].read_write);
-    }
+    bool read_write = workload.data_spaces[ds].read_write;
+    for (int l = 0; l < num_levels; ++l) finish(levels[l], mapping.levels[l].keep[ds], read_write, out[l][ds]);
   }
 }
 
