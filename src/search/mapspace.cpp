@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <limits>
 #include <numeric>
 
@@ -413,10 +414,11 @@ void Mapspace::build(const MapspacePoint& point, Mapping& mapping) const {
     m.spatial_factors.assign(dims, 1);
     m.keep = point.keep[level];
   }
-  for (int slot = 0; slot < static_cast<int>(slots_.size()); ++slot) {
-    auto& m = mapping.levels[slots_[slot].level];
-    for (DimensionId dim = 0; dim < dims; ++dim) {
-      (slots_[slot].spatial ? m.spatial_factors : m.temporal_factors)[dim] = factor(point.tiling, dim, slot);
+  for (DimensionId dim = 0; dim < dims; ++dim) {
+    const auto& split = options_[dim][point.tiling[dim]];  // the dimension's factor per slot
+    for (int slot = 0; slot < static_cast<int>(slots_.size()); ++slot) {
+      auto& m = mapping.levels[slots_[slot].level];
+      (slots_[slot].spatial ? m.spatial_factors : m.temporal_factors)[dim] = split[slot];
     }
   }
   for (int level = 0; level < levels; ++level) {
@@ -429,15 +431,17 @@ void Mapspace::build(const MapspacePoint& point, Mapping& mapping) const {
       if (!(placed >> d & 1u)) m.temporal_permutation.push_back(d);
     }
     // Along X, then along Y, then the unit loops.
-    m.spatial_permutation.clear();
-    for (int pass = 0; pass < 3; ++pass) {
-      for (DimensionId d = 0; d < dims; ++d) {
-        bool unit = m.spatial_factors[d] <= 1;
-        int group = unit ? 2 : (point.spatial_on_y[level][d] ? 1 : 0);
-        if (group == pass) m.spatial_permutation.push_back(d);
-      }
-      if (pass == 0) m.spatial_split = static_cast<int>(m.spatial_permutation.size());
+    std::array<std::array<DimensionId, kMaxDimensions>, 3> groups;
+    std::array<int, 3> sizes{};
+    const auto& on_y = point.spatial_on_y[level];
+    for (DimensionId d = 0; d < dims; ++d) {
+      int group = m.spatial_factors[d] <= 1 ? 2 : (on_y[d] ? 1 : 0);
+      groups[group][sizes[group]++] = d;
     }
+    m.spatial_permutation.assign(groups[0].begin(), groups[0].begin() + sizes[0]);
+    m.spatial_permutation.insert(m.spatial_permutation.end(), groups[1].begin(), groups[1].begin() + sizes[1]);
+    m.spatial_permutation.insert(m.spatial_permutation.end(), groups[2].begin(), groups[2].begin() + sizes[2]);
+    m.spatial_split = sizes[0];
   }
   mapping.levels.back().keep.assign(workload_.num_data_spaces(), true);
 }
