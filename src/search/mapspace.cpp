@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <limits>
 #include <numeric>
 
@@ -35,6 +36,13 @@ bool factor_allowed(const FactorConstraint& c, std::int64_t f) {
 
 Mapspace::Mapspace(const Architecture& arch, const Workload& workload, const Constraints& constraints)
     : arch_(arch), workload_(workload), constraints_(constraints) {
+  static std::atomic<std::uint64_t> next_id{1};
+  id_ = next_id++;
+  for (int level = 0; level < arch.num_storage_levels(); ++level) {
+    for (int ds = 0; ds < workload.num_data_spaces(); ++ds) {
+      packing_fits_.push_back(pack(workload.bitwidths[ds], arch.storage[level].word_bits).fits);
+    }
+  }
   for (int level = 0; level < arch.num_storage_levels(); ++level) {
     spatial_slot_.push_back(-1);
     if (arch.fanout(level) > 1) {
@@ -355,10 +363,19 @@ Mapspace::Precheck Mapspace::precheck(const MapspacePoint& point) const {
   return capacity_check(point.tiling, point.keep);
 }
 
-Mapspace::Precheck Mapspace::capacity_check(const std::vector<std::uint32_t>& tiling,
-                                            const std::vector<std::vector<bool>>& keep) const {
-  // Tiles (packed) within each level's capacity.
+const std::vector<std::uint64_t>& Mapspace::tile_words(const std::vector<std::uint32_t>& tiling) const {
+  struct Cache {
+    std::uint64_t mapspace = 0;
+    std::vector<std::uint32_t> tiling;
+    std::vector<std::uint64_t> words;
+  };
+  thread_local Cache cache;
+  if (cache.mapspace == id_ && cache.tiling == tiling) return cache.words;
+  cache.mapspace = id_;
+  cache.tiling = tiling;
   int levels = arch_.num_storage_levels();
+  int spaces = workload_.num_data_spaces();
+  cache.words.assign(static_cast<std::size_t>(levels * spaces), 0);
   std::array<std::int64_t, kMaxDimensions> extent;
   extent.fill(1);
   int slot = 0;
@@ -366,22 +383,35 @@ Mapspace::Precheck Mapspace::capacity_check(const std::vector<std::uint32_t>& ti
     for (; slot < static_cast<int>(slots_.size()) && slots_[slot].level == level; ++slot) {
       for (DimensionId dim = 0; dim < workload_.num_dimensions(); ++dim) extent[dim] *= factor(tiling, dim, slot);
     }
-    const auto& spec = arch_.storage[level];
-    auto capacity = spec.effective_size_words();
-    std::uint64_t words = 0;
-    for (int ds = 0; ds < workload_.num_data_spaces(); ++ds) {
-      if (!keep[level][ds]) continue;
-      auto packing = pack(workload_.bitwidths[ds], spec.word_bits);
-      if (!packing.fits) return {Precheck::kBitwidth, level};
+    for (int ds = 0; ds < spaces; ++ds) {
+      auto packing = pack(workload_.bitwidths[ds], arch_.storage[level].word_bits);
+      if (!packing.fits) continue;
       std::uint64_t size = 1;
       for (const auto& rank : workload_.data_spaces[ds].projection) {
         std::int64_t span = 1;
         for (const auto& term : rank) span += (extent[term.dimension] - 1) * std::abs(workload_.coefficient(term.coefficient));
         size *= static_cast<std::uint64_t>(span);
       }
-      words += words_for(static_cast<double>(size), packing);
+      cache.words[level * spaces + ds] = words_for(static_cast<double>(size), packing);
     }
-    if (capacity && words > static_cast<std::uint64_t>(*capacity)) return {Precheck::kCapacity, level};
+  }
+  return cache.words;
+}
+
+Mapspace::Precheck Mapspace::capacity_check(const std::vector<std::uint32_t>& tiling,
+                                            const std::vector<std::vector<bool>>& keep) const {
+  // Tiles (packed) within each level's capacity.
+  const auto& words = tile_words(tiling);
+  int spaces = workload_.num_data_spaces();
+  for (int level = 0; level < arch_.num_storage_levels(); ++level) {
+    auto capacity = arch_.storage[level].effective_size_words();
+    std::uint64_t used = 0;
+    for (int ds = 0; ds < spaces; ++ds) {
+      if (!keep[level][ds]) continue;
+      if (!packing_fits_[level * spaces + ds]) return {Precheck::kBitwidth, level};
+      used += words[level * spaces + ds];
+    }
+    if (capacity && used > static_cast<std::uint64_t>(*capacity)) return {Precheck::kCapacity, level};
   }
   return {};
 }

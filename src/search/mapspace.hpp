@@ -127,6 +127,11 @@ class Mapspace {
   LoopOrderParts order_parts(const std::vector<std::uint32_t>& tiling, int level) const;
   void apply_xy(MapspacePoint& point, const std::vector<DimensionList>& spatial_dims, std::uint64_t xy_index) const;
   Precheck capacity_check(const std::vector<std::uint32_t>& tiling, const std::vector<std::vector<bool>>& keep) const;
+  // Words each tensor's tile needs at each level ([level * tensors + tensor]), for the last
+  // tiling asked about on this thread: a tiling's variants (orders, bypass) share them.
+  const std::vector<std::uint64_t>& tile_words(const std::vector<std::uint32_t>& tiling) const;
+  std::uint64_t id_;  // tells this mapspace's entries in the per-thread tile_words cache
+  std::vector<char> packing_fits_;  // [level * tensors + tensor]: the bitwidth fits the word
   std::vector<std::vector<bool>> always_kept_;  // per level, per data space: kept in every variant
   std::vector<std::vector<char>> split_on_y_;  // per level with a split constraint: Y per dimension
   std::vector<int> temporal_slot_;  // per level: its temporal slot
