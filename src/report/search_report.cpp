@@ -27,6 +27,7 @@ nlohmann::ordered_json search_json(const SearchReport& r) {
           {"considered", r.considered},
           {"evaluated", r.evaluated},
           {"valid", r.valid},
+          {"pruned_tilings", r.pruned_tilings},
           {"rejected", rejected},
           {"seconds", r.seconds},
           {"optimal", r.optimal},
@@ -38,9 +39,10 @@ std::string search_text(const SearchReport& r) {
   std::string out = fmt::format("Search\n------\nAlgorithm   : {} on {} thread(s)\n", r.algorithm, r.threads);
   out += fmt::format("Considered  : {} mapspace points ({} tilings in the mapspace)\n", r.considered, r.mapspace_tilings);
   out += fmt::format("Evaluated   : {} ({} valid) in {:.2f} s\n", r.evaluated, r.valid, r.seconds);
+  if (r.pruned_tilings) out += fmt::format("Pruned      : {} tilings, with all their variants (bound above the best)\n", r.pruned_tilings);
   for (const auto& [reason, n] : reasons_by_count(r)) out += fmt::format("Rejected    : {} ({})\n", n, reason);
   if (r.optimal) {
-    out += "Result      : optimal (the whole mapspace was enumerated)\n";
+    out += "Result      : optimal (every tiling enumerated or bounded out)\n";
   } else {
     out += fmt::format("Result      : best found; {:.1f}% above the lower bound {:.6g} of {}\n", r.gap * 100,
                        r.lower_bound, r.objectives.empty() ? "?" : to_string(r.objectives.front()));

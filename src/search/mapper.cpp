@@ -49,52 +49,6 @@ MappingCost cost_of(const EvaluationResult& r) {
   return c;
 }
 
-double lower_bound(const Architecture& arch, const Workload& workload, Metric metric) {
-  double computes = static_cast<double>(workload.total_operations());
-  auto compute = compute_cost(arch.arithmetic, workload);
-  double energy = computes * compute.energy_per_compute_pJ;
-  double cycles = std::ceil(computes * compute.cycles_per_compute / static_cast<double>(arch.arithmetic.instances));
-  int outer = arch.num_storage_levels() - 1;
-  double outer_words = 0;
-  for (int ds = 0; ds < workload.num_data_spaces(); ++ds) {
-    bool read_write = workload.data_spaces[ds].read_write;
-    auto per_word = [&](int level) {
-      const auto& spec = arch.storage[level];
-      double e = read_write ? spec.energy.update_pJ : spec.energy.read_pJ;
-      return e / static_cast<double>(spec.block_size) /
-             pack(workload.bitwidths[ds], spec.word_bits).operands_per_word;
-    };
-    // Every element crosses the outermost level at least once.
-    double size = 1;
-    for (const auto& rank : workload.data_spaces[ds].projection) {
-      double span = 1;
-      for (const auto& term : rank) {
-        span += static_cast<double>(workload.dimension_bounds[term.dimension] - 1) *
-                std::abs(static_cast<double>(workload.coefficient(term.coefficient)));
-      }
-      size *= span;
-    }
-    outer_words += std::ceil(size / pack(workload.bitwidths[ds], arch.storage[outer].word_bits).operands_per_word);
-    double compulsory = size * per_word(outer);
-    // Every operation needs the operand from (or the partial sum into) some level l; one
-    // access there serves at most the compute units below it (multicast, reduction).
-    double best = std::numeric_limits<double>::infinity();
-    for (int level = 0; level <= outer; ++level) {
-      double below = static_cast<double>(arch.arithmetic.instances) / static_cast<double>(arch.storage[level].instances);
-      double delivery = computes / below * per_word(level);
-      best = std::min(best, level == outer ? std::max(delivery, compulsory) : delivery + compulsory);
-    }
-    energy += best;
-  }
-  switch (metric) {
-    case Metric::kEnergy: return energy;
-    case Metric::kDelay: return cycles;
-    case Metric::kEdp: return energy * cycles;
-    case Metric::kLastLevelAccesses: return outer_words;
-  }
-  return 0;
-}
-
 namespace {
 
 struct ThreadOutcome {
@@ -104,6 +58,7 @@ struct ThreadOutcome {
   std::uint64_t considered = 0, evaluated = 0, valid = 0;
   std::map<std::string, std::uint64_t> rejected;
   bool exhausted = false;
+  std::uint64_t pruned_tilings = 0;
   std::vector<std::pair<MappingCost, MapspacePoint>> elite;  // best first, at most elite_size
 };
 
@@ -148,6 +103,10 @@ MapperResult run_mapper(const Architecture& arch, const Workload& workload, cons
   Shared shared;
   std::atomic<int> running{threads};
   bool space_empty = space.num_tilings() == 0;
+  // Branch and bound over tilings in the enumerations, on the first objective. Not with an
+  // elite list, which wants mappings that do not win too.
+  TilingBound tiling_bound(arch, workload, space, settings.objectives.front());
+  bool branch_and_bound = enumerating && settings.elite_size == 0 && tiling_bound.informative();
 
   auto worker = [&](int t) {
     auto& out = outcomes[t];
@@ -156,7 +115,16 @@ MapperResult run_mapper(const Architecture& arch, const Workload& workload, cons
       --running;
       return;
     }
-    auto strategy = make_strategy(settings.algorithm, space, settings, t, threads);
+    TilingFilter worth_visiting;
+    if (branch_and_bound) {
+      // Against this thread's own best (so runs stay deterministic). A tiling goes only when
+      // its bound is clearly above: a variant within rounding of the best could still win on
+      // the next objective (see better()).
+      worth_visiting = [&out, &tiling_bound, first = settings.objectives.front()](const std::vector<std::uint32_t>& tiling) {
+        return !out.found || tiling_bound(tiling) <= out.best_cost.metric(first) * (1 + 1e-6);
+      };
+    }
+    auto strategy = make_strategy(settings.algorithm, space, settings, t, threads, worth_visiting);
     // Counted by code per candidate, named once at the end.
     int levels = arch.num_storage_levels();
     std::vector<std::uint64_t> precheck_rejections(Mapspace::Precheck::kNumKinds * levels, 0);
@@ -212,6 +180,7 @@ MapperResult run_mapper(const Architecture& arch, const Workload& workload, cons
         break;
       }
     }
+    out.pruned_tilings = strategy->pruned_tilings();
     for (int kind = 1; kind < Mapspace::Precheck::kNumKinds; ++kind) {
       for (int level = 0; level < levels; ++level) {
         auto n = precheck_rejections[kind * levels + level];
@@ -256,6 +225,7 @@ MapperResult run_mapper(const Architecture& arch, const Workload& workload, cons
     report.considered += o.considered;
     report.evaluated += o.evaluated;
     report.valid += o.valid;
+    report.pruned_tilings += o.pruned_tilings;
     for (const auto& [reason, n] : o.rejected) report.rejected[reason] += n;
     all_exhausted = all_exhausted && o.exhausted;
     if (o.found && (best_thread < 0 || better(o.best_cost, outcomes[best_thread].best_cost, settings.objectives))) {

@@ -12,6 +12,7 @@
 #include "arch/architecture.hpp"
 #include "mapping/mapping.hpp"
 #include "model/stats.hpp"
+#include "search/bounds.hpp"  // lower_bound, part of the mapper's interface
 #include "search/constraints.hpp"
 #include "search/mapper_settings.hpp"
 #include "workload/workload.hpp"
@@ -43,9 +44,10 @@ struct SearchReport {
   std::uint64_t considered = 0;   // mapspace points proposed
   std::uint64_t evaluated = 0;    // points the model evaluated
   std::uint64_t valid = 0;
+  std::uint64_t pruned_tilings = 0;  // skipped with all their variants: bound above the best
   std::map<std::string, std::uint64_t> rejected;  // reason -> count
   double seconds = 0;
-  bool optimal = false;           // the whole mapspace was enumerated
+  bool optimal = false;           // every tiling was enumerated or bounded out
   double lower_bound = 0;         // of the first objective, admissible
   double gap = 0;                 // (best - bound) / best for the first objective
   std::uint64_t mapspace_tilings = 0;
@@ -74,10 +76,5 @@ struct MapperProgress {
 MapperResult run_mapper(const Architecture& arch, const Workload& workload, const Constraints& constraints,
                         const MapperSettings& settings, const std::atomic<bool>* stop,
                         const std::function<void(const MapperProgress&)>& progress);
-
-// An admissible lower bound on a metric: every operation at full parallelism; each tensor
-// crossing the outermost level once; and each operation's operand (or partial sum) served by
-// the cheapest level per word, one access shared by at most the compute units below it.
-double lower_bound(const Architecture& arch, const Workload& workload, Metric metric);
 
 }  // namespace qloop

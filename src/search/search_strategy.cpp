@@ -1,17 +1,18 @@
 #include "search/search_strategy.hpp"
 
 #include <algorithm>
+#include <utility>
 
 namespace qloop {
 
 namespace {
 
 // Enumerates everything: tilings (this thread's share, in order), and for each tiling every
-// loop order, bypass and X/Y choice.
+// loop order, bypass and X/Y choice; but not the tilings the filter rejects.
 class ExhaustiveSearch : public SearchStrategy {
  public:
-  ExhaustiveSearch(const Mapspace& space, int thread, int threads)
-      : space_(space), threads_(threads), point_(space.empty_point()) {
+  ExhaustiveSearch(const Mapspace& space, int thread, int threads, TilingFilter worth_visiting)
+      : space_(space), threads_(threads), point_(space.empty_point()), worth_visiting_(std::move(worth_visiting)) {
     tiling_index_ = static_cast<std::uint64_t>(thread);
     total_tilings_ = space.num_tilings();
     start_tiling();
@@ -32,11 +33,14 @@ class ExhaustiveSearch : public SearchStrategy {
   }
   void report(bool, bool) override {}
   bool exhausted_space() const override { return done_; }
+  std::uint64_t pruned_tilings() const override { return pruned_; }
 
  private:
   const Mapspace& space_;
   int threads_;
   MapspacePoint point_;
+  TilingFilter worth_visiting_;
+  std::uint64_t pruned_ = 0;
   std::uint64_t tiling_index_ = 0, total_tilings_ = 0;
   std::uint64_t sub_index_ = 0, sub_total_ = 0;
   Mapspace::Variants variants_;
@@ -52,10 +56,14 @@ class ExhaustiveSearch : public SearchStrategy {
       point_.tiling[dim] = static_cast<std::uint32_t>(index % options[dim].size());
       index /= options[dim].size();
     }
+    // Asked when the tiling comes up, so the filter sees the best found so far.
+    if (worth_visiting_ && !worth_visiting_(point_.tiling)) {
+      ++pruned_;
+      return;
+    }
     variants_ = space_.variants(point_.tiling);
     sub_total_ = variants_.total();
   }
-
 };
 
 // Uniform random points.
@@ -131,12 +139,13 @@ class HybridSearch : public SearchStrategy {
 }  // namespace
 
 std::unique_ptr<SearchStrategy> make_strategy(SearchAlgorithm algorithm, const Mapspace& mapspace,
-                                              const MapperSettings& settings, int thread, int threads) {
+                                              const MapperSettings& settings, int thread, int threads,
+                                              TilingFilter worth_visiting) {
   auto seed = settings.seed * 1000003ull + static_cast<std::uint64_t>(thread);
   switch (algorithm) {
     case SearchAlgorithm::kExhaustive:
     case SearchAlgorithm::kLinearPruned:
-      return std::make_unique<ExhaustiveSearch>(mapspace, thread, threads);
+      return std::make_unique<ExhaustiveSearch>(mapspace, thread, threads, std::move(worth_visiting));
     case SearchAlgorithm::kRandom:
     case SearchAlgorithm::kRandomPruned:
       return std::make_unique<RandomSearch>(mapspace, seed);

@@ -3,6 +3,7 @@
 // each one fared. It knows nothing of the model.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <random>
 
@@ -20,11 +21,20 @@ class SearchStrategy {
   virtual void report(bool valid, bool improved) = 0;
   // True when `next` returned false because the whole share was enumerated.
   virtual bool exhausted_space() const { return false; }
+  // Tilings skipped, with all their variants, because the filter said none can win.
+  virtual std::uint64_t pruned_tilings() const { return 0; }
 };
+
+// Whether a tiling is worth visiting: false when a bound shows no variant of it can beat the
+// best so far (the mapper's business; a strategy only asks).
+using TilingFilter = std::function<bool(const std::vector<std::uint32_t>& tiling)>;
 
 // One strategy per thread; `thread` of `threads` picks the share of an enumeration and the
 // random stream (seed + thread), so results are deterministic for a seed and thread count.
+// The enumerations skip tilings `worth_visiting` (when given) rejects: branch and bound, so a
+// completed enumeration still proves its best optimal.
 std::unique_ptr<SearchStrategy> make_strategy(SearchAlgorithm algorithm, const Mapspace& mapspace,
-                                              const MapperSettings& settings, int thread, int threads);
+                                              const MapperSettings& settings, int thread, int threads,
+                                              TilingFilter worth_visiting = {});
 
 }  // namespace qloop

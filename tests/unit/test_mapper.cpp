@@ -42,8 +42,12 @@ SmallDesign small_design(int buffer_depth, const std::string& extra_instance = "
 // Every mapping of a design, enumerated naively and independently of the mapper: each
 // dimension split over the slots (every level's temporal loops, plus the spatial loops of
 // `spatial_level`), every full permutation at every level, and every keep/bypass choice at
-// the levels in `bypass_levels`. Returns the lowest energy among valid mappings.
-double brute_force_min_energy(const spec::ModelInputs& in, int spatial_level, const std::vector<int>& bypass_levels) {
+// the levels in `bypass_levels`. Returns the lowest energy, EDP and cycles among valid mappings
+// (each minimized on its own).
+struct Minima {
+  double energy_pJ = 1e300, edp = 1e300, cycles = 1e300;
+};
+Minima brute_force_minima(const spec::ModelInputs& in, int spatial_level, const std::vector<int>& bypass_levels) {
   const auto& w = in.workload;
   int levels = in.architecture.num_storage_levels();
   struct Slot {
@@ -81,7 +85,7 @@ double brute_force_min_energy(const spec::ModelInputs& in, int spatial_level, co
   while (std::next_permutation(p.begin(), p.end()));
 
   auto bypass_choices = 1 << (w.num_data_spaces() * static_cast<int>(bypass_levels.size()));
-  double best = 1e300;
+  Minima best;
   std::vector<std::size_t> pick(w.num_dimensions(), 0), order(levels, 0);
   while (true) {
     for (int bypass = 0; bypass < bypass_choices; ++bypass) {
@@ -107,7 +111,12 @@ double brute_force_min_energy(const spec::ModelInputs& in, int spatial_level, co
         for (int ds = 0; ds < w.num_data_spaces(); ++ds) m.levels[level].keep[ds] = ((bypass >> bit++) & 1) == 0;
       }
       auto r = evaluate(in.architecture, w, m);
-      if (r.valid) best = std::min(best, r.summary.energy_pJ);
+      if (r.valid) {
+        auto cycles = static_cast<double>(r.summary.cycles);
+        best.energy_pJ = std::min(best.energy_pJ, r.summary.energy_pJ);
+        best.edp = std::min(best.edp, r.summary.energy_pJ * cycles);
+        best.cycles = std::min(best.cycles, cycles);
+      }
     }
     // Next loop orders, then next tiling.
     int l = 0;
@@ -118,6 +127,10 @@ double brute_force_min_energy(const spec::ModelInputs& in, int spatial_level, co
     if (d == w.num_dimensions()) break;
   }
   return best;
+}
+
+double brute_force_min_energy(const spec::ModelInputs& in, int spatial_level, const std::vector<int>& bypass_levels) {
+  return brute_force_minima(in, spatial_level, bypass_levels).energy_pJ;
 }
 
 Constraints parse(const spec::ModelInputs& in, const std::string& yaml) {
@@ -142,6 +155,29 @@ TEST(Mapper, exhaustive_search_finds_the_brute_force_optimum) {
   ASSERT_TRUE(result.found);
   EXPECT_TRUE(result.report.optimal);
   EXPECT_DOUBLE_EQ(result.cost.energy_pJ, brute_force_min_energy(d.inputs, 0, {0}));
+}
+
+TEST(Mapper, branch_and_bound_on_edp_and_delay_keeps_the_brute_force_optimum) {
+  // Tilings whose compute cycles alone (times the energy bound, for EDP) exceed the best so
+  // far are skipped with all their variants; the optimum must not move.
+  for (const std::string bits : {"", ", bitwidths: {Weights: 2, Inputs: 2}"}) {
+    auto d = small_design(16, bits);
+    auto constraints = Constraints::unconstrained(2, d.inputs.workload);
+    auto minima = brute_force_minima(d.inputs, 0, {0});
+    for (auto metric : {Metric::kEdp, Metric::kDelay}) {
+      auto settings = exhaustive_energy(2);
+      settings.objectives = {metric};
+      auto result = run_mapper(d.inputs.architecture, d.inputs.workload, constraints, settings, nullptr, {});
+      ASSERT_TRUE(result.found) << bits;
+      EXPECT_TRUE(result.report.optimal) << bits;
+      EXPECT_GT(result.report.pruned_tilings, 0u) << bits;
+      EXPECT_DOUBLE_EQ(result.cost.metric(metric), metric == Metric::kEdp ? minima.edp : minima.cycles) << bits;
+    }
+    // Energy: the tiling bound tells nothing more than the global one, so nothing is pruned.
+    auto result = run_mapper(d.inputs.architecture, d.inputs.workload, constraints, exhaustive_energy(2), nullptr, {});
+    EXPECT_EQ(result.report.pruned_tilings, 0u) << bits;
+    EXPECT_DOUBLE_EQ(result.cost.energy_pJ, minima.energy_pJ) << bits;
+  }
 }
 
 TEST(Mapper, exhaustive_search_finds_the_brute_force_optimum_when_only_packed_tiles_fit) {
@@ -376,10 +412,37 @@ TEST(Mapper, lower_bound_never_exceeds_the_optimum) {
   auto result = run_mapper(d.inputs.architecture, d.inputs.workload, c, exhaustive_energy(), nullptr, {});
   ASSERT_TRUE(result.found);
   EXPECT_LE(lower_bound(d.inputs.architecture, d.inputs.workload, Metric::kEnergy), result.cost.energy_pJ);
-  // 24 MACs at 0.5 pJ; each tensor once from DRAM (100 pJ/word: Weights 6, Inputs 6, Outputs 8)
-  // plus its 24 operand accesses served two MACs at a time by the buffer at 1 pJ:
-  // 12 + (600 + 12) + (600 + 12) + (800 + 12). Serving them from DRAM instead would cost 1200 each.
-  EXPECT_DOUBLE_EQ(lower_bound(d.inputs.architecture, d.inputs.workload, Metric::kEnergy), 2048.0);
+  // 24 MACs at 0.5 pJ; each tensor once from DRAM (100 pJ/word: Weights 6, Inputs 6, Outputs 8).
+  EXPECT_DOUBLE_EQ(lower_bound(d.inputs.architecture, d.inputs.workload, Metric::kEnergy), 12.0 + 600 + 600 + 800);
+}
+
+TEST(Mapper, lower_bound_allows_operands_that_stay_at_the_compute_units) {
+  // A 16 x 16 fully connected layer on 4 MACs under the buffer, inputs at 2 bits. The best
+  // mapping reads each weight once from DRAM and lets the partial sums stay at the MACs, so
+  // no level serves one operand per operation; a bound that charged the cheapest level for
+  // every operation's operands (as this one once did) exceeded that optimum.
+  auto problem =
+      "problem:\n  shape:\n    name: fc\n    dimensions: [C, K]\n    data-spaces:\n"
+      "    - {name: Weights, projection: [[[C]], [[K]]]}\n"
+      "    - {name: Inputs, projection: [[[C]]]}\n"
+      "    - {name: Outputs, projection: [[[K]]], read-write: true}\n"
+      "  instance: {C: 16, K: 16, bitwidths: {Inputs: 2}}\n";
+  auto in = load_yaml({two_level_arch(1 << 16, 4), problem,
+                       "mapping:\n- {target: MainMemory, type: temporal, factors: C=16 K=16, permutation: CK}\n",
+                       two_level_ert()});
+  auto c = Constraints::unconstrained(2, in.workload);
+  auto result = run_mapper(in.architecture, in.workload, c, exhaustive_energy(2), nullptr, {});
+  ASSERT_TRUE(result.found);
+  ASSERT_TRUE(result.report.optimal);
+  EXPECT_LE(lower_bound(in.architecture, in.workload, Metric::kEnergy), result.cost.energy_pJ);
+  // The same for the branch and bound on EDP: it must keep the optimum.
+  auto settings = exhaustive_energy(2);
+  settings.objectives = {Metric::kEdp};
+  auto bounded = run_mapper(in.architecture, in.workload, c, settings, nullptr, {});
+  settings.elite_size = 1;  // an elite list turns the pruning off
+  auto full = run_mapper(in.architecture, in.workload, c, settings, nullptr, {});
+  EXPECT_EQ(full.report.pruned_tilings, 0u);
+  EXPECT_DOUBLE_EQ(bounded.cost.edp, full.cost.edp);
 }
 
 }  // namespace

@@ -1,0 +1,36 @@
+#pragma once
+// Admissible lower bounds on the objectives: for the whole mapspace (the gap a search
+// reports), and for every variant of one tiling (branch and bound in the enumerations).
+
+#include <cstdint>
+#include <vector>
+
+#include "arch/architecture.hpp"
+#include "search/mapper_settings.hpp"
+#include "search/mapspace.hpp"
+#include "workload/workload.hpp"
+
+namespace qloop {
+
+// An admissible lower bound on a metric: every operation at full parallelism, and each tensor
+// crossing the outermost level once (packed). Accesses below the outermost level are not
+// bounded: an operand can stay at a compute unit across iterations that do not change it.
+double lower_bound(const Architecture& arch, const Workload& workload, Metric metric);
+
+// A lower bound on `metric` over every loop order, bypass and X/Y choice of a tiling. Its
+// compute cycles are fixed by its temporal factors; energy is bounded as in lower_bound. So
+// it tells more than lower_bound only for delay and EDP.
+class TilingBound {
+ public:
+  TilingBound(const Architecture& arch, const Workload& workload, const Mapspace& space, Metric metric);
+  bool informative() const;  // false: it is never above lower_bound (energy, last-level accesses)
+  double operator()(const std::vector<std::uint32_t>& tiling) const;
+
+ private:
+  const Mapspace& space_;
+  Metric metric_;
+  double energy_;
+  double cycles_per_compute_;
+};
+
+}  // namespace qloop
