@@ -377,7 +377,9 @@ TEST(Mapper, tilings_ruled_out_have_no_variant_that_passes_the_precheck) {
       kept_and_valid += may_work && some_variant_passes;
     }
     EXPECT_GT(kept_and_valid, 0) << depth;
-    if (depth < 64) EXPECT_GT(ruled_out, 0) << depth;
+    if (depth < 64) {
+      EXPECT_GT(ruled_out, 0) << depth;
+    }
   }
 }
 
