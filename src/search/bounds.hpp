@@ -13,8 +13,9 @@
 namespace qloop {
 
 // An admissible lower bound on a metric: every operation at full parallelism, and each tensor
-// crossing the outermost level once (packed). Accesses below the outermost level are not
-// bounded: an operand can stay at a compute unit across iterations that do not change it.
+// crossing the outermost level once (packed), within that level's bandwidths. Accesses below
+// the outermost level are not bounded: an operand can stay at a compute unit across
+// iterations that do not change it.
 double lower_bound(const Architecture& arch, const Workload& workload, Metric metric);
 
 // A lower bound on `metric` over every loop order, bypass and X/Y choice of a tiling. Its
@@ -31,6 +32,7 @@ class TilingBound {
   Metric metric_;
   double energy_;
   double cycles_per_compute_;
+  double bandwidth_cycles_;  // the outermost level's compulsory traffic, over its bandwidth
 };
 
 }  // namespace qloop

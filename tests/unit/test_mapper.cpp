@@ -418,6 +418,32 @@ TEST(Mapper, lower_bound_never_exceeds_the_optimum) {
   EXPECT_DOUBLE_EQ(lower_bound(d.inputs.architecture, d.inputs.workload, Metric::kEnergy), 12.0 + 600 + 600 + 800);
 }
 
+TEST(Mapper, delay_bound_counts_the_outermost_bandwidth) {
+  // DRAM moves half a word per cycle each way. The conv1d-k layer must read 6 weights and 6
+  // inputs (24 cycles) and write 8 outputs (16 cycles) at least; its 24 MACs on 2 units take
+  // only 12 cycles.
+  auto arch = two_level_arch(16, 2);
+  auto at = arch.find("attributes: {width: 8, word-bits: 8}");
+  arch.replace(at, std::string("attributes: {width: 8, word-bits: 8}").size(),
+               "attributes: {width: 8, word-bits: 8, read_bandwidth: 0.5, write_bandwidth: 0.5}");
+  auto in = load_yaml({arch,
+                       "problem:\n  shape:\n    name: conv1d-k\n    dimensions: [K, R, P]\n    data-spaces:\n"
+                       "    - {name: Weights, projection: [[[K]], [[R]]]}\n"
+                       "    - {name: Inputs, projection: [[[R], [P]]]}\n"
+                       "    - {name: Outputs, projection: [[[K]], [[P]]], read-write: true}\n"
+                       "  instance: {K: 2, R: 3, P: 4}\n",
+                       "mapping:\n- {target: MainMemory, type: temporal, factors: K=2 R=3 P=4, permutation: KRP}\n",
+                       two_level_ert()});
+  EXPECT_NEAR(lower_bound(in.architecture, in.workload, Metric::kDelay), 24.0, 1e-6);
+  auto minima = brute_force_minima(in, 0, {0});
+  EXPECT_LE(lower_bound(in.architecture, in.workload, Metric::kDelay), minima.cycles);
+  auto settings = exhaustive_energy(2);
+  settings.objectives = {Metric::kDelay};
+  auto result = run_mapper(in.architecture, in.workload, Constraints::unconstrained(2, in.workload), settings, nullptr, {});
+  ASSERT_TRUE(result.found);
+  EXPECT_DOUBLE_EQ(result.cost.cycles, minima.cycles);
+}
+
 TEST(Mapper, lower_bound_allows_operands_that_stay_at_the_compute_units) {
   // A 16 x 16 fully connected layer on 4 MACs under the buffer, inputs at 2 bits. The best
   // mapping reads each weight once from DRAM and lets the partial sums stay at the MACs, so
