@@ -1,6 +1,6 @@
 #pragma once
 // A vector that keeps its first N elements inline, so the common small case allocates
-// nothing. Only what the point sets need: push_back, clear, iteration, swap.
+// nothing. Only what the point sets and access lists need: push_back, clear, iteration, copies.
 
 #include <array>
 #include <cstddef>
@@ -12,6 +12,23 @@ template <typename T, std::size_t N>
 class SmallVector {
  public:
   SmallVector() {}  // user-provided, so value-initialization leaves the inline slots alone
+  SmallVector(const SmallVector& other) { *this = other; }
+  SmallVector(SmallVector&& other) noexcept = default;
+  SmallVector& operator=(SmallVector&& other) noexcept = default;
+  // Copies only the elements in use; the heap part only when there is one (the analyses copy
+  // small access lists for every candidate).
+  SmallVector& operator=(const SmallVector& other) {
+    if (this == &other) return *this;
+    if (other.on_heap_) {
+      heap_ = other.heap_;
+    } else {
+      if (on_heap_) heap_.clear();
+      for (std::size_t i = 0; i < other.inline_size_; ++i) inline_[i] = other.inline_[i];
+    }
+    on_heap_ = other.on_heap_;
+    inline_size_ = other.inline_size_;
+    return *this;
+  }
   std::size_t size() const { return on_heap_ ? heap_.size() : inline_size_; }
   bool empty() const { return size() == 0; }
   const T* begin() const { return data(); }
