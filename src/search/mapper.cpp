@@ -3,16 +3,13 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <limits>
 #include <mutex>
 #include <thread>
 
-#include "model/compute_cost.hpp"
 #include "model/evaluate.hpp"
-#include "util/parallel_for.hpp"
-#include "model/packing.hpp"
 #include "search/mapspace.hpp"
 #include "search/search_strategy.hpp"
+#include "util/parallel_for.hpp"
 
 namespace qloop {
 
