@@ -31,6 +31,7 @@ nlohmann::ordered_json search_json(const SearchReport& r) {
           {"rejected", rejected},
           {"seconds", r.seconds},
           {"optimal", r.optimal},
+          {"meets_bound", r.meets_bound},
           {"lower_bound", r.lower_bound},
           {"gap", r.gap}};
 }
@@ -41,7 +42,10 @@ std::string search_text(const SearchReport& r) {
   out += fmt::format("Evaluated   : {} ({} valid) in {:.2f} s\n", r.evaluated, r.valid, r.seconds);
   if (r.pruned_tilings) out += fmt::format("Pruned      : {} tilings, with all their variants (bound above the best)\n", r.pruned_tilings);
   for (const auto& [reason, n] : reasons_by_count(r)) out += fmt::format("Rejected    : {} ({})\n", n, reason);
-  if (r.optimal) {
+  if (r.meets_bound) {
+    out += fmt::format("Result      : optimal (it meets the lower bound {:.6g} of {})\n", r.lower_bound,
+                       r.objectives.empty() ? "?" : to_string(r.objectives.front()));
+  } else if (r.optimal) {
     out += "Result      : optimal (every tiling enumerated or bounded out)\n";
   } else {
     out += fmt::format("Result      : best found; {:.1f}% above the lower bound {:.6g} of {}\n", r.gap * 100,

@@ -55,6 +55,7 @@ struct ThreadOutcome {
   std::uint64_t considered = 0, evaluated = 0, valid = 0;
   std::map<std::string, std::uint64_t> rejected;
   bool exhausted = false;
+  bool meets_bound = false;  // its best is on the lower bound (one objective): optimal
   std::uint64_t pruned_tilings = 0;
   std::vector<std::pair<MappingCost, MapspacePoint>> elite;  // best first, at most elite_size
 };
@@ -104,6 +105,13 @@ MapperResult run_mapper(const Architecture& arch, const Workload& workload, cons
   // elite list, which wants mappings that do not win too.
   TilingBound tiling_bound(arch, workload, space, settings.objectives.front());
   bool branch_and_bound = enumerating && settings.elite_size == 0 && tiling_bound.informative();
+  // With one objective, a mapping that meets the admissible bound is optimal: its thread
+  // stops there (every search; the others go on, so results stay deterministic).
+  double bound = lower_bound(arch, workload, settings.objectives.front());
+  auto meets_bound = [&](const MappingCost& cost) {
+    return settings.objectives.size() == 1 && cost.metric(settings.objectives.front()) <= bound * (1 + 1e-9);
+  };
+  bool stop_at_bound = settings.elite_size == 0;
 
   auto worker = [&](int t) {
     auto& out = outcomes[t];
@@ -166,6 +174,7 @@ MapperResult run_mapper(const Architecture& arch, const Workload& workload, cons
         out.found = true;
         out.best_cost = cost;
         out.best_point = point;
+        out.meets_bound = meets_bound(cost);
         since_improvement = 0;
         std::lock_guard<std::mutex> lock(shared.mutex);
         if (!shared.has_best || better(cost, shared.best, settings.objectives)) {
@@ -173,6 +182,7 @@ MapperResult run_mapper(const Architecture& arch, const Workload& workload, cons
           shared.best = cost;
           shared.improvements.push_back({elapsed(), shared.evaluated.load(), cost});
         }
+        if (out.meets_bound && stop_at_bound) break;
       } else if (settings.victory_condition && ++since_improvement >= settings.victory_condition) {
         break;
       }
@@ -230,9 +240,10 @@ MapperResult run_mapper(const Architecture& arch, const Workload& workload, cons
     }
   }
   report.seconds = elapsed();
-  report.optimal = enumerating && all_exhausted && !(stop && stop->load());
   report.improvements = shared.improvements;
-  report.lower_bound = lower_bound(arch, workload, settings.objectives.front());
+  report.lower_bound = bound;
+  report.meets_bound = best_thread >= 0 && outcomes[best_thread].meets_bound;
+  report.optimal = (enumerating && all_exhausted && !(stop && stop->load())) || report.meets_bound;
   if (best_thread >= 0) {
     result.found = true;
     result.best = space.build(outcomes[best_thread].best_point);

@@ -47,7 +47,8 @@ struct SearchReport {
   std::uint64_t pruned_tilings = 0;  // skipped with all their variants: bound above the best
   std::map<std::string, std::uint64_t> rejected;  // reason -> count
   double seconds = 0;
-  bool optimal = false;           // every tiling was enumerated or bounded out
+  bool optimal = false;           // every tiling was enumerated or bounded out, or meets_bound
+  bool meets_bound = false;       // the best reaches the lower bound (one objective)
   double lower_bound = 0;         // of the first objective, admissible
   double gap = 0;                 // (best - bound) / best for the first objective
   std::uint64_t mapspace_tilings = 0;
