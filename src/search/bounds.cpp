@@ -35,9 +35,9 @@ CompulsoryTraffic compulsory_traffic(const Architecture& arch, const Workload& w
     double words = size / pack(workload.bitwidths[ds], spec.word_bits).operands_per_word;
     (read_write ? out.write_words : out.read_words) += words;
     out.whole_words += std::ceil(words);
-    // Only this: an operand can stay at a compute unit while the loops around it leave it
-    // unchanged (the model charges no access then), so the operations do not bound the
-    // accesses of any level below.
+    // Nothing is counted below the outermost level: an operand can stay at a compute unit
+    // while the loops around it leave it unchanged (the model charges no access then), so the
+    // operations do not bound the accesses of any level.
     double per_word = (read_write ? spec.energy.update_pJ : spec.energy.read_pJ) / static_cast<double>(spec.block_size);
     out.energy_pJ += words * per_word;
   }
