@@ -188,6 +188,11 @@ MapperResult run_mapper(const Architecture& arch, const Workload& workload, cons
       }
     }
     out.pruned_tilings = strategy->pruned_tilings();
+    const auto& ruled_out = strategy->ruled_out_points();
+    for (std::size_t code = 0; code < ruled_out.size(); ++code) {
+      precheck_rejections[code] += ruled_out[code];
+      out.considered += ruled_out[code];
+    }
     for (int kind = 1; kind < Mapspace::Precheck::kNumKinds; ++kind) {
       for (int level = 0; level < levels; ++level) {
         auto n = precheck_rejections[kind * levels + level];

@@ -416,16 +416,22 @@ Mapspace::Precheck Mapspace::capacity_check(const std::vector<std::uint32_t>& ti
   return {};
 }
 
-bool Mapspace::tiling_may_work(const std::vector<std::uint32_t>& tiling) const {
-  if (!spatial_fits(tiling)) return false;
+bool Mapspace::tiling_may_work(const std::vector<std::uint32_t>& tiling) const { return tiling_blocker(tiling).passes(); }
+
+Mapspace::Precheck Mapspace::tiling_blocker(const std::vector<std::uint32_t>& tiling) const {
   double used_instances = 1;
   for (int slot = 0; slot < static_cast<int>(slots_.size()); ++slot) {
     if (!slots_[slot].spatial) continue;
-    for (DimensionId dim = 0; dim < workload_.num_dimensions(); ++dim) used_instances *= static_cast<double>(factor(tiling, dim, slot));
+    std::int64_t used = 1;
+    for (DimensionId dim = 0; dim < workload_.num_dimensions(); ++dim) used *= factor(tiling, dim, slot);
+    if (used > arch_.fanout(slots_[slot].level)) return {Precheck::kFanout, slots_[slot].level};
+    used_instances *= static_cast<double>(used);
   }
-  if (used_instances < constraints_.min_utilization * static_cast<double>(arch_.arithmetic.instances)) return false;
+  if (used_instances < constraints_.min_utilization * static_cast<double>(arch_.arithmetic.instances)) {
+    return {Precheck::kUtilization, 0};
+  }
   // With every free tensor bypassed: fewer tensors never need more room.
-  return capacity_check(tiling, always_kept_).passes();
+  return capacity_check(tiling, always_kept_);
 }
 
 Mapping Mapspace::build(const MapspacePoint& point) const {

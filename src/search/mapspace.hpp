@@ -108,6 +108,9 @@ class Mapspace {
   // fit with every tensor whose keep/bypass is free bypassed. Random tilings are redrawn
   // until this holds (a bounded number of times): the others cannot give a valid mapping.
   bool tiling_may_work(const std::vector<std::uint32_t>& tiling) const;
+  // Why no variant of the tiling can pass the precheck (the first level found, in slot
+  // order), or none when some may.
+  Precheck tiling_blocker(const std::vector<std::uint32_t>& tiling) const;
 
   Mapping build(const MapspacePoint& point) const;
   // The same into an existing mapping, reusing its buffers (the mapper's inner loop).

@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <random>
+#include <vector>
 
 #include "search/mapper_settings.hpp"
 #include "search/mapspace.hpp"
@@ -23,6 +24,12 @@ class SearchStrategy {
   virtual bool exhausted_space() const { return false; }
   // Tilings skipped, with all their variants, because the filter said none can win.
   virtual std::uint64_t pruned_tilings() const { return 0; }
+  // Points never proposed because the precheck rules out their whole tiling, by precheck
+  // code ([kind * storage levels + level]); empty when the strategy skips none.
+  virtual const std::vector<std::uint64_t>& ruled_out_points() const {
+    static const std::vector<std::uint64_t> none;
+    return none;
+  }
 };
 
 // Whether a tiling is worth visiting: false when a bound shows no variant of it can beat the

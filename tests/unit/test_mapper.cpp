@@ -413,6 +413,34 @@ TEST(Mapper, no_valid_mapping_names_what_blocks_most) {
   EXPECT_NE(report::no_mapping_reason(result.report).find("capacity at Buffer"), std::string::npos);
 }
 
+TEST(Mapper, exhaustive_search_accounts_for_every_point_of_tilings_it_rules_out_whole) {
+  // 6 words of buffer: many tilings overflow it whatever is bypassed. Those are not proposed
+  // variant by variant, but every point still counts: as considered and as rejected.
+  auto d = small_design(6);
+  auto c = Constraints::unconstrained(2, d.inputs.workload);
+  Mapspace space(d.inputs.architecture, d.inputs.workload, c);
+  std::uint64_t points = 0, ruled_out_tilings = 0;
+  std::vector<std::uint32_t> tiling(space.factor_options().size(), 0);
+  for (std::uint64_t t = 0; t < space.num_tilings(); ++t) {
+    auto index = t;
+    for (std::size_t dim = 0; dim < tiling.size(); ++dim) {
+      tiling[dim] = static_cast<std::uint32_t>(index % space.factor_options()[dim].size());
+      index /= space.factor_options()[dim].size();
+    }
+    points += space.variants(tiling).total();
+    ruled_out_tilings += !space.tiling_may_work(tiling);
+  }
+  ASSERT_GT(ruled_out_tilings, 0u);
+  auto result = run_mapper(d.inputs.architecture, d.inputs.workload, c, exhaustive_energy(2), nullptr, {});
+  ASSERT_TRUE(result.report.optimal);
+  EXPECT_EQ(result.report.considered, points);
+  std::uint64_t rejected = 0;
+  for (const auto& [reason, n] : result.report.rejected) rejected += n;
+  EXPECT_EQ(result.report.valid + rejected, points);
+  EXPECT_GT(result.report.rejected.at("capacity at Buffer"), 0u);
+  EXPECT_DOUBLE_EQ(result.cost.energy_pJ, brute_force_min_energy(d.inputs, 0, {0}));
+}
+
 TEST(Mapper, lower_bound_never_exceeds_the_optimum) {
   auto d = small_design(64);
   auto c = Constraints::unconstrained(2, d.inputs.workload);
