@@ -28,6 +28,7 @@ struct NestGeometry {
   std::vector<std::int64_t> stride;     // one iteration's step along the loop's dimension (the inner loops' span)
   std::vector<TileBoxes> origin_tiles;  // the tile below and at the loop, at the origin, per tensor
                                         // (storage boundaries and spatial loops only, see bind)
+  std::vector<std::array<std::uint64_t, kMaxDataSpaces>> origin_sizes;  // their sizes, in operands
 
   // `every_spatial_tile`: also the tiles of spatial loops inside a fan-out (only the walk,
   // which extrapolates children from them, needs those).
@@ -63,6 +64,12 @@ struct NestGeometry {
     int space, rank, dimension;
     std::int64_t coefficient;
   };
+  void bind_projections(const Workload& workload);
+  // Whether the nest has the tiling (and projections) of the previous call, which set
+  // everything bind_levels and the origin tiles hold.
+  bool same_tiling_as_before(const LoopNest& nest);
+  void bind_levels(const LoopNest& nest);
+  void bind_strides_and_tiles(const LoopNest& nest, bool every_spatial_tile, bool tiles);
   // Projects the box [0, high] (inclusive): every loop's tile starts at the origin.
   void project_origin_box(const DimensionVector& high, TileBoxes& boxes) const;
   std::vector<FlatTerm> terms_;
@@ -70,6 +77,8 @@ struct NestGeometry {
   std::vector<int> rank_begin_;  // [ds * (kMaxTensorRank + 1) + r] -> first term; one past the end at r = rank
   std::vector<int> ranks_;
   std::vector<Coordinates> units_;  // [ds * kMaxDimensions + dimension]
+  std::vector<std::int64_t> signature_, previous_signature_;  // see same_tiling_as_before
+  bool tiling_known_ = false;
 };
 
 inline void translate_box(Box& box, const Coordinates& by) {

@@ -186,11 +186,12 @@ class ClosedFormAnalysis {
     same_stride_rule_ = boundary >= 0;
     if (boundary >= 0) {
       tile_ = g_.origin_tiles[boundary][ds];
+      tile_size_ = g_.origin_sizes[boundary][ds];
     } else {
       DimensionVector zero{};
       tile_ = g_.project_boxes(zero, zero)[ds];  // one operation's operand
+      tile_size_ = tile_.size();
     }
-    tile_size_ = tile_.size();
     describe_moves();
     auto k = digits_.size();
     bool temporal_consumer = !fanout_ && same_stride_rule_;
@@ -489,7 +490,7 @@ class ClosedFormAnalysis {
       for (int ds = 0; ds < g_.num_spaces; ++ds) {
         LoopTile& tile = out.tiles[ds][i];
         tile.accesses = accesses_[level][ds];
-        tile.size = holds_tile ? g_.origin_tiles[level][ds].size() : 0;
+        tile.size = holds_tile ? g_.origin_sizes[level][ds] : 0;
         tile.link_transfers = link_transfers_[level][ds];
         tile.replication = g_.num_spatial_elems[level];
         tile.fanout = g_.logical_fanout[level];
