@@ -16,7 +16,28 @@ void NestGeometry::bind(const Workload& workload, const LoopNest& nest, bool eve
   bind_strides_and_tiles(nest, every_spatial_tile, !same_tiling);
 }
 
+bool NestGeometry::same_projections_as_before(const Workload& workload) const {
+  if (num_spaces != workload.num_data_spaces() || num_dims != workload.num_dimensions()) return false;
+  std::size_t i = 0;
+  for (int ds = 0; ds < num_spaces; ++ds) {
+    if (ranks_[ds] != workload.rank(ds)) return false;
+    for (int r = 0; r < ranks_[ds]; ++r) {
+      for (const auto& term : workload.data_spaces[ds].projection[r]) {
+        if (i == placed_terms_.size()) return false;
+        const auto& t = placed_terms_[i++];
+        if (t.space != ds || t.rank != r || t.dimension != term.dimension || t.coefficient != workload.coefficient(term.coefficient)) {
+          return false;
+        }
+      }
+    }
+  }
+  return i == placed_terms_.size();
+}
+
 void NestGeometry::bind_projections(const Workload& workload) {
+  // Comparing is a fraction of rebuilding (and the mapper binds one workload throughout).
+  if (projections_known_ && same_projections_as_before(workload)) return;
+  projections_known_ = true;
   num_spaces = workload.num_data_spaces();
   num_dims = workload.num_dimensions();
   terms_.clear();

@@ -65,6 +65,7 @@ struct NestGeometry {
     std::int64_t coefficient;
   };
   void bind_projections(const Workload& workload);
+  bool same_projections_as_before(const Workload& workload) const;
   // Whether the nest has the tiling (and projections) of the previous call, which set
   // everything bind_levels and the origin tiles hold.
   bool same_tiling_as_before(const LoopNest& nest);
@@ -78,7 +79,7 @@ struct NestGeometry {
   std::vector<int> ranks_;
   std::vector<Coordinates> units_;  // [ds * kMaxDimensions + dimension]
   std::vector<std::int64_t> signature_, previous_signature_;  // see same_tiling_as_before
-  bool tiling_known_ = false;
+  bool tiling_known_ = false, projections_known_ = false;
 };
 
 inline void translate_box(Box& box, const Coordinates& by) {
