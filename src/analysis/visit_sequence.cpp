@@ -433,7 +433,10 @@ class ClosedFormAnalysis {
       // then the centroid move (what the walk computes) is the move of their corners.
       const Box& before = prev ? prev->box : tile_;
       const Box& now = cur ? cur->box : tile_;
-      if (before.size() > 0 && now.size() > 0) {
+      // (A delta box's size is its digit's new part: no need to multiply the extents out.)
+      auto before_size = prev ? new_part_[static_cast<std::size_t>(last_shape)] : tile_size_;
+      auto now_size = cur ? new_part_[q] : tile_size_;
+      if (before_size > 0 && now_size > 0) {
         bool same_extents = true;
         for (int r = 0; r < now.rank && same_extents; ++r) same_extents = now.hi[r] - now.lo[r] == before.hi[r] - before.lo[r];
         if (same_extents) {
