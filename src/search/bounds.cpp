@@ -1,10 +1,12 @@
 #include "search/bounds.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include "model/compute_cost.hpp"
 #include "model/packing.hpp"
+#include "model/stored_bitwidth.hpp"
 
 namespace qloop {
 
@@ -77,13 +79,15 @@ double lower_bound(const Architecture& arch, const Workload& workload, Metric me
 }
 
 TilingBound::TilingBound(const Architecture& arch, const Workload& workload, const Mapspace& space, Metric metric)
-    : space_(space), metric_(metric), energy_(lower_bound(arch, workload, Metric::kEnergy)),
+    : arch_(arch), workload_(workload), space_(space), metric_(metric),
+      compute_energy_(static_cast<double>(workload.total_operations()) *
+                      compute_cost(arch.arithmetic, workload).energy_per_compute_pJ),
       cycles_per_compute_(compute_cost(arch.arithmetic, workload).cycles_per_compute),
       bandwidth_cycles_(bandwidth_cycles(arch, compulsory_traffic(arch, workload))) {}
 
-bool TilingBound::informative() const { return metric_ == Metric::kDelay || metric_ == Metric::kEdp; }
+bool TilingBound::informative() const { return metric_ != Metric::kLastLevelAccesses; }
 
-double TilingBound::operator()(const std::vector<std::uint32_t>& tiling) const {
+double TilingBound::cycles(const std::vector<std::uint32_t>& tiling) const {
   // Each compute unit in use performs every temporal iteration: the model's compute cycles,
   // which the mapping's cycles can only exceed (bandwidth), whatever the orders and bypass.
   double iterations = 1;
@@ -94,10 +98,137 @@ double TilingBound::operator()(const std::vector<std::uint32_t>& tiling) const {
       iterations *= static_cast<double>(space_.factor(tiling, dim, slot));
     }
   }
-  double cycles = std::max(std::ceil(iterations * cycles_per_compute_), bandwidth_cycles_);
+  return std::max(std::ceil(iterations * cycles_per_compute_), bandwidth_cycles_);
+}
+
+namespace {
+
+// A tiling's factors, and the footprints of boxes of its loops.
+class TilingGeometry {
+ public:
+  TilingGeometry(const Workload& workload, const Mapspace& space, int levels, const std::vector<std::uint32_t>& tiling)
+      : workload_(workload), levels_(levels), dims_(workload.num_dimensions()) {
+    factors_.levels.resize(levels_);
+    for (auto& m : factors_.levels) {
+      m.temporal_factors.assign(dims_, 1);
+      m.spatial_factors.assign(dims_, 1);
+    }
+    const auto& slots = space.slots();
+    for (int slot = 0; slot < static_cast<int>(slots.size()); ++slot) {
+      auto& m = factors_.levels[slots[slot].level];
+      for (DimensionId dim = 0; dim < dims_; ++dim) {
+        (slots[slot].spatial ? m.spatial_factors : m.temporal_factors)[dim] = space.factor(tiling, dim, slot);
+      }
+    }
+    iterations_from_.assign(levels_ + 1, 1);
+    for (int level = levels_ - 1; level >= 0; --level) {
+      iterations_from_[level] = iterations_from_[level + 1];
+      for (auto f : factors_.levels[level].temporal_factors) iterations_from_[level] *= static_cast<double>(f);
+    }
+  }
+  // The factors as a mapping without orders (the partial-sum widths need factors only).
+  const Mapping& factors() const { return factors_; }
+
+  // Instances of `level`: the spatial loops above it.
+  double instances(int level) const {
+    double n = 1;
+    for (int above = level + 1; above < levels_; ++above) {
+      for (auto f : factors_.levels[above].spatial_factors) n *= static_cast<double>(f);
+    }
+    return n;
+  }
+
+  // Operands of tensor ds that must enter a set of buffers over the run, whatever the loop
+  // orders: one instance's tiles of level `inner` when `spatial_up_to` is `inner`, or the
+  // union of the tiles of all the `inner` instances below one instance of `spatial_up_to`
+  // (-1: the compute units' operands). At a time they hold H, the box of the loops at and
+  // below `inner` and the spatial loops up to `spatial_up_to`. For any level M above `inner`,
+  // the loops at M and above run B_M blocks, in each of which the loops below M sweep a box
+  // A_M (H grown by the temporal loops between): every block takes in A_M less what it held
+  // when it began, at most H. So at least H + B_M (A_M - H), for every M (past the top: the
+  // whole run, one block).
+  double compulsory_entries(int ds, int inner, int spatial_up_to) const {
+    std::array<double, kMaxDimensions> extent;
+    extent.fill(1);
+    for (int level = 0; level <= std::max(inner, spatial_up_to); ++level) {
+      const auto& m = factors_.levels[level];
+      for (DimensionId dim = 0; dim < dims_; ++dim) {
+        if (level <= inner) extent[dim] *= static_cast<double>(m.temporal_factors[dim]);
+        extent[dim] *= static_cast<double>(m.spatial_factors[dim]);
+      }
+    }
+    double held = footprint(ds, extent);
+    double entries = held;
+    for (int m = inner + 1; m <= levels_; ++m) {
+      if (m > inner + 1) {  // grow by the temporal loops of level m - 1
+        for (DimensionId dim = 0; dim < dims_; ++dim) extent[dim] *= static_cast<double>(factors_.levels[m - 1].temporal_factors[dim]);
+      }
+      entries = std::max(entries, held + iterations_from_[m] * (footprint(ds, extent) - held));
+    }
+    return entries;
+  }
+
+ private:
+  const Workload& workload_;
+  int levels_, dims_;
+  Mapping factors_;
+  std::vector<double> iterations_from_;  // [level]: iterations of the temporal loops at and above it
+
+  double footprint(int ds, const std::array<double, kMaxDimensions>& extent) const {
+    double size = 1;
+    for (const auto& rank : workload_.data_spaces[ds].projection) {
+      double span = 1;
+      for (const auto& term : rank) {
+        span += (extent[term.dimension] - 1) * std::abs(static_cast<double>(workload_.coefficient(term.coefficient)));
+      }
+      size *= span;
+    }
+    return size;
+  }
+};
+
+}  // namespace
+
+double TilingBound::energy(const std::vector<std::uint32_t>& tiling) const {
+  int levels = arch_.num_storage_levels();
+  TilingGeometry g(workload_, space_, levels, tiling);
+  double energy = compute_energy_;
+  for (int level = 0; level < levels; ++level) {
+    const auto& spec = arch_.storage[level];
+    bool outermost = level + 1 == levels;
+    double instances = g.instances(level);
+    for (int ds = 0; ds < workload_.num_data_spaces(); ++ds) {
+      if (!space_.always_kept(level, ds)) continue;  // a variant may bypass it: counts nothing
+      auto packing = pack(stored_bitwidth(workload_, g.factors(), level, ds), spec.word_bits);
+      if (!packing.fits) continue;  // no variant is valid; the precheck rejects them
+      auto per_instance = [&](double operands) {
+        auto words = static_cast<double>(words_for(operands, packing));
+        return std::ceil(words / static_cast<double>(spec.block_size));
+      };
+      // Filled (below the top: the outermost level has no parent) with everything that enters
+      // its tile.
+      double fills = outermost ? 0 : g.compulsory_entries(ds, level, level);
+      // Read (or, for a read-write tensor, updated: its reads can all be first updates) for
+      // everything that enters its children's tiles: those of the next level below that keeps
+      // the tensor, or the compute units' operands. Bypass choices decide which: the least.
+      double served = 1e300;
+      for (int child = level - 1; child >= -1; --child) {
+        if (child >= 0 && !space_.may_keep(child, ds)) continue;
+        served = std::min(served, g.compulsory_entries(ds, child, level));
+        if (child >= 0 && space_.always_kept(child, ds)) break;  // none below can be the child
+      }
+      double once = workload_.data_spaces[ds].read_write ? spec.energy.update_pJ : spec.energy.read_pJ;
+      energy += instances * (per_instance(served) * once + per_instance(fills) * spec.energy.fill_pJ);
+    }
+  }
+  return energy;
+}
+
+double TilingBound::operator()(const std::vector<std::uint32_t>& tiling) const {
   switch (metric_) {
-    case Metric::kDelay: return cycles;
-    case Metric::kEdp: return energy_ * cycles;
+    case Metric::kEnergy: return energy(tiling);
+    case Metric::kDelay: return cycles(tiling);
+    case Metric::kEdp: return energy(tiling) * cycles(tiling);
     default: return 0;
   }
 }

@@ -19,18 +19,27 @@ namespace qloop {
 double lower_bound(const Architecture& arch, const Workload& workload, Metric metric);
 
 // A lower bound on `metric` over every loop order, bypass and X/Y choice of a tiling. Its
-// compute cycles are fixed by its temporal factors; energy is bounded as in lower_bound. So
-// it tells more than lower_bound only for delay and EDP.
+// compute cycles are fixed by its temporal factors. Its energy: the operations, and at every
+// level that keeps a tensor in every variant (and the outermost), what must enter each
+// instance's tile (its fills) and its children's tiles (its reads, or updates), whatever the
+// orders: the sweeps that the loops above force to repeat, less what a buffer can hold over
+// from one sweep to the next. Packed, per instance, as the model counts them. Admissible on
+// every point of the designs test_bounds.cpp enumerates.
 class TilingBound {
  public:
   TilingBound(const Architecture& arch, const Workload& workload, const Mapspace& space, Metric metric);
-  bool informative() const;  // false: it is never above lower_bound (energy, last-level accesses)
+  bool informative() const;  // false: it is never above lower_bound (last-level accesses)
   double operator()(const std::vector<std::uint32_t>& tiling) const;
+  // Its parts, for tests.
+  double energy(const std::vector<std::uint32_t>& tiling) const;
+  double cycles(const std::vector<std::uint32_t>& tiling) const;
 
  private:
+  const Architecture& arch_;
+  const Workload& workload_;
   const Mapspace& space_;
   Metric metric_;
-  double energy_;
+  double compute_energy_;
   double cycles_per_compute_;
   double bandwidth_cycles_;  // the outermost level's compulsory traffic, over its bandwidth
 };

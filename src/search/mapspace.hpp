@@ -112,6 +112,14 @@ class Mapspace {
   // order), or none when some may.
   Precheck tiling_blocker(const std::vector<std::uint32_t>& tiling) const;
 
+  // Per level, per data space: kept in every variant (the constraints fix it, or the level
+  // is the outermost).
+  bool always_kept(int level, DataSpaceId ds) const {
+    return level + 1 == arch_.num_storage_levels() || always_kept_[level][ds];  // build keeps all at the top
+  }
+  // Kept in some variant.
+  bool may_keep(int level, DataSpaceId ds) const { return always_kept(level, ds) || free_keep_[level][ds]; }
+
   Mapping build(const MapspacePoint& point) const;
   // The same into an existing mapping, reusing its buffers (the mapper's inner loop).
   void build(const MapspacePoint& point, Mapping& into) const;

@@ -1,0 +1,205 @@
+// The per-tiling bounds branch and bound prunes with must be admissible: no valid variant of
+// a tiling may cost less than its bound. Checked mapping by mapping, on every point of small
+// mapspaces and on random points of large ones, over designs with everything the model
+// counts: kept and free bypass, fan-outs with multicast and neighbour links, packed operands
+// and partial-sum widths.
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "model_fixture.hpp"
+#include "search/bounds.hpp"
+#include "search/mapper.hpp"
+#include "search/mapspace.hpp"
+
+namespace qloop::testing {
+namespace {
+
+std::string example(const std::string& path) { return std::string(QLOOP_SOURCE_DIR) + "/examples/" + path; }
+
+spec::MapperInputs inline_inputs(const std::vector<std::string>& texts) {
+  std::vector<std::string> files;
+  for (std::size_t i = 0; i < texts.size(); ++i) files.push_back(write_temp("bounds" + std::to_string(i) + ".yaml", texts[i]));
+  return spec::load_mapper_inputs(files);
+}
+
+struct Checked {
+  int valid = 0;
+  int above_global = 0;  // valid mappings whose tiling's bound tells more than lower_bound
+};
+
+// Each valid mapping's energy and cycles against its tiling's bounds: all points when the
+// mapspace has at most `max_points`, otherwise that many random ones.
+Checked check_admissible(const spec::MapperInputs& in, std::uint64_t max_points, std::uint64_t seed) {
+  Mapspace space(in.architecture, in.workload, in.constraints);
+  TilingBound bound(in.architecture, in.workload, space, Metric::kEnergy);
+  double global = lower_bound(in.architecture, in.workload, Metric::kEnergy);
+  Checked checked;
+  // Stop at the first mapping below its bound (one report, not thousands).
+  auto failures = [] { return ::testing::UnitTest::GetInstance()->current_test_info()->result()->total_part_count(); };
+  auto failures_before = failures();
+  auto point = space.empty_point();
+  auto check = [&](std::uint64_t index) {
+    if (!space.precheck(point).passes()) return;
+    auto mapping = space.build(point);
+    auto r = evaluate(in.architecture, in.workload, mapping);
+    if (!r.valid) return;
+    ++checked.valid;
+    double energy_bound = bound.energy(point.tiling);
+    EXPECT_LE(energy_bound, r.summary.energy_pJ * (1 + 1e-12)) << "point " << index;
+    EXPECT_LE(bound.cycles(point.tiling), static_cast<double>(r.summary.cycles)) << "point " << index;
+    checked.above_global += energy_bound > global * (1 + 1e-9);
+  };
+  // Every point, tiling by tiling, when there are few enough.
+  std::uint64_t total = 0;
+  const auto& options = space.factor_options();
+  for (std::uint64_t t = 0; t < space.num_tilings() && total <= max_points; ++t) {
+    auto index = t;
+    for (std::size_t dim = 0; dim < options.size(); ++dim) {
+      point.tiling[dim] = static_cast<std::uint32_t>(index % options[dim].size());
+      index /= options[dim].size();
+    }
+    total += space.variants(point.tiling).total();
+  }
+  std::uint64_t n = 0;
+  if (total <= max_points) {
+    for (std::uint64_t t = 0; t < space.num_tilings(); ++t) {
+      auto index = t;
+      for (std::size_t dim = 0; dim < options.size(); ++dim) {
+        point.tiling[dim] = static_cast<std::uint32_t>(index % options[dim].size());
+        index /= options[dim].size();
+      }
+      auto variants = space.variants(point.tiling);
+      for (std::uint64_t v = 0; v < variants.total(); ++v) {
+        space.set_variant(point, variants, v);
+        check(n++);
+        if (failures() > failures_before) return checked;
+      }
+    }
+  } else {
+    std::mt19937_64 rng(seed);
+    for (; n < max_points; ++n) {
+      space.randomize(point, rng);
+      check(n);
+      if (failures() > failures_before) return checked;
+    }
+  }
+  return checked;
+}
+
+// MainMemory -> GlobalBuffer -> 2 register files -> 2 MACs, with the keeps `bypass` fixes.
+spec::MapperInputs three_levels(const std::string& instance_extra, const std::string& constraints) {
+  auto arch =
+      "architecture:\n  version: 0.3\n  subtree:\n  - name: System\n    local:\n"
+      "    - {name: MainMemory, class: DRAM, attributes: {width: 8, word-bits: 8}}\n"
+      "    - {name: GlobalBuffer, class: SRAM, attributes: {depth: 16, width: 16, block-size: 2, word-bits: 8}}\n"
+      "    - {name: 'RF[0..1]', class: regfile, attributes: {depth: 4, width: 8, word-bits: 8}}\n"
+      "    - {name: 'MACC[0..1]', class: intmac, attributes: {datawidth: 8}}\n";
+  auto problem =
+      "problem:\n  shape:\n    name: conv1d-k\n    dimensions: [K, R, P]\n    data-spaces:\n"
+      "    - {name: Weights, projection: [[[K]], [[R]]]}\n"
+      "    - {name: Inputs, projection: [[[R], [P]]]}\n"
+      "    - {name: Outputs, projection: [[[K]], [[P]]], read-write: true}\n"
+      "  instance: {K: 2, R: 3, P: 4" + instance_extra + "}\n";
+  return inline_inputs({arch, problem, constraints});
+}
+
+TEST(TilingBound, never_exceeds_a_valid_variant_on_every_point_of_three_level_designs) {
+  const std::string all_kept =
+      "mapspace_constraints:\n"
+      "- {target: RF, type: bypass, keep: [Weights, Inputs, Outputs]}\n"
+      "- {target: GlobalBuffer, type: bypass, keep: [Weights, Inputs, Outputs]}\n";
+  const std::string some_kept =
+      "mapspace_constraints:\n"
+      "- {target: RF, type: bypass, keep: [Inputs], bypass: [Weights]}\n"
+      "- {target: GlobalBuffer, type: bypass, keep: [Outputs]}\n";
+  for (const auto& constraints : {all_kept, some_kept}) {
+    for (const std::string bits : {"", ", bitwidths: {Weights: 4, Inputs: 2}", ", bitwidths: {Inputs: 4, Outputs: 2}, partial_sum_bitwidth: 8"}) {
+      auto in = three_levels(bits, constraints);
+      auto c = check_admissible(in, 200000, 1);
+      EXPECT_GT(c.valid, 50) << bits;
+      // Not a bound that says nothing: the levels that always keep a tensor add to it.
+      EXPECT_EQ(c.above_global, c.valid) << bits;
+    }
+  }
+}
+
+TEST(TilingBound, never_exceeds_a_valid_variant_where_fanouts_multicast_and_use_neighbour_links) {
+  auto arch = R"(
+architecture:
+  version: 0.3
+  subtree:
+  - name: System
+    local:
+    - {name: MainMemory, class: DRAM, attributes: {width: 64, block-size: 8, word-bits: 8}}
+    subtree:
+    - name: PE[0..7]
+      local:
+      - {name: Buffer, class: regfile, attributes: {depth: 64, width: 8, block-size: 1, word-bits: 8, meshX: 8}}
+      - {name: MACC, class: intmac, attributes: {datawidth: 8}}
+)";
+  auto kept = "mapspace_constraints:\n- {target: Buffer, type: bypass, keep: [Weights, Inputs, Outputs]}\n";
+  for (bool quantized : {false, true}) {
+    auto in = inline_inputs({arch, conv1d_channels_problem(4, 4, 3, 16), kept});
+    if (quantized) {
+      in.workload.bitwidths[0] = 2;  // Weights, four to a word
+      in.workload.bitwidths[1] = 4;  // Inputs, two to a word
+    }
+    auto c = check_admissible(in, 20000, 2);
+    EXPECT_GT(c.valid, 1000) << (quantized ? "quantized" : "");
+    EXPECT_EQ(c.above_global, c.valid) << (quantized ? "quantized" : "");
+  }
+}
+
+TEST(TilingBound, never_exceeds_a_valid_variant_on_the_eyeriss_like_design) {
+  for (int layer : {2, 3}) {
+    auto in = spec::load_mapper_inputs({example("mapper-eyeriss-like/arch.yaml"), example("mapper-eyeriss-like/constraints.yaml"),
+                                        example("mapper-eyeriss-like/layers/alexnet_conv" + std::to_string(layer) + ".yaml")});
+    auto c = check_admissible(in, 3000, 10 + layer);
+    EXPECT_GT(c.valid, 1000) << "conv" << layer;
+    EXPECT_EQ(c.above_global, c.valid) << "conv" << layer;
+    // Quantized: 4-bit weights and inputs, packed four to a 16-bit word.
+    in.workload.bitwidths[0] = 4;
+    in.workload.bitwidths[1] = 4;
+    auto q = check_admissible(in, 3000, 20 + layer);
+    EXPECT_GT(q.valid, 1000) << "conv" << layer << " at 4 bits";
+    EXPECT_EQ(q.above_global, q.valid) << "conv" << layer << " at 4 bits";
+  }
+}
+
+// Branch and bound with those bounds against the same enumeration without it (an elite list
+// turns it off): the same optimum, on energy and EDP, with most tilings never evaluated.
+TEST(TilingBound, branch_and_bound_keeps_the_optimum_of_the_whole_enumeration) {
+  auto in = spec::load_mapper_inputs({example("mapper-eyeriss-like/arch.yaml"), example("mapper-eyeriss-like/constraints.yaml"),
+                                      write_temp("tiny-conv.yaml", R"(
+problem:
+  shape:
+    name: CNN-Layer
+    dimensions: [C, M, R, S, N, P, Q]
+    data-spaces:
+    - {name: Weights, projection: [[[C]], [[M]], [[R]], [[S]]]}
+    - {name: Inputs, projection: [[[N]], [[C]], [[R], [P]], [[S], [Q]]]}
+    - {name: Outputs, projection: [[[N]], [[M]], [[Q]], [[P]]], read-write: true}
+  instance: {C: 2, M: 4, R: 3, S: 3, N: 1, P: 2, Q: 2, bitwidths: {Weights: 4}}
+)")});
+  for (auto metric : {Metric::kEnergy, Metric::kEdp}) {
+    MapperSettings settings;
+    settings.algorithm = SearchAlgorithm::kExhaustive;
+    settings.objectives = {metric};
+    settings.threads = 2;
+    settings.victory_condition = 0;
+    settings.time_limit_seconds = 0;
+    auto pruned = run_mapper(in.architecture, in.workload, in.constraints, settings, nullptr, {});
+    settings.elite_size = 1;
+    auto whole = run_mapper(in.architecture, in.workload, in.constraints, settings, nullptr, {});
+    ASSERT_TRUE(pruned.found && whole.found);
+    EXPECT_TRUE(pruned.report.optimal);
+    EXPECT_EQ(whole.report.pruned_tilings, 0u);
+    EXPECT_GT(pruned.report.pruned_tilings, pruned.report.mapspace_tilings / 4);
+    EXPECT_LT(pruned.report.evaluated, whole.report.evaluated / 2);
+    EXPECT_DOUBLE_EQ(pruned.cost.metric(metric), whole.cost.metric(metric));
+  }
+}
+
+}  // namespace
+}  // namespace qloop::testing
