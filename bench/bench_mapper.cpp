@@ -1,5 +1,7 @@
 // Mapper throughput: valid mappings evaluated per second on one core (hybrid search, one
-// thread, fixed number of evaluations). Run: build/bench/qloop_bench_mapper
+// thread, fixed number of evaluations). Every tiling drawn is visited (bound pruning off), so
+// that the rate is that of proposing and evaluating mappings; the _Pruning variant runs the
+// default search, which also spends time ruling tilings out. Run: build/bench/qloop_bench_mapper
 #include <benchmark/benchmark.h>
 
 #include "search/mapper.hpp"
@@ -7,7 +9,7 @@
 
 namespace {
 
-void map_example(benchmark::State& state, const std::vector<std::string>& files) {
+void map_example(benchmark::State& state, const std::vector<std::string>& files, bool bound_pruning = false) {
   std::vector<std::string> paths;
   for (const auto& f : files) paths.push_back(std::string(QLOOP_SOURCE_DIR) + "/examples/" + f);
   auto in = qloop::spec::load_mapper_inputs(paths);
@@ -17,14 +19,17 @@ void map_example(benchmark::State& state, const std::vector<std::string>& files)
   settings.search_size = 20000;  // long enough that set-up (mapspace, threads) is noise
   settings.victory_condition = 0;
   settings.time_limit_seconds = 0;
-  std::uint64_t valid = 0, considered = 0;
+  settings.bound_pruning = bound_pruning;
+  std::uint64_t valid = 0, considered = 0, pruned = 0;
   for (auto _ : state) {
     auto result = qloop::run_mapper(in.architecture, in.workload, in.constraints, settings, nullptr, {});
     valid += result.report.valid;
     considered += result.report.considered;
+    pruned += result.report.pruned_tilings;
   }
   state.counters["valid_per_s"] = benchmark::Counter(static_cast<double>(valid), benchmark::Counter::kIsRate);
   state.counters["considered_per_s"] = benchmark::Counter(static_cast<double>(considered), benchmark::Counter::kIsRate);
+  if (bound_pruning) state.counters["pruned_tilings_per_s"] = benchmark::Counter(static_cast<double>(pruned), benchmark::Counter::kIsRate);
 }
 
 void BM_Mapper_AlexNetConv1_3Level(benchmark::State& state) {
@@ -35,8 +40,14 @@ void BM_Mapper_EyerissLike_AlexNetConv3(benchmark::State& state) {
                       "mapper-eyeriss-like/layers/alexnet_conv3.yaml"});
 }
 
+void BM_Mapper_EyerissLike_AlexNetConv3_Pruning(benchmark::State& state) {
+  map_example(state, {"mapper-eyeriss-like/arch.yaml", "mapper-eyeriss-like/constraints.yaml",
+                      "mapper-eyeriss-like/layers/alexnet_conv3.yaml"}, true);
+}
+
 BENCHMARK(BM_Mapper_AlexNetConv1_3Level)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
 BENCHMARK(BM_Mapper_EyerissLike_AlexNetConv3)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
+BENCHMARK(BM_Mapper_EyerissLike_AlexNetConv3_Pruning)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
 
 }  // namespace
 

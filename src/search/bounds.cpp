@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <optional>
 
 #include "model/compute_cost.hpp"
 #include "model/packing.hpp"
@@ -78,8 +79,21 @@ double lower_bound(const Architecture& arch, const Workload& workload, Metric me
   return 0;
 }
 
+FlatProjections::FlatProjections(const Workload& workload) {
+  space_ranks.push_back(0);
+  for (const auto& space : workload.data_spaces) {
+    for (const auto& rank : space.projection) {
+      for (const auto& term : rank) {
+        terms.push_back({term.dimension, std::abs(static_cast<double>(workload.coefficient(term.coefficient)))});
+      }
+      rank_ends.push_back(static_cast<int>(terms.size()));
+    }
+    space_ranks.push_back(static_cast<int>(rank_ends.size()));
+  }
+}
+
 TilingBound::TilingBound(const Architecture& arch, const Workload& workload, const Mapspace& space, Metric metric)
-    : arch_(arch), workload_(workload), space_(space), metric_(metric),
+    : arch_(arch), workload_(workload), space_(space), projections_(workload), metric_(metric),
       compute_energy_(static_cast<double>(workload.total_operations()) *
                       compute_cost(arch.arithmetic, workload).energy_per_compute_pJ),
       cycles_per_compute_(compute_cost(arch.arithmetic, workload).cycles_per_compute),
@@ -103,40 +117,50 @@ double TilingBound::cycles(const std::vector<std::uint32_t>& tiling) const {
 
 namespace {
 
-// A tiling's factors, and the footprints of boxes of its loops.
+// A tiling's factors, and the footprints of boxes of its loops. Bound once per tiling, into
+// buffers kept across calls (a search asks for the bound of every tiling it draws).
 class TilingGeometry {
  public:
-  TilingGeometry(const Workload& workload, const Mapspace& space, int levels, const std::vector<std::uint32_t>& tiling)
-      : workload_(workload), levels_(levels), dims_(workload.num_dimensions()) {
-    factors_.levels.resize(levels_);
-    for (auto& m : factors_.levels) {
-      m.temporal_factors.assign(dims_, 1);
-      m.spatial_factors.assign(dims_, 1);
-    }
+  void bind(const FlatProjections& projections, const Mapspace& space, int levels, int dims,
+            const std::vector<std::uint32_t>& tiling) {
+    projections_ = &projections;
+    levels_ = levels;
+    dims_ = dims;
+    temporal_.assign(static_cast<std::size_t>(levels_) * dims_, 1);
+    spatial_.assign(static_cast<std::size_t>(levels_) * dims_, 1);
     const auto& slots = space.slots();
     for (int slot = 0; slot < static_cast<int>(slots.size()); ++slot) {
-      auto& m = factors_.levels[slots[slot].level];
+      auto& factors = slots[slot].spatial ? spatial_ : temporal_;
       for (DimensionId dim = 0; dim < dims_; ++dim) {
-        (slots[slot].spatial ? m.spatial_factors : m.temporal_factors)[dim] = space.factor(tiling, dim, slot);
+        factors[slots[slot].level * dims_ + dim] = static_cast<double>(space.factor(tiling, dim, slot));
       }
     }
     iterations_from_.assign(levels_ + 1, 1);
+    instances_.assign(levels_, 1);
     for (int level = levels_ - 1; level >= 0; --level) {
       iterations_from_[level] = iterations_from_[level + 1];
-      for (auto f : factors_.levels[level].temporal_factors) iterations_from_[level] *= static_cast<double>(f);
+      for (DimensionId dim = 0; dim < dims_; ++dim) iterations_from_[level] *= temporal(level, dim);
+      if (level + 1 < levels_) {
+        instances_[level] = instances_[level + 1];
+        for (DimensionId dim = 0; dim < dims_; ++dim) instances_[level] *= spatial(level + 1, dim);
+      }
     }
   }
-  // The factors as a mapping without orders (the partial-sum widths need factors only).
-  const Mapping& factors() const { return factors_; }
 
-  // Instances of `level`: the spatial loops above it.
-  double instances(int level) const {
-    double n = 1;
-    for (int above = level + 1; above < levels_; ++above) {
-      for (auto f : factors_.levels[above].spatial_factors) n *= static_cast<double>(f);
+  // The factors as a mapping without orders (partial-sum widths need factors only).
+  Mapping factors() const {
+    Mapping m;
+    m.levels.resize(levels_);
+    for (int level = 0; level < levels_; ++level) {
+      for (DimensionId dim = 0; dim < dims_; ++dim) {
+        m.levels[level].temporal_factors.push_back(static_cast<std::int64_t>(temporal(level, dim)));
+        m.levels[level].spatial_factors.push_back(static_cast<std::int64_t>(spatial(level, dim)));
+      }
     }
-    return n;
+    return m;
   }
+  // Instances of `level`: the spatial loops above it.
+  double instances(int level) const { return instances_[level]; }
 
   // Operands of tensor ds that must enter a set of buffers over the run, whatever the loop
   // orders: one instance's tiles of level `inner` when `spatial_up_to` is `inner`, or the
@@ -151,36 +175,42 @@ class TilingGeometry {
     std::array<double, kMaxDimensions> extent;
     extent.fill(1);
     for (int level = 0; level <= std::max(inner, spatial_up_to); ++level) {
-      const auto& m = factors_.levels[level];
       for (DimensionId dim = 0; dim < dims_; ++dim) {
-        if (level <= inner) extent[dim] *= static_cast<double>(m.temporal_factors[dim]);
-        extent[dim] *= static_cast<double>(m.spatial_factors[dim]);
+        if (level <= inner) extent[dim] *= temporal(level, dim);
+        extent[dim] *= spatial(level, dim);
       }
     }
     double held = footprint(ds, extent);
     double entries = held;
-    for (int m = inner + 1; m <= levels_; ++m) {
-      if (m > inner + 1) {  // grow by the temporal loops of level m - 1
-        for (DimensionId dim = 0; dim < dims_; ++dim) extent[dim] *= static_cast<double>(factors_.levels[m - 1].temporal_factors[dim]);
+    for (int m = inner + 2; m <= levels_; ++m) {  // (M = inner + 1 sweeps H alone)
+      // Grown by the temporal loops of level m - 1; a level without any leaves A_M and B_M
+      // as they were for M - 1.
+      bool grew = false;
+      for (DimensionId dim = 0; dim < dims_; ++dim) {
+        extent[dim] *= temporal(m - 1, dim);
+        grew = grew || temporal(m - 1, dim) > 1;
       }
-      entries = std::max(entries, held + iterations_from_[m] * (footprint(ds, extent) - held));
+      if (grew) entries = std::max(entries, held + iterations_from_[m] * (footprint(ds, extent) - held));
     }
     return entries;
   }
 
  private:
-  const Workload& workload_;
-  int levels_, dims_;
-  Mapping factors_;
-  std::vector<double> iterations_from_;  // [level]: iterations of the temporal loops at and above it
+  const FlatProjections* projections_ = nullptr;
+  int levels_ = 0, dims_ = 0;
+  std::vector<double> temporal_, spatial_;  // [level * dims + dim]
+  std::vector<double> iterations_from_;     // [level]: iterations of the temporal loops at and above it
+  std::vector<double> instances_;           // [level]
 
+  double temporal(int level, DimensionId dim) const { return temporal_[level * dims_ + dim]; }
+  double spatial(int level, DimensionId dim) const { return spatial_[level * dims_ + dim]; }
   double footprint(int ds, const std::array<double, kMaxDimensions>& extent) const {
+    const auto& p = *projections_;
     double size = 1;
-    for (const auto& rank : workload_.data_spaces[ds].projection) {
+    int t = p.first_term(ds);
+    for (int r = p.space_ranks[ds]; r < p.space_ranks[ds + 1]; ++r) {
       double span = 1;
-      for (const auto& term : rank) {
-        span += (extent[term.dimension] - 1) * std::abs(static_cast<double>(workload_.coefficient(term.coefficient)));
-      }
+      for (; t < p.rank_ends[r]; ++t) span += (extent[p.terms[t].dimension] - 1) * p.terms[t].coefficient;
       size *= span;
     }
     return size;
@@ -189,17 +219,25 @@ class TilingGeometry {
 
 }  // namespace
 
-double TilingBound::energy(const std::vector<std::uint32_t>& tiling) const {
+double TilingBound::energy(const std::vector<std::uint32_t>& tiling) const { return energy_until(tiling, HUGE_VAL); }
+
+double TilingBound::energy_until(const std::vector<std::uint32_t>& tiling, double limit) const {
   int levels = arch_.num_storage_levels();
-  TilingGeometry g(workload_, space_, levels, tiling);
+  thread_local TilingGeometry g;
+  g.bind(projections_, space_, levels, workload_.num_dimensions(), tiling);
+  // Widths depend on the tiling only through partial sums (and the mapping is built only then).
+  std::optional<Mapping> factors;
+  if (workload_.partial_sum_bitwidth) factors = g.factors();
   double energy = compute_energy_;
-  for (int level = 0; level < levels; ++level) {
+  // Outermost first: it is usually the costliest, so `limit` is passed soonest.
+  for (int level = levels - 1; level >= 0 && energy <= limit; --level) {
     const auto& spec = arch_.storage[level];
     bool outermost = level + 1 == levels;
     double instances = g.instances(level);
     for (int ds = 0; ds < workload_.num_data_spaces(); ++ds) {
       if (!space_.always_kept(level, ds)) continue;  // a variant may bypass it: counts nothing
-      auto packing = pack(stored_bitwidth(workload_, g.factors(), level, ds), spec.word_bits);
+      auto width = factors ? stored_bitwidth(workload_, *factors, level, ds) : workload_.bitwidths[ds];
+      auto packing = pack(width, spec.word_bits);
       if (!packing.fits) continue;  // no variant is valid; the precheck rejects them
       auto per_instance = [&](double operands) {
         auto words = static_cast<double>(words_for(operands, packing));
@@ -222,6 +260,18 @@ double TilingBound::energy(const std::vector<std::uint32_t>& tiling) const {
     }
   }
   return energy;
+}
+
+bool TilingBound::exceeds(const std::vector<std::uint32_t>& tiling, double limit) const {
+  switch (metric_) {
+    case Metric::kEnergy: return energy_until(tiling, limit) > limit;
+    case Metric::kDelay: return cycles(tiling) > limit;
+    case Metric::kEdp: {
+      double cycles_bound = cycles(tiling);
+      return energy_until(tiling, limit / cycles_bound) * cycles_bound > limit;
+    }
+    default: return false;
+  }
 }
 
 double TilingBound::operator()(const std::vector<std::uint32_t>& tiling) const {

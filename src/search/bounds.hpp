@@ -25,19 +25,37 @@ double lower_bound(const Architecture& arch, const Workload& workload, Metric me
 // orders: the sweeps that the loops above force to repeat, less what a buffer can hold over
 // from one sweep to the next. Packed, per instance, as the model counts them. Admissible on
 // every point of the designs test_bounds.cpp enumerates.
+// The tensors' projections, flat: per tensor, per rank, (dimension, |coefficient|) terms.
+struct FlatProjections {
+  struct Term {
+    DimensionId dimension;
+    double coefficient;
+  };
+  std::vector<Term> terms;
+  std::vector<int> rank_ends;    // one past each rank's last term
+  std::vector<int> space_ranks;  // [ds]: its first rank; [tensors]: one past the last
+  explicit FlatProjections(const Workload& workload);
+  int first_term(int ds) const { return space_ranks[ds] == 0 ? 0 : rank_ends[space_ranks[ds] - 1]; }
+};
+
 class TilingBound {
  public:
   TilingBound(const Architecture& arch, const Workload& workload, const Mapspace& space, Metric metric);
   bool informative() const;  // false: it is never above lower_bound (last-level accesses)
   double operator()(const std::vector<std::uint32_t>& tiling) const;
+  // Whether the bound is above `limit`; stops adding terms once it is (what pruning asks).
+  bool exceeds(const std::vector<std::uint32_t>& tiling, double limit) const;
   // Its parts, for tests.
   double energy(const std::vector<std::uint32_t>& tiling) const;
   double cycles(const std::vector<std::uint32_t>& tiling) const;
 
  private:
+  // The energy bound, or a partial sum of it once that passes `limit`.
+  double energy_until(const std::vector<std::uint32_t>& tiling, double limit) const;
   const Architecture& arch_;
   const Workload& workload_;
   const Mapspace& space_;
+  FlatProjections projections_;
   Metric metric_;
   double compute_energy_;
   double cycles_per_compute_;

@@ -101,10 +101,11 @@ MapperResult run_mapper(const Architecture& arch, const Workload& workload, cons
   Shared shared;
   std::atomic<int> running{threads};
   bool space_empty = space.num_tilings() == 0;
-  // Branch and bound over tilings in the enumerations, on the first objective. Not with an
-  // elite list, which wants mappings that do not win too.
+  // Branch and bound over tilings in the enumerations and the hybrid search, on the first
+  // objective. Not with an elite list, which wants mappings that do not win too.
   TilingBound tiling_bound(arch, workload, space, settings.objectives.front());
-  bool branch_and_bound = enumerating && settings.elite_size == 0 && tiling_bound.informative();
+  bool branch_and_bound = settings.bound_pruning && (enumerating || settings.algorithm == SearchAlgorithm::kHybrid) &&
+                          settings.elite_size == 0 && tiling_bound.informative();
   // With one objective, a mapping that meets the admissible bound is optimal: its thread
   // stops there (every search; the others go on, so results stay deterministic).
   double bound = lower_bound(arch, workload, settings.objectives.front());
@@ -126,7 +127,7 @@ MapperResult run_mapper(const Architecture& arch, const Workload& workload, cons
       // its bound is clearly above: a variant within rounding of the best could still win on
       // the next objective (see better()).
       worth_visiting = [&out, &tiling_bound, first = settings.objectives.front()](const std::vector<std::uint32_t>& tiling) {
-        return !out.found || tiling_bound(tiling) <= out.best_cost.metric(first) * (1 + 1e-6);
+        return !out.found || !tiling_bound.exceeds(tiling, out.best_cost.metric(first) * (1 + 1e-6));
       };
     }
     auto strategy = make_strategy(settings.algorithm, space, settings, t, threads, worth_visiting);

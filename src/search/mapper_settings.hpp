@@ -30,6 +30,9 @@ struct MapperSettings {
   std::uint64_t search_size = 0;                    // evaluations per thread (0 = unlimited)
   std::uint64_t max_permutations_per_visit = 64;    // loop orders tried per tiling (hybrid)
   std::uint64_t seed = 1;
+  // qloop's: skip tilings whose admissible bound shows no variant can beat the best so far
+  // (exhaustive, linear-pruned, hybrid). Off: every tiling drawn is visited, as Timeloop does.
+  bool bound_pruning = true;
   // Besides the best, keep this many of the best distinct valid mappings (MapperResult::elite);
   // qloop's own, for searches that re-rank mappings under other bitwidths (explore).
   std::size_t elite_size = 0;

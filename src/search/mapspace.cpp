@@ -283,7 +283,7 @@ bool Mapspace::spatial_fits(const std::vector<std::uint32_t>& tiling) const {
   return true;
 }
 
-void Mapspace::randomize(MapspacePoint& point, std::mt19937_64& rng) const {
+void Mapspace::random_tiling(std::vector<std::uint32_t>& tiling, std::mt19937_64& rng) const {
   // Tilings no variant can make valid are redrawn (a bounded number of times): they would
   // crowd out the informative candidates. When none is found, the last one whose spatial
   // factors fit stays, so that the rejections name the capacity that blocks.
@@ -293,12 +293,16 @@ void Mapspace::randomize(MapspacePoint& point, std::mt19937_64& rng) const {
   for (int attempt = 0; attempt < 64 && !found; ++attempt) {
     for (DimensionId dim = 0; dim < workload_.num_dimensions(); ++dim) {
       std::uniform_int_distribution<std::uint32_t> pick(0, static_cast<std::uint32_t>(options_[dim].size() - 1));
-      point.tiling[dim] = pick(rng);
+      tiling[dim] = pick(rng);
     }
-    found = tiling_may_work(point.tiling);
-    if (!found && spatial_fits(point.tiling)) fits_spatially = point.tiling;
+    found = tiling_may_work(tiling);
+    if (!found && spatial_fits(tiling)) fits_spatially = tiling;
   }
-  if (!found && !fits_spatially.empty()) point.tiling = fits_spatially;
+  if (!found && !fits_spatially.empty()) tiling = fits_spatially;
+}
+
+void Mapspace::randomize(MapspacePoint& point, std::mt19937_64& rng) const {
+  random_tiling(point.tiling, rng);
   auto counts = order_counts(point.tiling);
   std::vector<std::uint64_t> orders;
   for (auto c : counts) orders.push_back(std::uniform_int_distribution<std::uint64_t>(0, c - 1)(rng));

@@ -98,6 +98,8 @@ class Mapspace {
   void set_keep(MapspacePoint& point, std::uint64_t keep_index) const;
   void set_xy(MapspacePoint& point, std::uint64_t xy_index) const;
   void randomize(MapspacePoint& point, std::mt19937_64& rng) const;  // every part at random
+  // Only the tiling, at random (one that may work, when a bounded number of draws finds one).
+  void random_tiling(std::vector<std::uint32_t>& tiling, std::mt19937_64& rng) const;
   // A tiling next to `from`: one or two dimensions get another of their factor options (one
   // whose spatial factors fit), the others keep theirs. False when no dimension has a choice.
   bool neighbour_tiling(const std::vector<std::uint32_t>& from, std::vector<std::uint32_t>& to,

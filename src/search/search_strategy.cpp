@@ -96,11 +96,15 @@ class RandomSearch : public SearchStrategy {
 // when there are fewer). Tilings are drawn at random until `patience` valid mappings in a row
 // have not improved on the best; from then on they are neighbours of the best one's tiling
 // (one or two dimensions re-split): explore first, then refine what was found.
+// A tiling the filter rejects is not visited: another is drawn, up to kMaxSkips in a row
+// (then the last one is visited anyway, so that a search whose best is hard to beat still
+// makes progress towards its victory condition).
 class HybridSearch : public SearchStrategy {
  public:
-  HybridSearch(const Mapspace& space, std::uint64_t seed, std::uint64_t per_visit, std::uint64_t patience)
+  HybridSearch(const Mapspace& space, std::uint64_t seed, std::uint64_t per_visit, std::uint64_t patience,
+               TilingFilter worth_visiting)
       : space_(space), rng_(seed), per_visit_(std::max<std::uint64_t>(per_visit, 1)), patience_(patience),
-        point_(space.empty_point()) {}
+        point_(space.empty_point()), worth_visiting_(std::move(worth_visiting)) {}
 
   bool next(MapspacePoint& point) override {
     if (left_in_visit_ == 0) new_tiling();
@@ -112,6 +116,7 @@ class HybridSearch : public SearchStrategy {
     space_.set_variant(point, variants_, index);
     return true;
   }
+  std::uint64_t pruned_tilings() const override { return pruned_; }
   void report(bool valid, bool improved) override {
     if (improved) {
       best_tiling_ = point_.tiling;
@@ -134,11 +139,17 @@ class HybridSearch : public SearchStrategy {
   bool has_best_ = false, refining_ = false;
   std::uint64_t since_improvement_ = 0;
   std::vector<std::uint32_t> best_tiling_;
+  TilingFilter worth_visiting_;
+  std::uint64_t pruned_ = 0;
+  static constexpr int kMaxSkips = 64;
 
   void new_tiling() {
     refining_ = refining_ || (has_best_ && since_improvement_ >= patience_);
-    bool refine = refining_;
-    if (!refine || !space_.neighbour_tiling(best_tiling_, point_.tiling, rng_)) space_.randomize(point_, rng_);
+    for (int skipped = 0;; ++skipped) {
+      if (!refining_ || !space_.neighbour_tiling(best_tiling_, point_.tiling, rng_)) space_.random_tiling(point_.tiling, rng_);
+      if (!worth_visiting_ || skipped == kMaxSkips || worth_visiting_(point_.tiling)) break;
+      ++pruned_;
+    }
     variants_ = space_.variants(point_.tiling);
     sub_total_ = variants_.total();
     enumerate_ = sub_total_ <= per_visit_;
@@ -163,7 +174,8 @@ std::unique_ptr<SearchStrategy> make_strategy(SearchAlgorithm algorithm, const M
     case SearchAlgorithm::kHybrid:
       // Refine after half the victory condition without improvement (or 1,000 without one).
       return std::make_unique<HybridSearch>(mapspace, seed, settings.max_permutations_per_visit,
-                                            settings.victory_condition ? settings.victory_condition / 2 : 1000);
+                                            settings.victory_condition ? settings.victory_condition / 2 : 1000,
+                                            std::move(worth_visiting));
   }
   return nullptr;
 }

@@ -38,8 +38,9 @@ using TilingFilter = std::function<bool(const std::vector<std::uint32_t>& tiling
 
 // One strategy per thread; `thread` of `threads` picks the share of an enumeration and the
 // random stream (seed + thread), so results are deterministic for a seed and thread count.
-// The enumerations skip tilings `worth_visiting` (when given) rejects: branch and bound, so a
-// completed enumeration still proves its best optimal.
+// The enumerations and the hybrid search skip tilings `worth_visiting` (when given) rejects:
+// branch and bound, so a completed enumeration still proves its best optimal, and the hybrid
+// spends its evaluations on tilings that can still win.
 std::unique_ptr<SearchStrategy> make_strategy(SearchAlgorithm algorithm, const Mapspace& mapspace,
                                               const MapperSettings& settings, int thread, int threads,
                                               TilingFilter worth_visiting = {});

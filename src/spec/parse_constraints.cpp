@@ -193,6 +193,7 @@ MapperSettings parse_mapper_settings(const YamlDocument& doc) {
   NodeReader mapper(section->node, section->file, "mapper");
   mapper.allow_only({"version", "algorithm", "optimization_metrics", "optimization_metric", "num_threads", "timeout",
                      "victory_condition", "search_size", "max_permutations_per_if_visit", "seed", "time_limit",
+                     "bound_pruning",
                      // Timeloop logging and diagnostics switches: accepted, no effect.
                      "live_status", "diagnostics", "log_stats", "log_suboptimal", "log_interval", "log_oaves",
                      "log_oaves_mappings", "log_all", "out_prefix", "penalize_consecutive_bypass_fails",
@@ -216,6 +217,7 @@ MapperSettings parse_mapper_settings(const YamlDocument& doc) {
   if (auto p = mapper.find("max_permutations_per_if_visit")) settings.max_permutations_per_visit = non_negative(*p);
   if (auto s = mapper.find("seed")) settings.seed = non_negative(*s);
   if (auto t = mapper.find("time_limit")) settings.time_limit_seconds = t->as_double();
+  if (auto b = mapper.find("bound_pruning")) settings.bound_pruning = b->as_bool();
   return settings;
 }
 

@@ -143,6 +143,21 @@ def case_mapper_bad_setting(qloop):
     assert r.returncode == 2 and "unknown mapper algorithm 'simulated-annealing'" in r.stderr, r.stderr
 
 
+def case_mapper_bound_pruning_switch(qloop):
+    # On by default: the hybrid search skips tilings its bound rules out; off, none is skipped.
+    pruned = {}
+    for setting in ("", ", bound-pruning: false"):
+        out = tempfile.mkdtemp(prefix="qloop-out-")
+        settings = ("mapper: {algorithm: hybrid, num-threads: 1, search-size: 3000, victory-condition: 0, "
+                    "time_limit: 0, seed: 3" + setting + "}\n")
+        r = subprocess.run([qloop, "mapper"] + mapper_inputs(settings) + ["-o", out], capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+        pruned[setting] = json.load(open(os.path.join(out, "qloop.stats.json")))["search"]["pruned_tilings"]
+    assert pruned[""] > 0 and pruned[", bound-pruning: false"] == 0, pruned
+    r = subprocess.run([qloop, "mapper"] + mapper_inputs("mapper: {bound-pruning: maybe}\n"), capture_output=True, text=True)
+    assert r.returncode == 2 and "bound-pruning" in r.stderr and "mapper.yaml" in r.stderr, r.stderr
+
+
 def case_mapper_bad_constraint(qloop):
     d = tempfile.mkdtemp(prefix="qloop-mapper-cli-")
     bad = os.path.join(d, "bad.yaml")
