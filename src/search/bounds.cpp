@@ -63,11 +63,51 @@ double bandwidth_cycles(const Architecture& arch, const CompulsoryTraffic& t) {
 
 }  // namespace
 
-double lower_bound(const Architecture& arch, const Workload& workload, Metric metric) {
+namespace {
+
+// Every level below the top that keeps a tensor in every variant is filled with all of it at
+// least once over its instances, and reads (or updates) all of it: TilingBound's terms at
+// their least, whatever the tiling (each instance's footprints cover the tensor).
+double kept_levels_energy(const Architecture& arch, const Workload& workload, const Mapspace& space) {
+  double energy = 0;
+  for (int level = 0; level + 1 < arch.num_storage_levels(); ++level) {
+    const auto& spec = arch.storage[level];
+    for (int ds = 0; ds < workload.num_data_spaces(); ++ds) {
+      if (!space.always_kept(level, ds)) continue;
+      const auto& tensor = workload.data_spaces[ds];
+      // The fewest words it can take: at its own width or, read-write, at the partial sums'.
+      auto packing = pack(workload.bitwidths[ds], spec.word_bits);
+      if (!packing.fits) continue;
+      int per_word = packing.operands_per_word;
+      if (tensor.read_write && workload.partial_sum_bitwidth) {
+        auto psum = pack(workload.partial_sum_bitwidth, spec.word_bits);
+        if (psum.fits) per_word = std::max(per_word, psum.operands_per_word);
+      }
+      double size = 1;
+      for (const auto& rank : tensor.projection) {
+        double span = 1;
+        for (const auto& term : rank) {
+          span += static_cast<double>(workload.dimension_bounds[term.dimension] - 1) *
+                  std::abs(static_cast<double>(workload.coefficient(term.coefficient)));
+        }
+        size *= span;
+      }
+      double vectors = size / per_word / static_cast<double>(spec.block_size);
+      double once = tensor.read_write ? spec.energy.update_pJ : spec.energy.read_pJ;
+      energy += vectors * (once + spec.energy.fill_pJ);
+    }
+  }
+  return energy;
+}
+
+}  // namespace
+
+double lower_bound(const Architecture& arch, const Workload& workload, Metric metric, const Mapspace* space) {
   double computes = static_cast<double>(workload.total_operations());
   auto compute = compute_cost(arch.arithmetic, workload);
   auto traffic = compulsory_traffic(arch, workload);
   double energy = computes * compute.energy_per_compute_pJ + traffic.energy_pJ;
+  if (space) energy += kept_levels_energy(arch, workload, *space);
   double cycles = std::ceil(computes * compute.cycles_per_compute / static_cast<double>(arch.arithmetic.instances));
   cycles = std::max(cycles, bandwidth_cycles(arch, traffic));
   switch (metric) {

@@ -13,10 +13,11 @@
 namespace qloop {
 
 // An admissible lower bound on a metric: every operation at full parallelism, and each tensor
-// crossing the outermost level once (packed), within that level's bandwidths. Accesses below
-// the outermost level are not bounded: an operand can stay at a compute unit across
-// iterations that do not change it.
-double lower_bound(const Architecture& arch, const Workload& workload, Metric metric);
+// crossing the outermost level once (packed), within that level's bandwidths. With the
+// mapspace, also each tensor filled into and read from once every level below that keeps it
+// in every variant. Other accesses are not bounded: an operand can stay at a compute unit
+// across iterations that do not change it.
+double lower_bound(const Architecture& arch, const Workload& workload, Metric metric, const Mapspace* space = nullptr);
 
 // A lower bound on `metric` over every loop order, bypass and X/Y choice of a tiling. Its
 // compute cycles are fixed by its temporal factors. Its energy: the operations, and at every

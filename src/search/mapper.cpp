@@ -108,7 +108,7 @@ MapperResult run_mapper(const Architecture& arch, const Workload& workload, cons
                           settings.elite_size == 0 && tiling_bound.informative();
   // With one objective, a mapping that meets the admissible bound is optimal: its thread
   // stops there (every search; the others go on, so results stay deterministic).
-  double bound = lower_bound(arch, workload, settings.objectives.front());
+  double bound = lower_bound(arch, workload, settings.objectives.front(), &space);
   auto meets_bound = [&](const MappingCost& cost) {
     return settings.objectives.size() == 1 && cost.metric(settings.objectives.front()) <= bound * (1 + 1e-9);
   };

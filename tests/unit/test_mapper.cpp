@@ -10,6 +10,7 @@
 #include "model_fixture.hpp"
 #include "report/mapping_yaml.hpp"
 #include "report/search_report.hpp"
+#include "search/bounds.hpp"
 #include "search/mapper.hpp"
 #include "search/mapspace.hpp"
 #include "spec/parse_constraints.hpp"
@@ -450,6 +451,14 @@ TEST(Mapper, lower_bound_never_exceeds_the_optimum) {
   EXPECT_LE(lower_bound(d.inputs.architecture, d.inputs.workload, Metric::kEnergy), result.cost.energy_pJ);
   // 24 MACs at 0.5 pJ; each tensor once from DRAM (100 pJ/word: Weights 6, Inputs 6, Outputs 8).
   EXPECT_DOUBLE_EQ(lower_bound(d.inputs.architecture, d.inputs.workload, Metric::kEnergy), 12.0 + 600 + 600 + 800);
+  // With the buffer keeping every tensor, each is also filled into it once and read (Outputs:
+  // updated) once: 1 pJ per access, 20 operands, 40 pJ more.
+  auto kept = parse(d.inputs, "mapspace_constraints:\n- {target: Buffer, type: bypass, keep: [Weights, Inputs, Outputs]}\n");
+  Mapspace space(d.inputs.architecture, d.inputs.workload, kept);
+  EXPECT_DOUBLE_EQ(lower_bound(d.inputs.architecture, d.inputs.workload, Metric::kEnergy, &space), 2012.0 + 40);
+  auto best_kept = run_mapper(d.inputs.architecture, d.inputs.workload, kept, exhaustive_energy(), nullptr, {});
+  ASSERT_TRUE(best_kept.found);
+  EXPECT_LE(2052.0, best_kept.cost.energy_pJ);
 }
 
 TEST(Mapper, a_search_stops_as_optimal_when_its_best_meets_the_lower_bound) {
