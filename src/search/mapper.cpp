@@ -136,6 +136,7 @@ MapperResult run_mapper(const Architecture& arch, const Workload& workload, cons
     std::vector<std::uint64_t> precheck_rejections(Mapspace::Precheck::kNumKinds * levels, 0);
     auto point = space.empty_point();
     Mapping mapping;
+    std::vector<std::uint32_t> built_tiling;  // the tiling whose factors `mapping` holds
     EvaluationResult result;
     std::uint64_t since_improvement = 0, consecutive_invalid = 0;
     while (true) {
@@ -154,7 +155,13 @@ MapperResult run_mapper(const Architecture& arch, const Workload& workload, cons
         strategy->report(false, false);
         continue;
       }
-      space.build(point, mapping);
+      // A tiling's variants come in a row: its factors are already in the mapping.
+      if (built_tiling == point.tiling) {
+        space.build_variant(point, mapping);
+      } else {
+        space.build(point, mapping);
+        built_tiling = point.tiling;
+      }
       evaluate_cost(arch, workload, mapping, result);
       ++out.evaluated;
       shared.evaluated.fetch_add(1, std::memory_order_relaxed);

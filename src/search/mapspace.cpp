@@ -388,18 +388,44 @@ const std::vector<std::uint64_t>& Mapspace::tile_words(const std::vector<std::ui
       for (DimensionId dim = 0; dim < workload_.num_dimensions(); ++dim) extent[dim] *= factor(tiling, dim, slot);
     }
     for (int ds = 0; ds < spaces; ++ds) {
-      auto packing = pack(workload_.bitwidths[ds], arch_.storage[level].word_bits);
-      if (!packing.fits) continue;
-      std::uint64_t size = 1;
-      for (const auto& rank : workload_.data_spaces[ds].projection) {
-        std::int64_t span = 1;
-        for (const auto& term : rank) span += (extent[term.dimension] - 1) * std::abs(workload_.coefficient(term.coefficient));
-        size *= static_cast<std::uint64_t>(span);
-      }
-      cache.words[level * spaces + ds] = words_for(static_cast<double>(size), packing);
+      if (packing_fits_[level * spaces + ds]) cache.words[level * spaces + ds] = words_of_tile(ds, level, extent);
     }
   }
   return cache.words;
+}
+
+Mapspace::Precheck Mapspace::first_overflow(const std::vector<std::uint32_t>& tiling,
+                                            const std::vector<std::vector<bool>>& keep) const {
+  // What capacity_check tells, level by level from the innermost, stopping at the first that
+  // overflows: most random tilings overflow a small inner buffer.
+  int spaces = workload_.num_data_spaces();
+  std::array<std::int64_t, kMaxDimensions> extent;
+  extent.fill(1);
+  int slot = 0;
+  for (int level = 0; level < arch_.num_storage_levels(); ++level) {
+    for (; slot < static_cast<int>(slots_.size()) && slots_[slot].level == level; ++slot) {
+      for (DimensionId dim = 0; dim < workload_.num_dimensions(); ++dim) extent[dim] *= factor(tiling, dim, slot);
+    }
+    auto capacity = arch_.storage[level].effective_size_words();
+    std::uint64_t used = 0;
+    for (int ds = 0; ds < spaces; ++ds) {
+      if (!keep[level][ds]) continue;
+      if (!packing_fits_[level * spaces + ds]) return {Precheck::kBitwidth, level};
+      used += words_of_tile(ds, level, extent);
+    }
+    if (capacity && used > static_cast<std::uint64_t>(*capacity)) return {Precheck::kCapacity, level};
+  }
+  return {};
+}
+
+std::uint64_t Mapspace::words_of_tile(int ds, int level, const std::array<std::int64_t, kMaxDimensions>& extent) const {
+  std::uint64_t size = 1;
+  for (const auto& rank : workload_.data_spaces[ds].projection) {
+    std::int64_t span = 1;
+    for (const auto& term : rank) span += (extent[term.dimension] - 1) * std::abs(workload_.coefficient(term.coefficient));
+    size *= static_cast<std::uint64_t>(span);
+  }
+  return words_for(static_cast<double>(size), pack(workload_.bitwidths[ds], arch_.storage[level].word_bits));
 }
 
 Mapspace::Precheck Mapspace::capacity_check(const std::vector<std::uint32_t>& tiling,
@@ -435,7 +461,7 @@ Mapspace::Precheck Mapspace::tiling_blocker(const std::vector<std::uint32_t>& ti
     return {Precheck::kUtilization, 0};
   }
   // With every free tensor bypassed: fewer tensors never need more room.
-  return capacity_check(tiling, always_kept_);
+  return first_overflow(tiling, always_kept_);
 }
 
 Mapping Mapspace::build(const MapspacePoint& point) const {
@@ -452,7 +478,6 @@ void Mapspace::build(const MapspacePoint& point, Mapping& mapping) const {
     auto& m = mapping.levels[level];
     m.temporal_factors.assign(dims, 1);
     m.spatial_factors.assign(dims, 1);
-    m.keep = point.keep[level];
   }
   for (DimensionId dim = 0; dim < dims; ++dim) {
     const auto& split = options_[dim][point.tiling[dim]];  // the dimension's factor per slot
@@ -461,8 +486,15 @@ void Mapspace::build(const MapspacePoint& point, Mapping& mapping) const {
       (slots_[slot].spatial ? m.spatial_factors : m.temporal_factors)[dim] = split[slot];
     }
   }
+  build_variant(point, mapping);
+}
+
+void Mapspace::build_variant(const MapspacePoint& point, Mapping& mapping) const {
+  int levels = arch_.num_storage_levels();
+  auto dims = workload_.num_dimensions();
   for (int level = 0; level < levels; ++level) {
     auto& m = mapping.levels[level];
+    m.keep = point.keep[level];
     // The chosen order of the non-trivial loops, then the unit ones.
     m.temporal_permutation = point.loop_orders[level];
     std::uint32_t placed = 0;

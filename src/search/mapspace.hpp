@@ -125,6 +125,9 @@ class Mapspace {
   Mapping build(const MapspacePoint& point) const;
   // The same into an existing mapping, reusing its buffers (the mapper's inner loop).
   void build(const MapspacePoint& point, Mapping& into) const;
+  // Only the loop orders, keeps and X/Y placement, into a mapping `build` last wrote from a
+  // point of the same tiling (its factors stay): a tiling's variants in a row.
+  void build_variant(const MapspacePoint& point, Mapping& into) const;
   MapspacePoint empty_point() const;
 
  private:
@@ -140,6 +143,10 @@ class Mapspace {
   LoopOrderParts order_parts(const std::vector<std::uint32_t>& tiling, int level) const;
   void apply_xy(MapspacePoint& point, const std::vector<DimensionList>& spatial_dims, std::uint64_t xy_index) const;
   Precheck capacity_check(const std::vector<std::uint32_t>& tiling, const std::vector<std::vector<bool>>& keep) const;
+  // The same without the per-tiling cache, stopping at the first level that overflows (for
+  // tilings asked about once: the random draws).
+  Precheck first_overflow(const std::vector<std::uint32_t>& tiling, const std::vector<std::vector<bool>>& keep) const;
+  std::uint64_t words_of_tile(int ds, int level, const std::array<std::int64_t, kMaxDimensions>& extent) const;
   // Words each tensor's tile needs at each level ([level * tensors + tensor]), for the last
   // tiling asked about on this thread: a tiling's variants (orders, bypass) share them.
   const std::vector<std::uint64_t>& tile_words(const std::vector<std::uint32_t>& tiling) const;
