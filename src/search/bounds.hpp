@@ -19,13 +19,6 @@ namespace qloop {
 // across iterations that do not change it.
 double lower_bound(const Architecture& arch, const Workload& workload, Metric metric, const Mapspace* space = nullptr);
 
-// A lower bound on `metric` over every loop order, bypass and X/Y choice of a tiling. Its
-// compute cycles are fixed by its temporal factors. Its energy: the operations, and at every
-// level that keeps a tensor in every variant (and the outermost), what must enter each
-// instance's tile (its fills) and its children's tiles (its reads, or updates), whatever the
-// orders: the sweeps that the loops above force to repeat, less what a buffer can hold over
-// from one sweep to the next. Packed, per instance, as the model counts them. Admissible on
-// every point of the designs test_bounds.cpp enumerates.
 // The tensors' projections, flat: per tensor, per rank, (dimension, |coefficient|) terms.
 struct FlatProjections {
   struct Term {
@@ -39,6 +32,13 @@ struct FlatProjections {
   int first_term(int ds) const { return space_ranks[ds] == 0 ? 0 : rank_ends[space_ranks[ds] - 1]; }
 };
 
+// A lower bound on `metric` over every loop order, bypass and X/Y choice of a tiling. Its
+// compute cycles are fixed by its temporal factors. Its energy: the operations, and at every
+// level that keeps a tensor in every variant (and the outermost), what must enter each
+// instance's tile (its fills) and its children's tiles (its reads, or updates), whatever the
+// orders: the sweeps that the loops above force to repeat, less what a buffer can hold over
+// from one sweep to the next. Packed, per instance, as the model counts them. Admissible on
+// every point of the designs test_bounds.cpp enumerates.
 class TilingBound {
  public:
   TilingBound(const Architecture& arch, const Workload& workload, const Mapspace& space, Metric metric);
