@@ -28,6 +28,16 @@ inline spec::ModelInputs load_yaml(const std::vector<std::string>& texts) {
   return spec::load_model_inputs(files);
 }
 
+// The same with mapper inputs (constraints and settings too).
+inline spec::MapperInputs load_mapper_yaml(const std::vector<std::string>& texts) {
+  std::vector<std::string> files;
+  for (std::size_t i = 0; i < texts.size(); ++i) files.push_back(write_temp("mapper-input" + std::to_string(i) + ".yaml", texts[i]));
+  return spec::load_mapper_inputs(files);
+}
+
+// A file of the bundled examples.
+inline std::string example(const std::string& path) { return std::string(QLOOP_SOURCE_DIR) + "/examples/" + path; }
+
 inline EvaluationResult evaluate_yaml(const std::vector<std::string>& texts) {
   auto inputs = load_yaml(texts);
   return evaluate(inputs.architecture, inputs.workload, inputs.mapping);
@@ -80,6 +90,24 @@ inline std::string conv1d_channels_problem(int c, int k, int r, int p) {
          "    - {name: Outputs, projection: [[[K]], [[P]]], read-write: true}\n"
          "  instance: {C: " + std::to_string(c) + ", K: " + std::to_string(k) + ", R: " + std::to_string(r) +
          ", P: " + std::to_string(p) + "}\n";
+}
+
+// A row of 8 PEs under DRAM, each a 64-word register file and a MAC, with neighbour links
+// along the row (meshX 8): sliding windows can pass from PE to PE.
+inline std::string pe_row_arch() {
+  return R"(
+architecture:
+  version: 0.3
+  subtree:
+  - name: System
+    local:
+    - {name: MainMemory, class: DRAM, attributes: {width: 64, block-size: 8, word-bits: 8}}
+    subtree:
+    - name: PE[0..7]
+      local:
+      - {name: Buffer, class: regfile, attributes: {depth: 64, width: 8, block-size: 1, word-bits: 8, meshX: 8}}
+      - {name: MACC, class: intmac, attributes: {datawidth: 8}}
+)";
 }
 
 // MainMemory (DRAM) above an optional Buffer, above `macs` MACs; energies from a tiny ERT:

@@ -15,14 +15,6 @@
 namespace qloop::testing {
 namespace {
 
-std::string example(const std::string& path) { return std::string(QLOOP_SOURCE_DIR) + "/examples/" + path; }
-
-spec::MapperInputs inline_inputs(const std::vector<std::string>& texts) {
-  std::vector<std::string> files;
-  for (std::size_t i = 0; i < texts.size(); ++i) files.push_back(write_temp("bounds" + std::to_string(i) + ".yaml", texts[i]));
-  return spec::load_mapper_inputs(files);
-}
-
 struct Checked {
   int valid = 0;
   int above_global = 0;  // valid mappings whose tiling's bound tells more than lower_bound
@@ -54,24 +46,22 @@ Checked check_admissible(const spec::MapperInputs& in, std::uint64_t max_points,
     EXPECT_LE(global_kept, energy_bound * (1 + 1e-12)) << "point " << index;
   };
   // Every point, tiling by tiling, when there are few enough.
-  std::uint64_t total = 0;
   const auto& options = space.factor_options();
-  for (std::uint64_t t = 0; t < space.num_tilings() && total <= max_points; ++t) {
-    auto index = t;
+  auto set_tiling = [&](std::uint64_t index) {
     for (std::size_t dim = 0; dim < options.size(); ++dim) {
       point.tiling[dim] = static_cast<std::uint32_t>(index % options[dim].size());
       index /= options[dim].size();
     }
+  };
+  std::uint64_t total = 0;
+  for (std::uint64_t t = 0; t < space.num_tilings() && total <= max_points; ++t) {
+    set_tiling(t);
     total += space.variants(point.tiling).total();
   }
   std::uint64_t n = 0;
   if (total <= max_points) {
     for (std::uint64_t t = 0; t < space.num_tilings(); ++t) {
-      auto index = t;
-      for (std::size_t dim = 0; dim < options.size(); ++dim) {
-        point.tiling[dim] = static_cast<std::uint32_t>(index % options[dim].size());
-        index /= options[dim].size();
-      }
+      set_tiling(t);
       auto variants = space.variants(point.tiling);
       for (std::uint64_t v = 0; v < variants.total(); ++v) {
         space.set_variant(point, variants, v);
@@ -90,7 +80,7 @@ Checked check_admissible(const spec::MapperInputs& in, std::uint64_t max_points,
   return checked;
 }
 
-// MainMemory -> GlobalBuffer -> 2 register files -> 2 MACs, with the keeps `bypass` fixes.
+// MainMemory -> GlobalBuffer -> 2 register files -> 2 MACs, with the keeps `constraints` fix.
 spec::MapperInputs three_levels(const std::string& instance_extra, const std::string& constraints) {
   auto arch =
       "architecture:\n  version: 0.3\n  subtree:\n  - name: System\n    local:\n"
@@ -104,7 +94,7 @@ spec::MapperInputs three_levels(const std::string& instance_extra, const std::st
       "    - {name: Inputs, projection: [[[R], [P]]]}\n"
       "    - {name: Outputs, projection: [[[K]], [[P]]], read-write: true}\n"
       "  instance: {K: 2, R: 3, P: 4" + instance_extra + "}\n";
-  return inline_inputs({arch, problem, constraints});
+  return load_mapper_yaml({arch, problem, constraints});
 }
 
 TEST(TilingBound, never_exceeds_a_valid_variant_on_every_point_of_three_level_designs) {
@@ -128,22 +118,10 @@ TEST(TilingBound, never_exceeds_a_valid_variant_on_every_point_of_three_level_de
 }
 
 TEST(TilingBound, never_exceeds_a_valid_variant_where_fanouts_multicast_and_use_neighbour_links) {
-  auto arch = R"(
-architecture:
-  version: 0.3
-  subtree:
-  - name: System
-    local:
-    - {name: MainMemory, class: DRAM, attributes: {width: 64, block-size: 8, word-bits: 8}}
-    subtree:
-    - name: PE[0..7]
-      local:
-      - {name: Buffer, class: regfile, attributes: {depth: 64, width: 8, block-size: 1, word-bits: 8, meshX: 8}}
-      - {name: MACC, class: intmac, attributes: {datawidth: 8}}
-)";
+  auto arch = pe_row_arch();
   auto kept = "mapspace_constraints:\n- {target: Buffer, type: bypass, keep: [Weights, Inputs, Outputs]}\n";
   for (bool quantized : {false, true}) {
-    auto in = inline_inputs({arch, conv1d_channels_problem(4, 4, 3, 16), kept});
+    auto in = load_mapper_yaml({arch, conv1d_channels_problem(4, 4, 3, 16), kept});
     if (quantized) {
       in.workload.bitwidths[0] = 2;  // Weights, four to a word
       in.workload.bitwidths[1] = 4;  // Inputs, two to a word

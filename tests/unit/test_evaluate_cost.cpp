@@ -6,13 +6,12 @@
 #include <random>
 
 #include "model/evaluate.hpp"
+#include "model_fixture.hpp"
 #include "search/mapspace.hpp"
 #include "spec/load_spec.hpp"
 
 namespace qloop::testing {
 namespace {
-
-std::string example(const std::string& path) { return std::string(QLOOP_SOURCE_DIR) + "/examples/" + path; }
 
 void expect_same_costs(const std::vector<std::string>& files, int points) {
   auto in = spec::load_mapper_inputs(files);

@@ -17,14 +17,6 @@
 namespace qloop::testing {
 namespace {
 
-std::string example(const std::string& path) { return std::string(QLOOP_SOURCE_DIR) + "/examples/" + path; }
-
-spec::MapperInputs inline_inputs(const std::vector<std::string>& texts) {
-  std::vector<std::string> files;
-  for (std::size_t i = 0; i < texts.size(); ++i) files.push_back(write_temp("closed-form" + std::to_string(i) + ".yaml", texts[i]));
-  return spec::load_mapper_inputs(files);
-}
-
 void expect_same_stats(const AccessStats& a, const AccessStats& b, const std::string& where) {
   std::vector<AccessPattern> pa(a.begin(), a.end()), pb(b.begin(), b.end());
   EXPECT_EQ(pa.size(), pb.size()) << where;
@@ -232,7 +224,7 @@ problem:
     - {name: Outputs, projection: [[[G]], [[M]], [[P]], [[Q]]], read-write: true}
   instance: {G: 2, C: 3, M: 4, R: 3, S: 2, P: 6, Q: 4}
 )";
-  auto in = inline_inputs({arch, problem});
+  auto in = load_mapper_yaml({arch, problem});
   auto c = compare_on_random_mappings(in, 600, 7);
   EXPECT_EQ(c.covered, 600);
   EXPECT_GT(c.multicast, 0);
@@ -242,30 +234,18 @@ problem:
 // A 1-D conv across a row of PEs, where a PE can take its sliding-window inputs from its
 // neighbour: exercises the link cases.
 TEST(ClosedFormNestAnalysis, equals_the_walk_where_neighbour_links_serve_sliding_windows) {
-  auto arch = R"(
-architecture:
-  version: 0.3
-  subtree:
-  - name: System
-    local:
-    - {name: MainMemory, class: DRAM, attributes: {width: 64, block-size: 8, word-bits: 8}}
-    subtree:
-    - name: PE[0..7]
-      local:
-      - {name: Buffer, class: regfile, attributes: {depth: 64, width: 8, block-size: 1, word-bits: 8, meshX: 8}}
-      - {name: MACC, class: intmac, attributes: {datawidth: 8}}
-)";
-  auto in = inline_inputs({arch, conv1d_channels_problem(4, 4, 3, 16)});
+  auto arch = pe_row_arch();
+  auto in = load_mapper_yaml({arch, conv1d_channels_problem(4, 4, 3, 16)});
   auto c = compare_on_random_mappings(in, 1500, 3);
   EXPECT_EQ(c.covered, 1500);
   EXPECT_GT(c.linked, 10);
-  auto strided = inline_inputs({arch, conv1d_problem(5, 24, 2)});
+  auto strided = load_mapper_yaml({arch, conv1d_problem(5, 24, 2)});
   auto s = compare_on_random_mappings(strided, 1000, 4);
   EXPECT_EQ(s.covered, 1000);
   EXPECT_GT(s.multicast, 0);
   // Inputs indexed R + P along both ranks: every move is diagonal, so deltas are corners (a
   // tile minus its previous position, no box), which links can serve too.
-  auto diagonal = inline_inputs({arch, R"(
+  auto diagonal = load_mapper_yaml({arch, R"(
 problem:
   shape:
     name: diagonal-window
