@@ -83,7 +83,11 @@ void compute_parent_access_share(std::vector<LevelTile>& levels) {
 }
 
 // A bypassed level passes its children's demand straight to the next level that keeps the
-// tensor: that level's accesses are rescaled to what the children consume.
+// tensor: that level's accesses are rescaled to what the children consume, by the factor
+// children / weighted as the reference computes it. The rounding of that product is part of
+// the result: a count of 216 can come out 216.00000000000003, which a packed network rounds up
+// to a whole operand more (docs/compatibility.md). A placeholder of one access (analyze_nest
+// with keeps) is rescaled exactly to the children's demand.
 void apply_bypass(std::vector<LevelTile>& levels, const Mapping& mapping, int ds) {
   int num_levels = static_cast<int>(levels.size());
   for (int cur = 0; cur < num_levels; ++cur) {
@@ -101,18 +105,11 @@ void apply_bypass(std::vector<LevelTile>& levels, const Mapping& mapping, int ds
     }
     double children_accesses = levels[cur].content_accesses * static_cast<double>(levels[outer].fanout);
     auto& served = *levels[outer].accesses;
-    if (served.end() - served.begin() == 1 && served.begin()->multicast == 1) {
-      // What the rescaling below gives, without its rounding. (A temporal parent serves one
-      // such pattern, so the nest analysis may leave a placeholder there: analyze_nest.)
-      served.begin()->accesses = children_accesses;
+    double factor = children_accesses / served.weighted();
+    for (auto& pattern : served) {
+      if (pattern.accesses == 0) continue;
+      pattern.accesses *= factor;
       levels[outer].link_transfers = 0;
-    } else {
-      double factor = children_accesses / served.weighted();
-      for (auto& pattern : served) {
-        if (pattern.accesses == 0) continue;
-        pattern.accesses *= factor;
-        levels[outer].link_transfers = 0;
-      }
     }
     levels[outer].content_accesses = served.total();
     clear(levels[cur]);
@@ -129,6 +126,13 @@ void compute_peer_accesses(std::vector<LevelTile>& levels) {
   }
 }
 
+std::uint64_t whole_operands_rounded(double operands) {
+  return operands <= 0 ? 0 : static_cast<std::uint64_t>(std::round(operands));
+}
+std::uint64_t whole_operands_truncated(double operands) {
+  return operands <= 0 ? 0 : static_cast<std::uint64_t>(operands);
+}
+
 // The counts of one level from its working copy (to_children is already in place).
 void finish(const LevelTile& t, bool kept, bool read_write, LevelTensorCounts& c) {
   c.kept = kept && t.size > 0;
@@ -139,15 +143,14 @@ void finish(const LevelTile& t, bool kept, bool read_write, LevelTensorCounts& c
   c.link_transfers = t.link_transfers;
   c.reads = c.fills = c.updates = c.temporal_reductions = 0;
   if (t.size == 0) return;
-  c.fills = t.parent_access_share + t.peer_fills;
+  c.fills = whole_operands_truncated(t.parent_access_share + t.peer_fills);
   if (read_write) {
     // The first update of each partial sum needs no read of a previous value.
-    double reads = std::round(t.content_accesses + t.peer_accesses - static_cast<double>(t.partition_size));
-    c.reads = reads;
-    c.temporal_reductions = reads;
-    c.updates = std::round(t.content_accesses);
+    c.reads = whole_operands_rounded(t.content_accesses + t.peer_accesses - static_cast<double>(t.partition_size));
+    c.temporal_reductions = c.reads;
+    c.updates = whole_operands_rounded(t.content_accesses);
   } else {
-    c.reads = std::round(t.content_accesses + t.peer_accesses);
+    c.reads = whole_operands_rounded(t.content_accesses + t.peer_accesses);
   }
 }
 

@@ -16,7 +16,10 @@ struct LevelTensorCounts {
   std::uint64_t tile_size = 0;       // operands held per instance
   std::uint64_t partition_size = 0;  // distinct operands across the instances sharing a parent
   std::uint64_t instances = 1;       // instances holding a tile
-  double reads = 0, fills = 0, updates = 0, temporal_reductions = 0;  // per instance
+  // Per instance, in whole operands as the reference stores them (integer fields): reads,
+  // updates and reductions rounded, fills truncated (a child's share of its parent's
+  // accesses is an average over the children: 10 accesses among 3 children fill 3 each).
+  std::uint64_t reads = 0, fills = 0, updates = 0, temporal_reductions = 0;
   AccessStats to_children;           // served to the next-inner level (network view)
   std::uint64_t fanout = 1;
   std::uint64_t link_transfers = 0;

@@ -52,7 +52,7 @@ Rejection check_level(const StorageLevelSpec& spec, const std::vector<LevelTenso
               fmt::format("level {}: tensor {} has {}-bit operands, wider than the {}-bit word", spec.name,
                           workload.data_spaces[ds].name, *widths[ds], spec.word_bits)};
     }
-    required += words_for(static_cast<double>(counts[ds].tile_size), packing);
+    required += words_for(counts[ds].tile_size, packing);
   }
   auto capacity = spec.effective_size_words();
   if (capacity && required > static_cast<std::uint64_t>(*capacity)) {
@@ -82,7 +82,7 @@ StorageTensorStats tensor_stats(const StorageLevelSpec& spec, const LevelTensorC
   t.operands_per_word = packing.operands_per_word;
   t.wasted_bits_per_word = packing.wasted_bits_per_word;
   t.tile_operands = c.tile_size;
-  t.utilized_capacity = words_for(static_cast<double>(c.tile_size), packing);
+  t.utilized_capacity = words_for(c.tile_size, packing);
   t.utilized_instances = c.instances;
   t.reads = words_for(c.reads, packing);
   t.fills = words_for(c.fills, packing);
@@ -145,7 +145,7 @@ NetworkStats network_stats(const Architecture& arch, int level, const std::vecto
         t.spatial_reductions += static_cast<std::uint64_t>((static_cast<double>(pattern.multicast) - 1) * ingresses);
       }
     }
-    t.link_transfers = words_for(static_cast<double>(c.link_transfers), packing);
+    t.link_transfers = words_for(c.link_transfers, packing);
     net.tensors.push_back(t);
   }
   return net;
@@ -165,7 +165,9 @@ void evaluate_into(const Architecture& arch, const Workload& workload, const Map
   thread_local std::vector<std::vector<std::optional<int>>> widths;
   thread_local std::vector<MeshExpansion> expansions;
   build_loop_nest(mapping, workload, nest);
-  analyze_nest(workload, nest, arch, analysis, &mapping);
+  // A search leaves out what tile collapse overwrites (analyze_nest); a report works it out,
+  // because the reference's rescaling of it rounds the network counts (apply_bypass).
+  analyze_nest(workload, nest, arch, analysis, details ? nullptr : &mapping);
   collapse_tiles(analysis, nest, mapping, workload, tiles);
   auto compute = compute_cost(arch.arithmetic, workload);
   widths.resize(arch.num_storage_levels());

@@ -30,12 +30,13 @@ inline WordPacking pack(std::optional<int> bitwidth, int word_bits) {
   return p;
 }
 
-// Words needed for `operands` operands (a value never straddles two words). Counts can be
-// fractional (averaged over spatial instances): unpacked ones are truncated, packed ones
-// rounded up, as the reference does.
-inline std::uint64_t words_for(double operands, const WordPacking& p) {
-  if (!p.packed) return static_cast<std::uint64_t>(operands);
-  return static_cast<std::uint64_t>(std::ceil(operands / p.operands_per_word));
+// Words needed for `operands` whole operands (a value never straddles two words): one word
+// each unpacked, k to a word rounded up when packed. Buffer counts reach here as whole
+// operands: tile collapse rounds them as the reference stores them (tile_collapse.hpp).
+inline std::uint64_t words_for(std::uint64_t operands, const WordPacking& p) {
+  if (!p.packed) return operands;
+  auto k = static_cast<std::uint64_t>(p.operands_per_word);
+  return operands / k + (operands % k != 0);
 }
 
 // Operands crossing a network, in words: whole operands first when packed, and kept

@@ -101,7 +101,7 @@ void run_jobs(std::vector<Job*>& todo, const NetworkSearchSetup& setup, const st
 double packed_bytes(std::uint64_t operands, int bits, int word_bits) {
   auto packing = pack(bits > 0 ? std::optional<int>(bits) : std::nullopt, word_bits);
   if (!packing.fits) return static_cast<double>(operands) * bits / 8.0;  // wider than a word: bits as they are
-  return static_cast<double>(words_for(static_cast<double>(operands), packing)) * word_bits / 8.0;
+  return static_cast<double>(words_for(operands, packing)) * word_bits / 8.0;
 }
 
 void add_totals(NetworkResult& result, const Architecture& arch) {

@@ -280,7 +280,9 @@ double TilingBound::energy_until(const std::vector<std::uint32_t>& tiling, doubl
       auto packing = pack(width, spec.word_bits);
       if (!packing.fits) continue;  // no variant is valid; the precheck rejects them
       auto per_instance = [&](double operands) {
-        auto words = static_cast<double>(words_for(operands, packing));
+        // The model counts whole operands, truncated or rounded (tile_collapse.hpp): never
+        // fewer than this bound's whole part.
+        auto words = static_cast<double>(words_for(static_cast<std::uint64_t>(operands), packing));
         return std::ceil(words / static_cast<double>(spec.block_size));
       };
       // Filled (below the top: the outermost level has no parent) with everything that enters

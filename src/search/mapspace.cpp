@@ -425,7 +425,7 @@ std::uint64_t Mapspace::words_of_tile(int ds, int level, const std::array<std::i
     for (const auto& term : rank) span += (extent[term.dimension] - 1) * std::abs(workload_.coefficient(term.coefficient));
     size *= static_cast<std::uint64_t>(span);
   }
-  return words_for(static_cast<double>(size), pack(workload_.bitwidths[ds], arch_.storage[level].word_bits));
+  return words_for(size, pack(workload_.bitwidths[ds], arch_.storage[level].word_bits));
 }
 
 Mapspace::Precheck Mapspace::capacity_check(const std::vector<std::uint32_t>& tiling,
