@@ -5,14 +5,14 @@
 #include <benchmark/benchmark.h>
 
 #include "search/mapper.hpp"
-#include "spec/load_spec.hpp"
+#include "input/load_inputs.hpp"
 
 namespace {
 
 void map_example(benchmark::State& state, const std::vector<std::string>& files, bool bound_pruning = false) {
   std::vector<std::string> paths;
   for (const auto& f : files) paths.push_back(std::string(QLOOP_SOURCE_DIR) + "/examples/" + f);
-  auto in = qloop::spec::load_mapper_inputs(paths);
+  auto in = qloop::input::load_mapper_inputs(paths);
   auto settings = in.settings;
   settings.algorithm = qloop::SearchAlgorithm::kHybrid;
   settings.threads = 1;

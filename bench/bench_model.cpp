@@ -7,12 +7,12 @@
 #include "analysis/nest_analysis.hpp"
 #include "model/evaluate.hpp"
 #include "search/mapspace.hpp"
-#include "spec/load_spec.hpp"
+#include "input/load_inputs.hpp"
 
 namespace {
 
 void evaluate_example(benchmark::State& state, const char* example) {
-  auto inputs = qloop::spec::load_model_inputs({std::string(QLOOP_SOURCE_DIR) + "/examples/" + example});
+  auto inputs = qloop::input::load_model_inputs({std::string(QLOOP_SOURCE_DIR) + "/examples/" + example});
   for (auto _ : state) {
     auto result = qloop::evaluate(inputs.architecture, inputs.workload, inputs.mapping);
     benchmark::DoNotOptimize(result);
@@ -26,7 +26,7 @@ void BM_Evaluate_EyerissLike_6Level(benchmark::State& state) { evaluate_example(
 // The same over 1,000 random mappings the mapper could meet (valid or not): the nest
 // analysis alone, and the whole evaluation.
 struct RandomMappings {
-  qloop::spec::MapperInputs in;
+  qloop::input::MapperInputs in;
   std::vector<qloop::Mapping> mappings;
   std::vector<qloop::LoopNest> nests;
 };
@@ -35,7 +35,7 @@ RandomMappings random_mappings(const std::vector<std::string>& files) {
   RandomMappings r;
   std::vector<std::string> paths;
   for (const auto& f : files) paths.push_back(std::string(QLOOP_SOURCE_DIR) + "/examples/" + f);
-  r.in = qloop::spec::load_mapper_inputs(paths);
+  r.in = qloop::input::load_mapper_inputs(paths);
   qloop::Mapspace space(r.in.architecture, r.in.workload, r.in.constraints);
   std::mt19937_64 rng(1);
   auto point = space.empty_point();

@@ -57,19 +57,25 @@ def evaluate(arch: Sources, problem: Sources, mapping: Sources, ert: Optional[So
     return json.loads(_qloop.evaluate(_sources(arch, problem, mapping, ert, art)))
 
 
+def _seconds(time_limit: Optional[float]) -> Optional[float]:
+    return None if time_limit is None else float(time_limit)
+
+
 def search(arch: Sources, problem: Sources, constraints: Optional[Sources] = None, mapper: Optional[Sources] = None,
-           metrics: Optional[Sequence[str]] = None, threads: int = 0, seed: int = 1,
+           metrics: Optional[Sequence[str]] = None, threads: Optional[int] = None, seed: Optional[int] = None,
            time_limit: Optional[float] = None, algorithm: Optional[str] = None,
            ert: Optional[Sources] = None, art: Optional[Sources] = None) -> Dict[str, Any]:
     """Searches the mapspace (``qloop mapper``).
 
-    Returns ``{"found", "mapping" (YAML text that evaluate() reads), "stats", "search"}``, or
-    ``{"found": False, "reason", "search"}``. ``metrics``: priority list of energy, delay, edp,
+    Returns ``{"found", "mapping" (YAML text that evaluate() reads), "stats" (the dict of
+    ``qloop.stats.json``), "search"}``, or ``{"found": False, "reason", "stats", "search"}``.
+    Every option left at None keeps what the inputs' ``mapper:`` settings say (else qloop's
+    defaults), as on the command line. ``metrics``: priority list of energy, delay, edp,
     last-level-accesses; ``threads=0``: all cores; ``algorithm``: exhaustive, linear-pruned,
-    random, random-pruned or hybrid (default: the mapper settings given, else hybrid).
+    random, random-pruned or hybrid.
     """
-    result = _qloop.search(_sources(arch, problem, constraints, mapper, ert, art), threads, seed,
-                           -1.0 if time_limit is None else float(time_limit), algorithm or "", list(metrics or []))
+    result = _qloop.search(_sources(arch, problem, constraints, mapper, ert, art), threads, seed, _seconds(time_limit),
+                           algorithm, None if metrics is None else list(metrics))
     return json.loads(result)
 
 
@@ -92,42 +98,55 @@ def _network(net: Source) -> str:
 
 
 def network(net: Source, arch: Sources, bits: Union[None, str, Mapping[str, Any]] = None,
-            layers: Optional[Sequence[str]] = None, threads: int = 0, seed: int = 1,
+            layers: Optional[Sequence[str]] = None, threads: Optional[int] = None, seed: Optional[int] = None,
             time_limit: Optional[float] = None) -> Dict[str, Any]:
     """Maps every layer of a network (``qloop network``): the dict of ``network.json``.
 
     ``bits``: a shorthand ("W4A8,first=W8A8"), a plan file path, or a plan dict
-    ``{"default": "W8A8", "layers": {"conv1": {"Weights": 8}}}``.
+    ``{"default": "W8A8", "layers": {"conv1": {"Weights": 8}}}``. ``threads`` (layer jobs at
+    once), ``seed`` and ``time_limit`` (per layer job): None keeps the mapper settings'.
     """
-    return json.loads(_qloop.network(_network(net), _sources(arch), _bits(bits), list(layers or []), threads, seed,
-                                     -1.0 if time_limit is None else float(time_limit)))
+    plan = _bits(bits)
+    return json.loads(_qloop.network(_network(net), _sources(arch), [plan] if plan else [], list(layers or []), threads,
+                                     seed, _seconds(time_limit)))
 
 
 def sweep(net: Source, arch: Sources, bits: Union[str, Sequence[str]], layers: Optional[Sequence[str]] = None,
-          threads: int = 0, seed: int = 1, time_limit: Optional[float] = None) -> List[Dict[str, Any]]:
-    """One network run per configuration (``qloop sweep``): a list of ``network.json`` dicts."""
+          threads: Optional[int] = None, seed: Optional[int] = None,
+          time_limit: Optional[float] = None) -> List[Dict[str, Any]]:
+    """One network run per configuration (``qloop sweep``): a list of ``network.json`` dicts.
+
+    ``bits``: "W16A16,W8A16,first=W8A8" as on the command line, or a list of such strings."""
     configs = [bits] if isinstance(bits, str) else list(bits)
     return json.loads(_qloop.sweep(_network(net), _sources(arch), configs, list(layers or []), threads, seed,
-                                   -1.0 if time_limit is None else float(time_limit)))
+                                   _seconds(time_limit)))
 
 
-def explore(net: Source, arch: Sources, bit_choices: Iterable[int] = range(2, 9),
-            objectives: Sequence[str] = ("energy", "accuracy"), population: int = 10, offspring: int = 10,
-            generations: int = 25, seed: int = 1, sensitivity: Optional[Mapping[str, Mapping[str, float]]] = None,
-            exact_mapping: bool = False, layers: Optional[Sequence[str]] = None, threads: int = 0,
-            time_limit: Optional[float] = None,
+def _sensitivity_table(sensitivity: Optional[Mapping[str, Mapping[str, float]]]) -> Dict[str, Any]:
+    return {layer: (float(s.get("Weights", 1.0)), float(s.get("Inputs", 1.0))) for layer, s in (sensitivity or {}).items()}
+
+
+def explore(net: Source, arch: Sources, bit_choices: Optional[Iterable[int]] = None,
+            objectives: Optional[Sequence[str]] = None, population: Optional[int] = None,
+            offspring: Optional[int] = None, generations: Optional[int] = None, seed: Optional[int] = None,
+            sensitivity: Optional[Mapping[str, Mapping[str, float]]] = None, exact_mapping: bool = False,
+            layers: Optional[Sequence[str]] = None, threads: Optional[int] = None, time_limit: Optional[float] = None,
             accuracy: Optional[Callable[[List[Dict[str, Any]]], float]] = None) -> Dict[str, Any]:
     """NSGA-II over per-layer bitwidths (``qloop explore``): the dict of ``explore.json``.
 
+    Options left at None take ``qloop explore``'s defaults: bitwidths 2..8, objectives energy and
+    accuracy, population 10, offspring 10, 25 generations. ``seed`` seeds NSGA-II and every
+    layer search (None: NSGA-II 1, layer searches as their mapper settings say).
     ``sensitivity``: ``{layer: {"Weights": s_w, "Inputs": s_a}}`` for the built-in accuracy
     proxy. ``accuracy``: your own evaluator instead (e.g. a quantized model's validation run):
     called with ``[{"layer", "Weights", "Inputs", "Outputs"}, ...]`` per candidate, it returns the
     accuracy loss to minimise (it runs on the calling thread, with the GIL).
     """
-    table = {layer: (float(s.get("Weights", 1.0)), float(s.get("Inputs", 1.0))) for layer, s in (sensitivity or {}).items()}
-    return json.loads(_qloop.explore(_network(net), _sources(arch), list(layers or []), sorted(set(bit_choices)),
-                                     list(objectives), population, offspring, generations, seed, exact_mapping, table,
-                                     threads, -1.0 if time_limit is None else float(time_limit), None, accuracy))
+    return json.loads(_qloop.explore(_network(net), _sources(arch), list(layers or []),
+                                     None if bit_choices is None else list(bit_choices),
+                                     None if objectives is None else list(objectives), population, offspring,
+                                     generations, seed, exact_mapping, _sensitivity_table(sensitivity), threads,
+                                     _seconds(time_limit), None, accuracy))
 
 
 def import_onnx(path: Union[str, "os.PathLike[str]"]) -> Dict[str, Any]:

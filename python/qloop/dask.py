@@ -17,7 +17,7 @@ import hashlib
 import json
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Union
 
-from . import _bits, _network, _qloop, _sources, Source, Sources
+from . import _network, _qloop, _seconds, _sensitivity_table, _sources, Source, Sources
 
 __all__ = ["sweep", "explore", "layer_jobs"]
 
@@ -28,19 +28,19 @@ def layer_jobs(net: Source, bits: Union[str, Sequence[str]], layers: Optional[Se
     return json.loads(_qloop.sweep_jobs(_network(net), configs, list(layers or [])))
 
 
-def _task_key(job_key: str, seed: int) -> str:
+def _task_key(job_key: str, seed: Optional[int]) -> str:
     return "qloop-layer-job-" + hashlib.sha1(f"{seed}|{job_key}".encode()).hexdigest()
 
 
-def _map_job(net: str, arch: List[str], layers: List[str], layer: int, bits: List[int], seed: int,
-             time_limit: float) -> str:
+def _map_job(net: str, arch: List[str], layers: List[str], layer: int, bits: List[int], seed: Optional[int],
+             time_limit: Optional[float]) -> str:
     from qloop import _qloop as core  # imported on the worker
 
     return core.map_layer_job(net, arch, layers, layer, bits, seed, time_limit)
 
 
 def sweep(client: Any, net: Source, arch: Sources, bits: Union[str, Sequence[str]],
-          layers: Optional[Sequence[str]] = None, seed: int = 1, time_limit: Optional[float] = None,
+          layers: Optional[Sequence[str]] = None, seed: Optional[int] = None, time_limit: Optional[float] = None,
           cache: Optional[Dict[str, Any]] = None,
           progress: Optional[Callable[[int, int], None]] = None) -> List[Dict[str, Any]]:
     """:func:`qloop.sweep` with every layer job a task on ``client``.
@@ -52,7 +52,7 @@ def sweep(client: Any, net: Source, arch: Sources, bits: Union[str, Sequence[str
 
     configs = [bits] if isinstance(bits, str) else list(bits)
     net_source, arch_sources, layer_list = _network(net), _sources(arch), list(layers or [])
-    limit = -1.0 if time_limit is None else float(time_limit)
+    limit = _seconds(time_limit)
     cache = {} if cache is None else cache
     jobs = json.loads(_qloop.sweep_jobs(net_source, configs, layer_list))
     todo = [job for job in jobs if job["key"] not in cache]
@@ -69,15 +69,16 @@ def sweep(client: Any, net: Source, arch: Sources, bits: Union[str, Sequence[str
 
 
 def _search_layer(net: str, arch: List[str], layers: List[str], layer: int, bits: List[int], elite_size: int,
-                  seed: int, time_limit: float) -> str:
+                  seed: Optional[int], time_limit: Optional[float]) -> str:
     from qloop import _qloop as core  # imported on the worker
 
     return core.search_layer(net, arch, layers, layer, bits, elite_size, seed, time_limit)
 
 
-def explore(client: Any, net: Source, arch: Sources, bit_choices: Iterable[int] = range(2, 9),
-            objectives: Sequence[str] = ("energy", "accuracy"), population: int = 10, offspring: int = 10,
-            generations: int = 25, seed: int = 1, sensitivity: Optional[Mapping[str, Mapping[str, float]]] = None,
+def explore(client: Any, net: Source, arch: Sources, bit_choices: Optional[Iterable[int]] = None,
+            objectives: Optional[Sequence[str]] = None, population: Optional[int] = None,
+            offspring: Optional[int] = None, generations: Optional[int] = None, seed: Optional[int] = None,
+            sensitivity: Optional[Mapping[str, Mapping[str, float]]] = None,
             exact_mapping: bool = False, layers: Optional[Sequence[str]] = None, time_limit: Optional[float] = None,
             progress: Optional[Callable[[int, int], None]] = None,
             accuracy: Optional[Callable[[List[Dict[str, Any]]], float]] = None) -> Dict[str, Any]:
@@ -88,16 +89,16 @@ def explore(client: Any, net: Source, arch: Sources, bit_choices: Iterable[int] 
     from distributed import as_completed
 
     net_source, arch_sources, layer_list = _network(net), _sources(arch), list(layers or [])
-    limit = -1.0 if time_limit is None else float(time_limit)
+    limit = _seconds(time_limit)
 
     def runner(requests_json: str) -> str:
         requests = json.loads(requests_json)
         futures = {}
         for index, r in enumerate(requests):
             key = _task_key(f"search {r['layer']} {r['bits']} {r['elite_size']} {limit} {net_source} {arch_sources}", seed)
-            # The mapper keeps the seed of the mapper settings, as in the local run (`seed` is NSGA-II's).
+            # Every layer search takes the exploration's seed, as in the local run.
             futures[client.submit(_search_layer, net_source, arch_sources, layer_list, r["layer"], r["bits"],
-                                  r["elite_size"], -1, limit, key=key, pure=True)] = index
+                                  r["elite_size"], seed, limit, key=key, pure=True)] = index
         answers: List[List[str]] = [[] for _ in requests]
         for done, future in enumerate(as_completed(list(futures)), start=1):
             answers[futures[future]] = json.loads(future.result())["mappings"]
@@ -105,7 +106,8 @@ def explore(client: Any, net: Source, arch: Sources, bit_choices: Iterable[int] 
                 progress(done, len(requests))
         return json.dumps(answers)
 
-    table = {layer: (float(s.get("Weights", 1.0)), float(s.get("Inputs", 1.0))) for layer, s in (sensitivity or {}).items()}
-    return json.loads(_qloop.explore(net_source, arch_sources, layer_list, sorted(set(bit_choices)), list(objectives),
-                                     population, offspring, generations, seed, exact_mapping, table, 0, limit, runner,
+    return json.loads(_qloop.explore(net_source, arch_sources, layer_list,
+                                     None if bit_choices is None else list(bit_choices),
+                                     None if objectives is None else list(objectives), population, offspring,
+                                     generations, seed, exact_mapping, _sensitivity_table(sensitivity), None, limit, runner,
                                      accuracy))

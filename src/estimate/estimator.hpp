@@ -1,7 +1,7 @@
 #pragma once
 // The built-in estimator: per-action energy and area of every storage level and of the
 // compute unit, from their attributes alone (class, size, width, bitwidth, technology).
-// Accelergy ERT/ART entries, when given, override it component by component (spec layer).
+// Accelergy ERT/ART entries, when given, override it component by component (input layer).
 
 #include <string>
 #include <vector>

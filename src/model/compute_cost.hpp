@@ -22,7 +22,7 @@ struct ComputeCost {
 double bitwidth_energy_factor(const ArithmeticSpec& arithmetic, const std::vector<int>& operand_bits);
 
 // Throws InputError-free std::invalid_argument when a bit-serial unit names a tensor the
-// workload does not have (the spec layer reports it).
+// workload does not have (the input layer reports it).
 ComputeCost compute_cost(const ArithmeticSpec& arithmetic, const Workload& workload);
 
 // Bits of each multiplied operand (the read-only tensors), the unit's width where none is given.

@@ -1,7 +1,7 @@
 #pragma once
 // Which bitwidths each layer of a network runs at: a default, first/last-layer overrides and
 // per-layer entries. Shorthands like "W4A8" (weights 4 bits, activations 8: Inputs and
-// Outputs) are parsed here; plans in YAML/CSV files by spec/parse_bitwidth_plan.
+// Outputs) are parsed here; plans in YAML/CSV files by input/parse_bitwidth_plan.
 
 #include <map>
 #include <optional>

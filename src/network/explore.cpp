@@ -105,8 +105,7 @@ class PooledLayerMapper {
     };
     std::vector<Search> searches;
     for (std::size_t i = 0; i < net.layers.size(); ++i) {
-      auto shape = layer_job_key(net.layers[i], {});
-      if (!pools_.emplace(shape, std::vector<Mapping>{}).second) continue;
+      if (!pools_.emplace(shape_key(net.layers[i]), std::vector<Mapping>{}).second) continue;
       searches.push_back({i, {hi, hi, hi}});
       if (lo != hi) searches.push_back({i, {lo, lo, lo}});
     }
@@ -126,7 +125,7 @@ class PooledLayerMapper {
       });
     }
     for (std::size_t k = 0; k < searches.size(); ++k) {
-      auto& pool = pools_.at(layer_job_key(net.layers[searches[k].layer], {}));
+      auto& pool = pools_.at(shape_key(net.layers[searches[k].layer]));
       pool.insert(pool.end(), found[k].begin(), found[k].end());
     }
   }
@@ -136,19 +135,10 @@ class PooledLayerMapper {
     auto workload = layer_workload(layer, bits);
     LayerMapping best;
     best.reason = "no mapping of the pool is valid at these bitwidths";
-    MappingCost best_cost;
-    for (const auto& mapping : pools_.at(layer_job_key(layer, {}))) {
-      auto stats = evaluate(setup_.architecture, workload, mapping);
-      if (!stats.valid) continue;
-      auto cost = cost_of(stats);
-      if (!best.found || better(cost, best_cost, setup_.settings.objectives)) {
-        best.found = true;
-        best.reason.clear();
-        best.mapping = mapping;
-        best.stats = stats;
-        best_cost = cost;
-      }
+    for (const auto& mapping : pools_.at(shape_key(layer))) {
+      adopt_if_better(best, mapping, workload, setup_.architecture, setup_.settings.objectives);
     }
+    best.warm_started = false;  // the pool is this job's own search
     return best;
   }
 
@@ -158,7 +148,7 @@ class PooledLayerMapper {
                                   : Constraints::unconstrained(setup_.architecture.num_storage_levels(), w);
   }
   const NetworkSearchSetup& setup_;
-  std::map<std::string, std::vector<Mapping>> pools_;
+  std::map<LayerShapeKey, std::vector<Mapping>> pools_;
 };
 
 struct Evaluator {
@@ -193,15 +183,15 @@ struct Evaluator {
   }
 
   void prefetch_pooled_jobs(const std::vector<Genome>& genomes) {
-    std::map<std::string, std::pair<std::size_t, LayerBitwidths>> missing;
+    std::map<LayerJobKey, std::pair<std::size_t, LayerBitwidths>> missing;
     for (const auto& g : genomes) {
       auto bits = bits_of(g, settings.bit_choices);
       for (std::size_t i = 0; i < net.layers.size(); ++i) {
-        auto key = layer_job_key(net.layers[i], bits[i]);
+        auto key = job_key(net.layers[i], bits[i]);
         if (!cache.find(key)) missing.emplace(key, std::make_pair(i, bits[i]));
       }
     }
-    std::vector<std::pair<std::string, std::pair<std::size_t, LayerBitwidths>>> jobs(missing.begin(), missing.end());
+    std::vector<std::pair<LayerJobKey, std::pair<std::size_t, LayerBitwidths>>> jobs(missing.begin(), missing.end());
     std::vector<std::shared_ptr<const LayerMapping>> results(jobs.size());
     parallel_for(jobs.size(), setup.settings.threads, [&](std::size_t k) {
       const auto& [layer, bits] = jobs[k].second;

@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
-#include <cstdio>
+#include <map>
 #include <optional>
 #include <set>
 
@@ -15,52 +15,8 @@ namespace qloop {
 
 namespace {
 
-// layer_job_key is "<shape> | w.. i.. o..": the shape part and the bitwidths.
-std::string shape_part(const std::string& key) { return key.substr(0, key.rfind(" | ")); }
-
-}  // namespace
-
-std::shared_ptr<const LayerMapping> LayerMappingCache::find(const std::string& key) const {
-  std::lock_guard lock(mutex_);
-  auto it = entries_.find(key);
-  return it == entries_.end() ? nullptr : it->second;
-}
-
-void LayerMappingCache::insert(const std::string& key, std::shared_ptr<const LayerMapping> mapping) {
-  std::lock_guard lock(mutex_);
-  if (!entries_.emplace(key, std::move(mapping)).second) return;
-  LayerBitwidths bits;
-  std::sscanf(key.c_str() + key.rfind(" | "), " | w%d i%d o%d", &bits.weights, &bits.inputs, &bits.outputs);
-  by_shape_[shape_part(key)].emplace_back(bits, key);
-}
-
-
-std::vector<std::pair<LayerBitwidths, std::shared_ptr<const LayerMapping>>> LayerMappingCache::same_shape(
-    const std::string& shape_key) const {
-  std::lock_guard lock(mutex_);
-  std::vector<std::pair<LayerBitwidths, std::shared_ptr<const LayerMapping>>> out;
-  auto it = by_shape_.find(shape_part(shape_key));
-  if (it == by_shape_.end()) return out;
-  for (const auto& [bits, key] : it->second) out.emplace_back(bits, entries_.at(key));
-  return out;
-}
-
-std::size_t LayerMappingCache::size() const {
-  std::lock_guard lock(mutex_);
-  return entries_.size();
-}
-
-std::string layer_job_key(const LayerSpec& l, const LayerBitwidths& b) {
-  // The workload's dimensions and coefficients decide the mapping; names do not.
-  return fmt::format("{}:{}x{}g{} {}x{} k{}x{} s{}x{} d{}x{} n{} | w{} i{} o{}", to_string(l.kind), l.in_channels,
-                     l.out_channels, l.groups, l.out_h(), l.out_w(), l.kernel_h, l.kernel_w, l.stride_h, l.stride_w,
-                     l.dilation_h, l.dilation_w, l.batch, b.weights, b.inputs, b.outputs);
-}
-
-namespace {
-
 struct Job {
-  std::string key;
+  LayerJobKey key;
   std::size_t layer = 0;
   LayerBitwidths bits;
   Workload workload;
@@ -147,31 +103,20 @@ bool no_narrower(int donor, int target) { return donor == 0 || (target != 0 && d
 std::shared_ptr<const LayerMapping> warm_started(const LayerSpec& layer, const LayerBitwidths& bits,
                                                  std::shared_ptr<const LayerMapping> own,
                                                  const NetworkSearchSetup& setup, const LayerMappingCache& cache) {
-  auto best = own;
-  std::optional<MappingCost> best_cost;
-  if (own->found) best_cost = cost_of(own->stats);
+  std::shared_ptr<LayerMapping> improved;
   std::optional<Workload> workload;
-  for (const auto& [donor_bits, donor] : cache.same_shape(layer_job_key(layer, {}))) {
+  for (const auto& [donor_bits, donor] : cache.same_shape(shape_key(layer))) {
     if (!donor->found || donor == own) continue;
     if (!no_narrower(donor_bits.weights, bits.weights) || !no_narrower(donor_bits.inputs, bits.inputs) ||
         !no_narrower(donor_bits.outputs, bits.outputs)) {
       continue;
     }
     if (!workload) workload = layer_workload(layer, bits);
-    auto stats = evaluate(setup.architecture, *workload, donor->mapping);
-    if (!stats.valid) continue;
-    auto cost = cost_of(stats);
-    if (best_cost && !better(cost, *best_cost, setup.settings.objectives)) continue;
-    auto improved = std::make_shared<LayerMapping>(*own);
-    improved->found = true;
-    improved->reason.clear();
-    improved->mapping = donor->mapping;
-    improved->stats = stats;
-    improved->warm_started = true;
-    best = improved;
-    best_cost = cost;
+    if (!improved) improved = std::make_shared<LayerMapping>(*own);
+    adopt_if_better(*improved, donor->mapping, *workload, setup.architecture, setup.settings.objectives);
   }
-  return best;
+  if (improved && improved->warm_started) return improved;
+  return own;
 }
 
 }  // namespace
@@ -214,12 +159,12 @@ void map_layer_jobs(const Network& net, const std::vector<BitwidthPlan>& plans, 
                     const std::function<void(const NetworkProgress&)>& progress) {
   auto start = std::chrono::steady_clock::now();
   // Distinct jobs not cached yet, in plan and layer order; constraints resolved on one thread.
-  std::map<std::string, std::unique_ptr<Job>> jobs;
+  std::map<LayerJobKey, std::unique_ptr<Job>> jobs;
   std::vector<Job*> todo;
   for (const auto& plan : plans) {
     for (std::size_t i = 0; i < net.layers.size(); ++i) {
       auto bits = plan.for_layer(net, i);
-      auto key = layer_job_key(net.layers[i], bits);
+      auto key = job_key(net.layers[i], bits);
       if (jobs.count(key) || cache.find(key)) continue;
       auto job = std::make_unique<Job>();
       job->key = key;
@@ -257,20 +202,20 @@ NetworkResult map_network(const Network& net, const BitwidthPlan& plan, const Ne
   NetworkResult result;
   result.network = net.name;
   result.label = plan.label;
-  std::set<std::string> distinct, missing;
+  std::set<LayerJobKey> distinct, missing;
   for (std::size_t i = 0; i < net.layers.size(); ++i) {
-    auto key = layer_job_key(net.layers[i], plan.for_layer(net, i));
+    auto key = job_key(net.layers[i], plan.for_layer(net, i));
     distinct.insert(key);
     if (!cache.find(key)) missing.insert(key);
   }
   map_layer_jobs(net, {plan}, setup, cache, stop, progress);
   result.distinct_jobs = static_cast<int>(distinct.size());
   result.mapped_jobs = static_cast<int>(missing.size());
-  std::map<std::string, std::shared_ptr<const LayerMapping>> finals;
-  std::set<std::string> seen;
+  std::map<LayerJobKey, std::shared_ptr<const LayerMapping>> finals;
+  std::set<LayerJobKey> seen;
   for (std::size_t i = 0; i < net.layers.size(); ++i) {
     auto bits = plan.for_layer(net, i);
-    auto key = layer_job_key(net.layers[i], bits);
+    auto key = job_key(net.layers[i], bits);
     bool reused = !seen.insert(key).second;
     if (!finals.count(key)) finals[key] = warm_started(net.layers[i], bits, cache.find(key), setup, cache);
     result.layers.push_back({net.layers[i], bits, finals[key], reused});

@@ -6,46 +6,18 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
 #include "arch/architecture.hpp"
 #include "network/bitwidth_plan.hpp"
+#include "network/layer_job.hpp"
+#include "network/layer_mapping.hpp"
 #include "search/mapper.hpp"
 #include "workload/layer.hpp"
 
 namespace qloop {
-
-// What the mapper found for one distinct layer job.
-struct LayerMapping {
-  bool found = false;
-  std::string reason;  // when nothing valid was found
-  Mapping mapping;
-  EvaluationResult stats;
-  SearchReport report;
-  bool warm_started = false;  // the mapping came from the same layer at wider bitwidths
-};
-
-// Results of layer jobs keyed by shape and bitwidths, shared by every network run (a sweep's
-// configurations and an exploration's candidates reuse each other's layers). Thread-safe.
-// The cache holds what the mapper found for each job, never a warm-started result, so what a
-// run reports does not depend on the order in which jobs were mapped.
-class LayerMappingCache {
- public:
-  std::shared_ptr<const LayerMapping> find(const std::string& key) const;
-  void insert(const std::string& key, std::shared_ptr<const LayerMapping> mapping);
-  std::size_t size() const;
-  // Every cached job of the layer shape `shape_key` (layer_job_key with native bits), with its bitwidths.
-  std::vector<std::pair<LayerBitwidths, std::shared_ptr<const LayerMapping>>> same_shape(const std::string& shape_key) const;
-
- private:
-  mutable std::mutex mutex_;
-  std::map<std::string, std::shared_ptr<const LayerMapping>> entries_;
-  std::map<std::string, std::vector<std::pair<LayerBitwidths, std::string>>> by_shape_;
-};
 
 // One layer search: the mapper on layer `layer` of the network at `bits`, one thread, the
 // setup's settings, keeping `elite_size` best mappings (0: just the best).
@@ -106,9 +78,6 @@ struct NetworkProgress {
   int jobs_total = 0;
   double seconds = 0;
 };
-
-// The key of a layer job: identical keys have identical best mappings.
-std::string layer_job_key(const LayerSpec& layer, const LayerBitwidths& bits);
 
 // Maps every distinct layer job of `net` under each plan that the cache does not hold yet, all
 // in parallel (a sweep's configurations at once), and caches the results.

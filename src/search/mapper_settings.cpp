@@ -23,4 +23,35 @@ const char* to_string(Metric metric) {
   return "?";
 }
 
+namespace {
+
+std::string hyphenated(std::string_view name) {
+  std::string out(name);
+  for (auto& c : out) c = c == '_' ? '-' : c;
+  return out;
+}
+
+}  // namespace
+
+const char* const kAlgorithmNames = "exhaustive, linear-pruned, random, random-pruned or hybrid";
+const char* const kMetricNames = "energy, delay (or cycles), edp or last-level-accesses";
+
+std::optional<SearchAlgorithm> algorithm_from_name(std::string_view name) {
+  auto n = hyphenated(name);
+  for (auto a : {SearchAlgorithm::kExhaustive, SearchAlgorithm::kLinearPruned, SearchAlgorithm::kRandom,
+                 SearchAlgorithm::kRandomPruned, SearchAlgorithm::kHybrid}) {
+    if (n == to_string(a)) return a;
+  }
+  return std::nullopt;
+}
+
+std::optional<Metric> metric_from_name(std::string_view name) {
+  auto n = hyphenated(name);
+  if (n == "cycles") return Metric::kDelay;
+  for (auto m : {Metric::kEnergy, Metric::kDelay, Metric::kEdp, Metric::kLastLevelAccesses}) {
+    if (n == to_string(m)) return m;
+  }
+  return std::nullopt;
+}
+
 }  // namespace qloop

@@ -3,7 +3,9 @@
 // `qloop mapper` finishes in seconds on a layer of a CNN.
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace qloop {
@@ -17,6 +19,9 @@ enum class SearchAlgorithm {
 };
 
 enum class Metric { kEnergy, kDelay, kEdp, kLastLevelAccesses };
+
+// More threads than this is a mistake, not a machine: refused where settings are read.
+inline constexpr int kMaxThreads = 1024;
 
 struct MapperSettings {
   SearchAlgorithm algorithm = SearchAlgorithm::kHybrid;
@@ -38,7 +43,13 @@ struct MapperSettings {
   std::size_t elite_size = 0;
 };
 
+// The names users write, and back. The lookups take hyphens or underscores alike and give
+// nothing for an unknown name; the *_names texts list the accepted ones for messages.
 const char* to_string(SearchAlgorithm algorithm);
 const char* to_string(Metric metric);
+std::optional<SearchAlgorithm> algorithm_from_name(std::string_view name);
+std::optional<Metric> metric_from_name(std::string_view name);
+extern const char* const kAlgorithmNames;  // "exhaustive, linear-pruned, random, random-pruned or hybrid"
+extern const char* const kMetricNames;     // "energy, delay (or cycles), edp or last-level-accesses"
 
 }  // namespace qloop

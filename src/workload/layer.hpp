@@ -2,6 +2,7 @@
 // Layers of a whole network as their users describe them (channels, kernel, stride,
 // padding, groups), and the loop-nest workload each one is for the model and the mapper.
 
+#include <compare>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -43,7 +44,7 @@ struct LayerBitwidths {
   int weights = 0;
   int inputs = 0;
   int outputs = 0;
-  bool operator==(const LayerBitwidths&) const = default;
+  auto operator<=>(const LayerBitwidths&) const = default;
 };
 
 struct Network {

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "model/evaluate.hpp"
-#include "spec/load_spec.hpp"
+#include "input/load_inputs.hpp"
 
 namespace qloop::testing {
 
@@ -22,17 +22,17 @@ inline std::string write_temp(const std::string& name, const std::string& text) 
   return path.string();
 }
 
-inline spec::ModelInputs load_yaml(const std::vector<std::string>& texts) {
+inline input::ModelInputs load_yaml(const std::vector<std::string>& texts) {
   std::vector<std::string> files;
   for (std::size_t i = 0; i < texts.size(); ++i) files.push_back(write_temp("input" + std::to_string(i) + ".yaml", texts[i]));
-  return spec::load_model_inputs(files);
+  return input::load_model_inputs(files);
 }
 
 // The same with mapper inputs (constraints and settings too).
-inline spec::MapperInputs load_mapper_yaml(const std::vector<std::string>& texts) {
+inline input::MapperInputs load_mapper_yaml(const std::vector<std::string>& texts) {
   std::vector<std::string> files;
   for (std::size_t i = 0; i < texts.size(); ++i) files.push_back(write_temp("mapper-input" + std::to_string(i) + ".yaml", texts[i]));
-  return spec::load_mapper_inputs(files);
+  return input::load_mapper_inputs(files);
 }
 
 // A file of the bundled examples.

@@ -22,7 +22,7 @@ struct Checked {
 
 // Each valid mapping's energy and cycles against its tiling's bounds: all points when the
 // mapspace has at most `max_points`, otherwise that many random ones.
-Checked check_admissible(const spec::MapperInputs& in, std::uint64_t max_points, std::uint64_t seed) {
+Checked check_admissible(const input::MapperInputs& in, std::uint64_t max_points, std::uint64_t seed) {
   Mapspace space(in.architecture, in.workload, in.constraints);
   TilingBound bound(in.architecture, in.workload, space, Metric::kEnergy);
   double global = lower_bound(in.architecture, in.workload, Metric::kEnergy);
@@ -81,7 +81,7 @@ Checked check_admissible(const spec::MapperInputs& in, std::uint64_t max_points,
 }
 
 // MainMemory -> GlobalBuffer -> 2 register files -> 2 MACs, with the keeps `constraints` fix.
-spec::MapperInputs three_levels(const std::string& instance_extra, const std::string& constraints) {
+input::MapperInputs three_levels(const std::string& instance_extra, const std::string& constraints) {
   auto arch =
       "architecture:\n  version: 0.3\n  subtree:\n  - name: System\n    local:\n"
       "    - {name: MainMemory, class: DRAM, attributes: {width: 8, word-bits: 8}}\n"
@@ -134,7 +134,7 @@ TEST(TilingBound, never_exceeds_a_valid_variant_where_fanouts_multicast_and_use_
 
 TEST(TilingBound, never_exceeds_a_valid_variant_on_the_eyeriss_like_design) {
   for (int layer : {2, 3}) {
-    auto in = spec::load_mapper_inputs({example("mapper-eyeriss-like/arch.yaml"), example("mapper-eyeriss-like/constraints.yaml"),
+    auto in = input::load_mapper_inputs({example("mapper-eyeriss-like/arch.yaml"), example("mapper-eyeriss-like/constraints.yaml"),
                                         example("mapper-eyeriss-like/layers/alexnet_conv" + std::to_string(layer) + ".yaml")});
     auto c = check_admissible(in, 3000, 10 + layer);
     EXPECT_GT(c.valid, 1000) << "conv" << layer;
@@ -151,7 +151,7 @@ TEST(TilingBound, never_exceeds_a_valid_variant_on_the_eyeriss_like_design) {
 // Branch and bound with those bounds against the same enumeration without it (an elite list
 // turns it off): the same optimum, on energy and EDP, with most tilings never evaluated.
 TEST(TilingBound, branch_and_bound_keeps_the_optimum_of_the_whole_enumeration) {
-  auto in = spec::load_mapper_inputs({example("mapper-eyeriss-like/arch.yaml"), example("mapper-eyeriss-like/constraints.yaml"),
+  auto in = input::load_mapper_inputs({example("mapper-eyeriss-like/arch.yaml"), example("mapper-eyeriss-like/constraints.yaml"),
                                       write_temp("tiny-conv.yaml", R"(
 problem:
   shape:

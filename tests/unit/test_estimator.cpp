@@ -10,8 +10,8 @@
 #include "estimate/memory.hpp"
 #include "estimate/technology.hpp"
 #include "model_fixture.hpp"
-#include "spec/parse_energy_tables.hpp"
-#include "spec/yaml_document.hpp"
+#include "input/parse_energy_tables.hpp"
+#include "input/yaml_document.hpp"
 #include "util/error.hpp"
 
 namespace qloop::testing {
@@ -129,10 +129,10 @@ struct ReferenceComparison {
 
 // Estimated vs reference per-access energy of every component of one conformance case.
 std::vector<ReferenceComparison> compare_with_reference(const fs::path& case_dir) {
-  auto arch = spec::load_architecture_inputs({(case_dir / "arch.yaml").string()}).architecture;
-  auto doc = spec::load_yaml_files({(case_dir / "ERT.yaml").string()});
-  spec::EnergyTables tables;
-  spec::parse_ert(spec::NodeReader(doc.find("ERT")->node, doc.find("ERT")->file, "ERT"), tables);
+  auto arch = input::load_architecture_inputs({(case_dir / "arch.yaml").string()}).architecture;
+  auto doc = input::load_yaml_files({(case_dir / "ERT.yaml").string()});
+  input::EnergyTables tables;
+  input::parse_ert(input::NodeReader(doc.find("ERT")->node, doc.find("ERT")->file, "ERT"), tables);
   std::vector<ReferenceComparison> out;
   for (const auto& level : arch.storage) {
     out.push_back({level.name, level.energy.read_pJ, tables.energy_pJ.at(level.name).at("read")});
@@ -172,7 +172,7 @@ TEST(EstimatorVsReference, every_conformance_component_is_within_a_factor_of_two
 TEST(EstimatorVsReference, per_access_energy_falls_from_dram_to_buffer_to_register_file) {
   int hierarchies = 0;
   for (const auto& dir : conformance_cases()) {
-    auto arch = spec::load_architecture_inputs({(dir / "arch.yaml").string()}).architecture;
+    auto arch = input::load_architecture_inputs({(dir / "arch.yaml").string()}).architecture;
     for (int level = 1; level < arch.num_storage_levels(); ++level) {
       EXPECT_GT(arch.storage[level].energy.read_pJ, arch.storage[level - 1].energy.read_pJ) << dir.filename();
     }
@@ -198,7 +198,7 @@ std::string dram_and_buffer_arch(const std::string& dram_attributes, const std::
 TEST(EstimatorErrors, unknown_dram_type_names_the_component_and_the_known_types) {
   auto path = write_temp("arch.yaml", dram_and_buffer_arch(", type: SDR", "45nm"));
   try {
-    spec::load_architecture_inputs({path});
+    input::load_architecture_inputs({path});
     FAIL() << "expected an InputError";
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("unknown DRAM type 'SDR'"), std::string::npos) << e.what();
@@ -211,19 +211,19 @@ TEST(EstimatorErrors, unknown_dram_type_names_the_component_and_the_known_types)
 
 TEST(EstimatorErrors, unreadable_technology_is_an_input_error) {
   auto path = write_temp("arch.yaml", dram_and_buffer_arch("", "fast"));
-  EXPECT_THROW(spec::load_architecture_inputs({path}), InputError);
+  EXPECT_THROW(input::load_architecture_inputs({path}), InputError);
 }
 
 TEST(Estimator, dram_type_selects_the_energy_per_bit) {
   auto path = write_temp("arch.yaml", dram_and_buffer_arch(", type: HBM2", "45nm"));
-  auto arch = spec::load_architecture_inputs({path}).architecture;
+  auto arch = input::load_architecture_inputs({path}).architecture;
   EXPECT_DOUBLE_EQ(arch.storage[1].energy.read_pJ, 3.9 * 64);
   EXPECT_EQ(arch.storage[1].energy.source, EnergySource::kEstimated);
 }
 
 TEST(Estimator, without_technology_components_are_estimated_at_45nm) {
   auto path = write_temp("arch.yaml", dram_and_buffer_arch("", "-1"));
-  auto arch = spec::load_architecture_inputs({path}).architecture;
+  auto arch = input::load_architecture_inputs({path}).architecture;
   // 1 KB SRAM, 8-bit access: 10 pJ x (1/8)^0.5 per 64 bits (Horowitz's 8-32 KB slope), / 8.
   EXPECT_NEAR(arch.storage[0].energy.read_pJ, 10 * std::sqrt(1.0 / 8) / 8, 1e-9);
   EXPECT_NE(arch.storage[0].estimate_model.find("45 nm (default)"), std::string::npos);
@@ -245,7 +245,7 @@ constexpr double kRegisterBit45 = 0.009 / 0.86596;
 
 TEST(Estimator, floating_point_mac_by_hand) {
   auto path = write_temp("arch.yaml", buffer_and_unit("{name: FMA, class: fpmac, attributes: {datawidth: 16}}"));
-  auto arch = spec::load_architecture_inputs({path}).architecture;
+  auto arch = input::load_architecture_inputs({path}).architecture;
   // fp16 multiply 1.1 pJ + fp16 add 0.4 pJ (Horowitz) + 3 x 16 register bits.
   EXPECT_NEAR(arch.arithmetic.energy_per_compute_pJ, 1.1 + 0.4 + 48 * kRegisterBit45, 1e-4);
   EXPECT_NE(arch.arithmetic.estimate_model.find("floating-point MAC"), std::string::npos);
@@ -254,7 +254,7 @@ TEST(Estimator, floating_point_mac_by_hand) {
 TEST(Estimator, bit_serial_unit_costs_one_bit_step_per_cycle) {
   auto path = write_temp("arch.yaml", buffer_and_unit(
                                           "{name: MACC, class: intmac, attributes: {datawidth: 16, bit_serial: weights}}"));
-  auto arch = spec::load_architecture_inputs({path}).architecture;
+  auto arch = input::load_architecture_inputs({path}).architecture;
   // A 16 x 1 multiply (0.2 x 16/64), a 17-bit add (0.03 x 17/8) and 2 x 17 register bits.
   EXPECT_NEAR(arch.arithmetic.energy_per_compute_pJ, 0.2 * 16 / 64 + 0.03 * 17 / 8 + 34 * kRegisterBit45, 1e-4);
 }

@@ -8,13 +8,13 @@
 #include "model/evaluate.hpp"
 #include "model_fixture.hpp"
 #include "search/mapspace.hpp"
-#include "spec/load_spec.hpp"
+#include "input/load_inputs.hpp"
 
 namespace qloop::testing {
 namespace {
 
 void expect_same_costs(const std::vector<std::string>& files, int points) {
-  auto in = spec::load_mapper_inputs(files);
+  auto in = input::load_mapper_inputs(files);
   Mapspace space(in.architecture, in.workload, in.constraints);
   std::mt19937_64 rng(5);
   auto point = space.empty_point();

@@ -13,15 +13,15 @@
 #include "search/bounds.hpp"
 #include "search/mapper.hpp"
 #include "search/mapspace.hpp"
-#include "spec/parse_constraints.hpp"
-#include "spec/yaml_document.hpp"
+#include "input/parse_constraints.hpp"
+#include "input/yaml_document.hpp"
 
 namespace qloop::testing {
 namespace {
 
 // 1-D convolution with K output channels on MainMemory -> Buffer -> 2 MACs.
 struct SmallDesign {
-  spec::ModelInputs inputs;
+  input::ModelInputs inputs;
 };
 
 SmallDesign small_design(int buffer_depth, const std::string& extra_instance = "") {
@@ -48,7 +48,7 @@ SmallDesign small_design(int buffer_depth, const std::string& extra_instance = "
 struct Minima {
   double energy_pJ = 1e300, edp = 1e300, cycles = 1e300;
 };
-Minima brute_force_minima(const spec::ModelInputs& in, int spatial_level, const std::vector<int>& bypass_levels) {
+Minima brute_force_minima(const input::ModelInputs& in, int spatial_level, const std::vector<int>& bypass_levels) {
   const auto& w = in.workload;
   int levels = in.architecture.num_storage_levels();
   struct Slot {
@@ -130,13 +130,13 @@ Minima brute_force_minima(const spec::ModelInputs& in, int spatial_level, const 
   return best;
 }
 
-double brute_force_min_energy(const spec::ModelInputs& in, int spatial_level, const std::vector<int>& bypass_levels) {
+double brute_force_min_energy(const input::ModelInputs& in, int spatial_level, const std::vector<int>& bypass_levels) {
   return brute_force_minima(in, spatial_level, bypass_levels).energy_pJ;
 }
 
-Constraints parse(const spec::ModelInputs& in, const std::string& yaml) {
-  auto doc = spec::load_yaml_files({write_temp("constraints.yaml", yaml)});
-  return spec::parse_constraints(doc, in.workload, in.architecture);
+Constraints parse(const input::ModelInputs& in, const std::string& yaml) {
+  auto doc = input::load_yaml_files({write_temp("constraints.yaml", yaml)});
+  return input::parse_constraints(doc, in.workload, in.architecture);
 }
 
 MapperSettings exhaustive_energy(int threads = 1) {
@@ -307,7 +307,7 @@ TEST(Mapper, best_mapping_round_trips_through_the_model) {
                             "    - {name: Inputs, projection: [[[R], [P]]]}\n"
                             "    - {name: Outputs, projection: [[[K]], [[P]]], read-write: true}\n"
                             "  instance: {K: 2, R: 3, P: 4}\n");
-  auto again = spec::load_model_inputs({write_temp("rt-arch.yaml", two_level_arch(64, 2)), problem,
+  auto again = input::load_model_inputs({write_temp("rt-arch.yaml", two_level_arch(64, 2)), problem,
                                         write_temp("rt-map.yaml", yaml), write_temp("rt-ert.yaml", two_level_ert())});
   auto r = evaluate(again.architecture, again.workload, again.mapping);
   ASSERT_TRUE(r.valid) << r.reason;

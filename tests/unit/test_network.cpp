@@ -8,8 +8,8 @@
 #include "network/bitwidth_plan.hpp"
 #include "network/explore.hpp"
 #include "network/map_network.hpp"
-#include "spec/parse_bitwidth_plan.hpp"
-#include "spec/parse_network.hpp"
+#include "input/parse_bitwidth_plan.hpp"
+#include "input/parse_network.hpp"
 #include "util/error.hpp"
 
 namespace qloop::testing {
@@ -29,7 +29,7 @@ TEST(Zoo, every_network_matches_its_published_mac_count_within_one_percent) {
                                 {"resnet18.yaml", 1'800'000'000},   {"resnet50.yaml", 4'090'000'000},
                                 {"mobilenetv1.yaml", 569'000'000},  {"mobilenetv2.yaml", 300'000'000}};
   for (const auto& n : nets) {
-    auto net = spec::load_network_file(zoo(n.file));
+    auto net = input::load_network_file(zoo(n.file));
     EXPECT_EQ(net.published_macs, n.published) << n.file;
     double error = (static_cast<double>(net.macs()) - n.published) / n.published;
     EXPECT_LT(std::abs(error), 0.01) << n.file << ": " << net.macs();
@@ -41,7 +41,7 @@ TEST(Zoo, every_network_matches_its_published_mac_count_within_one_percent) {
 }
 
 TEST(Zoo, alexnet_layers_have_the_papers_shapes) {
-  auto net = spec::load_network_file(zoo("alexnet.yaml"));
+  auto net = input::load_network_file(zoo("alexnet.yaml"));
   ASSERT_EQ(net.layers.size(), 8u);
   EXPECT_EQ(net.layers[0].out_h(), 55);                    // (227 - 11) / 4 + 1
   EXPECT_EQ(net.layers[0].macs(), 105'415'200u);           // 96 x 55 x 55 x 3 x 11 x 11
@@ -51,7 +51,7 @@ TEST(Zoo, alexnet_layers_have_the_papers_shapes) {
 }
 
 TEST(Zoo, mobilenet_v1_depthwise_layers_cost_channels_times_kernel_times_outputs) {
-  auto net = spec::load_network_file(zoo("mobilenetv1.yaml"));
+  auto net = input::load_network_file(zoo("mobilenetv1.yaml"));
   const auto& dw1 = net.layers[1];  // 32 channels, 3x3, 112x112 outputs
   EXPECT_EQ(dw1.name, "dw1");
   EXPECT_EQ(dw1.groups, 32);
@@ -178,7 +178,7 @@ TEST(BitwidthPlan, yaml_plan_with_per_layer_entries) {
                          "bitwidths:\n  default: W8A8\n  last: {Weights: 8, Outputs: 16}\n"
                          "  layers:\n    middle: {Weights: 3}\n");
   auto net = three_layers();
-  auto plan = spec::load_bitwidth_plan(path, net);
+  auto plan = input::load_bitwidth_plan(path, net);
   EXPECT_EQ(plan.for_layer(net, 0), (LayerBitwidths{8, 8, 8}));
   EXPECT_EQ(plan.for_layer(net, 1), (LayerBitwidths{3, 8, 8}));
   EXPECT_EQ(plan.for_layer(net, 2), (LayerBitwidths{8, 8, 16}));
@@ -187,7 +187,7 @@ TEST(BitwidthPlan, yaml_plan_with_per_layer_entries) {
 TEST(BitwidthPlan, csv_plan_rows_per_layer) {
   auto path = write_temp("plan.csv", "layer,Weights,Inputs,Outputs\nfirst,8,8,8\nmiddle,2,,4\n");
   auto net = three_layers();
-  auto plan = spec::load_bitwidth_plan(path, net);
+  auto plan = input::load_bitwidth_plan(path, net);
   EXPECT_EQ(plan.for_layer(net, 0), (LayerBitwidths{8, 8, 8}));
   EXPECT_EQ(plan.for_layer(net, 1), (LayerBitwidths{2, 0, 4}));
   EXPECT_EQ(plan.for_layer(net, 2), (LayerBitwidths{0, 0, 0}));
@@ -197,7 +197,7 @@ TEST(BitwidthPlan, file_errors_name_the_file_line_and_problem) {
   auto net = three_layers();
   auto bad_cell = write_temp("bad.csv", "layer,Weights\nfirst,eight\n");
   try {
-    spec::load_bitwidth_plan(bad_cell, net);
+    input::load_bitwidth_plan(bad_cell, net);
     FAIL();
   } catch (const InputError& e) {
     EXPECT_EQ(e.line(), 2);
@@ -205,7 +205,7 @@ TEST(BitwidthPlan, file_errors_name_the_file_line_and_problem) {
   }
   auto unknown_layer = write_temp("unknown.yaml", "bitwidths:\n  layers:\n    conv9: W4A4\n");
   try {
-    spec::load_bitwidth_plan(unknown_layer, net);
+    input::load_bitwidth_plan(unknown_layer, net);
     FAIL();
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("no layer named conv9 in Three; its layers: first, middle, last"),
@@ -213,8 +213,8 @@ TEST(BitwidthPlan, file_errors_name_the_file_line_and_problem) {
         << e.what();
   }
   auto bad_column = write_temp("column.csv", "layer,Acts\n");
-  EXPECT_THROW(spec::load_bitwidth_plan(bad_column, net), InputError);
-  EXPECT_THROW(spec::load_bitwidth_plan("missing.yaml", net), InputError);
+  EXPECT_THROW(input::load_bitwidth_plan(bad_column, net), InputError);
+  EXPECT_THROW(input::load_bitwidth_plan("missing.yaml", net), InputError);
 }
 
 // --- Network files ----------------------------------------------------------------------
@@ -222,7 +222,7 @@ TEST(BitwidthPlan, file_errors_name_the_file_line_and_problem) {
 void expect_network_error(const std::string& text, const std::string& fragment) {
   auto path = write_temp("net.yaml", text);
   try {
-    spec::load_network_file(path);
+    input::load_network_file(path);
     FAIL() << "expected an InputError";
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();

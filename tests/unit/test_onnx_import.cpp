@@ -9,7 +9,7 @@
 #include "import/onnx_import.hpp"
 #include "model_fixture.hpp"
 #include "report/network_yaml.hpp"
-#include "spec/parse_network.hpp"
+#include "input/parse_network.hpp"
 #include "util/error.hpp"
 
 namespace qloop::testing {
@@ -130,7 +130,7 @@ TEST(OnnxImport, conv_gemm_layers_with_inferred_shapes) {
 TEST(OnnxImport, written_network_reads_back_with_the_same_layers) {
   auto imported = import_onnx(float_model());
   auto path = write_temp("imported.yaml", report::network_yaml(imported.network, imported.skipped_ops));
-  auto net = spec::load_network_file(path);
+  auto net = input::load_network_file(path);
   ASSERT_EQ(net.layers.size(), imported.network.layers.size());
   for (std::size_t i = 0; i < net.layers.size(); ++i) EXPECT_EQ(net.layers[i].macs(), imported.network.layers[i].macs());
   EXPECT_EQ(net.layers[1].groups, 2);

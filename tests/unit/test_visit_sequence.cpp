@@ -64,7 +64,7 @@ void expect_same_counts(const CollapsedTiles& a, const CollapsedTiles& b, const 
 }
 
 // Compares the two analyses on random points of the mapspace; says what the points exercised.
-Coverage compare_on_random_mappings(const spec::MapperInputs& in, int points, std::uint64_t seed) {
+Coverage compare_on_random_mappings(const input::MapperInputs& in, int points, std::uint64_t seed) {
   Mapspace space(in.architecture, in.workload, in.constraints);
   std::mt19937_64 rng(seed);
   auto point = space.empty_point();
@@ -136,7 +136,7 @@ Coverage compare_on_random_mappings(const spec::MapperInputs& in, int points, st
 }
 
 TEST(ClosedFormNestAnalysis, equals_the_walk_on_the_3_level_alexnet_conv1_design) {
-  auto in = spec::load_mapper_inputs({example("alexnet-conv1-3level/arch.yaml"), example("alexnet-conv1-3level/problem.yaml")});
+  auto in = input::load_mapper_inputs({example("alexnet-conv1-3level/arch.yaml"), example("alexnet-conv1-3level/problem.yaml")});
   auto c = compare_on_random_mappings(in, 400, 1);
   EXPECT_EQ(c.covered, 400);
   EXPECT_GT(c.multicast, 0);
@@ -145,7 +145,7 @@ TEST(ClosedFormNestAnalysis, equals_the_walk_on_the_3_level_alexnet_conv1_design
 // The closed form keeps what depends only on the tiling from one call to the next; the same
 // nest on a workload with other strides must not see the previous workload's tiles.
 TEST(ClosedFormNestAnalysis, keeps_nothing_of_a_previous_workload_with_the_same_tiling) {
-  auto in = spec::load_mapper_inputs({example("alexnet-conv1-3level/arch.yaml"), example("alexnet-conv1-3level/problem.yaml")});
+  auto in = input::load_mapper_inputs({example("alexnet-conv1-3level/arch.yaml"), example("alexnet-conv1-3level/problem.yaml")});
   Workload restrided = in.workload;
   ASSERT_FALSE(restrided.coefficient_values.empty());
   for (auto& value : restrided.coefficient_values) value = value == 1 ? 2 : 1;
@@ -178,7 +178,7 @@ TEST(ClosedFormNestAnalysis, keeps_nothing_of_a_previous_workload_with_the_same_
 
 TEST(ClosedFormNestAnalysis, equals_the_walk_on_the_eyeriss_like_design_with_its_constraints) {
   for (int layer = 1; layer <= 5; ++layer) {
-    auto in = spec::load_mapper_inputs({example("mapper-eyeriss-like/arch.yaml"), example("mapper-eyeriss-like/constraints.yaml"),
+    auto in = input::load_mapper_inputs({example("mapper-eyeriss-like/arch.yaml"), example("mapper-eyeriss-like/constraints.yaml"),
                                         example("mapper-eyeriss-like/layers/alexnet_conv" + std::to_string(layer) + ".yaml")});
     auto c = compare_on_random_mappings(in, 120, 10 + layer);
     EXPECT_EQ(c.covered, 120) << "conv" << layer;
@@ -189,7 +189,7 @@ TEST(ClosedFormNestAnalysis, equals_the_walk_on_the_eyeriss_like_design_with_its
 
 TEST(ClosedFormNestAnalysis, equals_the_walk_on_the_eyeriss_like_design_without_constraints) {
   for (int layer : {2, 5}) {
-    auto in = spec::load_mapper_inputs({example("mapper-eyeriss-like/arch.yaml"),
+    auto in = input::load_mapper_inputs({example("mapper-eyeriss-like/arch.yaml"),
                                         example("mapper-eyeriss-like/layers/alexnet_conv" + std::to_string(layer) + ".yaml")});
     auto c = compare_on_random_mappings(in, 200, 20 + layer);
     EXPECT_EQ(c.covered, 200) << "conv" << layer;

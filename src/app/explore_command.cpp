@@ -1,0 +1,84 @@
+#include "app/explore_command.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "app/network_commands.hpp"
+#include "input/parse_sensitivity.hpp"
+#include "report/html_report.hpp"
+#include "report/network_report.hpp"
+#include "util/error.hpp"
+
+namespace qloop::app {
+
+ExploreSettings explore_settings(const ExploreRequest& r) {
+  ExploreSettings s;
+  if (r.bit_choices) {
+    s.bit_choices = *r.bit_choices;
+    if (s.bit_choices.empty()) throw InputError("", "--bits-set", 0, "give at least one bitwidth");
+    for (int bits : s.bit_choices) {
+      if (bits < 1 || bits > 32) throw InputError("", "--bits-set", 0, fmt::format("{} is not a bitwidth of 1 to 32", bits));
+    }
+    std::sort(s.bit_choices.begin(), s.bit_choices.end());
+    s.bit_choices.erase(std::unique(s.bit_choices.begin(), s.bit_choices.end()), s.bit_choices.end());
+  }
+  if (r.objectives) s.objectives = parse_explore_objectives(*r.objectives, "--objectives");
+  if (r.population) s.population = *r.population;
+  if (r.offspring) s.offspring = *r.offspring;
+  if (r.generations) s.generations = *r.generations;
+  if (s.population < 2 || s.offspring < 1 || s.generations < 0) {
+    throw InputError("", "--population", 0,
+                     fmt::format("population {}, offspring {}, generations {}: give population >= 2, offspring >= 1 "
+                                 "and generations >= 0",
+                                 s.population, s.offspring, s.generations));
+  }
+  if (r.seed) s.seed = *r.seed;
+  s.exact_mapping = r.exact_mapping;
+  return s;
+}
+
+namespace {
+
+std::string progress_line(const ExploreProgress& p, ExploreObjective first) {
+  double left = p.generation > 0 ? p.seconds / p.generation * (p.generations - p.generation) : 0;
+  return fmt::format("generation {}/{}, {} candidates, front {}, best {} {:.6g}, {} s, about {} s left", p.generation,
+                     p.generations, p.evaluated, p.front_size, to_string(first), p.best_first_objective,
+                     static_cast<int>(p.seconds), static_cast<int>(left));
+}
+
+}  // namespace
+
+ExploreRun run_explore(const ExploreRequest& request, const RunControl& control) {
+  ExploreRun run{load_network(request.network, request.layers), explore_settings(request), {}};
+  auto sensitivity = request.sensitivity;
+  if (request.sensitivity_csv) sensitivity = input::load_sensitivity_csv(*request.sensitivity_csv, run.net);
+  auto overrides = request.overrides;
+  if (request.seed) overrides.seed = request.seed;
+  auto setup = load_network_setup(request.arch_sources, overrides, control);
+  setup.remote = request.remote;
+  std::function<void(const ExploreProgress&)> progress;
+  if (control.progress) {
+    auto first = run.settings.objectives.front();
+    progress = [&control, first](const ExploreProgress& p) { control.progress(progress_line(p, first)); };
+  }
+  auto accuracy = request.accuracy ? request.accuracy : noise_power_proxy(sensitivity);
+  run.result = explore(run.net, setup, run.settings, accuracy, control.stop, progress);
+  return run;
+}
+
+nlohmann::ordered_json explore_json(const ExploreRun& run) {
+  return report::explore_json(run.result, run.net, run.settings);
+}
+
+Output explore_output(const ExploreRun& run) {
+  Output out;
+  out.files = {{"pareto.csv", report::pareto_csv(run.result, run.net, run.settings)},
+               {"explore.json", explore_json(run).dump(2) + "\n"},
+               {"report.html", report::explore_html(run.result, run.net, run.settings)}};
+  out.summary = report::explore_summary_text(run.result, run.settings);
+  out.complete = !run.result.front.empty();
+  return out;
+}
+
+}  // namespace qloop::app

@@ -1,0 +1,52 @@
+#pragma once
+// `qloop explore`: NSGA-II over per-layer bitwidths, each candidate network mapped layer by
+// layer; the Pareto front of the chosen objectives.
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/output.hpp"
+#include "app/run_control.hpp"
+#include "app/search_overrides.hpp"
+#include "network/explore.hpp"
+
+namespace qloop::app {
+
+struct ExploreRequest {
+  std::string network;
+  std::vector<std::string> arch_sources;
+  std::vector<std::string> layers;  // only these (empty: all)
+  SearchOverrides overrides;        // threads (layer jobs at once) and time limit per layer job
+  // Unset: the ExploreSettings defaults (2..8 bits, energy and accuracy, 10 + 10 for 25 generations).
+  std::optional<std::vector<int>> bit_choices;
+  std::optional<std::vector<std::string>> objectives;  // energy, cycles, edp, memory, accuracy
+  std::optional<int> population, offspring, generations;
+  // NSGA-II's seed, and every layer search's (over the mapper settings'); unset: NSGA-II 1,
+  // layer searches as their settings say.
+  std::optional<std::uint64_t> seed;
+  bool exact_mapping = false;
+  std::optional<std::string> sensitivity_csv;       // layer,Weights,Inputs
+  std::map<std::string, LayerSensitivity> sensitivity;  // or given as values
+  AccuracyEvaluator accuracy;  // instead of the built-in noise-power proxy
+  LayerSearchRunner remote;    // layer searches elsewhere (qloop.dask)
+};
+
+// Checked settings; throws InputError naming the option (--bits-set, --objectives, --population).
+ExploreSettings explore_settings(const ExploreRequest& request);
+
+struct ExploreRun {
+  Network net;
+  ExploreSettings settings;
+  ExploreResult result;
+};
+
+ExploreRun run_explore(const ExploreRequest& request, const RunControl& control);
+// explore.json
+nlohmann::ordered_json explore_json(const ExploreRun& run);
+// pareto.csv, explore.json, report.html; incomplete when the front is empty.
+Output explore_output(const ExploreRun& run);
+
+}  // namespace qloop::app

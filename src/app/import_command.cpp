@@ -1,0 +1,45 @@
+#include "app/import_command.hpp"
+
+#include <fmt/format.h>
+
+#include "app/model_command.hpp"
+#include "report/network_yaml.hpp"
+
+namespace qloop::app {
+
+ImportRun run_import(const std::string& model, const RunControl& control) {
+  ImportRun run{import_onnx(model), {}, {}};
+  tell_notes(run.imported.notes, control);
+  run.network_yaml = report::network_yaml(run.imported.network, run.imported.skipped_ops);
+  if (!run.imported.bitwidths.per_layer.empty()) run.bits_yaml = report::bitwidth_plan_yaml(run.imported.bitwidths);
+  return run;
+}
+
+nlohmann::ordered_json import_json(const ImportRun& run) {
+  nlohmann::ordered_json out = {
+      {"network_yaml", run.network_yaml}, {"skipped", run.imported.skipped_ops}, {"notes", run.imported.notes}};
+  if (!run.bits_yaml.empty()) out["bits_yaml"] = run.bits_yaml;
+  return out;
+}
+
+Output import_output(const ImportRun& run, const std::filesystem::path& network_file) {
+  Output out;
+  out.files = {{network_file, run.network_yaml}};
+  const auto& net = run.imported.network;
+  out.summary = fmt::format("Imported {} layers ({} MACs) into {}\n", net.layers.size(), net.macs(), network_file.string());
+  if (!run.imported.skipped_ops.empty()) {
+    out.summary += "Skipped operators:";
+    for (const auto& [op, count] : run.imported.skipped_ops) out.summary += fmt::format(" {} x{}", op, count);
+    out.summary += "\n";
+  }
+  if (!run.bits_yaml.empty()) {
+    auto plan = network_file;
+    plan.replace_extension(".bits.yaml");
+    out.files.push_back({plan, run.bits_yaml});
+    out.summary += fmt::format("Bitwidths of {} quantized layers: {} (use with --bits)\n",
+                               run.imported.bitwidths.per_layer.size(), plan.string());
+  }
+  return out;
+}
+
+}  // namespace qloop::app

@@ -1,0 +1,127 @@
+#include "app/layer_jobs.hpp"
+
+#include <memory>
+#include <set>
+
+#include "input/load_inputs.hpp"
+#include "input/parse_mapping.hpp"
+#include "input/yaml_document.hpp"
+#include "model/evaluate.hpp"
+#include "report/mapping_yaml.hpp"
+#include "util/error.hpp"
+
+namespace qloop::app {
+
+namespace {
+
+nlohmann::ordered_json bits_json(const LayerBitwidths& b) { return {b.weights, b.inputs, b.outputs}; }
+
+Mapping mapping_of(const std::string& yaml, const std::string& name, const Workload& workload, const Architecture& arch) {
+  auto doc = input::load_yaml_files({input::inline_source(name, yaml)});
+  const auto* section = doc.find("mapping");
+  if (!section) throw InputError(name, "mapping", 0, "expected a mapping");
+  return input::parse_mapping(input::NodeReader(section->node, section->file, "mapping"), workload, arch);
+}
+
+}  // namespace
+
+LayerBitwidths layer_bitwidths(const std::vector<int>& bits) {
+  if (bits.size() != 3) throw InputError("", "bits", 0, "expected [Weights, Inputs, Outputs] bits");
+  return {bits[0], bits[1], bits[2]};
+}
+
+std::vector<LayerJob> sweep_layer_jobs(const NetworkRequest& request) {
+  auto net = load_network(request.network, request.layers);
+  std::vector<LayerJob> jobs;
+  std::set<LayerJobKey> seen;
+  for (const auto& plan : sweep_plans(request.bits)) {
+    for (std::size_t i = 0; i < net.layers.size(); ++i) {
+      auto bits = plan.for_layer(net, i);
+      auto key = job_key(net.layers[i], bits);
+      if (seen.insert(key).second) jobs.push_back({key, i, bits});
+    }
+  }
+  return jobs;
+}
+
+nlohmann::ordered_json layer_jobs_json(const std::vector<LayerJob>& jobs) {
+  auto out = nlohmann::ordered_json::array();
+  for (const auto& job : jobs) out.push_back({{"key", to_string(job.key)}, {"layer", job.layer}, {"bits", bits_json(job.bits)}});
+  return out;
+}
+
+nlohmann::ordered_json map_layer_job(const NetworkRequest& request, std::size_t layer, const LayerBitwidths& bits) {
+  auto net = load_network(request.network, request.layers);
+  if (layer >= net.layers.size()) throw InputError("", "layer", 0, "no layer job for layer " + std::to_string(layer));
+  auto setup = load_network_setup(request.arch_sources, request.overrides, {});
+  Network one{net.name, net.source, {net.layers[layer]}, 0};
+  BitwidthPlan plan;
+  plan.per_layer[one.layers[0].name] = {bits.weights, bits.inputs, bits.outputs};
+  LayerMappingCache cache;
+  map_layer_jobs(one, {plan}, setup, cache, nullptr, {});
+  auto mapped = cache.find(job_key(one.layers[0], bits));
+  nlohmann::ordered_json out = {{"found", mapped->found}, {"reason", mapped->reason}, {"optimal", mapped->report.optimal}};
+  if (mapped->found) {
+    out["mapping"] = report::mapping_yaml(setup.architecture, layer_workload(one.layers[0], bits), mapped->mapping);
+  }
+  return out;
+}
+
+NetworkRun sweep_from_jobs(const NetworkRequest& request, const nlohmann::json& results) {
+  NetworkRun run{load_network(request.network, request.layers), {}, {}};
+  run.setup = load_network_setup(request.arch_sources, {}, {});
+  LayerMappingCache cache;
+  for (const auto& job : sweep_layer_jobs(request)) {
+    auto key_text = to_string(job.key);
+    if (!results.contains(key_text)) throw InputError("", "results", 0, "no result for layer job " + key_text);
+    const auto& r = results.at(key_text);
+    auto mapped = std::make_shared<LayerMapping>();
+    mapped->found = r.at("found").get<bool>();
+    mapped->reason = r.at("reason").get<std::string>();
+    mapped->report.optimal = r.at("optimal").get<bool>();
+    if (mapped->found) {
+      auto workload = layer_workload(run.net.layers[job.layer], job.bits);
+      mapped->mapping = mapping_of(r.at("mapping").get<std::string>(), "mapping of " + key_text, workload,
+                                   run.setup.architecture);
+      mapped->stats = evaluate(run.setup.architecture, workload, mapped->mapping);
+    }
+    cache.insert(job.key, mapped);
+  }
+  for (const auto& plan : sweep_plans(request.bits)) run.runs.push_back(map_network(run.net, plan, run.setup, cache, nullptr, {}));
+  return run;
+}
+
+nlohmann::ordered_json search_layer(const NetworkRequest& request, const LayerSearchRequest& search) {
+  auto net = load_network(request.network, request.layers);
+  if (search.layer >= net.layers.size()) throw InputError("", "layer", 0, "no layer search for layer " + std::to_string(search.layer));
+  auto setup = load_network_setup(request.arch_sources, request.overrides, {});
+  auto workload = layer_workload(net.layers[search.layer], search.bits);
+  auto mappings = nlohmann::ordered_json::array();
+  for (const auto& m : run_layer_search(net, search, setup, nullptr)) {
+    mappings.push_back(report::mapping_yaml(setup.architecture, workload, m));
+  }
+  return {{"mappings", mappings}};
+}
+
+LayerSearchRunner remote_runner(std::function<std::string(const std::string&)> ask, const NetworkRequest& request) {
+  if (!ask) return {};
+  auto net = std::make_shared<const Network>(load_network(request.network, request.layers));
+  auto arch = std::make_shared<const Architecture>(input::load_search_setup(request.arch_sources).architecture);
+  return [ask = std::move(ask), net, arch](const std::vector<LayerSearchRequest>& requests) {
+    auto asked = nlohmann::ordered_json::array();
+    for (const auto& r : requests) {
+      asked.push_back({{"layer", r.layer}, {"bits", bits_json(r.bits)}, {"elite_size", r.elite_size}});
+    }
+    auto answers = nlohmann::json::parse(ask(asked.dump()));
+    std::vector<std::vector<Mapping>> out;
+    for (std::size_t k = 0; k < requests.size(); ++k) {
+      auto workload = layer_workload(net->layers.at(requests[k].layer), requests[k].bits);
+      std::vector<Mapping> mappings;
+      for (const auto& text : answers.at(k)) mappings.push_back(mapping_of(text.get<std::string>(), "remote mapping", workload, *arch));
+      out.push_back(std::move(mappings));
+    }
+    return out;
+  };
+}
+
+}  // namespace qloop::app

@@ -1,0 +1,242 @@
+#include "input/load_inputs.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "estimate/estimator.hpp"
+#include "input/parse_architecture.hpp"
+#include "input/parse_constraints.hpp"
+#include "input/parse_energy_tables.hpp"
+#include "input/parse_mapping.hpp"
+#include "input/parse_problem.hpp"
+#include "input/yaml_document.hpp"
+#include "util/error.hpp"
+
+namespace qloop::input {
+
+namespace {
+
+// Top-level keys a Timeloop input set may carry. Sections qloop does not read for `model`
+// (mapper settings, constraints, Accelergy compound components) are accepted and ignored.
+const std::vector<std::string> kTopLevelKeys = {
+    "architecture", "problem", "mapping", "ERT", "ART", "compound_components", "components",
+    "mapper", "mapspace", "mapspace_constraints", "architecture_constraints", "constraints",
+    "model", "variables", "globals", "sparse_optimizations"};
+
+NodeReader section(const YamlDocument& doc, const std::string& key) {
+  auto* found = doc.find(key);
+  if (!found) {
+    throw InputError("", key, 0, fmt::format("no input file has a top-level '{}' section", key));
+  }
+  return NodeReader(found->node, found->file, key);
+}
+
+void check_top_level(const YamlDocument& doc) {
+  for (const auto& [key, sec] : doc.sections) {
+    bool known = false;
+    for (const auto& valid : kTopLevelKeys) known = known || normalize_key(valid) == key;
+    if (!known) {
+      throw InputError(sec.file, key, 0, fmt::format("unknown top-level key '{}'; valid keys: {}", key,
+                                                     fmt::join(kTopLevelKeys, ", ")));
+    }
+  }
+}
+
+const double* find_action(const std::map<std::string, double>& actions, std::initializer_list<const char*> names) {
+  for (const char* name : names) {
+    auto it = actions.find(name);
+    if (it != actions.end()) return &it->second;
+  }
+  return nullptr;
+}
+
+double largest_action(const std::map<std::string, double>& actions) {
+  double largest = 0;
+  for (const auto& [name, energy] : actions) largest = std::max(largest, energy);
+  return largest;
+}
+
+// Timeloop's mapping of storage operations onto ERT actions; an operation with no matching
+// action is charged the component's most expensive action.
+ActionEnergies energies_from_ert(const std::map<std::string, double>& actions, const StorageLevelSpec& level) {
+  double fallback = largest_action(actions) / static_cast<double>(level.cluster_size);
+  auto pick = [&](std::initializer_list<const char*> names) {
+    auto* e = find_action(actions, names);
+    return e ? *e : fallback;
+  };
+  ActionEnergies e;
+  e.read_pJ = pick({"random_read", "read"});
+  e.fill_pJ = pick({"random_fill", "write"});
+  e.update_pJ = pick({"random_update", "random_fill", "write"});
+  e.source = EnergySource::kErt;
+  return e;
+}
+
+// ERT/ART entries win; every component (or just its area) they do not cover gets the
+// built-in estimate, which is computed only then (so an ERT makes the estimator's
+// attribute checks moot for that component).
+void resolve_storage(StorageLevelSpec& level, const EnergyTables& tables) {
+  auto ert = tables.energy_pJ.find(level.name);
+  auto art = tables.area_um2.find(level.name);
+  bool has_ert = ert != tables.energy_pJ.end();
+  bool has_art = art != tables.area_um2.end();
+  if (!has_ert || !has_art) {
+    auto estimate = estimate::estimate_storage(level);
+    level.energy = {estimate.read_pJ, estimate.write_pJ, estimate.update_pJ, EnergySource::kEstimated};
+    level.area_um2 = estimate.area_um2;
+    level.area_source = EnergySource::kEstimated;
+    level.estimate_model = estimate.model;
+  }
+  if (has_ert) level.energy = energies_from_ert(ert->second, level);
+  if (has_art) {
+    level.area_um2 = art->second;
+    level.area_source = EnergySource::kErt;
+  }
+}
+
+void resolve_compute(ArithmeticSpec& arith, const EnergyTables& tables) {
+  auto ert = tables.energy_pJ.find(arith.name);
+  auto art = tables.area_um2.find(arith.name);
+  bool has_ert = ert != tables.energy_pJ.end();
+  bool has_art = art != tables.area_um2.end();
+  if (!has_ert || !has_art) {
+    auto estimate = estimate::estimate_compute(arith);
+    arith.energy_per_compute_pJ = estimate.energy_per_compute_pJ;
+    arith.energy_source = EnergySource::kEstimated;
+    arith.area_um2 = estimate.area_um2;
+    arith.area_source = EnergySource::kEstimated;
+    arith.estimate_model = estimate.model;
+  }
+  if (has_ert) {
+    auto* e = find_action(ert->second, {"mac_random", "mult_random", "mac", "mult", "compute"});
+    arith.energy_per_compute_pJ = e ? *e : largest_action(ert->second);
+    arith.energy_source = EnergySource::kErt;
+  }
+  if (has_art) {
+    arith.area_um2 = art->second;
+    arith.area_source = EnergySource::kErt;
+  }
+}
+
+void apply_tables(Architecture& arch, const EnergyTables& tables) {
+  for (auto& level : arch.storage) resolve_storage(level, tables);
+  resolve_compute(arch.arithmetic, tables);
+}
+
+// qloop models dense tensors. Sparse optimizations (gating, skipping) change nothing while
+// every tensor they are conditioned on is dense; anything else is refused, never ignored.
+void check_sparse_optimizations(const YamlDocument& doc, const NodeReader& problem, std::vector<std::string>& notes) {
+  auto* found = doc.find("sparse_optimizations");
+  if (!found) return;
+  NodeReader sparse(found->node, found->file, "sparse_optimizations");
+  auto density_of = [&](const std::string& tensor) {
+    auto instance = problem.at("instance");
+    auto densities = instance.find("densities");
+    if (!densities || !densities->has(tensor)) return 1.0;
+    auto d = densities->at(tensor);
+    return d.is_map() ? d.optional_double("density").value_or(1.0) : d.as_double();
+  };
+  if (auto targets = sparse.find("targets")) {
+    for (const auto& target : targets->items()) {
+      if (target.has("representation_format")) {
+        target.at("representation_format").fail("compressed representations are not supported (qloop models dense tensors)");
+      }
+      auto optimizations = target.find("action_optimization");
+      if (!optimizations) continue;
+      for (const auto& opt : optimizations->items()) {
+        for (const auto& option : opt.at("options").items()) {
+          auto conditions = option.find("condition_on");
+          if (!conditions) continue;
+          for (const auto& tensor : conditions->items()) {
+            if (density_of(tensor.as_string()) < 1.0) {
+              tensor.fail(fmt::format("{} is conditioned on {}, whose density is below 1: sparse optimizations are "
+                                      "not supported (qloop models dense tensors)",
+                                      opt.string_or("type", "optimization"), tensor.as_string()));
+            }
+          }
+        }
+      }
+    }
+  }
+  notes.push_back(fmt::format("{}: sparse optimizations have no effect here (every condition tensor is dense)", found->file));
+}
+
+// A bit-serial unit streams Weights and/or Inputs: the workload must have them.
+void check_bit_serial_operands(const Architecture& arch, const Workload& workload, const NodeReader& architecture) {
+  auto mode = arch.arithmetic.bit_serial;
+  auto require = [&](const char* tensor) {
+    if (workload.find_data_space(tensor) < 0) {
+      architecture.fail(fmt::format("compute '{}' is bit-serial in {}, but the problem has no tensor named {}",
+                                    arch.arithmetic.name, tensor, tensor));
+    }
+  };
+  if (mode == BitSerial::kWeights || mode == BitSerial::kBoth) require("Weights");
+  if (mode == BitSerial::kInputs || mode == BitSerial::kBoth) require("Inputs");
+}
+
+
+// Architecture (with energies) and workload: what every command needs.
+template <typename Inputs>
+void load_common(const YamlDocument& doc, Inputs& inputs) {
+  check_top_level(doc);
+  inputs.architecture = parse_architecture(section(doc, "architecture"), &inputs.notes);
+  inputs.workload = parse_problem(section(doc, "problem"));
+  EnergyTables tables;
+  if (doc.find("ERT")) parse_ert(section(doc, "ERT"), tables);
+  if (doc.find("ART")) parse_art(section(doc, "ART"), tables);
+  apply_tables(inputs.architecture, tables);
+  check_bit_serial_operands(inputs.architecture, inputs.workload, section(doc, "architecture"));
+  check_sparse_optimizations(doc, section(doc, "problem"), inputs.notes);
+}
+
+}  // namespace
+
+ModelInputs load_model_inputs(const std::vector<std::string>& paths) {
+  auto doc = load_yaml_files(paths);
+  ModelInputs inputs;
+  load_common(doc, inputs);
+  inputs.mapping = parse_mapping(section(doc, "mapping"), inputs.workload, inputs.architecture);
+  return inputs;
+}
+
+ArchitectureInputs load_architecture_inputs(const std::vector<std::string>& paths) {
+  auto doc = load_yaml_files(paths);
+  check_top_level(doc);
+  ArchitectureInputs inputs;
+  inputs.architecture = parse_architecture(section(doc, "architecture"), &inputs.notes);
+  if (doc.find("ERT") || doc.find("ART")) {
+    inputs.notes.push_back("ERT/ART inputs are not read here: these tables are the built-in estimates");
+  }
+  apply_tables(inputs.architecture, EnergyTables{});
+  return inputs;
+}
+
+SearchSetup load_search_setup(const std::vector<std::string>& paths) {
+  auto doc = std::make_shared<YamlDocument>(load_yaml_files(paths));
+  check_top_level(*doc);
+  SearchSetup setup;
+  setup.architecture = parse_architecture(section(*doc, "architecture"), &setup.notes);
+  EnergyTables tables;
+  if (doc->find("ERT")) parse_ert(section(*doc, "ERT"), tables);
+  if (doc->find("ART")) parse_art(section(*doc, "ART"), tables);
+  apply_tables(setup.architecture, tables);
+  setup.settings = parse_mapper_settings(*doc);
+  if (doc->find("problem")) setup.notes.push_back("the 'problem' in these files is ignored: the network gives the layers");
+  if (doc->find("mapping")) setup.notes.push_back("the 'mapping' in these files is ignored: every layer is searched");
+  auto arch = setup.architecture;
+  setup.constraints_for = [doc, arch](const Workload& workload) { return parse_constraints(*doc, workload, arch); };
+  return setup;
+}
+
+MapperInputs load_mapper_inputs(const std::vector<std::string>& paths) {
+  auto doc = load_yaml_files(paths);
+  MapperInputs inputs;
+  load_common(doc, inputs);
+  inputs.constraints = parse_constraints(doc, inputs.workload, inputs.architecture);
+  inputs.settings = parse_mapper_settings(doc);
+  return inputs;
+}
+
+
+
+}  // namespace qloop::input

@@ -1,0 +1,189 @@
+#include "input/parse_problem.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <set>
+
+namespace qloop::input {
+
+namespace {
+
+// Keys of `problem.instance` that carry per-tensor bitwidths (the quantization fork's
+// spellings) and the ones that set one width for every tensor.
+const std::vector<std::string> kPerTensorBitwidthKeys = {"bitwidths", "datawidths", "wordwidths"};
+const std::vector<std::string> kCommonBitwidthKeys = {"commonBitwidth", "commonDatawidth",
+                                                      "commonWordwidth"};
+
+std::vector<std::string> parse_name_list(const NodeReader& node) {
+  std::vector<std::string> names;
+  for (const auto& item : node.items()) names.push_back(item.as_string());
+  return names;
+}
+
+void parse_coefficients(const NodeReader& shape, Workload& workload) {
+  auto coefficients = shape.find("coefficients");
+  if (!coefficients) return;
+  for (const auto& item : coefficients->items()) {
+    item.allow_only({"name", "default"});
+    workload.coefficient_names.push_back(item.at("name").as_string());
+    auto fallback = item.optional_int("default");
+    workload.coefficient_values.push_back(fallback.value_or(1));
+  }
+}
+
+int find_coefficient(const Workload& workload, const std::string& name) {
+  for (int i = 0; i < static_cast<int>(workload.coefficient_names.size()); ++i) {
+    if (workload.coefficient_names[i] == name) return i;
+  }
+  return -1;
+}
+
+// A term is [dim] or [dim, coefficient] (either order), as Timeloop writes it.
+ProjectionTerm parse_term(const NodeReader& term_node, const Workload& workload) {
+  auto names = parse_name_list(term_node);
+  if (names.empty() || names.size() > 2) {
+    term_node.fail("a projection term is [dimension] or [dimension, coefficient]");
+  }
+  ProjectionTerm term;
+  int dims_seen = 0;
+  for (const auto& name : names) {
+    if (auto dim = workload.find_dimension(name); dim >= 0) {
+      term.dimension = dim;
+      ++dims_seen;
+    } else if (auto coef = find_coefficient(workload, name); coef >= 0) {
+      term.coefficient = coef;
+    } else {
+      term_node.fail(fmt::format("'{}' is neither a dimension nor a coefficient of the problem shape",
+                                 name));
+    }
+  }
+  if (dims_seen != 1) term_node.fail("a projection term names exactly one dimension");
+  return term;
+}
+
+DataSpaceShape parse_data_space(const NodeReader& node, const Workload& workload) {
+  node.allow_only({"name", "projection", "read_write"});
+  DataSpaceShape space;
+  space.name = node.at("name").as_string();
+  if (auto rw = node.find("read_write")) space.read_write = rw->as_bool();
+  auto projection = node.at("projection");
+  for (const auto& rank_node : projection.items()) {
+    std::vector<ProjectionTerm> rank;
+    // A rank is either a list of terms ([[R], [P]]) or, in the short form, a bare term.
+    const auto& items = rank_node.items();
+    if (!items.empty() && items.front().is_scalar()) {
+      rank.push_back(parse_term(rank_node, workload));
+    } else {
+      for (const auto& term_node : items) rank.push_back(parse_term(term_node, workload));
+    }
+    if (rank.empty()) rank_node.fail("a projection rank needs at least one term");
+    space.projection.push_back(std::move(rank));
+  }
+  if (space.projection.empty()) projection.fail("a data space needs at least one rank");
+  if (space.projection.size() > static_cast<std::size_t>(kMaxTensorRank)) {
+    projection.fail(fmt::format("a data space may have at most {} ranks", kMaxTensorRank));
+  }
+  return space;
+}
+
+int parse_bitwidth(const NodeReader& node) {
+  auto bits = node.as_int();
+  if (bits <= 0) node.fail(fmt::format("a bitwidth must be a positive number of bits, got {}", bits));
+  return static_cast<int>(bits);
+}
+
+void parse_bitwidths(const NodeReader& instance, Workload& workload) {
+  workload.bitwidths.assign(workload.num_data_spaces(), std::nullopt);
+  for (const auto& key : kCommonBitwidthKeys) {
+    if (auto common = instance.find(key)) {
+      int bits = parse_bitwidth(*common);
+      for (auto& b : workload.bitwidths) b = bits;
+    }
+  }
+  for (const auto& key : kPerTensorBitwidthKeys) {
+    auto per_tensor = instance.find(key);
+    if (!per_tensor) continue;
+    per_tensor->expect_map();
+    for (const auto& tensor : per_tensor->keys()) {
+      auto id = workload.find_data_space(tensor);
+      auto value = per_tensor->at(tensor);
+      if (id < 0) value.fail(fmt::format("'{}' is not a data space of the problem shape", tensor));
+      workload.bitwidths[id] = parse_bitwidth(value);
+    }
+  }
+  if (auto psum = instance.find("partial_sum_bitwidth")) workload.partial_sum_bitwidth = parse_bitwidth(*psum);
+}
+
+void parse_instance(const NodeReader& instance, Workload& workload) {
+  instance.expect_map();
+  std::vector<std::string> valid = workload.dimension_names;
+  valid.insert(valid.end(), workload.coefficient_names.begin(), workload.coefficient_names.end());
+  valid.insert(valid.end(), kPerTensorBitwidthKeys.begin(), kPerTensorBitwidthKeys.end());
+  valid.insert(valid.end(), kCommonBitwidthKeys.begin(), kCommonBitwidthKeys.end());
+  valid.push_back("densities");  // sparse densities: accepted, dense modelling only
+  valid.push_back("partial_sum_bitwidth");
+  instance.allow_only(valid);
+
+  workload.dimension_bounds.assign(workload.num_dimensions(), 1);
+  for (int d = 0; d < workload.num_dimensions(); ++d) {
+    if (auto bound = instance.find(workload.dimension_names[d])) {
+      workload.dimension_bounds[d] = bound->as_positive_int();
+    }
+  }
+  for (std::size_t c = 0; c < workload.coefficient_names.size(); ++c) {
+    if (auto value = instance.find(workload.coefficient_names[c])) {
+      workload.coefficient_values[c] = value->as_positive_int();
+    }
+  }
+  parse_bitwidths(instance, workload);
+}
+
+// Tensor coordinates are held in 32 bits by the analysis.
+void check_tensor_extents(const NodeReader& problem, const Workload& workload) {
+  constexpr std::int64_t kLimit = std::int64_t{1} << 31;
+  for (const auto& space : workload.data_spaces) {
+    for (const auto& rank : space.projection) {
+      std::int64_t extent = 1;
+      for (const auto& term : rank) {
+        extent += (workload.dimension_bounds[term.dimension] - 1) * std::abs(workload.coefficient(term.coefficient));
+      }
+      if (extent >= kLimit) {
+        problem.fail(fmt::format("tensor {} spans {} along one rank; at most 2^31 is supported", space.name, extent));
+      }
+    }
+  }
+}
+
+}  // namespace
+
+Workload parse_problem(const NodeReader& problem) {
+  problem.allow_only({"shape", "instance", "version"});
+  auto shape = problem.at("shape");
+  shape.allow_only({"name", "dimensions", "coefficients", "data_spaces"});
+
+  Workload workload;
+  workload.name = shape.string_or("name", "problem");
+  workload.dimension_names = parse_name_list(shape.at("dimensions"));
+  std::set<std::string> seen;
+  for (const auto& dim : workload.dimension_names) {
+    if (!seen.insert(dim).second) shape.at("dimensions").fail("dimension '" + dim + "' is listed twice");
+  }
+  if (workload.dimension_names.empty()) shape.at("dimensions").fail("expected at least one dimension");
+  if (workload.num_dimensions() > kMaxDimensions) {
+    shape.at("dimensions").fail(fmt::format("at most {} dimensions are supported", kMaxDimensions));
+  }
+  parse_coefficients(shape, workload);
+  for (const auto& item : shape.at("data_spaces").items()) {
+    workload.data_spaces.push_back(parse_data_space(item, workload));
+  }
+  if (workload.num_data_spaces() > kMaxDataSpaces) {
+    shape.at("data_spaces").fail(fmt::format("at most {} data spaces are supported", kMaxDataSpaces));
+  }
+  if (workload.num_data_spaces() == 0) shape.at("data_spaces").fail("expected at least one data space");
+  parse_instance(problem.at("instance"), workload);
+  check_tensor_extents(problem, workload);
+  return workload;
+}
+
+}  // namespace qloop::input

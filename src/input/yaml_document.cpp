@@ -1,0 +1,124 @@
+#include "input/yaml_document.hpp"
+
+#include <algorithm>
+#include <filesystem>
+
+#include "util/error.hpp"
+
+namespace qloop::input {
+
+namespace fs = std::filesystem;
+
+std::string normalize_key(std::string key) {
+  std::replace(key.begin(), key.end(), '-', '_');
+  return key;
+}
+
+const Section* YamlDocument::find(const std::string& key) const {
+  auto it = sections.find(normalize_key(key));
+  return it == sections.end() ? nullptr : &it->second;
+}
+
+bool is_inline_source(const std::string& source) { return source.rfind(kInlineSourcePrefix, 0) == 0; }
+
+std::string inline_source(const std::string& name, const std::string& yaml_text) {
+  return std::string(kInlineSourcePrefix) + name + "\n" + yaml_text;
+}
+
+std::string source_name(const std::string& source) {
+  if (!is_inline_source(source)) return source;
+  auto start = std::string(kInlineSourcePrefix).size();
+  auto newline = source.find('\n');
+  return source.substr(start, newline == std::string::npos ? std::string::npos : newline - start);
+}
+
+namespace {
+
+std::vector<std::string> expand_paths(const std::vector<std::string>& paths) {
+  std::vector<std::string> files;
+  for (const auto& path : paths) {
+    std::error_code ec;
+    if (is_inline_source(path)) {
+      files.push_back(path);
+    } else if (fs::is_directory(path, ec)) {
+      std::vector<std::string> in_folder;
+      for (const auto& entry : fs::directory_iterator(path)) {
+        auto ext = entry.path().extension().string();
+        if (entry.is_regular_file() && (ext == ".yaml" || ext == ".yml")) {
+          in_folder.push_back(entry.path().string());
+        }
+      }
+      std::sort(in_folder.begin(), in_folder.end());
+      if (in_folder.empty()) throw InputError(path, "", 0, "folder holds no .yaml or .yml file");
+      files.insert(files.end(), in_folder.begin(), in_folder.end());
+    } else if (fs::is_regular_file(path, ec)) {
+      files.push_back(path);
+    } else {
+      throw InputError(path, "", 0, "no such file or folder");
+    }
+  }
+  return files;
+}
+
+// Sections qloop does not model; Accelergy-style inputs spread them over several files
+// (one compound component class per file), so repeats are allowed and merged.
+bool mergeable(const std::string& key) {
+  static const char* kKeys[] = {"compound_components", "components", "variables", "globals"};
+  for (const char* k : kKeys) {
+    if (key == k) return true;
+  }
+  return false;
+}
+
+void merge_into(YAML::Node& target, const YAML::Node& extra) {
+  if (target.IsSequence() && extra.IsSequence()) {
+    for (const auto& item : extra) target.push_back(item);
+  } else if (target.IsMap() && extra.IsMap()) {
+    for (const auto& kv : extra) {
+      if (!target[kv.first.as<std::string>()]) target[kv.first.as<std::string>()] = kv.second;
+    }
+  }
+}
+
+void merge_file(YamlDocument& doc, const std::string& source) {
+  YAML::Node root;
+  std::string file = source;
+  try {
+    if (is_inline_source(source)) {
+      auto newline = source.find('\n');
+      file = source_name(source);
+      root = YAML::Load(newline == std::string::npos ? std::string() : source.substr(newline + 1));
+    } else {
+      root = YAML::LoadFile(file);
+    }
+  } catch (const YAML::ParserException& e) {
+    throw InputError(file, "", e.mark.line + 1, "malformed YAML: " + e.msg);
+  } catch (const YAML::BadFile&) {
+    throw InputError(file, "", 0, "cannot read file");
+  }
+  if (root.IsNull()) return;  // an empty file contributes nothing
+  if (!root.IsMap()) {
+    throw InputError(file, "", root.Mark().line + 1,
+                     "expected a mapping of top-level keys (architecture, problem, mapping, ...)");
+  }
+  for (const auto& kv : root) {
+    auto key = normalize_key(kv.first.as<std::string>());
+    auto [it, inserted] = doc.sections.emplace(key, Section{kv.second, file});
+    if (!inserted && mergeable(key)) {
+      merge_into(it->second.node, kv.second);
+    } else if (!inserted) {
+      throw InputError(file, key, kv.first.Mark().line + 1,
+                       "top-level key also given in " + it->second.file);
+    }
+  }
+}
+
+}  // namespace
+
+YamlDocument load_yaml_files(const std::vector<std::string>& paths) {
+  YamlDocument doc;
+  for (const auto& file : expand_paths(paths)) merge_file(doc, file);
+  return doc;
+}
+
+}  // namespace qloop::input
