@@ -297,9 +297,10 @@ def inject_overfanout(rng, dims, fanouts, temporal, spatial, axis):
 
 
 def tile_extent(dims, temporal, spatial, level):
-    """Per-dimension extent of the tile held by one instance of storage level `level`."""
-    ext = {d: spatial[level][d] for d in dims}
-    for lv in range(level):
+    """Per-dimension extent of the tile held by one instance of storage level `level`:
+    the product of the temporal and spatial factors of this level and the levels below."""
+    ext = {d: 1 for d in dims}
+    for lv in range(level + 1):
         for d in dims:
             ext[d] *= temporal[lv][d] * spatial[lv][d]
     return ext
@@ -334,9 +335,9 @@ def sliding_windows(dims, temporal, spatial, pairs):
 def choose_bitwidths(rng, tensors):
     """Returns (mode, key, {tensor: bits}); mode none / per-tensor / common."""
     r = rng.random()
-    if r < 0.12:
+    if r < 0.08:
         return "none", None, {}
-    if r < 0.27:
+    if r < 0.22:
         bits = rng.choice(NON_DIVIDING + NON_DIVIDING + DIVIDING)
         key = rng.choice(["commonBitwidth", "commonBitwidth", "commonDatawidth"])
         return "common", key, {t: bits for t in tensors}
@@ -345,14 +346,14 @@ def choose_bitwidths(rng, tensors):
     for t in tensors:
         if rng.random() < 0.08:
             continue  # left out: this tensor uses the word width
-        bits[t] = rng.choice(NON_DIVIDING) if rng.random() < 0.8 else rng.choice(DIVIDING[:3])
+        bits[t] = rng.choice(NON_DIVIDING) if rng.random() < 0.85 else rng.choice(DIVIDING[:3])
     return "per-tensor", key, bits
 
 
-def choose_word_bits(rng, kept_bits, allow_narrow):
-    options = [w for w in (8, 16, 32) if w >= max(kept_bits, default=0)] or [32]
+def choose_word_bits(rng, all_bits, allow_narrow):
+    options = [w for w in (8, 16, 32) if w >= max(all_bits, default=0)] or [32]
     if allow_narrow:
-        options = [w for w in (8, 16) if w < max(kept_bits, default=99)] or options
+        options = [w for w in (8, 16) if w < max(all_bits, default=99)] or options
     return rng.choice(options)
 
 
@@ -364,7 +365,7 @@ def storage_attributes(rng, name, is_dram, word_bits, block, capacity_words, bw_
     if rng.random() < 0.5:
         attrs.append((rng.choice(["width", "width", "memory_width"]), word_bits * block))
     attrs.append((rng.choice(["block-size", "block-size", "block_size"]), block))
-    attrs.append((rng.choice(["word-bits", "word-bits", "datawidth", "word_bits"]), word_bits))
+    attrs.append((rng.choice(["word-bits", "word-bits", "word-bits", "datawidth", "datawidth", "word_width"]), word_bits))
     if not is_dram:
         spelling = rng.choice(["depth", "memory_depth", "entries"])
         value = capacity_words if spelling == "entries" else max(1, -(-capacity_words // block))
@@ -377,10 +378,10 @@ def storage_attributes(rng, name, is_dram, word_bits, block, capacity_words, bw_
 def generate_case(seed, index):
     rng = random.Random("%s:%04d" % (seed, index))
     kind = rng.choices(["conv1d", "conv2d", "depthwise", "grouped", "gemm", "matmul"],
-                       [25, 30, 15, 10, 12, 8])[0]
+                       [27, 33, 15, 12, 8, 5])[0]
     nlevels = rng.choices([1, 2, 3, 4], [8, 22, 35, 35])[0]
     names = LEVEL_NAMES[nlevels]                      # outer -> inner
-    want_sliding = kind in SLIDING_PAIRS and rng.random() < 0.85
+    want_sliding = kind in SLIDING_PAIRS and rng.random() < 0.9
     fanouts = choose_fanouts(rng, nlevels, want_sliding)  # index 0 = innermost storage level
     plan = plan_sliding(rng, kind, fanouts) if want_sliding else None
     dims, coeff_names, tensors = problem_shape(kind)
@@ -402,16 +403,14 @@ def generate_case(seed, index):
 
     bw_mode, bw_key, bits = choose_bitwidths(rng, tnames)
     narrow_level = None
-    if invalid is None and bits and nlevels > 1 and 0.05 <= r_inv < 0.09:
+    if invalid is None and bits and nlevels > 1 and 0.05 <= r_inv < 0.07:
         narrow_level = rng.randrange(nlevels - 1)
     word_bits = []
     for lv in range(nlevels):
-        kept_bits = [bits[t] for t in tnames if keep[lv][t] and t in bits]
-        if lv == nlevels - 1:
-            kept_bits = list(bits.values())
-        wb = choose_word_bits(rng, kept_bits, lv == narrow_level)
+        # the reference asserts bitwidth <= word-bits at every level, kept or bypassed
+        wb = choose_word_bits(rng, list(bits.values()), lv == narrow_level)
         word_bits.append(wb)
-        if lv == narrow_level and any(b > wb for b in kept_bits):
+        if lv == narrow_level and any(b > wb for b in bits.values()):
             invalid = "bitwidth wider than the %d-bit word of %s" % (wb, inner_names[lv])
     blocks = [rng.choice([1, 1, 2, 4, 8]) if lv == nlevels - 1 else rng.choice([1, 1, 1, 2, 4])
               for lv in range(nlevels)]
@@ -429,7 +428,7 @@ def generate_case(seed, index):
         needs.append(need)
         if lv == nlevels - 1:
             capacities.append(None)
-        elif invalid is None and 0.09 <= r_inv < 0.19 and need > 1 and rng.random() < 0.7:
+        elif invalid is None and 0.07 <= r_inv < 0.17 and need > 1 and rng.random() < 0.7:
             capacities.append(rng.randint(max(1, need // 3), need - 1))
             invalid = invalid or "capacity of %s below the tile (estimated %d words)" % (inner_names[lv], need)
         else:

@@ -4,11 +4,12 @@ from . import Source, Sources
 
 def layer_jobs(net: Source, bits: Union[str, Sequence[str]], layers: Optional[Sequence[str]] = ...) -> List[Dict[str, Any]]: ...
 def sweep(client: Any, net: Source, arch: Sources, bits: Union[str, Sequence[str]],
-          layers: Optional[Sequence[str]] = ..., seed: int = ..., time_limit: Optional[float] = ...,
+          layers: Optional[Sequence[str]] = ..., seed: Optional[int] = ..., time_limit: Optional[float] = ...,
           cache: Optional[Dict[str, Any]] = ...,
           progress: Optional[Callable[[int, int], None]] = ...) -> List[Dict[str, Any]]: ...
-def explore(client: Any, net: Source, arch: Sources, bit_choices: Iterable[int] = ..., objectives: Sequence[str] = ...,
-            population: int = ..., offspring: int = ..., generations: int = ..., seed: int = ...,
+def explore(client: Any, net: Source, arch: Sources, bit_choices: Optional[Iterable[int]] = ...,
+            objectives: Optional[Sequence[str]] = ..., population: Optional[int] = ..., offspring: Optional[int] = ...,
+            generations: Optional[int] = ..., seed: Optional[int] = ...,
             sensitivity: Optional[Mapping[str, Mapping[str, float]]] = ..., exact_mapping: bool = ...,
             layers: Optional[Sequence[str]] = ..., time_limit: Optional[float] = ...,
             progress: Optional[Callable[[int, int], None]] = ...,

@@ -60,7 +60,13 @@ nlohmann::ordered_json map_layer_job(const NetworkRequest& request, std::size_t 
   LayerMappingCache cache;
   map_layer_jobs(one, {plan}, setup, cache, nullptr, {});
   auto mapped = cache.find(job_key(one.layers[0], bits));
-  nlohmann::ordered_json out = {{"found", mapped->found}, {"reason", mapped->reason}, {"optimal", mapped->report.optimal}};
+  nlohmann::ordered_json out = {{"found", mapped->found}, {"optimal", mapped->report.optimal}};
+  // Why nothing was found, as values (the sweep assembled from these names it).
+  auto rejected = nlohmann::ordered_json::array();
+  for (const auto& [r, n] : mapped->report.rejected) {
+    rejected.push_back({{"kind", to_string(r.kind)}, {"level", r.level}, {"tensor", r.tensor}, {"count", n}});
+  }
+  out["rejected"] = rejected;
   if (mapped->found) {
     out["mapping"] = report::mapping_yaml(setup.architecture, layer_workload(one.layers[0], bits), mapped->mapping);
   }
@@ -77,8 +83,13 @@ NetworkRun sweep_from_jobs(const NetworkRequest& request, const nlohmann::json& 
     const auto& r = results.at(key_text);
     auto mapped = std::make_shared<LayerMapping>();
     mapped->found = r.at("found").get<bool>();
-    mapped->reason = r.at("reason").get<std::string>();
     mapped->report.optimal = r.at("optimal").get<bool>();
+    for (const auto& entry : r.at("rejected")) {
+      auto kind = rejection_kind_from_name(entry.at("kind").get<std::string>().c_str());
+      if (!kind) throw InputError("", "results", 0, "unknown rejection kind in the result of layer job " + key_text);
+      Rejection rejection{*kind, entry.at("level").get<int>(), entry.at("tensor").get<int>()};
+      mapped->report.rejected[rejection] += entry.at("count").get<std::uint64_t>();
+    }
     if (mapped->found) {
       auto workload = layer_workload(run.net.layers[job.layer], job.bits);
       mapped->mapping = mapping_of(r.at("mapping").get<std::string>(), "mapping of " + key_text, workload,

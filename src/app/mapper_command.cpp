@@ -28,9 +28,9 @@ nlohmann::ordered_json mapper_stats_json(const MapperRun& run) {
   if (r.found) {
     out = report::to_json(r.stats);
   } else {
-    out = {{"valid", false}, {"reason", report::no_mapping_reason(r.report)}};
+    out = {{"valid", false}, {"reason", report::no_mapping_reason(r.report, run.inputs.architecture, run.inputs.workload)}};
   }
-  out["search"] = report::search_json(r.report);
+  out["search"] = report::search_json(r.report, run.inputs.architecture, run.inputs.workload);
   return out;
 }
 
@@ -40,10 +40,10 @@ nlohmann::ordered_json mapper_result_json(const MapperRun& run) {
   if (r.found) {
     out["mapping"] = report::mapping_yaml(run.inputs.architecture, run.inputs.workload, r.best);
   } else {
-    out["reason"] = report::no_mapping_reason(r.report);
+    out["reason"] = report::no_mapping_reason(r.report, run.inputs.architecture, run.inputs.workload);
   }
   out["stats"] = mapper_stats_json(run);
-  out["search"] = report::search_json(r.report);
+  out["search"] = report::search_json(r.report, run.inputs.architecture, run.inputs.workload);
   return out;
 }
 
@@ -55,14 +55,14 @@ Output mapper_output(const MapperRun& run) {
                {"qloop.stats.json", mapper_stats_json(run).dump(2) + "\n"}};
   out.complete = r.found;
   if (!r.found) {
-    out.summary = "no valid mapping: " + report::no_mapping_reason(r.report) + "\n";
+    out.summary = "no valid mapping: " + report::no_mapping_reason(r.report, run.inputs.architecture, run.inputs.workload) + "\n";
     return out;
   }
   out.files.push_back({"qloop.map.yaml", report::mapping_yaml(in.architecture, in.workload, r.best)});
   out.files.push_back({"qloop.map.txt", report::map_text(in.architecture, in.workload, r.best)});
   out.files.push_back({"qloop.stats.txt", report::stats_text(r.stats, in.architecture, in.workload, r.best) + "\n" +
-                                              report::search_text(r.report)});
-  out.summary = report::summary_text(r.stats) + report::search_text(r.report);
+                                              report::search_text(r.report, in.architecture, in.workload)});
+  out.summary = report::summary_text(r.stats) + report::search_text(r.report, in.architecture, in.workload);
   return out;
 }
 

@@ -97,8 +97,8 @@ Output network_output(const NetworkRun& run) {
   Output out;
   out.files = {{"network.json", network_json(run).dump(2) + "\n"},
                {"network.csv", report::network_csv(result)},
-               {"report.html", report::network_html(result)}};
-  out.summary = report::network_summary_text(result);
+               {"report.html", report::network_html(result, run.setup.architecture)}};
+  out.summary = report::network_summary_text(result, run.setup.architecture);
   out.complete = result.complete;
   return out;
 }
@@ -107,7 +107,7 @@ Output sweep_output(const NetworkRun& run) {
   Output out;
   out.files = {{"sweep.csv", report::sweep_csv(run.runs)},
                {"sweep.json", sweep_json(run).dump(2) + "\n"},
-               {"report.html", report::sweep_html(run.runs)}};
+               {"report.html", report::sweep_html(run.runs, run.setup.architecture)}};
   out.summary = report::sweep_summary_text(run.runs);
   out.complete = std::all_of(run.runs.begin(), run.runs.end(), [](const auto& r) { return r.complete; });
   return out;

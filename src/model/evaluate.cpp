@@ -9,6 +9,7 @@
 #include "analysis/tile_collapse.hpp"
 #include "mapping/loop_nest.hpp"
 #include "model/compute_cost.hpp"
+#include "model/level_fit.hpp"
 #include "model/packing.hpp"
 #include "model/stored_bitwidth.hpp"
 
@@ -21,53 +22,63 @@ std::uint64_t vector_accesses(std::uint64_t words, std::int64_t block_size) {
   return (words + block - 1) / block;
 }
 
-// Why a mapping cannot run: a short kind for counting ("capacity at Buffer") and the message.
-struct Rejection {
-  std::string kind;
+// Why a mapping cannot run, and (with `details`) the message that says it with its numbers.
+struct Refusal {
+  std::optional<Rejection> what;
   std::string message;
-  bool none() const { return message.empty(); }
+  bool none() const { return !what; }
 };
 
-Rejection check_mesh(const std::string& name, MeshExpansion used, std::int64_t mesh_x, std::int64_t mesh_y) {
-  if (used.x > mesh_x) {
-    return {"fanout at " + name, fmt::format("level {}: spatial factors spread it over {} instances along X, but its mesh has {}", name,
-                                                    used.x, mesh_x)};
-  }
-  if (used.y > mesh_y) {
-    return {"fanout at " + name, fmt::format("level {}: spatial factors spread it over {} instances along Y, but its "
-                                             "mesh has {}", name, used.y, mesh_y)};
-  }
-  return {};
+// The mesh of the instances that `level`'s spatial factors spread over (`level` 0: also the
+// compute units).
+Refusal check_mesh(const std::string& name, int level, MeshExpansion used, std::int64_t mesh_x, std::int64_t mesh_y,
+                   bool details) {
+  if (used.x <= mesh_x && used.y <= mesh_y) return {};
+  Refusal r{Rejection{RejectionKind::kFanout, level, -1}, {}};
+  if (!details) return r;
+  r.message = used.x > mesh_x ? fmt::format("level {}: spatial factors spread it over {} instances along X, but its "
+                                            "mesh has {}", name, used.x, mesh_x)
+                              : fmt::format("level {}: spatial factors spread it over {} instances along Y, but its "
+                                            "mesh has {}", name, used.y, mesh_y);
+  return r;
 }
 
-// No rejection when every kept tensor fits its words and the level's capacity.
-Rejection check_level(const StorageLevelSpec& spec, const std::vector<LevelTensorCounts>& counts,
-                        const Workload& workload, const std::vector<std::optional<int>>& widths) {
+// No refusal when every kept tensor fits its words and the level's capacity (level_fit.hpp).
+Refusal check_level(const StorageLevelSpec& spec, int level, const std::vector<LevelTensorCounts>& counts,
+                    const Workload& workload, const std::vector<std::optional<int>>& widths, bool details) {
   std::uint64_t required = 0;
   for (int ds = 0; ds < workload.num_data_spaces(); ++ds) {
     if (!counts[ds].kept) continue;
-    auto packing = pack(widths[ds], spec.word_bits);
-    if (!packing.fits) {
-      return {"bitwidth at " + spec.name,
-              fmt::format("level {}: tensor {} has {}-bit operands, wider than the {}-bit word", spec.name,
-                          workload.data_spaces[ds].name, *widths[ds], spec.word_bits)};
+    auto words = kept_tile_words(counts[ds].tile_size, widths[ds], spec.word_bits);
+    if (!words) {
+      Refusal r{Rejection{RejectionKind::kBitwidth, level, ds}, {}};
+      if (details) {
+        r.message = fmt::format("level {}: tensor {} has {}-bit operands, wider than the {}-bit word", spec.name,
+                                workload.data_spaces[ds].name, *widths[ds], spec.word_bits);
+      }
+      return r;
     }
-    required += words_for(counts[ds].tile_size, packing);
+    required += *words;
   }
-  auto capacity = spec.effective_size_words();
-  if (capacity && required > static_cast<std::uint64_t>(*capacity)) {
-    return {"capacity at " + spec.name, fmt::format("level {}: mapped tiles need {} words but the level holds {} words",
-                                                    spec.name, required, *capacity)};
+  auto capacity = spec.effective_size_words().value_or(0);
+  if (auto over = capacity_rejection(spec, level, required)) {
+    return {over, details ? fmt::format("level {}: mapped tiles need {} words but the level holds {} words", spec.name,
+                                        required, capacity)
+                          : std::string()};
   }
-  if (capacity && static_cast<double>(required) < static_cast<double>(*capacity) * spec.min_utilization) {
-    return {"utilization at " + spec.name,
-            fmt::format("level {}: mapped tiles use {} words, below the minimum utilization of {}", spec.name,
-                        required, spec.min_utilization)};
+  if (auto under = utilization_rejection(spec, level, required)) {
+    return {under, details ? fmt::format("level {}: mapped tiles use {} words, below the minimum utilization of {}",
+                                         spec.name, required, spec.min_utilization)
+                           : std::string()};
   }
   for (int ds = 0; ds < workload.num_data_spaces(); ++ds) {
     if (counts[ds].kept && counts[ds].instances > static_cast<std::uint64_t>(spec.instances)) {
-      return {"fanout at " + spec.name, fmt::format("level {}: mapping uses {} instances but the level has {}",
-                                                    spec.name, counts[ds].instances, spec.instances)};
+      Refusal r{Rejection{RejectionKind::kFanout, level + 1, -1}, {}};
+      if (details) {
+        r.message = fmt::format("level {}: mapping uses {} instances but the level has {}", spec.name,
+                                counts[ds].instances, spec.instances);
+      }
+      return r;
     }
   }
   return {};
@@ -180,7 +191,7 @@ void evaluate_into(const Architecture& arch, const Workload& workload, const Map
 
   result.valid = true;
   result.reason.clear();
-  result.rejection_kind.clear();
+  result.rejection.reset();
   auto& arith = result.arithmetic;
   if (details) {
     arith.name = arch.arithmetic.name;
@@ -195,25 +206,29 @@ void evaluate_into(const Architecture& arch, const Workload& workload, const Map
   arith.energy_per_compute_pJ = compute.energy_per_compute_pJ;
   arith.energy_pJ = static_cast<double>(arith.computes) * arith.energy_per_compute_pJ;
   arith.area_um2 = arch.arithmetic.area_um2 * static_cast<double>(arch.arithmetic.instances);
-  Rejection rejection;
+  Refusal refusal;
   if (arith.utilized_instances > static_cast<std::uint64_t>(arith.instances)) {
-    rejection = {"fanout at " + arch.arithmetic.name,
-                 fmt::format("compute {}: mapping uses {} instances but there are {}", arch.arithmetic.name,
-                             arith.utilized_instances, arith.instances)};
+    refusal.what = Rejection{RejectionKind::kFanout, 0, -1};
+    if (details) {
+      refusal.message = fmt::format("compute {}: mapping uses {} instances but there are {}", arch.arithmetic.name,
+                                    arith.utilized_instances, arith.instances);
+    }
   }
   mesh_expansions(mapping, expansions);
-  if (rejection.none()) {
-    rejection = check_mesh(arch.arithmetic.name, expansions[0], arch.arithmetic.mesh_x, arch.arithmetic.mesh_y);
+  if (refusal.none()) {
+    refusal = check_mesh(arch.arithmetic.name, 0, expansions[0], arch.arithmetic.mesh_x, arch.arithmetic.mesh_y, details);
   }
-  for (int level = 0; level < arch.num_storage_levels() && rejection.none(); ++level) {
+  for (int level = 0; level < arch.num_storage_levels() && refusal.none(); ++level) {
     const auto& spec = arch.storage[level];
-    rejection = check_level(spec, tiles[level], workload, widths[level]);
-    if (rejection.none()) rejection = check_mesh(spec.name, expansions[level + 1], spec.mesh_x, spec.mesh_y);
+    refusal = check_level(spec, level, tiles[level], workload, widths[level], details);
+    if (refusal.none()) {
+      refusal = check_mesh(spec.name, level + 1, expansions[level + 1], spec.mesh_x, spec.mesh_y, details);
+    }
   }
-  if (!rejection.none()) {
+  if (!refusal.none()) {
     result.valid = false;
-    if (details) result.reason = rejection.message;
-    result.rejection_kind = rejection.kind;
+    result.rejection = refusal.what;
+    result.reason = std::move(refusal.message);
   }
 
   result.storage.resize(arch.num_storage_levels());

@@ -3,8 +3,11 @@
 // them is the report layer's job.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "model/rejection.hpp"
 
 namespace qloop {
 
@@ -78,8 +81,8 @@ struct Summary {
 
 struct EvaluationResult {
   bool valid = true;
-  std::string reason;          // why the mapping is invalid
-  std::string rejection_kind;  // the same, short, for counting ("capacity at Buffer")
+  std::optional<Rejection> rejection;  // why the mapping is invalid
+  std::string reason;                  // the same as a message with its numbers (reports only)
   Summary summary;
   ArithmeticStats arithmetic;
   std::vector<StorageLevelStats> storage;  // innermost first

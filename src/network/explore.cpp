@@ -134,7 +134,7 @@ class PooledLayerMapper {
   LayerMapping map(const LayerSpec& layer, const LayerBitwidths& bits) const {
     auto workload = layer_workload(layer, bits);
     LayerMapping best;
-    best.reason = "no mapping of the pool is valid at these bitwidths";
+    best.source = LayerMappingSource::kPool;
     for (const auto& mapping : pools_.at(shape_key(layer))) {
       adopt_if_better(best, mapping, workload, setup_.architecture, setup_.settings.objectives);
     }

@@ -10,7 +10,6 @@ bool adopt_if_better(LayerMapping& best, const Mapping& candidate, const Workloa
   if (!stats.valid) return false;
   if (best.found && !better(cost_of(stats), cost_of(best.stats), objectives)) return false;
   best.found = true;
-  best.reason.clear();
   best.mapping = candidate;
   best.stats = std::move(stats);
   best.warm_started = true;

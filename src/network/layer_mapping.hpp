@@ -15,9 +15,17 @@
 
 namespace qloop {
 
+// Where a layer job's mapping comes from; when none was found, that says why (with the
+// search's rejections).
+enum class LayerMappingSource {
+  kSearch,  // the mapper, here (report: its search)
+  kPool,    // the best of a pool of mappings found at other bitwidths (explore)
+  kRemote,  // a search run elsewhere (qloop.dask)
+};
+
 struct LayerMapping {
   bool found = false;
-  std::string reason;  // when nothing valid was found
+  LayerMappingSource source = LayerMappingSource::kSearch;
   Mapping mapping;
   EvaluationResult stats;
   SearchReport report;

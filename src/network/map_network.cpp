@@ -34,12 +34,6 @@ LayerMapping run_job(const Job& job, const NetworkSearchSetup& setup, const std:
   if (found.found) {
     out.mapping = found.best;
     out.stats = found.stats;
-  } else {
-    out.reason = "no valid mapping";
-    std::uint64_t most = 0;
-    for (const auto& [reason, count] : found.report.rejected) {
-      if (count > most) most = count, out.reason = "no valid mapping; most rejections: " + reason;
-    }
   }
   return out;
 }
@@ -142,8 +136,8 @@ namespace {
 std::shared_ptr<const LayerMapping> mapping_from(const std::vector<Mapping>& found, const Workload& workload,
                                                  const NetworkSearchSetup& setup) {
   auto out = std::make_shared<LayerMapping>();
+  out->source = LayerMappingSource::kRemote;
   if (found.empty()) {
-    out->reason = "no valid mapping (searched by the remote runner)";
     return out;
   }
   out->found = true;

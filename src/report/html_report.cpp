@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "report/network_report.hpp"
 #include "report/svg_chart.hpp"
 
 namespace qloop::report {
@@ -56,7 +57,7 @@ std::string summary_table(const NetworkResult& r) {
   return out + "</table>\n";
 }
 
-std::string layer_table(const NetworkResult& r) {
+std::string layer_table(const NetworkResult& r, const Architecture& arch) {
   std::string out = "<table><tr><th>layer</th><th>type</th><th>W</th><th>I</th><th>O</th><th>MACs</th>"
                     "<th>energy (µJ)</th><th>cycles</th><th>utilization</th>";
   for (const auto& share : r.energy_by_component) out += "<th>" + escape_html(share.name) + " (µJ)</th>";
@@ -68,7 +69,7 @@ std::string layer_table(const NetworkResult& r) {
                        bits_text(layer.bits.outputs), l.macs());
     if (!layer.mapping->found) {
       out += fmt::format("<td class=\"bad\" colspan=\"{}\">{}</td></tr>\n", 3 + r.energy_by_component.size(),
-                         escape_html(layer.mapping->reason));
+                         escape_html(missing_mapping_reason(layer, arch)));
       continue;
     }
     const auto& s = layer.mapping->stats;
@@ -97,16 +98,16 @@ StackedBars per_layer_chart(const NetworkResult& r) {
 
 }  // namespace
 
-std::string network_html(const NetworkResult& r) {
+std::string network_html(const NetworkResult& r, const Architecture& arch) {
   std::string body = fmt::format("<p>Bitwidths: <b>{}</b>{}</p>\n", escape_html(r.label.empty() ? "native" : r.label),
                                  r.complete ? "" : " <span class=\"bad\">— some layers have no valid mapping</span>");
   body += "<h2>Summary</h2>\n" + summary_table(r);
   body += "<h2>Energy breakdown</h2>\n" + svg(per_layer_chart(r));
-  body += "<h2>Layers</h2>\n" + layer_table(r);
+  body += "<h2>Layers</h2>\n" + layer_table(r, arch);
   return page(r.network + ": network report", body);
 }
 
-std::string sweep_html(const std::vector<NetworkResult>& runs) {
+std::string sweep_html(const std::vector<NetworkResult>& runs, const Architecture& arch) {
   if (runs.empty()) return page("qloop sweep", "<p>No configuration was run.</p>");
   StackedBars chart{"Energy per configuration and component", "energy (µJ)", {}, {}};
   for (const auto& share : runs.front().energy_by_component) chart.stacks.push_back({share.name, {}});
@@ -130,7 +131,7 @@ std::string sweep_html(const std::vector<NetworkResult>& runs) {
   }
   body += "</table>\n";
   for (const auto& r : runs) {
-    body += fmt::format("<h2>{}: per layer</h2>\n", escape_html(r.label)) + svg(per_layer_chart(r)) + layer_table(r);
+    body += fmt::format("<h2>{}: per layer</h2>\n", escape_html(r.label)) + svg(per_layer_chart(r)) + layer_table(r, arch);
   }
   return page(runs.front().network + ": bitwidth sweep", body);
 }

@@ -10,8 +10,8 @@
 
 namespace qloop::report {
 
-std::string network_html(const NetworkResult& result);
-std::string sweep_html(const std::vector<NetworkResult>& runs);
+std::string network_html(const NetworkResult& result, const Architecture& arch);
+std::string sweep_html(const std::vector<NetworkResult>& runs, const Architecture& arch);
 std::string explore_html(const ExploreResult& result, const Network& net, const ExploreSettings& settings);
 
 }  // namespace qloop::report

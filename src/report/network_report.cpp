@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "report/mapping_yaml.hpp"
+#include "report/rejection_text.hpp"
 
 namespace qloop::report {
 
@@ -32,7 +33,7 @@ ordered_json layer_json(const LayerResult& layer, const Architecture& arch) {
                       {"valid", layer.mapping->found},
                       {"reused", layer.reused}};
   if (!layer.mapping->found) {
-    out["reason"] = layer.mapping->reason;
+    out["reason"] = missing_mapping_reason(layer, arch);
     return out;
   }
   const auto& stats = layer.mapping->stats;
@@ -91,7 +92,23 @@ std::string network_csv(const NetworkResult& r) {
   return out;
 }
 
-std::string network_summary_text(const NetworkResult& r) {
+std::string missing_mapping_reason(const LayerResult& layer, const Architecture& arch) {
+  const auto& m = *layer.mapping;
+  switch (m.source) {
+    case LayerMappingSource::kPool: return "no mapping of the pool is valid at these bitwidths";
+    case LayerMappingSource::kRemote: return "no valid mapping (searched by the remote runner)";
+    case LayerMappingSource::kSearch: break;
+  }
+  const Rejection* most = nullptr;
+  std::uint64_t count = 0;
+  for (const auto& [rejection, n] : m.report.rejected) {
+    if (n > count) most = &rejection, count = n;
+  }
+  if (!most) return "no valid mapping";
+  return "no valid mapping; most rejections: " + describe(*most, arch, layer_workload(layer.layer, layer.bits));
+}
+
+std::string network_summary_text(const NetworkResult& r, const Architecture& arch) {
   std::string out = fmt::format("{} ({}): {} layers, {} distinct layer jobs ({} mapped now) in {:.1f} s\n", r.network,
                                 r.label.empty() ? "native" : r.label, r.layers.size(), r.distinct_jobs, r.mapped_jobs,
                                 r.seconds);
@@ -101,7 +118,8 @@ std::string network_summary_text(const NetworkResult& r) {
     const auto& l = layer.layer;
     if (!layer.mapping->found) {
       out += fmt::format("{:<16} {:>7} {:>7} {:>7} {:>14} {}\n", l.name, bits_text(layer.bits.weights),
-                         bits_text(layer.bits.inputs), bits_text(layer.bits.outputs), l.macs(), layer.mapping->reason);
+                         bits_text(layer.bits.inputs), bits_text(layer.bits.outputs), l.macs(),
+                         missing_mapping_reason(layer, arch));
       continue;
     }
     const auto& s = layer.mapping->stats.summary;

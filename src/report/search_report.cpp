@@ -5,19 +5,32 @@
 #include <algorithm>
 #include <vector>
 
+#include "report/rejection_text.hpp"
+
 namespace qloop::report {
 
 namespace {
-std::vector<std::pair<std::string, std::uint64_t>> reasons_by_count(const SearchReport& report) {
-  std::vector<std::pair<std::string, std::uint64_t>> reasons(report.rejected.begin(), report.rejected.end());
+// Most frequent first; reasons that read the same are added up.
+std::vector<std::pair<std::string, std::uint64_t>> reasons_by_count(const SearchReport& report, const Architecture& arch,
+                                                                    const Workload& workload) {
+  std::vector<std::pair<std::string, std::uint64_t>> reasons;
+  for (const auto& [rejection, n] : report.rejected) {
+    auto text = describe(rejection, arch, workload);
+    auto same = std::find_if(reasons.begin(), reasons.end(), [&](const auto& r) { return r.first == text; });
+    if (same == reasons.end()) {
+      reasons.emplace_back(text, n);
+    } else {
+      same->second += n;
+    }
+  }
   std::stable_sort(reasons.begin(), reasons.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
   return reasons;
 }
 }  // namespace
 
-nlohmann::ordered_json search_json(const SearchReport& r) {
+nlohmann::ordered_json search_json(const SearchReport& r, const Architecture& arch, const Workload& workload) {
   nlohmann::ordered_json rejected = nlohmann::ordered_json::object();
-  for (const auto& [reason, n] : reasons_by_count(r)) rejected[reason] = n;
+  for (const auto& [reason, n] : reasons_by_count(r, arch, workload)) rejected[reason] = n;
   std::vector<std::string> objectives;
   for (auto m : r.objectives) objectives.push_back(to_string(m));
   return {{"algorithm", r.algorithm},
@@ -36,12 +49,14 @@ nlohmann::ordered_json search_json(const SearchReport& r) {
           {"gap", r.gap}};
 }
 
-std::string search_text(const SearchReport& r) {
+std::string search_text(const SearchReport& r, const Architecture& arch, const Workload& workload) {
   std::string out = fmt::format("Search\n------\nAlgorithm   : {} on {} thread(s)\n", r.algorithm, r.threads);
   out += fmt::format("Considered  : {} mapspace points ({} tilings in the mapspace)\n", r.considered, r.mapspace_tilings);
   out += fmt::format("Evaluated   : {} ({} valid) in {:.2f} s\n", r.evaluated, r.valid, r.seconds);
   if (r.pruned_tilings) out += fmt::format("Pruned      : {} tilings, with all their variants (bound above the best)\n", r.pruned_tilings);
-  for (const auto& [reason, n] : reasons_by_count(r)) out += fmt::format("Rejected    : {} ({})\n", n, reason);
+  for (const auto& [reason, n] : reasons_by_count(r, arch, workload)) {
+    out += fmt::format("Rejected    : {} ({})\n", n, reason);
+  }
   if (r.meets_bound) {
     out += fmt::format("Result      : optimal (it meets the lower bound {:.6g} of {})\n", r.lower_bound,
                        r.objectives.empty() ? "?" : to_string(r.objectives.front()));
@@ -70,8 +85,8 @@ std::string progress_line(const MapperProgress& p, Metric primary) {
                      p.valid, to_string(primary), best);
 }
 
-std::string no_mapping_reason(const SearchReport& r) {
-  auto reasons = reasons_by_count(r);
+std::string no_mapping_reason(const SearchReport& r, const Architecture& arch, const Workload& workload) {
+  auto reasons = reasons_by_count(r, arch, workload);
   if (reasons.empty()) {
     return r.mapspace_tilings == 0
                ? "the constraints leave no way to split the problem's dimensions over the levels"

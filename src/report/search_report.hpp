@@ -9,12 +9,13 @@
 
 namespace qloop::report {
 
-nlohmann::ordered_json search_json(const SearchReport& report);
-std::string search_text(const SearchReport& report);
+// `arch` and `workload` name the rejections.
+nlohmann::ordered_json search_json(const SearchReport& report, const Architecture& arch, const Workload& workload);
+std::string search_text(const SearchReport& report, const Architecture& arch, const Workload& workload);
 std::string search_csv(const SearchReport& report);
 // One line for a terminal: rate, valid count, best so far.
 std::string progress_line(const MapperProgress& progress, Metric primary);
 // Why nothing valid was found: the rejection reasons, most frequent first.
-std::string no_mapping_reason(const SearchReport& report);
+std::string no_mapping_reason(const SearchReport& report, const Architecture& arch, const Workload& workload);
 
 }  // namespace qloop::report

@@ -53,7 +53,7 @@ struct ThreadOutcome {
   MapspacePoint best_point;
   MappingCost best_cost;
   std::uint64_t considered = 0, evaluated = 0, valid = 0;
-  std::map<std::string, std::uint64_t> rejected;
+  RejectionMap rejected;
   bool exhausted = false;
   bool meets_bound = false;  // its best is on the lower bound (one objective): optimal
   std::uint64_t pruned_tilings = 0;
@@ -131,9 +131,8 @@ MapperResult run_mapper(const Architecture& arch, const Workload& workload, cons
       };
     }
     auto strategy = make_strategy(settings.algorithm, space, settings, t, threads, worth_visiting);
-    // Counted by code per candidate, named once at the end.
-    int levels = arch.num_storage_levels();
-    std::vector<std::uint64_t> precheck_rejections(Mapspace::Precheck::kNumKinds * levels, 0);
+    // Counted in a flat array per candidate, gathered by reason once at the end.
+    RejectionCounts rejections(arch.num_storage_levels(), workload.num_data_spaces());
     auto point = space.empty_point();
     Mapping mapping;
     std::vector<std::uint32_t> built_tiling;  // the tiling whose factors `mapping` holds
@@ -148,9 +147,8 @@ MapperResult run_mapper(const Architecture& arch, const Workload& workload, cons
         break;
       }
       ++out.considered;
-      auto pre = space.precheck(point);
-      if (!pre.passes()) {
-        ++precheck_rejections[pre.kind * levels + pre.level];
+      if (auto refused = space.precheck(point)) {
+        rejections.add(*refused);
         if (settings.timeout && ++consecutive_invalid >= settings.timeout) break;
         strategy->report(false, false);
         continue;
@@ -166,7 +164,7 @@ MapperResult run_mapper(const Architecture& arch, const Workload& workload, cons
       ++out.evaluated;
       shared.evaluated.fetch_add(1, std::memory_order_relaxed);
       if (!result.valid) {
-        ++out.rejected[result.rejection_kind];
+        rejections.add(*result.rejection);
         strategy->report(false, false);
         if (settings.timeout && ++consecutive_invalid >= settings.timeout) break;
         continue;
@@ -196,17 +194,11 @@ MapperResult run_mapper(const Architecture& arch, const Workload& workload, cons
       }
     }
     out.pruned_tilings = strategy->pruned_tilings();
-    const auto& ruled_out = strategy->ruled_out_points();
-    for (std::size_t code = 0; code < ruled_out.size(); ++code) {
-      precheck_rejections[code] += ruled_out[code];
-      out.considered += ruled_out[code];
+    for (const auto& [reason, n] : strategy->ruled_out_points()) {
+      out.rejected[reason] += n;
+      out.considered += n;
     }
-    for (int kind = 1; kind < Mapspace::Precheck::kNumKinds; ++kind) {
-      for (int level = 0; level < levels; ++level) {
-        auto n = precheck_rejections[kind * levels + level];
-        if (n) out.rejected[space.describe({static_cast<Mapspace::Precheck::Kind>(kind), level})] += n;
-      }
-    }
+    rejections.add_to(out.rejected);
     --running;
   };
 

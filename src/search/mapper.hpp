@@ -15,6 +15,7 @@
 #include "search/bounds.hpp"  // lower_bound, part of the mapper's interface
 #include "search/constraints.hpp"
 #include "search/mapper_settings.hpp"
+#include "search/rejection_counts.hpp"
 #include "workload/workload.hpp"
 
 namespace qloop {
@@ -45,7 +46,7 @@ struct SearchReport {
   std::uint64_t evaluated = 0;    // points the model evaluated
   std::uint64_t valid = 0;
   std::uint64_t pruned_tilings = 0;  // skipped with all their variants: bound above the best
-  std::map<std::string, std::uint64_t> rejected;  // reason -> count
+  RejectionMap rejected;          // candidates refused, by reason
   double seconds = 0;
   bool optimal = false;           // every tiling was enumerated or bounded out, or meets_bound
   bool meets_bound = false;       // the best reaches the lower bound (one objective)

@@ -8,7 +8,7 @@
 #include <limits>
 #include <numeric>
 
-#include "model/packing.hpp"
+#include "model/level_fit.hpp"
 
 namespace qloop {
 
@@ -38,9 +38,10 @@ Mapspace::Mapspace(const Architecture& arch, const Workload& workload, const Con
     : arch_(arch), workload_(workload), constraints_(constraints) {
   static std::atomic<std::uint64_t> next_id{1};
   id_ = next_id++;
-  for (int level = 0; level < arch.num_storage_levels(); ++level) {
-    for (int ds = 0; ds < workload.num_data_spaces(); ++ds) {
-      packing_fits_.push_back(pack(workload.bitwidths[ds], arch.storage[level].word_bits).fits);
+  for (int ds = 0; ds < workload.num_data_spaces(); ++ds) {
+    depends_on_.emplace_back(workload.num_dimensions(), 0);
+    for (const auto& rank : workload.data_spaces[ds].projection) {
+      for (const auto& term : rank) depends_on_[ds][term.dimension] = 1;
     }
   }
   for (int level = 0; level < arch.num_storage_levels(); ++level) {
@@ -334,20 +335,7 @@ bool Mapspace::neighbour_tiling(const std::vector<std::uint32_t>& from, std::vec
   return false;
 }
 
-std::string Mapspace::describe(const Precheck& failure) const {
-  const auto& name = arch_.storage[failure.level].name;
-  switch (failure.kind) {
-    case Precheck::kPasses: return "";
-    case Precheck::kFanout: return fmt::format("fanout at {}", name);
-    case Precheck::kUtilization: return "utilization below the minimum";
-    case Precheck::kBitwidth: return fmt::format("bitwidth at {}", name);
-    case Precheck::kCapacity: return fmt::format("capacity at {}", name);
-    case Precheck::kNumKinds: break;
-  }
-  return "";
-}
-
-Mapspace::Precheck Mapspace::precheck(const MapspacePoint& point) const {
+std::optional<Rejection> Mapspace::precheck(const MapspacePoint& point) const {
   double used_instances = 1;
   // Spatial factors within each level's fanout, along X and Y.
   for (int slot = 0; slot < static_cast<int>(slots_.size()); ++slot) {
@@ -358,13 +346,27 @@ Mapspace::Precheck Mapspace::precheck(const MapspacePoint& point) const {
       auto f = factor(point.tiling, dim, slot);
       (point.spatial_on_y[level][dim] ? y : x) *= f;
     }
-    if (x > arch_.fanout_x(level) || y > arch_.fanout_y(level)) return {Precheck::kFanout, level};
+    if (x > arch_.fanout_x(level) || y > arch_.fanout_y(level)) return Rejection{RejectionKind::kFanout, level, -1};
     used_instances *= static_cast<double>(x * y);
   }
   if (used_instances < constraints_.min_utilization * static_cast<double>(arch_.arithmetic.instances)) {
-    return {Precheck::kUtilization, 0};
+    return Rejection{RejectionKind::kComputeUtilization, 0, -1};
   }
   return capacity_check(point.tiling, point.keep);
+}
+
+std::optional<int> Mapspace::stored_width(const std::vector<std::uint32_t>& tiling, int level, DataSpaceId ds) const {
+  if (!workload_.partial_sum_bitwidth || !workload_.data_spaces[ds].read_write) return workload_.bitwidths[ds];
+  // Partial sums while a loop at this level or above (a spatial one: above) runs over a
+  // dimension the tensor does not depend on: holds_partial_sums, from the factors.
+  for (int slot = 0; slot < static_cast<int>(slots_.size()); ++slot) {
+    const auto& s = slots_[slot];
+    if (s.level < level || (s.spatial && s.level == level)) continue;
+    for (DimensionId dim = 0; dim < workload_.num_dimensions(); ++dim) {
+      if (!depends_on_[ds][dim] && factor(tiling, dim, slot) > 1) return workload_.partial_sum_bitwidth;
+    }
+  }
+  return workload_.bitwidths[ds];
 }
 
 const std::vector<std::uint64_t>& Mapspace::tile_words(const std::vector<std::uint32_t>& tiling) const {
@@ -387,15 +389,13 @@ const std::vector<std::uint64_t>& Mapspace::tile_words(const std::vector<std::ui
     for (; slot < static_cast<int>(slots_.size()) && slots_[slot].level == level; ++slot) {
       for (DimensionId dim = 0; dim < workload_.num_dimensions(); ++dim) extent[dim] *= factor(tiling, dim, slot);
     }
-    for (int ds = 0; ds < spaces; ++ds) {
-      if (packing_fits_[level * spaces + ds]) cache.words[level * spaces + ds] = words_of_tile(ds, level, extent);
-    }
+    for (int ds = 0; ds < spaces; ++ds) cache.words[level * spaces + ds] = words_of_tile(tiling, ds, level, extent);
   }
   return cache.words;
 }
 
-Mapspace::Precheck Mapspace::first_overflow(const std::vector<std::uint32_t>& tiling,
-                                            const std::vector<std::vector<bool>>& keep) const {
+std::optional<Rejection> Mapspace::first_overflow(const std::vector<std::uint32_t>& tiling,
+                                                  const std::vector<std::vector<bool>>& keep) const {
   // What capacity_check tells, level by level from the innermost, stopping at the first that
   // overflows: most random tilings overflow a small inner buffer.
   int spaces = workload_.num_data_spaces();
@@ -406,59 +406,61 @@ Mapspace::Precheck Mapspace::first_overflow(const std::vector<std::uint32_t>& ti
     for (; slot < static_cast<int>(slots_.size()) && slots_[slot].level == level; ++slot) {
       for (DimensionId dim = 0; dim < workload_.num_dimensions(); ++dim) extent[dim] *= factor(tiling, dim, slot);
     }
-    auto capacity = arch_.storage[level].effective_size_words();
     std::uint64_t used = 0;
     for (int ds = 0; ds < spaces; ++ds) {
       if (!keep[level][ds]) continue;
-      if (!packing_fits_[level * spaces + ds]) return {Precheck::kBitwidth, level};
-      used += words_of_tile(ds, level, extent);
+      auto words = words_of_tile(tiling, ds, level, extent);
+      if (words == kNoFit) return Rejection{RejectionKind::kBitwidth, level, ds};
+      used += words;
     }
-    if (capacity && used > static_cast<std::uint64_t>(*capacity)) return {Precheck::kCapacity, level};
+    if (auto over = capacity_rejection(arch_.storage[level], level, used)) return over;
   }
-  return {};
+  return std::nullopt;
 }
 
-std::uint64_t Mapspace::words_of_tile(int ds, int level, const std::array<std::int64_t, kMaxDimensions>& extent) const {
+std::uint64_t Mapspace::words_of_tile(const std::vector<std::uint32_t>& tiling, int ds, int level,
+                                      const std::array<std::int64_t, kMaxDimensions>& extent) const {
   std::uint64_t size = 1;
   for (const auto& rank : workload_.data_spaces[ds].projection) {
     std::int64_t span = 1;
     for (const auto& term : rank) span += (extent[term.dimension] - 1) * std::abs(workload_.coefficient(term.coefficient));
     size *= static_cast<std::uint64_t>(span);
   }
-  return words_for(size, pack(workload_.bitwidths[ds], arch_.storage[level].word_bits));
+  return kept_tile_words(size, stored_width(tiling, level, ds), arch_.storage[level].word_bits).value_or(kNoFit);
 }
 
-Mapspace::Precheck Mapspace::capacity_check(const std::vector<std::uint32_t>& tiling,
-                                            const std::vector<std::vector<bool>>& keep) const {
-  // Tiles (packed) within each level's capacity.
+std::optional<Rejection> Mapspace::capacity_check(const std::vector<std::uint32_t>& tiling,
+                                                  const std::vector<std::vector<bool>>& keep) const {
+  // Tiles (packed) within each level's capacity, and filling its minimum utilization.
   const auto& words = tile_words(tiling);
   int spaces = workload_.num_data_spaces();
   for (int level = 0; level < arch_.num_storage_levels(); ++level) {
-    auto capacity = arch_.storage[level].effective_size_words();
     std::uint64_t used = 0;
     for (int ds = 0; ds < spaces; ++ds) {
       if (!keep[level][ds]) continue;
-      if (!packing_fits_[level * spaces + ds]) return {Precheck::kBitwidth, level};
+      if (words[level * spaces + ds] == kNoFit) return Rejection{RejectionKind::kBitwidth, level, ds};
       used += words[level * spaces + ds];
     }
-    if (capacity && used > static_cast<std::uint64_t>(*capacity)) return {Precheck::kCapacity, level};
+    const auto& spec = arch_.storage[level];
+    if (auto over = capacity_rejection(spec, level, used)) return over;
+    if (auto under = utilization_rejection(spec, level, used)) return under;
   }
-  return {};
+  return std::nullopt;
 }
 
-bool Mapspace::tiling_may_work(const std::vector<std::uint32_t>& tiling) const { return tiling_blocker(tiling).passes(); }
+bool Mapspace::tiling_may_work(const std::vector<std::uint32_t>& tiling) const { return !tiling_blocker(tiling); }
 
-Mapspace::Precheck Mapspace::tiling_blocker(const std::vector<std::uint32_t>& tiling) const {
+std::optional<Rejection> Mapspace::tiling_blocker(const std::vector<std::uint32_t>& tiling) const {
   double used_instances = 1;
   for (int slot = 0; slot < static_cast<int>(slots_.size()); ++slot) {
     if (!slots_[slot].spatial) continue;
     std::int64_t used = 1;
     for (DimensionId dim = 0; dim < workload_.num_dimensions(); ++dim) used *= factor(tiling, dim, slot);
-    if (used > arch_.fanout(slots_[slot].level)) return {Precheck::kFanout, slots_[slot].level};
+    if (used > arch_.fanout(slots_[slot].level)) return Rejection{RejectionKind::kFanout, slots_[slot].level, -1};
     used_instances *= static_cast<double>(used);
   }
   if (used_instances < constraints_.min_utilization * static_cast<double>(arch_.arithmetic.instances)) {
-    return {Precheck::kUtilization, 0};
+    return Rejection{RejectionKind::kComputeUtilization, 0, -1};
   }
   // With every free tensor bypassed: fewer tensors never need more room.
   return first_overflow(tiling, always_kept_);

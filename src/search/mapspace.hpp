@@ -15,6 +15,7 @@
 
 #include "arch/architecture.hpp"
 #include "mapping/mapping.hpp"
+#include "model/rejection.hpp"
 #include "search/constraints.hpp"
 #include "workload/workload.hpp"
 
@@ -63,18 +64,10 @@ class Mapspace {
     return options_[dim][tiling[dim]][slot];
   }
 
-  // Why a tiling cannot work before evaluating it (spatial factors beyond a fanout, tiles
-  // that overflow a buffer); none when it may work. `keep` decides which tensors count.
-  // A code, not a message: the mapper asks for every candidate.
-  struct Precheck {
-    enum Kind : std::uint8_t { kPasses, kFanout, kUtilization, kBitwidth, kCapacity, kNumKinds };
-    Kind kind = kPasses;
-    int level = 0;  // the storage level at fault
-    bool passes() const { return kind == kPasses; }
-  };
-  Precheck precheck(const MapspacePoint& point) const;
-  // "capacity at GlobalBuffer", as rejections are reported.
-  std::string describe(const Precheck& failure) const;
+  // Why a point cannot work, found before evaluating it (spatial factors beyond a fanout,
+  // tiles that overflow a buffer, by the model's own rule: level_fit.hpp); none when it may
+  // work. Asked for every candidate, so a value, never a message.
+  std::optional<Rejection> precheck(const MapspacePoint& point) const;
 
   // Loop orders, bypass and X/Y choices for a tiling: the sizes of those sub-spaces.
   std::vector<std::uint64_t> order_counts(const std::vector<std::uint32_t>& tiling) const;  // per level
@@ -112,7 +105,7 @@ class Mapspace {
   bool tiling_may_work(const std::vector<std::uint32_t>& tiling) const;
   // Why no variant of the tiling can pass the precheck (the first level found, in slot
   // order), or none when some may.
-  Precheck tiling_blocker(const std::vector<std::uint32_t>& tiling) const;
+  std::optional<Rejection> tiling_blocker(const std::vector<std::uint32_t>& tiling) const;
 
   // Per level, per data space: kept in every variant (the constraints fix it, or the level
   // is the outermost).
@@ -142,16 +135,25 @@ class Mapspace {
   DimList nontrivial_loops(const std::vector<std::uint32_t>& tiling, int level, bool spatial) const;
   LoopOrderParts order_parts(const std::vector<std::uint32_t>& tiling, int level) const;
   void apply_xy(MapspacePoint& point, const std::vector<DimensionList>& spatial_dims, std::uint64_t xy_index) const;
-  Precheck capacity_check(const std::vector<std::uint32_t>& tiling, const std::vector<std::vector<bool>>& keep) const;
+  std::optional<Rejection> capacity_check(const std::vector<std::uint32_t>& tiling,
+                                         const std::vector<std::vector<bool>>& keep) const;
   // The same without the per-tiling cache, stopping at the first level that overflows (for
-  // tilings asked about once: the random draws).
-  Precheck first_overflow(const std::vector<std::uint32_t>& tiling, const std::vector<std::vector<bool>>& keep) const;
-  std::uint64_t words_of_tile(int ds, int level, const std::array<std::int64_t, kMaxDimensions>& extent) const;
+  // tilings asked about once: the random draws). Capacity and bitwidth only: utilization is
+  // no reason to refuse a tiling whose variants keep more tensors.
+  std::optional<Rejection> first_overflow(const std::vector<std::uint32_t>& tiling,
+                                          const std::vector<std::vector<bool>>& keep) const;
+  // The width a tensor is stored with at a level under this tiling (partial sums may be wider:
+  // stored_bitwidth.hpp).
+  std::optional<int> stored_width(const std::vector<std::uint32_t>& tiling, int level, DataSpaceId ds) const;
+  // Words of a tensor's tile at a level for these extents (kNoFit: wider than the word).
+  std::uint64_t words_of_tile(const std::vector<std::uint32_t>& tiling, int ds, int level,
+                              const std::array<std::int64_t, kMaxDimensions>& extent) const;
+  static constexpr std::uint64_t kNoFit = ~std::uint64_t{0};
   // Words each tensor's tile needs at each level ([level * tensors + tensor]), for the last
   // tiling asked about on this thread: a tiling's variants (orders, bypass) share them.
   const std::vector<std::uint64_t>& tile_words(const std::vector<std::uint32_t>& tiling) const;
   std::uint64_t id_;  // tells this mapspace's entries in the per-thread tile_words cache
-  std::vector<char> packing_fits_;  // [level * tensors + tensor]: the bitwidth fits the word
+  std::vector<std::vector<char>> depends_on_;   // per data space, per dimension
   std::vector<std::vector<bool>> always_kept_;  // per level, per data space: kept in every variant
   std::vector<std::vector<char>> split_on_y_;  // per level with a split constraint: Y per dimension
   std::vector<int> temporal_slot_;  // per level: its temporal slot

@@ -34,7 +34,7 @@ class ExhaustiveSearch : public SearchStrategy {
   void report(bool, bool) override {}
   bool exhausted_space() const override { return done_; }
   std::uint64_t pruned_tilings() const override { return pruned_; }
-  const std::vector<std::uint64_t>& ruled_out_points() const override { return ruled_out_; }
+  const RejectionMap& ruled_out_points() const override { return ruled_out_; }
 
  private:
   const Mapspace& space_;
@@ -42,7 +42,7 @@ class ExhaustiveSearch : public SearchStrategy {
   MapspacePoint point_;
   TilingFilter worth_visiting_;
   std::uint64_t pruned_ = 0;
-  std::vector<std::uint64_t> ruled_out_;
+  RejectionMap ruled_out_;
   std::uint64_t tiling_index_ = 0, total_tilings_ = 0;
   std::uint64_t sub_index_ = 0, sub_total_ = 0;
   Mapspace::Variants variants_;
@@ -60,11 +60,8 @@ class ExhaustiveSearch : public SearchStrategy {
     }
     // No variant can pass the precheck: all of them count as rejected, under the reason that
     // rules the tiling out, without being proposed one by one.
-    auto blocker = space_.tiling_blocker(point_.tiling);
-    if (!blocker.passes()) {
-      int levels = static_cast<int>(point_.keep.size());
-      ruled_out_.resize(static_cast<std::size_t>(Mapspace::Precheck::kNumKinds * levels), 0);
-      ruled_out_[blocker.kind * levels + blocker.level] += space_.variants(point_.tiling).total();
+    if (auto blocker = space_.tiling_blocker(point_.tiling)) {
+      ruled_out_[*blocker] += space_.variants(point_.tiling).total();
       return;
     }
     // Asked when the tiling comes up, so the filter sees the best found so far.

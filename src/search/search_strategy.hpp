@@ -10,6 +10,7 @@
 
 #include "search/mapper_settings.hpp"
 #include "search/mapspace.hpp"
+#include "search/rejection_counts.hpp"
 
 namespace qloop {
 
@@ -24,10 +25,10 @@ class SearchStrategy {
   virtual bool exhausted_space() const { return false; }
   // Tilings skipped, with all their variants, because the filter said none can win.
   virtual std::uint64_t pruned_tilings() const { return 0; }
-  // Points never proposed because the precheck rules out their whole tiling, by precheck
-  // code ([kind * storage levels + level]); empty when the strategy skips none.
-  virtual const std::vector<std::uint64_t>& ruled_out_points() const {
-    static const std::vector<std::uint64_t> none;
+  // Points never proposed because the precheck rules out their whole tiling, by reason;
+  // empty when the strategy skips none.
+  virtual const RejectionMap& ruled_out_points() const {
+    static const RejectionMap none;
     return none;
   }
 };

@@ -1,7 +1,7 @@
 """A sweep whose layer jobs run as tasks on a dask LocalCluster equals the local sweep."""
 import pytest
 
-distributed = pytest.importorskip("distributed")
+import distributed  # Debian's python3-distributed (tools/install-deps.sh --test): missing fails, never skips
 
 import qloop
 import qloop.dask

@@ -33,7 +33,7 @@ Checked check_admissible(const input::MapperInputs& in, std::uint64_t max_points
   auto failures_before = failures();
   auto point = space.empty_point();
   auto check = [&](std::uint64_t index) {
-    if (!space.precheck(point).passes()) return;
+    if (space.precheck(point)) return;
     auto mapping = space.build(point);
     auto r = evaluate(in.architecture, in.workload, mapping);
     if (!r.valid) return;

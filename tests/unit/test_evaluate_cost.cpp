@@ -27,7 +27,7 @@ void expect_same_costs(const std::vector<std::string>& files, int points) {
     evaluate_cost(in.architecture, in.workload, mapping, lean);
     auto where = "point " + std::to_string(i);
     ASSERT_EQ(lean.valid, full.valid) << where;
-    EXPECT_EQ(lean.rejection_kind, full.rejection_kind) << where;
+    EXPECT_EQ(lean.rejection, full.rejection) << where;
     EXPECT_EQ(lean.summary.energy_pJ, full.summary.energy_pJ) << where;
     EXPECT_EQ(lean.summary.cycles, full.summary.cycles) << where;
     EXPECT_EQ(lean.summary.utilization, full.summary.utilization) << where;
