@@ -5,6 +5,7 @@
 #include <random>
 
 #include "analysis/nest_analysis.hpp"
+#include "analysis/visit_sequence.hpp"
 #include "model/evaluate.hpp"
 #include "search/mapspace.hpp"
 #include "input/load_inputs.hpp"
@@ -13,8 +14,9 @@ namespace {
 
 void evaluate_example(benchmark::State& state, const char* example) {
   auto inputs = qloop::input::load_model_inputs({std::string(QLOOP_SOURCE_DIR) + "/examples/" + example});
+  qloop::EvaluationWorkspace workspace;
   for (auto _ : state) {
-    auto result = qloop::evaluate(inputs.architecture, inputs.workload, inputs.mapping);
+    auto result = qloop::evaluate(inputs.architecture, inputs.workload, inputs.mapping, workspace);
     benchmark::DoNotOptimize(result);
   }
   state.SetItemsProcessed(state.iterations());
@@ -54,9 +56,11 @@ const std::vector<std::string> kEyeriss = {"mapper-eyeriss-like/arch.yaml", "map
 void analyze_random(benchmark::State& state, const std::vector<std::string>& files) {
   auto r = random_mappings(files);
   qloop::NestAnalysisResult out;
+  qloop::ClosedFormScratch closed_form;
+  qloop::WalkScratch walk;
   std::size_t i = 0;
   for (auto _ : state) {
-    qloop::analyze_nest(r.in.workload, r.nests[i], r.in.architecture, out);
+    qloop::analyze_nest(r.in.workload, r.nests[i], r.in.architecture, out, closed_form, walk);
     benchmark::DoNotOptimize(out);
     i = (i + 1) % r.nests.size();
   }
@@ -65,9 +69,10 @@ void analyze_random(benchmark::State& state, const std::vector<std::string>& fil
 
 void evaluate_random(benchmark::State& state, const std::vector<std::string>& files) {
   auto r = random_mappings(files);
+  qloop::EvaluationWorkspace workspace;
   std::size_t i = 0;
   for (auto _ : state) {
-    auto result = qloop::evaluate(r.in.architecture, r.in.workload, r.mappings[i]);
+    auto result = qloop::evaluate(r.in.architecture, r.in.workload, r.mappings[i], workspace);
     benchmark::DoNotOptimize(result);
     i = (i + 1) % r.mappings.size();
   }

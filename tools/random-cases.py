@@ -12,7 +12,8 @@ What varies, at random:
   * problem: conv1d, conv2d (strides, dilations), depthwise / grouped conv (G dimension),
     GEMM (Weights/Inputs/Outputs) or matmul (A/B/Z);
   * 1 to 4 storage levels, outermost DRAM; spatial fanouts between levels (1-D or 2-D
-    meshes) written as `name[lo..hi]` subtree ranges (sometimes a local range on the MAC);
+    meshes, meshX and/or meshY) written as `name[lo..hi]` subtree ranges (sometimes a local
+    range on the MAC);
   * word-bits 8/16/32 per level, block-size, depth / memory_depth / entries spellings,
     optional width, read/write bandwidth limits;
   * bypass (keep/bypass lists) of random tensors at inner levels;
@@ -491,6 +492,17 @@ def yaml_value(v):
     return str(v)
 
 
+def mesh_attributes(rng, info):
+    """meshX and/or meshY; a 2-D mesh needs at least one of them, a 1-D one none."""
+    if info["meshY"] > 1:
+        style = rng.choice(["X", "X", "Y", "XY"])
+    elif info["instances"] > 1 and rng.random() < 0.3:
+        style = rng.choice(["X", "X", "XY"])
+    else:
+        return []
+    return [("mesh" + k, info["mesh" + k]) for k in style]
+
+
 def arch_yaml(rng, nodes, comps, inner_names, word_bits, blocks, capacities, bw_limits):
     level_of = {name: lv for lv, name in enumerate(inner_names)}
     out = ["architecture:", "  version: 0.3"]
@@ -529,8 +541,7 @@ def arch_yaml(rng, nodes, comps, inner_names, word_bits, blocks, capacities, bw_
                 out.append(pad + "  subclass: SRAM")
             lv = level_of[comp]
             attrs = storage_attributes(rng, comp, False, word_bits[lv], blocks[lv], capacities[lv], bw_limits[lv])
-        if info["meshY"] > 1 or (info["instances"] > 1 and rng.random() < 0.3):
-            attrs.append(("meshX", info["meshX"]))
+        attrs += mesh_attributes(rng, info)
         out.append(pad + "  attributes:")
         for key, value in attrs:
             out.append(pad + "    %s: %s" % (key, yaml_value(value)))

@@ -18,7 +18,7 @@ using namespace nest;  // the analysis' own internal types (nest_state.hpp)
 
 class NestWalker {
  public:
-  // One walker per thread is reused across evaluations, so its buffers keep their capacity.
+  // A walker is reused across evaluations (WalkScratch), so its buffers keep their capacity.
   void bind(const Workload& workload, const LoopNest& nest, const Architecture& arch) {
     nest_ = &nest;
     arch_ = &arch;
@@ -455,21 +455,40 @@ class NestWalker {
 
 }  // namespace
 
+struct WalkScratch::State {
+  NestWalker walker;
+};
+
+WalkScratch::WalkScratch() : state_(std::make_unique<State>()) {}
+WalkScratch::~WalkScratch() = default;
+WalkScratch::WalkScratch(WalkScratch&&) noexcept = default;
+WalkScratch& WalkScratch::operator=(WalkScratch&&) noexcept = default;
+
 NestAnalysisResult analyze_nest(const Workload& workload, const LoopNest& nest, const Architecture& arch) {
   NestAnalysisResult result;
-  analyze_nest(workload, nest, arch, result);
+  ClosedFormScratch closed_form;
+  WalkScratch walk;
+  analyze_nest(workload, nest, arch, result, closed_form, walk);
   return result;
 }
 
 void analyze_nest(const Workload& workload, const LoopNest& nest, const Architecture& arch, NestAnalysisResult& out,
-                  const Mapping* keeps) {
-  if (!analyze_nest_in_closed_form(workload, nest, arch, out, keeps)) out = walk_nest(workload, nest, arch);
+                  ClosedFormScratch& closed_form, WalkScratch& walk, const Mapping* keeps) {
+  if (!analyze_nest_in_closed_form(workload, nest, arch, out, closed_form, keeps)) {
+    out = walk_nest(workload, nest, arch, walk);
+  }
+}
+
+NestAnalysisResult walk_nest(const Workload& workload, const LoopNest& nest, const Architecture& arch,
+                             WalkScratch& scratch) {
+  auto& walker = scratch.state().walker;
+  walker.bind(workload, nest, arch);
+  return walker.run();
 }
 
 NestAnalysisResult walk_nest(const Workload& workload, const LoopNest& nest, const Architecture& arch) {
-  thread_local NestWalker walker;
-  walker.bind(workload, nest, arch);
-  return walker.run();
+  WalkScratch scratch;
+  return walk_nest(workload, nest, arch, scratch);
 }
 
 }  // namespace qloop

@@ -10,6 +10,7 @@
 // The results are per loop, per tensor; tile_collapse.hpp folds them into per-level counts.
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "analysis/access_stats.hpp"
@@ -36,17 +37,35 @@ struct NestAnalysisResult {
   std::uint64_t compute_instances = 1;       // compute units in use
 };
 
+class ClosedFormScratch;
+
+// What the walk reuses from one call to the next (its buffers). One per thread.
+class WalkScratch {
+ public:
+  WalkScratch();
+  ~WalkScratch();
+  WalkScratch(WalkScratch&&) noexcept;
+  WalkScratch& operator=(WalkScratch&&) noexcept;
+  struct State;  // nest_analysis.cpp
+  State& state() { return *state_; }
+
+ private:
+  std::unique_ptr<State> state_;
+};
+
 // The per-loop results: in closed form where it applies (visit_sequence.hpp), by walking the
 // nest otherwise.
 NestAnalysisResult analyze_nest(const Workload& workload, const LoopNest& nest, const Architecture& arch);
-// The same into `out`, reusing its buffers (the mapper's inner loop). With `keeps` (the
-// mapping the nest came from), what tile collapse overwrites is not worked out: the deltas of a
-// tile its level bypasses, sent to a temporal loop (collapse replaces them with what the
-// level's children consume). Those hold a placeholder of one access instead.
+// The same into `out`, reusing its buffers and the scratch (the mapper's inner loop). With
+// `keeps` (the mapping the nest came from), what tile collapse overwrites is not worked out:
+// the deltas of a tile its level bypasses, sent to a temporal loop (collapse replaces them
+// with what the level's children consume). Those hold a placeholder of one access instead.
 void analyze_nest(const Workload& workload, const LoopNest& nest, const Architecture& arch, NestAnalysisResult& out,
-                  const Mapping* keeps = nullptr);
+                  ClosedFormScratch& closed_form, WalkScratch& walk, const Mapping* keeps = nullptr);
 
 // The walk itself, which the closed form must agree with exactly (tests compare the two).
 NestAnalysisResult walk_nest(const Workload& workload, const LoopNest& nest, const Architecture& arch);
+NestAnalysisResult walk_nest(const Workload& workload, const LoopNest& nest, const Architecture& arch,
+                             WalkScratch& scratch);
 
 }  // namespace qloop

@@ -156,19 +156,29 @@ void finish(const LevelTile& t, bool kept, bool read_write, LevelTensorCounts& c
 
 }  // namespace
 
+struct CollapseScratch::State {
+  std::vector<LevelTile> levels;
+};
+
+CollapseScratch::CollapseScratch() : state_(std::make_unique<State>()) {}
+CollapseScratch::~CollapseScratch() = default;
+CollapseScratch::CollapseScratch(CollapseScratch&&) noexcept = default;
+CollapseScratch& CollapseScratch::operator=(CollapseScratch&&) noexcept = default;
+
 CollapsedTiles collapse_tiles(const NestAnalysisResult& analysis, const LoopNest& nest,
                               const Mapping& mapping, const Workload& workload) {
   CollapsedTiles out;
-  collapse_tiles(analysis, nest, mapping, workload, out);
+  CollapseScratch scratch;
+  collapse_tiles(analysis, nest, mapping, workload, out, scratch);
   return out;
 }
 
 void collapse_tiles(const NestAnalysisResult& analysis, const LoopNest& nest, const Mapping& mapping,
-                    const Workload& workload, CollapsedTiles& out) {
+                    const Workload& workload, CollapsedTiles& out, CollapseScratch& scratch) {
   int num_levels = static_cast<int>(nest.storage_boundaries.size());
   out.resize(num_levels);
   for (auto& level : out) level.resize(workload.num_data_spaces());
-  thread_local std::vector<LevelTile> levels;
+  auto& levels = scratch.state().levels;
   for (int ds = 0; ds < workload.num_data_spaces(); ++ds) {
     group_by_level(analysis.tiles[ds], num_levels, levels, out, ds);
     compute_partition_sizes(levels);

@@ -4,6 +4,7 @@
 // temporal reductions per instance, and what the level sends to its children.
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "analysis/nest_analysis.hpp"
@@ -28,10 +29,24 @@ struct LevelTensorCounts {
 // [storage level][data space]
 using CollapsedTiles = std::vector<std::vector<LevelTensorCounts>>;
 
+// The working copy collapse reuses from one call to the next. One per thread.
+class CollapseScratch {
+ public:
+  CollapseScratch();
+  ~CollapseScratch();
+  CollapseScratch(CollapseScratch&&) noexcept;
+  CollapseScratch& operator=(CollapseScratch&&) noexcept;
+  struct State;  // tile_collapse.cpp
+  State& state() { return *state_; }
+
+ private:
+  std::unique_ptr<State> state_;
+};
+
 CollapsedTiles collapse_tiles(const NestAnalysisResult& analysis, const LoopNest& nest,
                               const Mapping& mapping, const Workload& workload);
-// The same into `out`, reusing its buffers.
+// The same into `out`, reusing its buffers and the scratch.
 void collapse_tiles(const NestAnalysisResult& analysis, const LoopNest& nest, const Mapping& mapping,
-                    const Workload& workload, CollapsedTiles& out);
+                    const Workload& workload, CollapsedTiles& out, CollapseScratch& scratch);
 
 }  // namespace qloop

@@ -512,10 +512,24 @@ class ClosedFormAnalysis {
 
 }  // namespace
 
+struct ClosedFormScratch::State {
+  ClosedFormAnalysis analysis;
+};
+
+ClosedFormScratch::ClosedFormScratch() : state_(std::make_unique<State>()) {}
+ClosedFormScratch::~ClosedFormScratch() = default;
+ClosedFormScratch::ClosedFormScratch(ClosedFormScratch&&) noexcept = default;
+ClosedFormScratch& ClosedFormScratch::operator=(ClosedFormScratch&&) noexcept = default;
+
+bool analyze_nest_in_closed_form(const Workload& workload, const LoopNest& nest, const Architecture& arch,
+                                 NestAnalysisResult& out, ClosedFormScratch& scratch, const Mapping* keeps) {
+  return scratch.state().analysis.run(workload, nest, arch, out, keeps);
+}
+
 bool analyze_nest_in_closed_form(const Workload& workload, const LoopNest& nest, const Architecture& arch,
                                  NestAnalysisResult& out, const Mapping* keeps) {
-  thread_local ClosedFormAnalysis analysis;
-  return analysis.run(workload, nest, arch, out, keeps);
+  ClosedFormScratch scratch;
+  return analyze_nest_in_closed_form(workload, nest, arch, out, scratch, keeps);
 }
 
 }  // namespace qloop

@@ -166,33 +166,26 @@ NetworkStats network_stats(const Architecture& arch, int level, const std::vecto
 
 namespace {
 
-// Both evaluations; `details` adds what only reports read.
-void evaluate_into(const Architecture& arch, const Workload& workload, const Mapping& mapping, bool details,
-                   EvaluationResult& result) {
-  // Buffers that outlive the call: a search evaluates millions of mappings per thread.
-  thread_local LoopNest nest;
-  thread_local NestAnalysisResult analysis;
-  thread_local CollapsedTiles tiles;
-  thread_local std::vector<std::vector<std::optional<int>>> widths;
-  thread_local std::vector<MeshExpansion> expansions;
-  build_loop_nest(mapping, workload, nest);
-  // A search leaves out what tile collapse overwrites (analyze_nest); a report works it out,
-  // because the reference's rescaling of it rounds the network counts (apply_bypass).
-  analyze_nest(workload, nest, arch, analysis, details ? nullptr : &mapping);
-  collapse_tiles(analysis, nest, mapping, workload, tiles);
-  auto compute = compute_cost(arch.arithmetic, workload);
-  widths.resize(arch.num_storage_levels());
+// The loop nest, its analysis and the per-level counts, into the workspace. A search leaves
+// out what tile collapse overwrites (analyze_nest); a report works it out, because the
+// reference's rescaling of it rounds the network counts (apply_bypass).
+void count_accesses(const Architecture& arch, const Workload& workload, const Mapping& mapping, bool details,
+                    EvaluationWorkspace& ws) {
+  build_loop_nest(mapping, workload, ws.nest);
+  analyze_nest(workload, ws.nest, arch, ws.analysis, ws.closed_form, ws.walk, details ? nullptr : &mapping);
+  collapse_tiles(ws.analysis, ws.nest, mapping, workload, ws.tiles, ws.collapse);
+  ws.widths.resize(arch.num_storage_levels());
   for (int level = 0; level < arch.num_storage_levels(); ++level) {
-    widths[level].clear();
+    ws.widths[level].clear();
     for (int ds = 0; ds < workload.num_data_spaces(); ++ds) {
-      widths[level].push_back(stored_bitwidth(workload, mapping, level, ds));
+      ws.widths[level].push_back(stored_bitwidth(workload, mapping, level, ds));
     }
   }
+}
 
-  result.valid = true;
-  result.reason.clear();
-  result.rejection.reset();
-  auto& arith = result.arithmetic;
+void arithmetic_stats(const Architecture& arch, const Workload& workload, const NestAnalysisResult& analysis,
+                      bool details, ArithmeticStats& arith) {
+  auto compute = compute_cost(arch.arithmetic, workload);
   if (details) {
     arith.name = arch.arithmetic.name;
     arith.energy_source = to_string(arch.arithmetic.energy_source);
@@ -206,87 +199,109 @@ void evaluate_into(const Architecture& arch, const Workload& workload, const Map
   arith.energy_per_compute_pJ = compute.energy_per_compute_pJ;
   arith.energy_pJ = static_cast<double>(arith.computes) * arith.energy_per_compute_pJ;
   arith.area_um2 = arch.arithmetic.area_um2 * static_cast<double>(arch.arithmetic.instances);
-  Refusal refusal;
+}
+
+// The first thing that keeps the mapping from running, compute units first, then each level
+// from the innermost.
+Refusal first_refusal(const Architecture& arch, const Workload& workload, const Mapping& mapping,
+                      const ArithmeticStats& arith, bool details, EvaluationWorkspace& ws) {
   if (arith.utilized_instances > static_cast<std::uint64_t>(arith.instances)) {
-    refusal.what = Rejection{RejectionKind::kFanout, 0, -1};
+    Refusal r{Rejection{RejectionKind::kFanout, 0, -1}, {}};
     if (details) {
-      refusal.message = fmt::format("compute {}: mapping uses {} instances but there are {}", arch.arithmetic.name,
-                                    arith.utilized_instances, arith.instances);
+      r.message = fmt::format("compute {}: mapping uses {} instances but there are {}", arch.arithmetic.name,
+                              arith.utilized_instances, arith.instances);
     }
+    return r;
   }
-  mesh_expansions(mapping, expansions);
-  if (refusal.none()) {
-    refusal = check_mesh(arch.arithmetic.name, 0, expansions[0], arch.arithmetic.mesh_x, arch.arithmetic.mesh_y, details);
-  }
+  mesh_expansions(mapping, ws.expansions);
+  auto refusal = check_mesh(arch.arithmetic.name, 0, ws.expansions[0], arch.arithmetic.mesh_x, arch.arithmetic.mesh_y,
+                            details);
   for (int level = 0; level < arch.num_storage_levels() && refusal.none(); ++level) {
     const auto& spec = arch.storage[level];
-    refusal = check_level(spec, level, tiles[level], workload, widths[level], details);
+    refusal = check_level(spec, level, ws.tiles[level], workload, ws.widths[level], details);
     if (refusal.none()) {
-      refusal = check_mesh(spec.name, level + 1, expansions[level + 1], spec.mesh_x, spec.mesh_y, details);
+      refusal = check_mesh(spec.name, level + 1, ws.expansions[level + 1], spec.mesh_x, spec.mesh_y, details);
     }
   }
-  if (!refusal.none()) {
-    result.valid = false;
-    result.rejection = refusal.what;
-    result.reason = std::move(refusal.message);
-  }
+  return refusal;
+}
 
-  result.storage.resize(arch.num_storage_levels());
+void storage_level_stats(const StorageLevelSpec& spec, int level, const Workload& workload, const EvaluationWorkspace& ws,
+                         std::uint64_t compute_cycles, bool details, StorageLevelStats& stats) {
   if (details) {
-    result.networks.clear();
-    result.networks.reserve(arch.num_storage_levels());
+    stats.name = spec.name;
+    stats.energy_source = to_string(spec.energy.source);
+    stats.area_source = to_string(spec.area_source);
   }
-  std::uint64_t cycles = arith.cycles;
-  double energy = arith.energy_pJ;
-  double area = arith.area_um2;
-  for (int level = 0; level < arch.num_storage_levels(); ++level) {
-    const auto& spec = arch.storage[level];
-    StorageLevelStats& stats = result.storage[level];
-    if (details) {
-      stats.name = spec.name;
-      stats.energy_source = to_string(spec.energy.source);
-      stats.area_source = to_string(spec.area_source);
-    }
-    stats.level = level + 1;
-    stats.instances = spec.instances;
-    stats.capacity_words = spec.size_words.value_or(-1);
-    stats.area_um2 = spec.area_um2 * static_cast<double>(spec.instances);
-    stats.energy_pJ = 0;
-    stats.tensors.clear();
-    for (int ds = 0; ds < workload.num_data_spaces(); ++ds) {
-      if (!tiles[level][ds].kept) continue;
-      stats.tensors.push_back(tensor_stats(spec, tiles[level][ds], workload, ds, widths[level][ds], details));
-      stats.energy_pJ += stats.tensors.back().energy_pJ;
-    }
-    level_performance(spec, stats, arith.cycles);
-    cycles = std::max(cycles, stats.cycles);
-    energy += stats.energy_pJ;
-    area += stats.area_um2;
-    if (details) result.networks.push_back(network_stats(arch, level, tiles[level], workload, widths[level]));
+  stats.level = level + 1;
+  stats.instances = spec.instances;
+  stats.capacity_words = spec.size_words.value_or(-1);
+  stats.area_um2 = spec.area_um2 * static_cast<double>(spec.instances);
+  stats.energy_pJ = 0;
+  stats.tensors.clear();
+  for (int ds = 0; ds < workload.num_data_spaces(); ++ds) {
+    if (!ws.tiles[level][ds].kept) continue;
+    stats.tensors.push_back(tensor_stats(spec, ws.tiles[level][ds], workload, ds, ws.widths[level][ds], details));
+    stats.energy_pJ += stats.tensors.back().energy_pJ;
   }
+  level_performance(spec, stats, compute_cycles);
+}
 
+void summarize(EvaluationResult& result) {
+  const auto& arith = result.arithmetic;
   auto& s = result.summary;
-  s.energy_pJ = energy;
-  s.cycles = cycles;
+  s.energy_pJ = arith.energy_pJ;
+  s.cycles = arith.cycles;
+  s.area_um2 = arith.area_um2;
+  for (const auto& level : result.storage) {
+    s.cycles = std::max(s.cycles, level.cycles);
+    s.energy_pJ += level.energy_pJ;
+    s.area_um2 += level.area_um2;
+  }
   s.computes = arith.computes;
-  s.area_um2 = area;
   // Busy fraction of the compute units (a bit-serial unit is busy for every cycle of an operation).
-  s.utilization = cycles == 0 ? 0
-                              : static_cast<double>(arith.computes) * arith.cycles_per_compute /
-                                    (static_cast<double>(arith.instances) * static_cast<double>(cycles));
-  s.pJ_per_compute = arith.computes == 0 ? 0 : energy / static_cast<double>(arith.computes);
+  s.utilization = s.cycles == 0 ? 0
+                                : static_cast<double>(arith.computes) * arith.cycles_per_compute /
+                                      (static_cast<double>(arith.instances) * static_cast<double>(s.cycles));
+  s.pJ_per_compute = arith.computes == 0 ? 0 : s.energy_pJ / static_cast<double>(arith.computes);
+}
+
+// Both evaluations; `details` adds what only reports read.
+void evaluate_into(const Architecture& arch, const Workload& workload, const Mapping& mapping, bool details,
+                   EvaluationResult& result, EvaluationWorkspace& ws) {
+  count_accesses(arch, workload, mapping, details, ws);
+  arithmetic_stats(arch, workload, ws.analysis, details, result.arithmetic);
+  auto refusal = first_refusal(arch, workload, mapping, result.arithmetic, details, ws);
+  result.valid = refusal.none();
+  result.rejection = refusal.what;
+  result.reason = std::move(refusal.message);
+  result.storage.resize(arch.num_storage_levels());
+  if (details) result.networks.clear();
+  for (int level = 0; level < arch.num_storage_levels(); ++level) {
+    storage_level_stats(arch.storage[level], level, workload, ws, result.arithmetic.cycles, details,
+                        result.storage[level]);
+    if (details) result.networks.push_back(network_stats(arch, level, ws.tiles[level], workload, ws.widths[level]));
+  }
+  summarize(result);
 }
 
 }  // namespace
 
 EvaluationResult evaluate(const Architecture& arch, const Workload& workload, const Mapping& mapping) {
+  EvaluationWorkspace ws;
+  return evaluate(arch, workload, mapping, ws);
+}
+
+EvaluationResult evaluate(const Architecture& arch, const Workload& workload, const Mapping& mapping,
+                          EvaluationWorkspace& ws) {
   EvaluationResult result;
-  evaluate_into(arch, workload, mapping, true, result);
+  evaluate_into(arch, workload, mapping, true, result, ws);
   return result;
 }
 
-void evaluate_cost(const Architecture& arch, const Workload& workload, const Mapping& mapping, EvaluationResult& out) {
-  evaluate_into(arch, workload, mapping, false, out);
+void evaluate_cost(const Architecture& arch, const Workload& workload, const Mapping& mapping, EvaluationResult& out,
+                   EvaluationWorkspace& ws) {
+  evaluate_into(arch, workload, mapping, false, out, ws);
 }
 
 }  // namespace qloop

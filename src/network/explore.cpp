@@ -135,8 +135,9 @@ class PooledLayerMapper {
     auto workload = layer_workload(layer, bits);
     LayerMapping best;
     best.source = LayerMappingSource::kPool;
+    EvaluationWorkspace workspace;
     for (const auto& mapping : pools_.at(shape_key(layer))) {
-      adopt_if_better(best, mapping, workload, setup_.architecture, setup_.settings.objectives);
+      adopt_if_better(best, mapping, workload, setup_.architecture, setup_.settings.objectives, workspace);
     }
     best.warm_started = false;  // the pool is this job's own search
     return best;

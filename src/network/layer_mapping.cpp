@@ -5,8 +5,8 @@
 namespace qloop {
 
 bool adopt_if_better(LayerMapping& best, const Mapping& candidate, const Workload& workload, const Architecture& arch,
-                     const std::vector<Metric>& objectives) {
-  auto stats = evaluate(arch, workload, candidate);
+                     const std::vector<Metric>& objectives, EvaluationWorkspace& workspace) {
+  auto stats = evaluate(arch, workload, candidate, workspace);
   if (!stats.valid) return false;
   if (best.found && !better(cost_of(stats), cost_of(best.stats), objectives)) return false;
   best.found = true;

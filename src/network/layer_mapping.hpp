@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "arch/architecture.hpp"
+#include "model/evaluate.hpp"
 #include "network/layer_job.hpp"
 #include "search/mapper.hpp"
 
@@ -36,7 +37,7 @@ struct LayerMapping {
 // `workload` and takes it into `best` when it is valid there and beats `best` (or `best` has
 // nothing) by `objectives`. Returns whether it did.
 bool adopt_if_better(LayerMapping& best, const Mapping& candidate, const Workload& workload, const Architecture& arch,
-                     const std::vector<Metric>& objectives);
+                     const std::vector<Metric>& objectives, EvaluationWorkspace& workspace);
 
 // Results of layer jobs, shared by every network run (a sweep's configurations and an
 // exploration's candidates reuse each other's layers). Thread-safe. It holds what the mapper

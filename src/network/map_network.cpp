@@ -99,6 +99,7 @@ std::shared_ptr<const LayerMapping> warm_started(const LayerSpec& layer, const L
                                                  const NetworkSearchSetup& setup, const LayerMappingCache& cache) {
   std::shared_ptr<LayerMapping> improved;
   std::optional<Workload> workload;
+  EvaluationWorkspace workspace;
   for (const auto& [donor_bits, donor] : cache.same_shape(shape_key(layer))) {
     if (!donor->found || donor == own) continue;
     if (!no_narrower(donor_bits.weights, bits.weights) || !no_narrower(donor_bits.inputs, bits.inputs) ||
@@ -107,7 +108,7 @@ std::shared_ptr<const LayerMapping> warm_started(const LayerSpec& layer, const L
     }
     if (!workload) workload = layer_workload(layer, bits);
     if (!improved) improved = std::make_shared<LayerMapping>(*own);
-    adopt_if_better(*improved, donor->mapping, *workload, setup.architecture, setup.settings.objectives);
+    adopt_if_better(*improved, donor->mapping, *workload, setup.architecture, setup.settings.objectives, workspace);
   }
   if (improved && improved->warm_started) return improved;
   return own;

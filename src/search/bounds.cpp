@@ -259,11 +259,23 @@ class TilingGeometry {
 
 }  // namespace
 
-double TilingBound::energy(const std::vector<std::uint32_t>& tiling) const { return energy_until(tiling, HUGE_VAL); }
+struct TilingBound::Scratch::State {
+  TilingGeometry geometry;
+};
 
-double TilingBound::energy_until(const std::vector<std::uint32_t>& tiling, double limit) const {
+TilingBound::Scratch::Scratch() : state_(std::make_unique<State>()) {}
+TilingBound::Scratch::~Scratch() = default;
+TilingBound::Scratch::Scratch(Scratch&&) noexcept = default;
+TilingBound::Scratch& TilingBound::Scratch::operator=(Scratch&&) noexcept = default;
+
+double TilingBound::energy(const std::vector<std::uint32_t>& tiling) const {
+  Scratch scratch;
+  return energy_until(tiling, HUGE_VAL, scratch);
+}
+
+double TilingBound::energy_until(const std::vector<std::uint32_t>& tiling, double limit, Scratch& scratch) const {
   int levels = arch_.num_storage_levels();
-  thread_local TilingGeometry g;
+  auto& g = scratch.state().geometry;
   g.bind(projections_, space_, levels, workload_.num_dimensions(), tiling);
   // Widths depend on the tiling only through partial sums (and the mapping is built only then).
   std::optional<Mapping> factors;
@@ -304,13 +316,13 @@ double TilingBound::energy_until(const std::vector<std::uint32_t>& tiling, doubl
   return energy;
 }
 
-bool TilingBound::exceeds(const std::vector<std::uint32_t>& tiling, double limit) const {
+bool TilingBound::exceeds(const std::vector<std::uint32_t>& tiling, double limit, Scratch& scratch) const {
   switch (metric_) {
-    case Metric::kEnergy: return energy_until(tiling, limit) > limit;
+    case Metric::kEnergy: return energy_until(tiling, limit, scratch) > limit;
     case Metric::kDelay: return cycles(tiling) > limit;
     case Metric::kEdp: {
       double cycles_bound = cycles(tiling);
-      return energy_until(tiling, limit / cycles_bound) * cycles_bound > limit;
+      return energy_until(tiling, limit / cycles_bound, scratch) * cycles_bound > limit;
     }
     default: return false;
   }

@@ -3,6 +3,7 @@
 // reports), and for every variant of one tiling (branch and bound in the enumerations).
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "arch/architecture.hpp"
@@ -41,18 +42,33 @@ struct FlatProjections {
 // every point of the designs test_bounds.cpp enumerates.
 class TilingBound {
  public:
+  // The geometry of the tiling being bounded, in buffers kept from one tiling to the next
+  // (a search bounds every tiling it draws). One per thread.
+  class Scratch {
+   public:
+    Scratch();
+    ~Scratch();
+    Scratch(Scratch&&) noexcept;
+    Scratch& operator=(Scratch&&) noexcept;
+    struct State;  // bounds.cpp
+    State& state() { return *state_; }
+
+   private:
+    std::unique_ptr<State> state_;
+  };
+
   TilingBound(const Architecture& arch, const Workload& workload, const Mapspace& space, Metric metric);
   bool informative() const;  // false: it is never above lower_bound (last-level accesses)
   double operator()(const std::vector<std::uint32_t>& tiling) const;
   // Whether the bound is above `limit`; stops adding terms once it is (what pruning asks).
-  bool exceeds(const std::vector<std::uint32_t>& tiling, double limit) const;
+  bool exceeds(const std::vector<std::uint32_t>& tiling, double limit, Scratch& scratch) const;
   // Its parts, for tests.
   double energy(const std::vector<std::uint32_t>& tiling) const;
   double cycles(const std::vector<std::uint32_t>& tiling) const;
 
  private:
   // The energy bound, or a partial sum of it once that passes `limit`.
-  double energy_until(const std::vector<std::uint32_t>& tiling, double limit) const;
+  double energy_until(const std::vector<std::uint32_t>& tiling, double limit, Scratch& scratch) const;
   const Architecture& arch_;
   const Workload& workload_;
   const Mapspace& space_;

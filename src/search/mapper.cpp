@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <exception>
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -80,159 +82,198 @@ struct Shared {
   bool has_best = false;
   MappingCost best;
   std::vector<Improvement> improvements;
+  std::atomic<bool> failed{false};  // a thread threw: the others stop
 };
 
-}  // namespace
+using Clock = std::chrono::steady_clock;
 
-MapperResult run_mapper(const Architecture& arch, const Workload& workload, const Constraints& constraints,
-                        const MapperSettings& settings, const std::atomic<bool>* stop,
-                        const std::function<void(const MapperProgress&)>& progress) {
-  using Clock = std::chrono::steady_clock;
-  auto start = Clock::now();
-  auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
+// What every thread of one search reads; only `shared` changes.
+struct SearchContext {
+  const Architecture& arch;
+  const Workload& workload;
+  const MapperSettings& settings;
+  const Mapspace& space;
+  const TilingBound& tiling_bound;
+  const std::atomic<bool>* stop;
+  Shared& shared;
+  Clock::time_point start;
+  int threads = 1;
+  bool enumerating = false;
+  bool branch_and_bound = false;  // skip tilings whose bound is above the thread's best
+  double lower_bound = 0;         // of the first objective, admissible
+  bool stop_at_bound = false;     // a thread stops once its best meets the lower bound
 
-  Mapspace space(arch, workload, constraints);
-  int threads = resolve_threads(settings.threads);
-  bool enumerating = settings.algorithm == SearchAlgorithm::kExhaustive ||
-                     settings.algorithm == SearchAlgorithm::kLinearPruned;
-  if (enumerating) threads = static_cast<int>(std::min<std::uint64_t>(threads, std::max<std::uint64_t>(1, space.num_tilings())));
+  double elapsed() const { return std::chrono::duration<double>(Clock::now() - start).count(); }
+  // With one objective, a mapping that meets the admissible bound is optimal.
+  bool meets_bound(const MappingCost& cost) const {
+    return settings.objectives.size() == 1 && cost.metric(settings.objectives.front()) <= lower_bound * (1 + 1e-9);
+  }
+  bool stopped() const { return (stop && stop->load()) || shared.failed.load(); }
+};
 
-  std::vector<ThreadOutcome> outcomes(threads);
-  Shared shared;
-  std::atomic<int> running{threads};
-  bool space_empty = space.num_tilings() == 0;
-  // Branch and bound over tilings in the enumerations and the hybrid search, on the first
-  // objective. Not with an elite list, which wants mappings that do not win too.
-  TilingBound tiling_bound(arch, workload, space, settings.objectives.front());
-  bool branch_and_bound = settings.bound_pruning && (enumerating || settings.algorithm == SearchAlgorithm::kHybrid) &&
-                          settings.elite_size == 0 && tiling_bound.informative();
-  // With one objective, a mapping that meets the admissible bound is optimal: its thread
-  // stops there (every search; the others go on, so results stay deterministic).
-  double bound = lower_bound(arch, workload, settings.objectives.front(), &space);
-  auto meets_bound = [&](const MappingCost& cost) {
-    return settings.objectives.size() == 1 && cost.metric(settings.objectives.front()) <= bound * (1 + 1e-9);
-  };
-  bool stop_at_bound = settings.elite_size == 0;
+// One thread of the search: proposes points, prechecks and evaluates them, keeps its best.
+// Everything it changes is its own (its outcome and scratch) but the shared counters.
+class SearchThread {
+ public:
+  SearchThread(const SearchContext& c, int index, ThreadOutcome& out)
+      : c_(c), out_(out), rejections_(c.arch.num_storage_levels(), c.workload.num_data_spaces()) {
+    strategy_ = make_strategy(c.settings.algorithm, c.space, c.settings, index, c.threads, tiling_filter());
+    point_ = c.space.empty_point();
+  }
 
-  auto worker = [&](int t) {
-    auto& out = outcomes[t];
-    if (space_empty) {
-      out.exhausted = true;
-      --running;
-      return;
-    }
-    TilingFilter worth_visiting;
-    if (branch_and_bound) {
-      // Against this thread's own best (so runs stay deterministic). A tiling goes only when
-      // its bound is clearly above: a variant within rounding of the best could still win on
-      // the next objective (see better()).
-      worth_visiting = [&out, &tiling_bound, first = settings.objectives.front()](const std::vector<std::uint32_t>& tiling) {
-        return !out.found || !tiling_bound.exceeds(tiling, out.best_cost.metric(first) * (1 + 1e-6));
-      };
-    }
-    auto strategy = make_strategy(settings.algorithm, space, settings, t, threads, worth_visiting);
-    // Counted in a flat array per candidate, gathered by reason once at the end.
-    RejectionCounts rejections(arch.num_storage_levels(), workload.num_data_spaces());
-    auto point = space.empty_point();
-    Mapping mapping;
-    std::vector<std::uint32_t> built_tiling;  // the tiling whose factors `mapping` holds
-    EvaluationResult result;
-    std::uint64_t since_improvement = 0, consecutive_invalid = 0;
-    while (true) {
-      if (stop && stop->load()) break;
-      if (settings.search_size && out.evaluated >= settings.search_size) break;
-      if (settings.time_limit_seconds > 0 && (out.considered & 63) == 0 && elapsed() > settings.time_limit_seconds) break;
-      if (!strategy->next(point)) {
-        out.exhausted = strategy->exhausted_space();
+  void run() {
+    while (!limits_reached()) {
+      if (!strategy_->next(point_)) {
+        out_.exhausted = strategy_->exhausted_space();
         break;
       }
-      ++out.considered;
-      if (auto refused = space.precheck(point)) {
-        rejections.add(*refused);
-        if (settings.timeout && ++consecutive_invalid >= settings.timeout) break;
-        strategy->report(false, false);
+      ++out_.considered;
+      if (auto refused = c_.space.precheck(point_, tile_words_)) {
+        rejections_.add(*refused);
+        if (!invalid()) break;
         continue;
       }
-      // A tiling's variants come in a row: its factors are already in the mapping.
-      if (built_tiling == point.tiling) {
-        space.build_variant(point, mapping);
-      } else {
-        space.build(point, mapping);
-        built_tiling = point.tiling;
-      }
-      evaluate_cost(arch, workload, mapping, result);
-      ++out.evaluated;
-      shared.evaluated.fetch_add(1, std::memory_order_relaxed);
-      if (!result.valid) {
-        rejections.add(*result.rejection);
-        strategy->report(false, false);
-        if (settings.timeout && ++consecutive_invalid >= settings.timeout) break;
+      evaluate_point();
+      if (!result_.valid) {
+        rejections_.add(*result_.rejection);
+        if (!invalid()) break;
         continue;
       }
-      consecutive_invalid = 0;
-      ++out.valid;
-      shared.valid.fetch_add(1, std::memory_order_relaxed);
-      auto cost = cost_of(result);
-      offer_elite(out.elite, settings.elite_size, cost, point, settings.objectives);
-      bool improved = !out.found || better(cost, out.best_cost, settings.objectives);
-      strategy->report(true, improved);
-      if (improved) {
-        out.found = true;
-        out.best_cost = cost;
-        out.best_point = point;
-        out.meets_bound = meets_bound(cost);
-        since_improvement = 0;
-        std::lock_guard<std::mutex> lock(shared.mutex);
-        if (!shared.has_best || better(cost, shared.best, settings.objectives)) {
-          shared.has_best = true;
-          shared.best = cost;
-          shared.improvements.push_back({elapsed(), shared.evaluated.load(), cost});
-        }
-        if (out.meets_bound && stop_at_bound) break;
-      } else if (settings.victory_condition && ++since_improvement >= settings.victory_condition) {
-        break;
-      }
+      if (!valid()) break;
     }
-    out.pruned_tilings = strategy->pruned_tilings();
-    for (const auto& [reason, n] : strategy->ruled_out_points()) {
-      out.rejected[reason] += n;
-      out.considered += n;
-    }
-    rejections.add_to(out.rejected);
-    --running;
-  };
+    finish();
+  }
 
-  std::vector<std::thread> pool;
-  for (int t = 1; t < threads; ++t) pool.emplace_back(worker, t);
-  // Thread 0 runs here too; progress is reported by a light monitor in between.
-  std::thread main_worker(worker, 0);
+ private:
+  // Against this thread's own best (so runs stay deterministic). A tiling goes only when its
+  // bound is clearly above: a variant within rounding of the best could still win on the
+  // next objective (see better()).
+  TilingFilter tiling_filter() {
+    if (!c_.branch_and_bound) return {};
+    return [this, first = c_.settings.objectives.front()](const std::vector<std::uint32_t>& tiling) {
+      return !out_.found || !c_.tiling_bound.exceeds(tiling, out_.best_cost.metric(first) * (1 + 1e-6), bound_scratch_);
+    };
+  }
+
+  bool limits_reached() const {
+    const auto& s = c_.settings;
+    if (c_.stopped()) return true;
+    if (s.search_size && out_.evaluated >= s.search_size) return true;
+    return s.time_limit_seconds > 0 && (out_.considered & 63) == 0 && c_.elapsed() > s.time_limit_seconds;
+  }
+
+  void evaluate_point() {
+    // A tiling's variants come in a row: its factors are already in the mapping.
+    if (built_tiling_ == point_.tiling) {
+      c_.space.build_variant(point_, mapping_);
+    } else {
+      c_.space.build(point_, mapping_);
+      built_tiling_ = point_.tiling;
+    }
+    evaluate_cost(c_.arch, c_.workload, mapping_, result_, workspace_);
+    ++out_.evaluated;
+    c_.shared.evaluated.fetch_add(1, std::memory_order_relaxed);
+  }
+
+  // After a refused point: false when Timeloop's timeout (invalid points in a row) ends the thread.
+  bool invalid() {
+    strategy_->report(false, false);
+    return !(c_.settings.timeout && ++consecutive_invalid_ >= c_.settings.timeout);
+  }
+
+  // After a valid point: false when the thread is done (its best meets the bound, or the
+  // victory condition holds).
+  bool valid() {
+    const auto& s = c_.settings;
+    consecutive_invalid_ = 0;
+    ++out_.valid;
+    c_.shared.valid.fetch_add(1, std::memory_order_relaxed);
+    auto cost = cost_of(result_);
+    offer_elite(out_.elite, s.elite_size, cost, point_, s.objectives);
+    bool improved = !out_.found || better(cost, out_.best_cost, s.objectives);
+    strategy_->report(true, improved);
+    if (!improved) return !(s.victory_condition && ++since_improvement_ >= s.victory_condition);
+    out_.found = true;
+    out_.best_cost = cost;
+    out_.best_point = point_;
+    out_.meets_bound = c_.meets_bound(cost);
+    since_improvement_ = 0;
+    {
+      std::lock_guard<std::mutex> lock(c_.shared.mutex);
+      if (!c_.shared.has_best || better(cost, c_.shared.best, s.objectives)) {
+        c_.shared.has_best = true;
+        c_.shared.best = cost;
+        c_.shared.improvements.push_back({c_.elapsed(), c_.shared.evaluated.load(), cost});
+      }
+    }
+    return !(out_.meets_bound && c_.stop_at_bound);
+  }
+
+  void finish() {
+    out_.pruned_tilings = strategy_->pruned_tilings();
+    for (const auto& [reason, n] : strategy_->ruled_out_points()) {
+      out_.rejected[reason] += n;
+      out_.considered += n;
+    }
+    rejections_.add_to(out_.rejected);
+  }
+
+  const SearchContext& c_;
+  ThreadOutcome& out_;
+  RejectionCounts rejections_;  // counted per candidate, gathered by reason at the end
+  std::unique_ptr<SearchStrategy> strategy_;
+  MapspacePoint point_;
+  Mapping mapping_;
+  std::vector<std::uint32_t> built_tiling_;  // the tiling whose factors `mapping_` holds
+  EvaluationResult result_;
+  EvaluationWorkspace workspace_;
+  TileWordsCache tile_words_;
+  TilingBound::Scratch bound_scratch_;
+  std::uint64_t since_improvement_ = 0, consecutive_invalid_ = 0;
+};
+
+// Runs `body` on a thread of its own; an exception it throws is kept for the caller, and
+// tells the other threads to stop.
+void run_guarded(const std::function<void()>& body, Shared& shared, std::exception_ptr& error) {
+  try {
+    body();
+  } catch (...) {
+    error = std::current_exception();
+    shared.failed.store(true);
+  }
+}
+
+// Progress from the calling thread, every 200 ms, until every search thread is done.
+void report_progress(const SearchContext& c, const std::atomic<int>& running,
+                     const std::function<void(const MapperProgress&)>& progress) {
   auto last_report = Clock::now();
   while (running.load() > 0) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    if (progress && Clock::now() - last_report > std::chrono::milliseconds(200)) {
-      last_report = Clock::now();
-      MapperProgress p;
-      p.evaluated = shared.evaluated.load();
-      p.valid = shared.valid.load();
-      p.seconds = elapsed();
-      std::lock_guard<std::mutex> lock(shared.mutex);
-      p.has_best = shared.has_best;
-      p.best = shared.best;
-      progress(p);
-    }
+    if (!progress || Clock::now() - last_report <= std::chrono::milliseconds(200)) continue;
+    last_report = Clock::now();
+    MapperProgress p;
+    p.evaluated = c.shared.evaluated.load();
+    p.valid = c.shared.valid.load();
+    p.seconds = c.elapsed();
+    std::lock_guard<std::mutex> lock(c.shared.mutex);
+    p.has_best = c.shared.has_best;
+    p.best = c.shared.best;
+    progress(p);
   }
-  main_worker.join();
-  for (auto& th : pool) th.join();
+}
 
+// The threads' outcomes as one result: counts added up, the best of the bests, the elite.
+MapperResult gather(const SearchContext& c, const std::vector<ThreadOutcome>& outcomes) {
+  const auto& settings = c.settings;
   MapperResult result;
   auto& report = result.report;
   report.algorithm = to_string(settings.algorithm);
   report.objectives = settings.objectives;
-  report.threads = threads;
-  report.mapspace_tilings = space.num_tilings();
+  report.threads = c.threads;
+  report.mapspace_tilings = c.space.num_tilings();
   int best_thread = -1;
   bool all_exhausted = true;
-  for (int t = 0; t < threads; ++t) {
+  for (int t = 0; t < c.threads; ++t) {
     const auto& o = outcomes[t];
     report.considered += o.considered;
     report.evaluated += o.evaluated;
@@ -244,15 +285,15 @@ MapperResult run_mapper(const Architecture& arch, const Workload& workload, cons
       best_thread = t;
     }
   }
-  report.seconds = elapsed();
-  report.improvements = shared.improvements;
-  report.lower_bound = bound;
+  report.seconds = c.elapsed();
+  report.improvements = c.shared.improvements;
+  report.lower_bound = c.lower_bound;
   report.meets_bound = best_thread >= 0 && outcomes[best_thread].meets_bound;
-  report.optimal = (enumerating && all_exhausted && !(stop && stop->load())) || report.meets_bound;
+  report.optimal = (c.enumerating && all_exhausted && !(c.stop && c.stop->load())) || report.meets_bound;
   if (best_thread >= 0) {
     result.found = true;
-    result.best = space.build(outcomes[best_thread].best_point);
-    result.stats = evaluate(arch, workload, result.best);
+    result.best = c.space.build(outcomes[best_thread].best_point);
+    result.stats = evaluate(c.arch, c.workload, result.best);
     result.cost = outcomes[best_thread].best_cost;
     double best = result.cost.metric(settings.objectives.front());
     report.gap = report.optimal || best <= 0 ? 0 : std::max(0.0, (best - report.lower_bound) / best);
@@ -261,8 +302,54 @@ MapperResult run_mapper(const Architecture& arch, const Workload& workload, cons
   for (const auto& o : outcomes) {
     for (const auto& [cost, point] : o.elite) offer_elite(elite, settings.elite_size, cost, point, settings.objectives);
   }
-  for (const auto& entry : elite) result.elite.push_back(space.build(entry.second));
+  for (const auto& entry : elite) result.elite.push_back(c.space.build(entry.second));
   return result;
+}
+
+}  // namespace
+
+MapperResult run_mapper(const Architecture& arch, const Workload& workload, const Constraints& constraints,
+                        const MapperSettings& settings, const std::atomic<bool>* stop,
+                        const std::function<void(const MapperProgress&)>& progress) {
+  auto start = Clock::now();
+  Mapspace space(arch, workload, constraints);
+  // Branch and bound over tilings in the enumerations and the hybrid search, on the first
+  // objective. Not with an elite list, which wants mappings that do not win too.
+  TilingBound tiling_bound(arch, workload, space, settings.objectives.front());
+  Shared shared;
+  SearchContext c{arch, workload, settings, space, tiling_bound, stop, shared, start};
+  c.threads = resolve_threads(settings.threads);
+  c.enumerating = settings.algorithm == SearchAlgorithm::kExhaustive || settings.algorithm == SearchAlgorithm::kLinearPruned;
+  if (c.enumerating) {
+    c.threads = static_cast<int>(std::min<std::uint64_t>(c.threads, std::max<std::uint64_t>(1, space.num_tilings())));
+  }
+  c.branch_and_bound = settings.bound_pruning && (c.enumerating || settings.algorithm == SearchAlgorithm::kHybrid) &&
+                       settings.elite_size == 0 && tiling_bound.informative();
+  c.lower_bound = lower_bound(arch, workload, settings.objectives.front(), &space);
+  // Every search stops a thread at the bound (the others go on, so results stay deterministic).
+  c.stop_at_bound = settings.elite_size == 0;
+
+  std::vector<ThreadOutcome> outcomes(c.threads);
+  std::vector<std::exception_ptr> errors(c.threads);
+  std::atomic<int> running{c.threads};
+  auto worker = [&](int t) {
+    run_guarded([&] {
+      if (space.num_tilings() == 0) {
+        outcomes[t].exhausted = true;
+        return;
+      }
+      SearchThread(c, t, outcomes[t]).run();
+    }, shared, errors[t]);
+    --running;
+  };
+  std::vector<std::thread> pool;
+  for (int t = 0; t < c.threads; ++t) pool.emplace_back(worker, t);
+  report_progress(c, running, progress);  // from the calling thread, which may print
+  for (auto& th : pool) th.join();
+  for (const auto& error : errors) {
+    if (error) std::rethrow_exception(error);
+  }
+  return gather(c, outcomes);
 }
 
 }  // namespace qloop

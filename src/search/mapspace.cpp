@@ -288,8 +288,7 @@ void Mapspace::random_tiling(std::vector<std::uint32_t>& tiling, std::mt19937_64
   // Tilings no variant can make valid are redrawn (a bounded number of times): they would
   // crowd out the informative candidates. When none is found, the last one whose spatial
   // factors fit stays, so that the rejections name the capacity that blocks.
-  thread_local std::vector<std::uint32_t> fits_spatially;
-  fits_spatially.clear();
+  std::vector<std::uint32_t> fits_spatially;
   bool found = false;
   for (int attempt = 0; attempt < 64 && !found; ++attempt) {
     for (DimensionId dim = 0; dim < workload_.num_dimensions(); ++dim) {
@@ -336,6 +335,11 @@ bool Mapspace::neighbour_tiling(const std::vector<std::uint32_t>& from, std::vec
 }
 
 std::optional<Rejection> Mapspace::precheck(const MapspacePoint& point) const {
+  TileWordsCache cache;
+  return precheck(point, cache);
+}
+
+std::optional<Rejection> Mapspace::precheck(const MapspacePoint& point, TileWordsCache& cache) const {
   double used_instances = 1;
   // Spatial factors within each level's fanout, along X and Y.
   for (int slot = 0; slot < static_cast<int>(slots_.size()); ++slot) {
@@ -352,7 +356,7 @@ std::optional<Rejection> Mapspace::precheck(const MapspacePoint& point) const {
   if (used_instances < constraints_.min_utilization * static_cast<double>(arch_.arithmetic.instances)) {
     return Rejection{RejectionKind::kComputeUtilization, 0, -1};
   }
-  return capacity_check(point.tiling, point.keep);
+  return capacity_check(point.tiling, point.keep, cache);
 }
 
 std::optional<int> Mapspace::stored_width(const std::vector<std::uint32_t>& tiling, int level, DataSpaceId ds) const {
@@ -369,13 +373,8 @@ std::optional<int> Mapspace::stored_width(const std::vector<std::uint32_t>& tili
   return workload_.bitwidths[ds];
 }
 
-const std::vector<std::uint64_t>& Mapspace::tile_words(const std::vector<std::uint32_t>& tiling) const {
-  struct Cache {
-    std::uint64_t mapspace = 0;
-    std::vector<std::uint32_t> tiling;
-    std::vector<std::uint64_t> words;
-  };
-  thread_local Cache cache;
+const std::vector<std::uint64_t>& Mapspace::tile_words(const std::vector<std::uint32_t>& tiling,
+                                                       TileWordsCache& cache) const {
   if (cache.mapspace == id_ && cache.tiling == tiling) return cache.words;
   cache.mapspace = id_;
   cache.tiling = tiling;
@@ -430,9 +429,10 @@ std::uint64_t Mapspace::words_of_tile(const std::vector<std::uint32_t>& tiling, 
 }
 
 std::optional<Rejection> Mapspace::capacity_check(const std::vector<std::uint32_t>& tiling,
-                                                  const std::vector<std::vector<bool>>& keep) const {
+                                                  const std::vector<std::vector<bool>>& keep,
+                                                  TileWordsCache& cache) const {
   // Tiles (packed) within each level's capacity, and filling its minimum utilization.
-  const auto& words = tile_words(tiling);
+  const auto& words = tile_words(tiling, cache);
   int spaces = workload_.num_data_spaces();
   for (int level = 0; level < arch_.num_storage_levels(); ++level) {
     std::uint64_t used = 0;

@@ -44,6 +44,15 @@ struct LoopOrderParts {
   DimensionList inner, free, outer;
 };
 
+// The words each tensor's tile takes at each level for one tiling, kept while that tiling's
+// variants (orders, bypass) are prechecked in a row. One per thread; which mapspace and
+// tiling filled it is part of it, so a stale entry is never used.
+struct TileWordsCache {
+  std::uint64_t mapspace = 0;
+  std::vector<std::uint32_t> tiling;
+  std::vector<std::uint64_t> words;  // [level * tensors + tensor]
+};
+
 class Mapspace {
  public:
   Mapspace(const Architecture& arch, const Workload& workload, const Constraints& constraints);
@@ -67,7 +76,8 @@ class Mapspace {
   // Why a point cannot work, found before evaluating it (spatial factors beyond a fanout,
   // tiles that overflow a buffer, by the model's own rule: level_fit.hpp); none when it may
   // work. Asked for every candidate, so a value, never a message.
-  std::optional<Rejection> precheck(const MapspacePoint& point) const;
+  std::optional<Rejection> precheck(const MapspacePoint& point, TileWordsCache& cache) const;
+  std::optional<Rejection> precheck(const MapspacePoint& point) const;  // with a cache of its own
 
   // Loop orders, bypass and X/Y choices for a tiling: the sizes of those sub-spaces.
   std::vector<std::uint64_t> order_counts(const std::vector<std::uint32_t>& tiling) const;  // per level
@@ -136,7 +146,7 @@ class Mapspace {
   LoopOrderParts order_parts(const std::vector<std::uint32_t>& tiling, int level) const;
   void apply_xy(MapspacePoint& point, const std::vector<DimensionList>& spatial_dims, std::uint64_t xy_index) const;
   std::optional<Rejection> capacity_check(const std::vector<std::uint32_t>& tiling,
-                                         const std::vector<std::vector<bool>>& keep) const;
+                                         const std::vector<std::vector<bool>>& keep, TileWordsCache& cache) const;
   // The same without the per-tiling cache, stopping at the first level that overflows (for
   // tilings asked about once: the random draws). Capacity and bitwidth only: utilization is
   // no reason to refuse a tiling whose variants keep more tensors.
@@ -149,10 +159,10 @@ class Mapspace {
   std::uint64_t words_of_tile(const std::vector<std::uint32_t>& tiling, int ds, int level,
                               const std::array<std::int64_t, kMaxDimensions>& extent) const;
   static constexpr std::uint64_t kNoFit = ~std::uint64_t{0};
-  // Words each tensor's tile needs at each level ([level * tensors + tensor]), for the last
-  // tiling asked about on this thread: a tiling's variants (orders, bypass) share them.
-  const std::vector<std::uint64_t>& tile_words(const std::vector<std::uint32_t>& tiling) const;
-  std::uint64_t id_;  // tells this mapspace's entries in the per-thread tile_words cache
+  // Words each tensor's tile needs at each level ([level * tensors + tensor]), from the cache
+  // when it holds this tiling: a tiling's variants (orders, bypass) share them.
+  const std::vector<std::uint64_t>& tile_words(const std::vector<std::uint32_t>& tiling, TileWordsCache& cache) const;
+  std::uint64_t id_;  // tells this mapspace's entries in a TileWordsCache
   std::vector<std::vector<char>> depends_on_;   // per data space, per dimension
   std::vector<std::vector<bool>> always_kept_;  // per level, per data space: kept in every variant
   std::vector<std::vector<char>> split_on_y_;  // per level with a split constraint: Y per dimension

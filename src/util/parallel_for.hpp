@@ -2,12 +2,15 @@
 // Runs fn(0) .. fn(count - 1) on up to `threads` threads (the calling thread among them),
 // handing out indices in order. `after_each_on_caller` (may be empty) runs on the calling
 // thread after each of its own calls, with the number finished so far: where progress is
-// reported from, since only the caller may print.
+// reported from, since only the caller may print. An exception thrown by any call stops the
+// hand-out of new indices and is rethrown to the caller once every thread has finished.
 
 #include <algorithm>
 #include <atomic>
 #include <cstddef>
+#include <exception>
 #include <functional>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -23,20 +26,34 @@ void parallel_for(std::size_t count, int threads, Fn fn,
                   const std::function<void(std::size_t)>& after_each_on_caller = {}) {
   int workers = std::max(1, std::min<int>(resolve_threads(threads), static_cast<int>(count)));
   std::atomic<std::size_t> next{0}, finished{0};
-  auto work = [&] {
-    for (std::size_t i = next++; i < count; i = next++) {
+  std::exception_ptr error;
+  std::mutex error_mutex;
+  // One call; false when it threw (the first error is kept, the rest are dropped).
+  auto call = [&](std::size_t i) {
+    try {
       fn(i);
       ++finished;
+      return true;
+    } catch (...) {
+      std::lock_guard lock(error_mutex);
+      if (!error) error = std::current_exception();
+      next = count;  // hand out nothing more
+      return false;
+    }
+  };
+  auto work = [&] {
+    for (std::size_t i = next++; i < count; i = next++) {
+      if (!call(i)) return;
     }
   };
   std::vector<std::thread> pool;
   for (int t = 1; t < workers; ++t) pool.emplace_back(work);
   for (std::size_t i = next++; i < count; i = next++) {
-    fn(i);
-    ++finished;
+    if (!call(i)) break;
     if (after_each_on_caller) after_each_on_caller(finished.load());
   }
   for (auto& t : pool) t.join();
+  if (error) std::rethrow_exception(error);
   if (after_each_on_caller) after_each_on_caller(finished.load());
 }
 

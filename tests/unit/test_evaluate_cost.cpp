@@ -19,12 +19,13 @@ void expect_same_costs(const std::vector<std::string>& files, int points) {
   std::mt19937_64 rng(5);
   auto point = space.empty_point();
   EvaluationResult lean;
+  EvaluationWorkspace workspace;  // one for every point, as a search thread has
   int valid = 0;
   for (int i = 0; i < points; ++i) {
     space.randomize(point, rng);
     auto mapping = space.build(point);
     auto full = evaluate(in.architecture, in.workload, mapping);
-    evaluate_cost(in.architecture, in.workload, mapping, lean);
+    evaluate_cost(in.architecture, in.workload, mapping, lean, workspace);
     auto where = "point " + std::to_string(i);
     ASSERT_EQ(lean.valid, full.valid) << where;
     EXPECT_EQ(lean.rejection, full.rejection) << where;
