@@ -4,8 +4,8 @@
 // default search, which also spends time ruling tilings out. Run: build/bench/qloop_bench_mapper
 #include <benchmark/benchmark.h>
 
-#include "search/mapper.hpp"
 #include "input/load_inputs.hpp"
+#include "search/mapper.hpp"
 
 namespace {
 
@@ -29,7 +29,9 @@ void map_example(benchmark::State& state, const std::vector<std::string>& files,
   }
   state.counters["valid_per_s"] = benchmark::Counter(static_cast<double>(valid), benchmark::Counter::kIsRate);
   state.counters["considered_per_s"] = benchmark::Counter(static_cast<double>(considered), benchmark::Counter::kIsRate);
-  if (bound_pruning) state.counters["pruned_tilings_per_s"] = benchmark::Counter(static_cast<double>(pruned), benchmark::Counter::kIsRate);
+  if (bound_pruning)
+    state.counters["pruned_tilings_per_s"] =
+        benchmark::Counter(static_cast<double>(pruned), benchmark::Counter::kIsRate);
 }
 
 void BM_Mapper_AlexNetConv1_3Level(benchmark::State& state) {
@@ -41,8 +43,10 @@ void BM_Mapper_EyerissLike_AlexNetConv3(benchmark::State& state) {
 }
 
 void BM_Mapper_EyerissLike_AlexNetConv3_Pruning(benchmark::State& state) {
-  map_example(state, {"mapper-eyeriss-like/arch.yaml", "mapper-eyeriss-like/constraints.yaml",
-                      "mapper-eyeriss-like/layers/alexnet_conv3.yaml"}, true);
+  map_example(state,
+              {"mapper-eyeriss-like/arch.yaml", "mapper-eyeriss-like/constraints.yaml",
+               "mapper-eyeriss-like/layers/alexnet_conv3.yaml"},
+              true);
 }
 
 BENCHMARK(BM_Mapper_AlexNetConv1_3Level)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();

@@ -6,9 +6,9 @@
 
 #include "analysis/nest_analysis.hpp"
 #include "analysis/visit_sequence.hpp"
+#include "input/load_inputs.hpp"
 #include "model/evaluate.hpp"
 #include "search/mapspace.hpp"
-#include "input/load_inputs.hpp"
 
 namespace {
 

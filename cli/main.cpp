@@ -4,7 +4,6 @@
 // error (a bug in qloop).
 
 #include <CLI/CLI.hpp>
-
 #include <iostream>
 #include <optional>
 #include <string>
@@ -74,7 +73,8 @@ int main(int argc, char** argv) {
   std::string bits;
   auto add_network_options = [&](CLI::App* cmd, const char* bits_help) {
     cmd->add_option("network", net.network, "Network YAML (e.g. workloads/alexnet.yaml)")->required();
-    cmd->add_option("inputs", net.arch_sources, "Architecture, constraints, mapper settings, ERT/ART (files or folders)")
+    cmd->add_option("inputs", net.arch_sources,
+                    "Architecture, constraints, mapper settings, ERT/ART (files or folders)")
         ->required();
     cmd->add_option("-o,--output", out_dir, "Output folder (default: current folder)");
     if (bits_help) cmd->add_option("--bits", bits, bits_help);

@@ -55,8 +55,8 @@ app::SearchOverrides overrides_of(std::optional<int> threads, std::optional<std:
   return o;
 }
 
-app::NetworkRequest network_request(const std::string& net, const Sources& arch, const Names& layers,
-                                    const Names& bits, std::optional<int> threads, std::optional<std::uint64_t> seed,
+app::NetworkRequest network_request(const std::string& net, const Sources& arch, const Names& layers, const Names& bits,
+                                    std::optional<int> threads, std::optional<std::uint64_t> seed,
                                     std::optional<double> time_limit) {
   return {net, arch, layers, overrides_of(threads, seed, time_limit, std::nullopt, std::nullopt), bits};
 }
@@ -105,18 +105,16 @@ PYBIND11_MODULE(_qloop, m) {
   });
   m.attr("INLINE_PREFIX") = qloop::app::kInlineSourcePrefix;
 
-  m.def("evaluate", [](const Sources& s) {
-    return released([&] { return app::model_json(app::run_model(s, {})).dump(); });
-  });
-  m.def("search", [](const Sources& s, std::optional<int> threads, std::optional<std::uint64_t> seed,
-                     std::optional<double> time_limit, std::optional<std::string> algorithm,
-                     std::optional<Names> metrics) {
-    app::MapperRequest request{s, overrides_of(threads, seed, time_limit, algorithm, metrics)};
-    return released([&] { return app::mapper_result_json(app::run_mapper(request, {})).dump(); });
-  });
-  m.def("energy", [](const Sources& s) {
-    return released([&] { return app::energy_json(app::run_energy(s, {})).dump(); });
-  });
+  m.def("evaluate",
+        [](const Sources& s) { return released([&] { return app::model_json(app::run_model(s, {})).dump(); }); });
+  m.def("search",
+        [](const Sources& s, std::optional<int> threads, std::optional<std::uint64_t> seed,
+           std::optional<double> time_limit, std::optional<std::string> algorithm, std::optional<Names> metrics) {
+          app::MapperRequest request{s, overrides_of(threads, seed, time_limit, algorithm, metrics)};
+          return released([&] { return app::mapper_result_json(app::run_mapper(request, {})).dump(); });
+        });
+  m.def("energy",
+        [](const Sources& s) { return released([&] { return app::energy_json(app::run_energy(s, {})).dump(); }); });
   m.def("network", [](const std::string& net, const Sources& arch, const Names& bits, const Names& layers,
                       std::optional<int> threads, std::optional<std::uint64_t> seed, std::optional<double> time_limit) {
     auto request = network_request(net, arch, layers, bits, threads, seed, time_limit);
@@ -131,39 +129,42 @@ PYBIND11_MODULE(_qloop, m) {
     auto request = network_request(net, {}, layers, configs, std::nullopt, std::nullopt, std::nullopt);
     return released([&] { return app::layer_jobs_json(app::sweep_layer_jobs(request)).dump(); });
   });
-  m.def("map_layer_job", [](const std::string& net, const Sources& arch, const Names& layers, std::size_t layer,
-                            const std::vector<int>& bits, std::optional<std::uint64_t> seed,
-                            std::optional<double> time_limit) {
-    auto request = network_request(net, arch, layers, {}, std::nullopt, seed, time_limit);
-    return released([&] { return app::map_layer_job(request, layer, app::layer_bitwidths(bits)).dump(); });
-  });
+  m.def("map_layer_job",
+        [](const std::string& net, const Sources& arch, const Names& layers, std::size_t layer,
+           const std::vector<int>& bits, std::optional<std::uint64_t> seed, std::optional<double> time_limit) {
+          auto request = network_request(net, arch, layers, {}, std::nullopt, seed, time_limit);
+          return released([&] { return app::map_layer_job(request, layer, app::layer_bitwidths(bits)).dump(); });
+        });
   m.def("sweep_from_jobs", [](const std::string& net, const Sources& arch, const Names& configs, const Names& layers,
                               const std::string& results) {
     auto request = network_request(net, arch, layers, configs, std::nullopt, std::nullopt, std::nullopt);
-    return released([&] { return app::sweep_json(app::sweep_from_jobs(request, nlohmann::json::parse(results))).dump(); });
+    return released(
+        [&] { return app::sweep_json(app::sweep_from_jobs(request, nlohmann::json::parse(results))).dump(); });
   });
-  m.def("explore", [](const std::string& net, const Sources& arch, const Names& layers,
-                      std::optional<std::vector<int>> bit_choices, std::optional<Names> objectives,
-                      std::optional<int> population, std::optional<int> offspring, std::optional<int> generations,
-                      std::optional<std::uint64_t> seed, bool exact_mapping,
-                      const std::map<std::string, std::pair<double, double>>& sensitivity, std::optional<int> threads,
-                      std::optional<double> time_limit, py::object runner, py::object accuracy) {
-    app::ExploreRequest r;
-    r.network = net, r.arch_sources = arch, r.layers = layers;
-    r.overrides = overrides_of(threads, std::nullopt, time_limit, std::nullopt, std::nullopt);
-    r.bit_choices = bit_choices, r.objectives = objectives;
-    r.population = population, r.offspring = offspring, r.generations = generations;
-    r.seed = seed, r.exact_mapping = exact_mapping;
-    for (const auto& [layer, ws] : sensitivity) r.sensitivity[layer] = {ws.first, ws.second};
-    r.accuracy = python_accuracy(std::move(accuracy));
-    app::NetworkRequest searches{net, arch, layers, r.overrides, {}};
-    searches.overrides.seed = seed;
-    r.remote = app::remote_runner(python_text_function(std::move(runner)), searches);
-    return released([&] { return app::explore_json(app::run_explore(r, {})).dump(); });
-  }, py::arg("net"), py::arg("arch"), py::arg("layers"), py::arg("bit_choices"), py::arg("objectives"),
-     py::arg("population"), py::arg("offspring"), py::arg("generations"), py::arg("seed"), py::arg("exact_mapping"),
-     py::arg("sensitivity"), py::arg("threads"), py::arg("time_limit"), py::arg("runner") = py::none(),
-     py::arg("accuracy") = py::none());
+  m.def(
+      "explore",
+      [](const std::string& net, const Sources& arch, const Names& layers, std::optional<std::vector<int>> bit_choices,
+         std::optional<Names> objectives, std::optional<int> population, std::optional<int> offspring,
+         std::optional<int> generations, std::optional<std::uint64_t> seed, bool exact_mapping,
+         const std::map<std::string, std::pair<double, double>>& sensitivity, std::optional<int> threads,
+         std::optional<double> time_limit, py::object runner, py::object accuracy) {
+        app::ExploreRequest r;
+        r.network = net, r.arch_sources = arch, r.layers = layers;
+        r.overrides = overrides_of(threads, std::nullopt, time_limit, std::nullopt, std::nullopt);
+        r.bit_choices = bit_choices, r.objectives = objectives;
+        r.population = population, r.offspring = offspring, r.generations = generations;
+        r.seed = seed, r.exact_mapping = exact_mapping;
+        for (const auto& [layer, ws] : sensitivity) r.sensitivity[layer] = {ws.first, ws.second};
+        r.accuracy = python_accuracy(std::move(accuracy));
+        app::NetworkRequest searches{net, arch, layers, r.overrides, {}};
+        searches.overrides.seed = seed;
+        r.remote = app::remote_runner(python_text_function(std::move(runner)), searches);
+        return released([&] { return app::explore_json(app::run_explore(r, {})).dump(); });
+      },
+      py::arg("net"), py::arg("arch"), py::arg("layers"), py::arg("bit_choices"), py::arg("objectives"),
+      py::arg("population"), py::arg("offspring"), py::arg("generations"), py::arg("seed"), py::arg("exact_mapping"),
+      py::arg("sensitivity"), py::arg("threads"), py::arg("time_limit"), py::arg("runner") = py::none(),
+      py::arg("accuracy") = py::none());
   m.def("search_layer", [](const std::string& net, const Sources& arch, const Names& layers, std::size_t layer,
                            const std::vector<int>& bits, std::size_t elite_size, std::optional<std::uint64_t> seed,
                            std::optional<double> time_limit) {

@@ -92,8 +92,8 @@ bool same_prefix(const Coordinates& a, const Coordinates& b, int rank) {
 }  // namespace
 
 PerSpaceCounts mark_link_reuse(const SpatialDeltas& deltas, const SpatialDeltas& prev, const Shifts& shift,
-                               std::uint64_t h_size, std::uint64_t v_size, int num_spaces,
-                               Unaccounted& unaccounted, FanoutScratch& scratch) {
+                               std::uint64_t h_size, std::uint64_t v_size, int num_spaces, Unaccounted& unaccounted,
+                               FanoutScratch& scratch) {
   PerSpaceCounts reused{};
   auto& reuse = scratch.reuse;
   reuse.assign(h_size * v_size * num_spaces, 0);
@@ -119,7 +119,8 @@ PerSpaceCounts mark_link_reuse(const SpatialDeltas& deltas, const SpatialDeltas&
 }
 
 FanoutServing::FanoutServing(const FanoutKey& key)
-    : num_spaces_(static_cast<int>(key[0])), h_size_(static_cast<std::uint64_t>(key[2])),
+    : num_spaces_(static_cast<int>(key[0])),
+      h_size_(static_cast<std::uint64_t>(key[2])),
       v_size_(static_cast<std::uint64_t>(key[3])) {
   int rank = static_cast<int>(key[1]);
   std::size_t stride = 1 + static_cast<std::size_t>(num_spaces_ * rank);
@@ -144,7 +145,8 @@ FanoutServing::FanoutServing(const FanoutKey& key)
     layout_.present[child] = 1;
   }
   mark_all_unaccounted(layout_, num_spaces_, unaccounted_);
-  for (int ds = 0; ds < num_spaces_; ++ds) without_links_[ds].groups = multicast_groups(layout_, unaccounted_, ds, scratch_);
+  for (int ds = 0; ds < num_spaces_; ++ds)
+    without_links_[ds].groups = multicast_groups(layout_, unaccounted_, ds, scratch_);
   // A child can only find its delta at a neighbour when the delta moved by what separates
   // the two: those are the only shifts worth a look.
   for_each_neighbour_pair(layout_, layout_, h_size_, v_size_, [&](std::uint64_t cur, std::uint64_t before) {
@@ -159,7 +161,8 @@ FanoutServing::FanoutServing(const FanoutKey& key)
 
 bool FanoutServing::is_neighbour_gap(int ds, const Coordinates& shift) const {
   const auto& gaps = neighbour_gaps_[ds];
-  return std::any_of(gaps.begin(), gaps.end(), [&](const Coordinates& g) { return same_prefix(g, shift, layout_.rank); });
+  return std::any_of(gaps.begin(), gaps.end(),
+                     [&](const Coordinates& g) { return same_prefix(g, shift, layout_.rank); });
 }
 
 const ServingPlan* FanoutServing::with_links(int ds, const Coordinates& shift) {

@@ -31,8 +31,8 @@ Groups multicast_groups(const SpatialDeltas& deltas, const Unaccounted& unaccoun
 // Children whose delta equals what a neighbour (on an h_size x v_size mesh) held on the
 // previous step, per tensor with a shift: marks them accounted for, returns how many.
 PerSpaceCounts mark_link_reuse(const SpatialDeltas& deltas, const SpatialDeltas& prev, const Shifts& shift,
-                               std::uint64_t h_size, std::uint64_t v_size, int num_spaces,
-                               Unaccounted& unaccounted, FanoutScratch& scratch);
+                               std::uint64_t h_size, std::uint64_t v_size, int num_spaces, Unaccounted& unaccounted,
+                               FanoutScratch& scratch);
 
 // Parent accesses to the children for deltas of `size` operands, `epochs` times.
 inline AccessStats accesses_of(const Groups& groups, std::uint64_t size, std::uint64_t epochs) {

@@ -62,7 +62,7 @@ class NestWalker {
   DimensionVector transform_{};
 
   std::vector<std::uint64_t> space_stamp_;  // spatial index at each storage level entered
-  std::vector<StampKey> stamp_weight_;       // mixed-radix weight of each stamp entry
+  std::vector<StampKey> stamp_weight_;      // mixed-radix weight of each stamp entry
   std::uint64_t num_epochs_ = 1;
   // Per loop, the state of each spatial instance that walks it. Nearly always there is one
   // (the walk extrapolates the others), kept inline and reused across evaluations; further
@@ -113,7 +113,6 @@ class NestWalker {
       }
       stamp_weight_[e] = stamp_weight_[e - 1] * radix;
     }
-
   }
 
   StampKey stamp_key(std::size_t entries) const {
@@ -331,7 +330,6 @@ class NestWalker {
     return out;
   }
 
-
   // Per tensor: the shift t with base + t == the previous invocation's base, when the two
   // are shifts of each other (only then can a child find its data at a neighbour).
   Shifts base_shifts(const SpatialDeltas& deltas, const SpatialDeltas& prev) const {
@@ -349,8 +347,8 @@ class NestWalker {
 
   // A child whose delta equals what a neighbour held on the previous step gets it over the
   // neighbour link instead of from the parent (fanout_reuse.hpp).
-  PerSpaceCounts mark_link_reuse(int level, const SpatialDeltas& deltas, const SpatialDeltas& prev,
-                                 const Shifts& shift, Unaccounted& unaccounted) {
+  PerSpaceCounts mark_link_reuse(int level, const SpatialDeltas& deltas, const SpatialDeltas& prev, const Shifts& shift,
+                                 Unaccounted& unaccounted) {
     auto storage_level = nest_->storage_level_of_loop[level];
     auto h_size = std::max<std::uint64_t>(arch_->fanout_x(storage_level), g_.logical_fanout_x[level]);
     auto v_size = std::max<std::uint64_t>(arch_->fanout_y(storage_level), g_.logical_fanout_y[level]);
@@ -371,7 +369,8 @@ class NestWalker {
     auto& memo = fanout_memo_[level];
     if (!memo.grouped) {
       mark_all_unaccounted(deltas, num_spaces_, unaccounted);
-      for (int ds = 0; ds < num_spaces_; ++ds) memo.without_links[ds] = multicast_groups(deltas, unaccounted, ds, scratch_);
+      for (int ds = 0; ds < num_spaces_; ++ds)
+        memo.without_links[ds] = multicast_groups(deltas, unaccounted, ds, scratch_);
       memo.grouped = true;
     }
     auto shifts = base_shifts(deltas, state.prev_spatial_deltas);

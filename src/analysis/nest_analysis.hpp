@@ -22,11 +22,11 @@ namespace qloop {
 
 // What one loop (a temporal loop, or the outermost loop of a spatial group) sees of a tensor.
 struct LoopTile {
-  std::uint64_t size = 0;           // largest tile at this loop, in operands
-  AccessStats accesses;             // data supplied to the next-inner level, per instance
-  std::uint64_t link_transfers = 0; // data forwarded between neighbouring instances
-  std::uint64_t replication = 1;    // instances of this loop's level
-  std::uint64_t fanout = 1;         // children per instance (spatial loops only)
+  std::uint64_t size = 0;            // largest tile at this loop, in operands
+  AccessStats accesses;              // data supplied to the next-inner level, per instance
+  std::uint64_t link_transfers = 0;  // data forwarded between neighbouring instances
+  std::uint64_t replication = 1;     // instances of this loop's level
+  std::uint64_t fanout = 1;          // children per instance (spatial loops only)
   bool on_storage_boundary = false;
   bool master_spatial = false;
 };

@@ -10,8 +10,10 @@ void NestGeometry::bind(const Workload& workload, const LoopNest& nest, bool eve
   // tiling (and the projections) is kept when both are what the previous call had.
   // (The walk's tiles of inner spatial loops depend on their order: never kept.)
   bool same_tiling = false;
-  if (every_spatial_tile) tiling_known_ = false;
-  else same_tiling = same_tiling_as_before(nest);
+  if (every_spatial_tile)
+    tiling_known_ = false;
+  else
+    same_tiling = same_tiling_as_before(nest);
   if (!same_tiling) bind_levels(nest);
   bind_strides_and_tiles(nest, every_spatial_tile, !same_tiling);
 }
@@ -25,7 +27,8 @@ bool NestGeometry::same_projections_as_before(const Workload& workload) const {
       for (const auto& term : workload.data_spaces[ds].projection[r]) {
         if (i == placed_terms_.size()) return false;
         const auto& t = placed_terms_[i++];
-        if (t.space != ds || t.rank != r || t.dimension != term.dimension || t.coefficient != workload.coefficient(term.coefficient)) {
+        if (t.space != ds || t.rank != r || t.dimension != term.dimension ||
+            t.coefficient != workload.coefficient(term.coefficient)) {
           return false;
         }
       }
@@ -91,8 +94,10 @@ bool NestGeometry::same_tiling_as_before(const LoopNest& nest) {
     const auto& loop = nest.loops[l];
     auto slot = header + (static_cast<std::size_t>(nest.storage_level_of_loop[l]) * num_dims + loop.dimension) * 2;
     // Placeholder loops (extent 1) add nothing; the loop count above covers them.
-    if (loop.is_spatial()) signature_[slot + 1] = loop.end * 4 + static_cast<int>(loop.kind);
-    else signature_[slot] = loop.end;
+    if (loop.is_spatial())
+      signature_[slot + 1] = loop.end * 4 + static_cast<int>(loop.kind);
+    else
+      signature_[slot] = loop.end;
   }
   bool same = tiling_known_ && signature_ == previous_signature_;
   std::swap(signature_, previous_signature_);

@@ -20,9 +20,9 @@ using DimensionVector = std::array<std::int64_t, kMaxDimensions>;
 
 struct NestGeometry {
   int num_loops = 0, num_spaces = 0, num_dims = 0;
-  int max_rank = 1;  // largest tensor rank
-  std::vector<std::uint8_t> storage_boundary;  // the loop is its storage level's outermost
-  std::vector<std::uint8_t> master_spatial;    // the outermost loop of a run of spatial loops
+  int max_rank = 1;                              // largest tensor rank
+  std::vector<std::uint8_t> storage_boundary;    // the loop is its storage level's outermost
+  std::vector<std::uint8_t> master_spatial;      // the outermost loop of a run of spatial loops
   std::vector<std::uint64_t> num_spatial_elems;  // instances of the loop's level
   std::vector<std::uint64_t> logical_fanout, logical_fanout_x, logical_fanout_y;  // master spatial loops
   std::vector<std::int64_t> stride;     // one iteration's step along the loop's dimension (the inner loops' span)
@@ -77,7 +77,7 @@ struct NestGeometry {
   std::vector<PlacedTerm> placed_terms_;
   std::vector<int> rank_begin_;  // [ds * (kMaxTensorRank + 1) + r] -> first term; one past the end at r = rank
   std::vector<int> ranks_;
-  std::vector<Coordinates> units_;  // [ds * kMaxDimensions + dimension]
+  std::vector<Coordinates> units_;                            // [ds * kMaxDimensions + dimension]
   std::vector<std::int64_t> signature_, previous_signature_;  // see same_tiling_as_before
   bool tiling_known_ = false, projections_known_ = false;
 };

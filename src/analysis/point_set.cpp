@@ -59,7 +59,6 @@ bool weighted_centroid(const BoxList& boxes, int rank, std::array<double, kMaxRa
 }
 }  // namespace
 
-
 std::uint64_t overlap_size(const Box& a, const Box& b) {
   std::uint64_t size = 1;
   for (int r = 0; r < a.rank; ++r) {

@@ -56,7 +56,8 @@ inline Coordinates box_translation(const Box& a, const Box& b) {
   if (a.size() == 0 || b.size() == 0) return delta;
   for (int r = 0; r < a.rank; ++r) {
     std::int64_t doubled = 2 * (static_cast<std::int64_t>(b.lo[r]) - a.lo[r]) +
-                           (static_cast<std::int64_t>(b.hi[r]) - b.lo[r]) - (static_cast<std::int64_t>(a.hi[r]) - a.lo[r]);
+                           (static_cast<std::int64_t>(b.hi[r]) - b.lo[r]) -
+                           (static_cast<std::int64_t>(a.hi[r]) - a.lo[r]);
     delta[r] = half_rounded(doubled);
   }
   return delta;

@@ -41,7 +41,8 @@ void group_by_level(const std::vector<LoopTile>& loops, int num_levels, std::vec
     if (level > 0) {
       // The inner level's share of this level's data: per spatial child when this level
       // starts with a fanout, otherwise the whole inner tile.
-      levels[level - 1].partition_denominator = loops[first].master_spatial ? loops[first].size : levels[level - 1].size;
+      levels[level - 1].partition_denominator =
+          loops[first].master_spatial ? loops[first].size : levels[level - 1].size;
     }
     ++level;
     first = last + 1;
@@ -120,7 +121,8 @@ void compute_peer_accesses(std::vector<LevelTile>& levels) {
   for (int cur = static_cast<int>(levels.size()) - 1; cur > 0; --cur) {
     if (levels[cur].link_transfers == 0) continue;
     // Shared evenly (and fractionally) among the receiving instances.
-    double per_element = static_cast<double>(levels[cur].link_transfers) / static_cast<double>(levels[cur - 1].replication);
+    double per_element =
+        static_cast<double>(levels[cur].link_transfers) / static_cast<double>(levels[cur - 1].replication);
     levels[cur - 1].peer_accesses += per_element;
     levels[cur - 1].peer_fills += per_element;
   }
@@ -165,8 +167,8 @@ CollapseScratch::~CollapseScratch() = default;
 CollapseScratch::CollapseScratch(CollapseScratch&&) noexcept = default;
 CollapseScratch& CollapseScratch::operator=(CollapseScratch&&) noexcept = default;
 
-CollapsedTiles collapse_tiles(const NestAnalysisResult& analysis, const LoopNest& nest,
-                              const Mapping& mapping, const Workload& workload) {
+CollapsedTiles collapse_tiles(const NestAnalysisResult& analysis, const LoopNest& nest, const Mapping& mapping,
+                              const Workload& workload) {
   CollapsedTiles out;
   CollapseScratch scratch;
   collapse_tiles(analysis, nest, mapping, workload, out, scratch);

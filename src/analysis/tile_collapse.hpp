@@ -21,7 +21,7 @@ struct LevelTensorCounts {
   // updates and reductions rounded, fills truncated (a child's share of its parent's
   // accesses is an average over the children: 10 accesses among 3 children fill 3 each).
   std::uint64_t reads = 0, fills = 0, updates = 0, temporal_reductions = 0;
-  AccessStats to_children;           // served to the next-inner level (network view)
+  AccessStats to_children;  // served to the next-inner level (network view)
   std::uint64_t fanout = 1;
   std::uint64_t link_transfers = 0;
 };
@@ -43,8 +43,8 @@ class CollapseScratch {
   std::unique_ptr<State> state_;
 };
 
-CollapsedTiles collapse_tiles(const NestAnalysisResult& analysis, const LoopNest& nest,
-                              const Mapping& mapping, const Workload& workload);
+CollapsedTiles collapse_tiles(const NestAnalysisResult& analysis, const LoopNest& nest, const Mapping& mapping,
+                              const Workload& workload);
 // The same into `out`, reusing its buffers and the scratch.
 void collapse_tiles(const NestAnalysisResult& analysis, const LoopNest& nest, const Mapping& mapping,
                     const Workload& workload, CollapsedTiles& out, CollapseScratch& scratch);

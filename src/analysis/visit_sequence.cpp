@@ -13,8 +13,8 @@ namespace {
 
 using namespace nest;  // the analyses' shared internal types
 
-constexpr int kMaxOutcomes = 4;   // ways a fan-out serves a delta: without links, or one link case each
-constexpr int kWholeTile = -1;    // the shape of a delta that is the whole tile
+constexpr int kMaxOutcomes = 4;  // ways a fan-out serves a delta: without links, or one link case each
+constexpr int kWholeTile = -1;   // the shape of a delta that is the whole tile
 // Each digit is a loop of at least 2 iterations: more than this would overflow the counts.
 constexpr std::size_t kMaxDigits = 62;
 
@@ -95,8 +95,8 @@ class ClosedFormAnalysis {
  private:
   const LoopNest* nest_ = nullptr;
   NestGeometry g_;
-  std::vector<std::array<AccessStats, kMaxDataSpaces>> accesses_;                // per loop, per tensor
-  std::vector<std::array<std::uint64_t, kMaxDataSpaces>> link_transfers_;        // per loop, per tensor
+  std::vector<std::array<AccessStats, kMaxDataSpaces>> accesses_;          // per loop, per tensor
+  std::vector<std::array<std::uint64_t, kMaxDataSpaces>> link_transfers_;  // per loop, per tensor
 
   // The sequence being folded: one level's tile of one tensor, visited once per counter value.
   std::vector<Digit> digits_;  // innermost first
@@ -104,8 +104,8 @@ class ClosedFormAnalysis {
   bool same_stride_rule_ = true;  // false for compute points, which are never subtracted
   Box tile_;
   std::uint64_t tile_size_ = 0;
-  std::vector<Coordinates> move_;      // per digit: the tile's move in tensor coordinates
-  std::vector<int> move_id_;           // per digit: 0 when its move is digit 0's, its own index otherwise
+  std::vector<Coordinates> move_;        // per digit: the tile's move in tensor coordinates
+  std::vector<int> move_id_;             // per digit: 0 when its move is digit 0's, its own index otherwise
   std::vector<std::uint64_t> new_part_;  // per digit: operands not held from the previous visit
   // Those operands' shape, in the new visit's frame: nothing, one box (a slab, or the whole
   // tile when it moved past itself), or, after a move along two or more ranks that keeps an
@@ -114,7 +114,7 @@ class ClosedFormAnalysis {
     enum Kind : std::uint8_t { kEmpty, kBox, kCorner } kind = kEmpty;
     Box box;
   };
-  std::vector<DeltaShape> new_shape_;    // per digit
+  std::vector<DeltaShape> new_shape_;  // per digit
   std::vector<char> shape_known_;
   bool failed_ = false;
 
@@ -256,7 +256,8 @@ class ClosedFormAnalysis {
     Rest out;
     out.known = true;
     out.out = again.out;
-    for (std::size_t o = 0; o < outcomes_.size(); ++o) out.tally[o] = before.tally[o] + weight * (added[o] + again.tally[o]);
+    for (std::size_t o = 0; o < outcomes_.size(); ++o)
+      out.tally[o] = before.tally[o] + weight * (added[o] + again.tally[o]);
     r = out;
     return r;
   }
@@ -377,8 +378,10 @@ class ClosedFormAnalysis {
     } else if (moved_ranks == 1) {
       // A slab at the leading edge.
       shape.kind = DeltaShape::kBox;
-      if (move[rank] > 0) shape.box.lo[rank] = tile_.hi[rank] - move[rank];
-      else shape.box.hi[rank] = tile_.lo[rank] - move[rank];
+      if (move[rank] > 0)
+        shape.box.lo[rank] = tile_.hi[rank] - move[rank];
+      else
+        shape.box.hi[rank] = tile_.lo[rank] - move[rank];
     } else {
       shape.kind = DeltaShape::kCorner;
     }
@@ -438,7 +441,8 @@ class ClosedFormAnalysis {
       auto now_size = cur ? new_part_[q] : tile_size_;
       if (before_size > 0 && now_size > 0) {
         bool same_extents = true;
-        for (int r = 0; r < now.rank && same_extents; ++r) same_extents = now.hi[r] - now.lo[r] == before.hi[r] - before.lo[r];
+        for (int r = 0; r < now.rank && same_extents; ++r)
+          same_extents = now.hi[r] - now.lo[r] == before.hi[r] - before.lo[r];
         if (same_extents) {
           Coordinates shift{};
           for (int r = 0; r < now.rank; ++r) shift[r] = before.lo[r] - (now.lo[r] + move_[q][r]);
@@ -483,7 +487,8 @@ class ClosedFormAnalysis {
   void collect(const LoopNest& nest, std::uint64_t temporal_iterations, NestAnalysisResult& out) const {
     out.tiles.resize(g_.num_spaces);
     std::size_t kept_loops = 0;
-    for (int level = 0; level < g_.num_loops; ++level) kept_loops += !nest.loops[level].is_spatial() || g_.master_spatial[level];
+    for (int level = 0; level < g_.num_loops; ++level)
+      kept_loops += !nest.loops[level].is_spatial() || g_.master_spatial[level];
     for (auto& tiles : out.tiles) tiles.resize(kept_loops);
     bool compute_collected = false;
     std::size_t i = 0;

@@ -18,7 +18,8 @@ ExploreSettings explore_settings(const ExploreRequest& r) {
     s.bit_choices = *r.bit_choices;
     if (s.bit_choices.empty()) throw InputError("", "--bits-set", 0, "give at least one bitwidth");
     for (int bits : s.bit_choices) {
-      if (bits < 1 || bits > 32) throw InputError("", "--bits-set", 0, fmt::format("{} is not a bitwidth of 1 to 32", bits));
+      if (bits < 1 || bits > 32)
+        throw InputError("", "--bits-set", 0, fmt::format("{} is not a bitwidth of 1 to 32", bits));
     }
     std::sort(s.bit_choices.begin(), s.bit_choices.end());
     s.bit_choices.erase(std::unique(s.bit_choices.begin(), s.bit_choices.end()), s.bit_choices.end());

@@ -28,10 +28,10 @@ struct ExploreRequest {
   // layer searches as their settings say.
   std::optional<std::uint64_t> seed;
   bool exact_mapping = false;
-  std::optional<std::string> sensitivity_csv;       // layer,Weights,Inputs
+  std::optional<std::string> sensitivity_csv;           // layer,Weights,Inputs
   std::map<std::string, LayerSensitivity> sensitivity;  // or given as values
-  AccuracyEvaluator accuracy;  // instead of the built-in noise-power proxy
-  LayerSearchRunner remote;    // layer searches elsewhere (qloop.dask)
+  AccuracyEvaluator accuracy;                           // instead of the built-in noise-power proxy
+  LayerSearchRunner remote;                             // layer searches elsewhere (qloop.dask)
 };
 
 // Checked settings; throws InputError naming the option (--bits-set, --objectives, --population).

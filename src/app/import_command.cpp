@@ -26,7 +26,8 @@ Output import_output(const ImportRun& run, const std::filesystem::path& network_
   Output out;
   out.files = {{network_file, run.network_yaml}};
   const auto& net = run.imported.network;
-  out.summary = fmt::format("Imported {} layers ({} MACs) into {}\n", net.layers.size(), net.macs(), network_file.string());
+  out.summary =
+      fmt::format("Imported {} layers ({} MACs) into {}\n", net.layers.size(), net.macs(), network_file.string());
   if (!run.imported.skipped_ops.empty()) {
     out.summary += "Skipped operators:";
     for (const auto& [op, count] : run.imported.skipped_ops) out.summary += fmt::format(" {} x{}", op, count);

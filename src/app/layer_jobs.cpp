@@ -16,7 +16,8 @@ namespace {
 
 nlohmann::ordered_json bits_json(const LayerBitwidths& b) { return {b.weights, b.inputs, b.outputs}; }
 
-Mapping mapping_of(const std::string& yaml, const std::string& name, const Workload& workload, const Architecture& arch) {
+Mapping mapping_of(const std::string& yaml, const std::string& name, const Workload& workload,
+                   const Architecture& arch) {
   auto doc = input::load_yaml_files({input::inline_source(name, yaml)});
   const auto* section = doc.find("mapping");
   if (!section) throw InputError(name, "mapping", 0, "expected a mapping");
@@ -46,7 +47,8 @@ std::vector<LayerJob> sweep_layer_jobs(const NetworkRequest& request) {
 
 nlohmann::ordered_json layer_jobs_json(const std::vector<LayerJob>& jobs) {
   auto out = nlohmann::ordered_json::array();
-  for (const auto& job : jobs) out.push_back({{"key", to_string(job.key)}, {"layer", job.layer}, {"bits", bits_json(job.bits)}});
+  for (const auto& job : jobs)
+    out.push_back({{"key", to_string(job.key)}, {"layer", job.layer}, {"bits", bits_json(job.bits)}});
   return out;
 }
 
@@ -92,19 +94,21 @@ NetworkRun sweep_from_jobs(const NetworkRequest& request, const nlohmann::json& 
     }
     if (mapped->found) {
       auto workload = layer_workload(run.net.layers[job.layer], job.bits);
-      mapped->mapping = mapping_of(r.at("mapping").get<std::string>(), "mapping of " + key_text, workload,
-                                   run.setup.architecture);
+      mapped->mapping =
+          mapping_of(r.at("mapping").get<std::string>(), "mapping of " + key_text, workload, run.setup.architecture);
       mapped->stats = evaluate(run.setup.architecture, workload, mapped->mapping);
     }
     cache.insert(job.key, mapped);
   }
-  for (const auto& plan : sweep_plans(request.bits)) run.runs.push_back(map_network(run.net, plan, run.setup, cache, nullptr, {}));
+  for (const auto& plan : sweep_plans(request.bits))
+    run.runs.push_back(map_network(run.net, plan, run.setup, cache, nullptr, {}));
   return run;
 }
 
 nlohmann::ordered_json search_layer(const NetworkRequest& request, const LayerSearchRequest& search) {
   auto net = load_network(request.network, request.layers);
-  if (search.layer >= net.layers.size()) throw InputError("", "layer", 0, "no layer search for layer " + std::to_string(search.layer));
+  if (search.layer >= net.layers.size())
+    throw InputError("", "layer", 0, "no layer search for layer " + std::to_string(search.layer));
   auto setup = load_network_setup(request.arch_sources, request.overrides, {});
   auto workload = layer_workload(net.layers[search.layer], search.bits);
   auto mappings = nlohmann::ordered_json::array();
@@ -128,7 +132,8 @@ LayerSearchRunner remote_runner(std::function<std::string(const std::string&)> a
     for (std::size_t k = 0; k < requests.size(); ++k) {
       auto workload = layer_workload(net->layers.at(requests[k].layer), requests[k].bits);
       std::vector<Mapping> mappings;
-      for (const auto& text : answers.at(k)) mappings.push_back(mapping_of(text.get<std::string>(), "remote mapping", workload, *arch));
+      for (const auto& text : answers.at(k))
+        mappings.push_back(mapping_of(text.get<std::string>(), "remote mapping", workload, *arch));
       out.push_back(std::move(mappings));
     }
     return out;

@@ -28,7 +28,8 @@ nlohmann::ordered_json mapper_stats_json(const MapperRun& run) {
   if (r.found) {
     out = report::to_json(r.stats);
   } else {
-    out = {{"valid", false}, {"reason", report::no_mapping_reason(r.report, run.inputs.architecture, run.inputs.workload)}};
+    out = {{"valid", false},
+           {"reason", report::no_mapping_reason(r.report, run.inputs.architecture, run.inputs.workload)}};
   }
   out["search"] = report::search_json(r.report, run.inputs.architecture, run.inputs.workload);
   return out;
@@ -55,7 +56,8 @@ Output mapper_output(const MapperRun& run) {
                {"qloop.stats.json", mapper_stats_json(run).dump(2) + "\n"}};
   out.complete = r.found;
   if (!r.found) {
-    out.summary = "no valid mapping: " + report::no_mapping_reason(r.report, run.inputs.architecture, run.inputs.workload) + "\n";
+    out.summary =
+        "no valid mapping: " + report::no_mapping_reason(r.report, run.inputs.architecture, run.inputs.workload) + "\n";
     return out;
   }
   out.files.push_back({"qloop.map.yaml", report::mapping_yaml(in.architecture, in.workload, r.best)});

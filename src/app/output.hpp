@@ -15,8 +15,8 @@ struct OutputFile {
 
 struct Output {
   std::vector<OutputFile> files;
-  std::string summary;    // printed on the terminal
-  bool complete = true;   // false: some workload has no valid mapping (the CLI exits 3)
+  std::string summary;   // printed on the terminal
+  bool complete = true;  // false: some workload has no valid mapping (the CLI exits 3)
 };
 
 }  // namespace qloop::app

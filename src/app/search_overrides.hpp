@@ -13,9 +13,9 @@
 namespace qloop::app {
 
 struct SearchOverrides {
-  std::optional<int> threads;                     // 0: every core
+  std::optional<int> threads;  // 0: every core
   std::optional<std::uint64_t> seed;
-  std::optional<double> time_limit_seconds;       // 0: none
+  std::optional<double> time_limit_seconds;  // 0: none
   std::optional<SearchAlgorithm> algorithm;
   std::optional<std::vector<Metric>> objectives;  // in priority order
 };

@@ -6,8 +6,10 @@ namespace qloop {
 
 const char* to_string(EnergySource source) {
   switch (source) {
-    case EnergySource::kErt: return "ERT";
-    case EnergySource::kEstimated: return "estimated";
+    case EnergySource::kErt:
+      return "ERT";
+    case EnergySource::kEstimated:
+      return "estimated";
   }
   return "?";
 }
@@ -32,13 +34,9 @@ std::int64_t Architecture::fanout(int level) const {
   return child_of(*this, level).instances / storage[level].instances;
 }
 
-std::int64_t Architecture::fanout_x(int level) const {
-  return child_of(*this, level).mesh_x / storage[level].mesh_x;
-}
+std::int64_t Architecture::fanout_x(int level) const { return child_of(*this, level).mesh_x / storage[level].mesh_x; }
 
-std::int64_t Architecture::fanout_y(int level) const {
-  return child_of(*this, level).mesh_y / storage[level].mesh_y;
-}
+std::int64_t Architecture::fanout_y(int level) const { return child_of(*this, level).mesh_y / storage[level].mesh_y; }
 
 int Architecture::find_storage_level(const std::string& name) const {
   for (int i = 0; i < num_storage_levels(); ++i) {

@@ -30,24 +30,24 @@ struct ComponentOrigin {
 };
 
 struct StorageLevelSpec {
-  std::string name;            // e.g. "GlobalBuffer"
-  std::string component_path;  // e.g. "System.Chip.GlobalBuffer" (for ERT/ART lookups)
-  std::string component_class; // e.g. "SRAM", "DRAM", "regfile"
+  std::string name;             // e.g. "GlobalBuffer"
+  std::string component_path;   // e.g. "System.Chip.GlobalBuffer" (for ERT/ART lookups)
+  std::string component_class;  // e.g. "SRAM", "DRAM", "regfile"
   bool is_dram = false;
   std::int64_t instances = 1;
   std::int64_t mesh_x = 1;
   std::int64_t mesh_y = 1;
-  int word_bits = 16;                 // bits per memory word (operand slot)
-  std::int64_t block_size = 1;        // words per vector access
+  int word_bits = 16;           // bits per memory word (operand slot)
+  std::int64_t block_size = 1;  // words per vector access
   std::int64_t cluster_size = 1;
   std::optional<std::int64_t> size_words;  // capacity in words; none = unbounded (DRAM)
   double multiple_buffering = 1.0;
   double min_utilization = 0.0;
-  std::optional<double> read_bandwidth;    // words / cycle / instance
+  std::optional<double> read_bandwidth;  // words / cycle / instance
   std::optional<double> write_bandwidth;
   std::optional<double> shared_bandwidth;
-  std::string technology;               // as written ("40nm"); empty when not given
-  std::string dram_kind;                // DRAM `type` attribute ("LPDDR4"); empty when not given
+  std::string technology;  // as written ("40nm"); empty when not given
+  std::string dram_kind;   // DRAM `type` attribute ("LPDDR4"); empty when not given
   ComponentOrigin origin;
   // Whether the level can accumulate partial sums itself; unset = all but DRAM can.
   std::optional<bool> reduction_supported;
@@ -77,11 +77,11 @@ struct ArithmeticSpec {
   std::int64_t instances = 1;
   std::int64_t mesh_x = 1;
   std::int64_t mesh_y = 1;
-  int word_bits = 16;                 // nominal operand width D the energy table is for
+  int word_bits = 16;  // nominal operand width D the energy table is for
   EnergyScaling energy_scaling = EnergyScaling::kNone;
   BitSerial bit_serial = BitSerial::kNone;
-  std::string technology;             // as written; empty when not given
-  bool floating_point = false;        // class names a floating-point unit ("fpmac")
+  std::string technology;       // as written; empty when not given
+  bool floating_point = false;  // class names a floating-point unit ("fpmac")
   ComponentOrigin origin;
   // Per operation; for a bit-serial unit, per cycle (one bit step).
   double energy_per_compute_pJ = 0;

@@ -18,8 +18,8 @@ namespace {
 double node_of(const std::string& technology, const ComponentOrigin& origin, const std::string& name) {
   auto parsed = parse_technology(technology);
   if (!parsed.ok) {
-    fail(origin, fmt::format("'{}': technology '{}' is not a node size; expected e.g. 45nm, 28nm or 7nm",
-                             name, technology));
+    fail(origin,
+         fmt::format("'{}': technology '{}' is not a node size; expected e.g. 45nm, 28nm or 7nm", name, technology));
   }
   return parsed.node_nm.value_or(kDefaultNode_nm);
 }
@@ -56,7 +56,8 @@ StorageEstimate estimate_storage(const StorageLevelSpec& level) {
   double node = node_of(level.technology, level.origin, level.name);
   double capacity_bits = static_cast<double>(level.size_words.value_or(0)) * level.word_bits;
   bool regfile = is_register_file(level);
-  auto access = regfile ? regfile_access(capacity_bits, width_bits, node) : sram_access(capacity_bits, width_bits, node);
+  auto access =
+      regfile ? regfile_access(capacity_bits, width_bits, node) : sram_access(capacity_bits, width_bits, node);
   StorageEstimate e;
   // Writes cost as much as reads (the anchors give reads only); an update is one write of
   // the accumulated value (the read of the old one is charged as a read by the model).

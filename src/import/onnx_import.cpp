@@ -66,12 +66,16 @@ class GraphIndex {
   static int bits_of_type(int type) {
     switch (type) {
       case onnx::TensorProto::INT8:
-      case onnx::TensorProto::UINT8: return 8;
+      case onnx::TensorProto::UINT8:
+        return 8;
       case onnx::TensorProto::INT16:
-      case onnx::TensorProto::UINT16: return 16;
+      case onnx::TensorProto::UINT16:
+        return 16;
       case onnx::TensorProto::INT32:
-      case onnx::TensorProto::UINT32: return 32;
-      default: return 0;
+      case onnx::TensorProto::UINT32:
+        return 32;
+      default:
+        return 0;
     }
   }
 
@@ -134,8 +138,8 @@ struct Importer {
   }
 
   std::string layer_name(const onnx::NodeProto& node) {
-    std::string base = node.name().empty() ? fmt::format("{}{}", node.op_type(), out.network.layers.size() + 1)
-                                           : node.name();
+    std::string base =
+        node.name().empty() ? fmt::format("{}{}", node.op_type(), out.network.layers.size() + 1) : node.name();
     for (auto& c : base) {
       if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.')) c = '_';
     }
@@ -173,12 +177,14 @@ struct Importer {
     auto strides = ints_attribute(node, "strides", {1, 1});
     auto dilations = ints_attribute(node, "dilations", {1, 1});
     auto pads = ints_attribute(node, "pads", {0, 0, 0, 0});
-    if (strides.size() != 2 || dilations.size() != 2 || pads.size() != 4) fail(node, "only 2-D convolutions are imported");
+    if (strides.size() != 2 || dilations.size() != 2 || pads.size() != 4)
+      fail(node, "only 2-D convolutions are imported");
     l.stride_h = strides[0], l.stride_w = strides[1];
     l.dilation_h = dilations[0], l.dilation_w = dilations[1];
     if (pads[0] != pads[2] || pads[1] != pads[3]) {
-      out.notes.push_back(fmt::format("{}: asymmetric padding {}x{} / {}x{} imported as {}x{}", l.name, pads[0], pads[1],
-                                      pads[2], pads[3], std::max(pads[0], pads[2]), std::max(pads[1], pads[3])));
+      out.notes.push_back(fmt::format("{}: asymmetric padding {}x{} / {}x{} imported as {}x{}", l.name, pads[0],
+                                      pads[1], pads[2], pads[3], std::max(pads[0], pads[2]),
+                                      std::max(pads[1], pads[3])));
     }
     l.pad_h = std::max(pads[0], pads[2]), l.pad_w = std::max(pads[1], pads[3]);
     apply_auto_pad(node, l);
@@ -211,7 +217,8 @@ struct Importer {
   void matmul(const onnx::NodeProto& node, bool quantized) {
     auto a = index.shape(node.input(0));
     auto b = index.shape(node.input(quantized ? 3 : 1));
-    if (!a || !b || a->size() < 2 || b->size() < 2) fail(node, "the shapes of both operands must be known and of rank >= 2");
+    if (!a || !b || a->size() < 2 || b->size() < 2)
+      fail(node, "the shapes of both operands must be known and of rank >= 2");
     std::int64_t rows = 1;
     for (std::size_t i = 0; i + 1 < a->size(); ++i) rows *= (*a)[i];
     LayerSpec l;
@@ -254,7 +261,8 @@ OnnxImport import_onnx(const std::string& path) {
   }
   OnnxImport out;
   out.network.name = model.graph().name().empty() ? "model" : model.graph().name();
-  out.network.source = fmt::format("imported from {} (producer {} {})", path, model.producer_name(), model.producer_version());
+  out.network.source =
+      fmt::format("imported from {} (producer {} {})", path, model.producer_name(), model.producer_version());
   out.bitwidths.label = "onnx";
   GraphIndex index(model.graph());
   Importer importer{path, index, out, {}};

@@ -15,9 +15,9 @@ namespace qloop {
 
 struct OnnxImport {
   Network network;
-  BitwidthPlan bitwidths;                     // per_layer entries for quantized layers only
-  std::map<std::string, int> skipped_ops;     // operator type -> count
-  std::vector<std::string> notes;             // e.g. layers whose shape had to be assumed
+  BitwidthPlan bitwidths;                  // per_layer entries for quantized layers only
+  std::map<std::string, int> skipped_ops;  // operator type -> count
+  std::vector<std::string> notes;          // e.g. layers whose shape had to be assumed
 };
 
 // Throws InputError (naming the file and the node) for unreadable models and for layers whose

@@ -42,7 +42,8 @@ CsvTable read_csv_table(const std::string& path, const std::string& first_column
     auto cells = split_line(line);
     if (table.header.empty()) {
       if (cells.empty() || cells[0] != first_column) {
-        throw InputError(path, "", number, fmt::format("the header must start with '{}' (columns: {})", first_column, expected));
+        throw InputError(path, "", number,
+                         fmt::format("the header must start with '{}' (columns: {})", first_column, expected));
       }
       for (std::size_t i = 1; i < cells.size(); ++i) {
         if (std::find(columns.begin(), columns.end(), cells[i]) == columns.end()) {
@@ -56,7 +57,8 @@ CsvTable read_csv_table(const std::string& path, const std::string& first_column
     if (cells.size() > table.header.size()) throw InputError(path, "", number, "more cells than header columns");
     table.rows.push_back({number, cells});
   }
-  if (table.header.empty()) throw InputError(path, "", 0, fmt::format("the file is empty; expected a header {}", expected));
+  if (table.header.empty())
+    throw InputError(path, "", 0, fmt::format("the file is empty; expected a header {}", expected));
   return table;
 }
 

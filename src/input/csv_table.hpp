@@ -9,8 +9,8 @@
 namespace qloop::input {
 
 struct CsvRow {
-  int line = 0;                     // 1-based line in the file
-  std::vector<std::string> cells;   // cells[0] is the key column
+  int line = 0;                    // 1-based line in the file
+  std::vector<std::string> cells;  // cells[0] is the key column
 };
 
 struct CsvTable {

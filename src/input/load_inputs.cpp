@@ -18,10 +18,22 @@ namespace {
 
 // Top-level keys a Timeloop input set may carry. Sections qloop does not read for `model`
 // (mapper settings, constraints, Accelergy compound components) are accepted and ignored.
-const std::vector<std::string> kTopLevelKeys = {
-    "architecture", "problem", "mapping", "ERT", "ART", "compound_components", "components",
-    "mapper", "mapspace", "mapspace_constraints", "architecture_constraints", "constraints",
-    "model", "variables", "globals", "sparse_optimizations"};
+const std::vector<std::string> kTopLevelKeys = {"architecture",
+                                                "problem",
+                                                "mapping",
+                                                "ERT",
+                                                "ART",
+                                                "compound_components",
+                                                "components",
+                                                "mapper",
+                                                "mapspace",
+                                                "mapspace_constraints",
+                                                "architecture_constraints",
+                                                "constraints",
+                                                "model",
+                                                "variables",
+                                                "globals",
+                                                "sparse_optimizations"};
 
 NodeReader section(const YamlDocument& doc, const std::string& key) {
   auto* found = doc.find(key);
@@ -36,8 +48,8 @@ void check_top_level(const YamlDocument& doc) {
     bool known = false;
     for (const auto& valid : kTopLevelKeys) known = known || normalize_key(valid) == key;
     if (!known) {
-      throw InputError(sec.file, key, 0, fmt::format("unknown top-level key '{}'; valid keys: {}", key,
-                                                     fmt::join(kTopLevelKeys, ", ")));
+      throw InputError(sec.file, key, 0,
+                       fmt::format("unknown top-level key '{}'; valid keys: {}", key, fmt::join(kTopLevelKeys, ", ")));
     }
   }
 }
@@ -139,7 +151,8 @@ void check_sparse_optimizations(const YamlDocument& doc, const NodeReader& probl
   if (auto targets = sparse.find("targets")) {
     for (const auto& target : targets->items()) {
       if (target.has("representation_format")) {
-        target.at("representation_format").fail("compressed representations are not supported (qloop models dense tensors)");
+        target.at("representation_format")
+            .fail("compressed representations are not supported (qloop models dense tensors)");
       }
       auto optimizations = target.find("action_optimization");
       if (!optimizations) continue;
@@ -149,16 +162,18 @@ void check_sparse_optimizations(const YamlDocument& doc, const NodeReader& probl
           if (!conditions) continue;
           for (const auto& tensor : conditions->items()) {
             if (density_of(tensor.as_string()) < 1.0) {
-              tensor.fail(fmt::format("{} is conditioned on {}, whose density is below 1: sparse optimizations are "
-                                      "not supported (qloop models dense tensors)",
-                                      opt.string_or("type", "optimization"), tensor.as_string()));
+              tensor.fail(
+                  fmt::format("{} is conditioned on {}, whose density is below 1: sparse optimizations are "
+                              "not supported (qloop models dense tensors)",
+                              opt.string_or("type", "optimization"), tensor.as_string()));
             }
           }
         }
       }
     }
   }
-  notes.push_back(fmt::format("{}: sparse optimizations have no effect here (every condition tensor is dense)", found->file));
+  notes.push_back(
+      fmt::format("{}: sparse optimizations have no effect here (every condition tensor is dense)", found->file));
 }
 
 // A bit-serial unit streams Weights and/or Inputs: the workload must have them.
@@ -173,7 +188,6 @@ void check_bit_serial_operands(const Architecture& arch, const Workload& workloa
   if (mode == BitSerial::kWeights || mode == BitSerial::kBoth) require("Weights");
   if (mode == BitSerial::kInputs || mode == BitSerial::kBoth) require("Inputs");
 }
-
 
 // Architecture (with energies) and workload: what every command needs.
 template <typename Inputs>
@@ -221,7 +235,8 @@ SearchSetup load_search_setup(const std::vector<std::string>& paths) {
   if (doc->find("ART")) parse_art(section(*doc, "ART"), tables);
   apply_tables(setup.architecture, tables);
   setup.settings = parse_mapper_settings(*doc);
-  if (doc->find("problem")) setup.notes.push_back("the 'problem' in these files is ignored: the network gives the layers");
+  if (doc->find("problem"))
+    setup.notes.push_back("the 'problem' in these files is ignored: the network gives the layers");
   if (doc->find("mapping")) setup.notes.push_back("the 'mapping' in these files is ignored: every layer is searched");
   auto arch = setup.architecture;
   setup.constraints_for = [doc, arch](const Workload& workload) { return parse_constraints(*doc, workload, arch); };
@@ -236,7 +251,5 @@ MapperInputs load_mapper_inputs(const std::vector<std::string>& paths) {
   inputs.settings = parse_mapper_settings(doc);
   return inputs;
 }
-
-
 
 }  // namespace qloop::input

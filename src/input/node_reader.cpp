@@ -19,9 +19,7 @@ int NodeReader::line() const {
   return mark.line >= 0 ? mark.line + 1 : 0;
 }
 
-void NodeReader::fail(const std::string& message) const {
-  throw InputError(file_, path_, line(), message);
-}
+void NodeReader::fail(const std::string& message) const { throw InputError(file_, path_, line(), message); }
 
 void NodeReader::expect_map() const {
   if (!node_.IsMap()) fail("expected a mapping of keys");
@@ -78,8 +76,7 @@ void NodeReader::allow_only(const std::vector<std::string>& valid_keys) const {
       auto child_path = path_.empty() ? name : path_ + "." + name;
       int line = kv.first.Mark().line + 1;
       throw InputError(file_, child_path, line,
-                       fmt::format("unknown key '{}'; valid keys here: {}", name,
-                                   fmt::join(valid_keys, ", ")));
+                       fmt::format("unknown key '{}'; valid keys here: {}", name, fmt::join(valid_keys, ", ")));
     }
   }
 }

@@ -79,8 +79,8 @@ std::optional<double> double_attribute(const Attributes& a, std::initializer_lis
 }
 
 // Mesh shape as Timeloop derives it: meshX * meshY = instances, all on X by default.
-void resolve_mesh(const NodeReader& where, const Attributes& a, std::int64_t instances,
-                  std::int64_t& mesh_x, std::int64_t& mesh_y) {
+void resolve_mesh(const NodeReader& where, const Attributes& a, std::int64_t instances, std::int64_t& mesh_x,
+                  std::int64_t& mesh_y) {
   auto x = int_attribute(a, {"meshX"});
   auto y = int_attribute(a, {"meshY"});
   if (x && y) {
@@ -97,8 +97,8 @@ void resolve_mesh(const NodeReader& where, const Attributes& a, std::int64_t ins
     mesh_y = 1;
   }
   if (mesh_x * mesh_y != instances) {
-    where.fail(fmt::format("meshX ({}) x meshY ({}) must equal the number of instances ({})",
-                           mesh_x, mesh_y, instances));
+    where.fail(
+        fmt::format("meshX ({}) x meshY ({}) must equal the number of instances ({})", mesh_x, mesh_y, instances));
   }
 }
 
@@ -107,9 +107,9 @@ std::string attribute_string(const Attributes& a, const char* name) {
   return node ? node->as_string() : std::string();
 }
 
-StorageLevelSpec make_storage(const NodeReader& component, const std::string& name,
-                              const std::string& path, const std::string& declared_class,
-                              const std::string& cls, std::int64_t instances, const Attributes& a) {
+StorageLevelSpec make_storage(const NodeReader& component, const std::string& name, const std::string& path,
+                              const std::string& declared_class, const std::string& cls, std::int64_t instances,
+                              const Attributes& a) {
   StorageLevelSpec level;
   level.name = name;
   level.component_path = path;
@@ -127,8 +127,8 @@ StorageLevelSpec make_storage(const NodeReader& component, const std::string& na
   level.cluster_size = cluster.value_or(1);
   if (auto width = int_attribute(a, {"width", "memory_width", "data_storage_width"})) {
     if (*width % (level.word_bits * level.block_size) != 0) {
-      component.fail(fmt::format("width {} is not a multiple of word-bits {} x block-size {}", *width,
-                                 level.word_bits, level.block_size));
+      component.fail(fmt::format("width {} is not a multiple of word-bits {} x block-size {}", *width, level.word_bits,
+                                 level.block_size));
     }
     if (cluster && !block) level.block_size = *width / *cluster / level.word_bits;
     if (!cluster && block) level.cluster_size = *width / (level.word_bits * level.block_size);
@@ -226,8 +226,7 @@ struct TreeWalker {
     }
   }
 
-  void walk(const NodeReader& node, const std::string& prefix, std::int64_t multiplier,
-            const Attributes& inherited) {
+  void walk(const NodeReader& node, const std::string& prefix, std::int64_t multiplier, const Attributes& inherited) {
     node.allow_only({"name", "attributes", "local", "subtree", "version"});
     auto name_node = node.find("name");
     auto parsed = name_node ? parse_instance_range(*name_node) : ParsedName{"", 1};
@@ -251,7 +250,8 @@ struct TreeWalker {
 Architecture parse_architecture(const NodeReader& architecture, std::vector<std::string>* notes) {
   architecture.expect_map();
   if (architecture.has("nodes")) {
-    architecture.at("nodes").fail("the v0.4 'nodes' form is not supported yet; use the v0.2/v0.3 tree form (subtree/local)");
+    architecture.at("nodes").fail(
+        "the v0.4 'nodes' form is not supported yet; use the v0.2/v0.3 tree form (subtree/local)");
   }
   if (!architecture.has("subtree") && !architecture.has("local")) {
     architecture.fail("expected 'subtree' or 'local' (Timeloop v0.2/v0.3 architecture tree)");
@@ -259,7 +259,8 @@ Architecture parse_architecture(const NodeReader& architecture, std::vector<std:
   TreeWalker walker;
   walker.notes = notes;
   walker.walk(architecture, "", 1, {});
-  if (!walker.arithmetic) architecture.fail("the architecture has no compute component (class intmac, fpmac, mac or compute)");
+  if (!walker.arithmetic)
+    architecture.fail("the architecture has no compute component (class intmac, fpmac, mac or compute)");
   if (walker.storage_outer_first.empty()) architecture.fail("the architecture has no storage level");
 
   Architecture arch;
@@ -273,8 +274,8 @@ Architecture parse_architecture(const NodeReader& architecture, std::vector<std:
     }
     auto child_instances = level == 0 ? arch.arithmetic.instances : arch.storage[level - 1].instances;
     if (child_instances % spec.instances != 0) {
-      architecture.fail(fmt::format("'{}' has {} instances, which do not divide the {} instances below it",
-                                    spec.name, spec.instances, child_instances));
+      architecture.fail(fmt::format("'{}' has {} instances, which do not divide the {} instances below it", spec.name,
+                                    spec.instances, child_instances));
     }
   }
   return arch;

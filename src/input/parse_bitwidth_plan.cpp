@@ -91,12 +91,13 @@ BitwidthPlan parse_csv_plan(const std::string& path) {
 
 BitwidthPlan load_bitwidth_plan(const std::string& text_or_path, const Network& net) {
   bool is_inline = is_inline_source(text_or_path);
-  bool is_file =
-      is_inline || ends_with(text_or_path, ".yaml") || ends_with(text_or_path, ".yml") || ends_with(text_or_path, ".csv");
-  if (is_file && !is_inline && !std::filesystem::exists(text_or_path)) throw InputError(text_or_path, "", 0, "no such file");
-  auto plan = !is_file ? parse_bitwidth_plan_text(text_or_path, "--bits")
+  bool is_file = is_inline || ends_with(text_or_path, ".yaml") || ends_with(text_or_path, ".yml") ||
+                 ends_with(text_or_path, ".csv");
+  if (is_file && !is_inline && !std::filesystem::exists(text_or_path))
+    throw InputError(text_or_path, "", 0, "no such file");
+  auto plan = !is_file                                        ? parse_bitwidth_plan_text(text_or_path, "--bits")
               : !is_inline && ends_with(text_or_path, ".csv") ? parse_csv_plan(text_or_path)
-                                                : parse_yaml_plan(text_or_path);
+                                                              : parse_yaml_plan(text_or_path);
   auto unknown = unknown_layers(plan, net);
   if (!unknown.empty()) {
     std::vector<std::string> known;

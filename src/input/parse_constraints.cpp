@@ -40,7 +40,8 @@ void parse_factor_constraints(const NodeReader& node, const Workload& workload, 
   out.constrained = true;
 }
 
-std::vector<DimensionId> parse_dimension_run(const NodeReader& where, const Workload& workload, const std::string& run) {
+std::vector<DimensionId> parse_dimension_run(const NodeReader& where, const Workload& workload,
+                                             const std::string& run) {
   std::vector<DimensionId> dims;
   bool single_letters = true;
   for (const auto& name : workload.dimension_names) single_letters = single_letters && name.size() == 1;
@@ -104,15 +105,25 @@ void apply_constraint(const NodeReader& target, const NodeReader& constraint, co
   } else if (type == "utilization" || type == "parallelism") {
     out.min_utilization = std::max(out.min_utilization, attributes.at("min").as_double());
   } else {
-    constraint.at("type").fail(fmt::format(
-        "unknown constraint type '{}'; expected temporal, spatial, bypass, datatype or utilization", type));
+    constraint.at("type").fail(
+        fmt::format("unknown constraint type '{}'; expected temporal, spatial, bypass, datatype or utilization", type));
   }
 }
 
-const std::vector<std::string> kConstraintKeys = {"target", "type", "factors", "permutation", "split", "keep",
-                                                  "bypass", "min", "attributes", "constraints",
-                                                  "default_max_factor", "no_link_transfer",
-                                                  "no_multicast_no_reduction", "no_temporal_reuse"};
+const std::vector<std::string> kConstraintKeys = {"target",
+                                                  "type",
+                                                  "factors",
+                                                  "permutation",
+                                                  "split",
+                                                  "keep",
+                                                  "bypass",
+                                                  "min",
+                                                  "attributes",
+                                                  "constraints",
+                                                  "default_max_factor",
+                                                  "no_link_transfer",
+                                                  "no_multicast_no_reduction",
+                                                  "no_temporal_reuse"};
 
 void parse_target_list(const NodeReader& list, const Workload& workload, const Architecture& arch, Constraints& out) {
   for (const auto& target : list.items()) {
@@ -146,7 +157,8 @@ void parse_section(const NodeReader& section, const Workload& workload, const Ar
 Constraints parse_constraints(const YamlDocument& doc, const Workload& workload, const Architecture& arch) {
   auto out = Constraints::unconstrained(arch.num_storage_levels(), workload);
   for (const char* key : {"architecture_constraints", "mapspace_constraints", "constraints"}) {
-    if (auto* section = doc.find(key)) parse_section(NodeReader(section->node, section->file, key), workload, arch, out);
+    if (auto* section = doc.find(key))
+      parse_section(NodeReader(section->node, section->file, key), workload, arch, out);
   }
   if (auto* mapspace = doc.find("mapspace")) {
     NodeReader node(mapspace->node, mapspace->file, "mapspace");

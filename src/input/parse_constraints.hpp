@@ -3,10 +3,10 @@
 // `mapspace: constraints:` and v0.4 `constraints:` forms) and the `mapper:` settings.
 
 #include "arch/architecture.hpp"
-#include "search/constraints.hpp"
-#include "search/mapper_settings.hpp"
 #include "input/node_reader.hpp"
 #include "input/yaml_document.hpp"
+#include "search/constraints.hpp"
+#include "search/mapper_settings.hpp"
 
 namespace qloop::input {
 

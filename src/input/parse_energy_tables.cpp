@@ -52,7 +52,8 @@ void parse_ert(const NodeReader& ert, EnergyTables& tables) {
     table.expect_map();
     for (const auto& name : table.keys()) {
       auto component = table.at(name);
-      for (const auto& action : component.keys()) add_action(tables, name, action, largest_energy(component.at(action)));
+      for (const auto& action : component.keys())
+        add_action(tables, name, action, largest_energy(component.at(action)));
     }
   }
 }

@@ -1,13 +1,13 @@
 #include "input/parse_mapping.hpp"
 
-#include "input/workload_names.hpp"
-
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cctype>
 #include <regex>
 #include <set>
+
+#include "input/workload_names.hpp"
 
 namespace qloop::input {
 
@@ -77,8 +77,8 @@ std::vector<DimensionId> parse_permutation(const NodeReader& node, const Workloa
   for (DimensionId dim = 0; dim < workload.num_dimensions(); ++dim) {
     if (present[dim]) continue;
     if (factors[dim] > 1) {
-      node.fail(fmt::format("permutation misses dimension '{}', whose factor here is {}",
-                            workload.dimension_names[dim], factors[dim]));
+      node.fail(fmt::format("permutation misses dimension '{}', whose factor here is {}", workload.dimension_names[dim],
+                            factors[dim]));
     }
     order.push_back(dim);  // extent-1 loops: their place does not matter
   }
@@ -115,8 +115,8 @@ Mapping parse_mapping(const NodeReader& node, const Workload& workload, const Ar
     if (level < 0) {
       std::vector<std::string> names;
       for (const auto& s : arch.storage) names.push_back(s.name);
-      directive.at("target").fail(fmt::format("'{}' is not a storage level of the architecture (levels: {})",
-                                              target, fmt::join(names, ", ")));
+      directive.at("target").fail(
+          fmt::format("'{}' is not a storage level of the architecture (levels: {})", target, fmt::join(names, ", ")));
     }
     auto type = directive.at("type").as_string();
     auto& m = mapping.levels[level];
@@ -145,7 +145,8 @@ Mapping parse_mapping(const NodeReader& node, const Workload& workload, const Ar
     } else if (type == "datatype" || type == "bypass") {
       parse_keep_bypass(directive, workload, [&](DataSpaceId ds, bool keep) { m.keep[ds] = keep; });
     } else {
-      directive.at("type").fail(fmt::format("unknown directive type '{}'; expected temporal, spatial, datatype or bypass", type));
+      directive.at("type").fail(
+          fmt::format("unknown directive type '{}'; expected temporal, spatial, datatype or bypass", type));
     }
   }
 

@@ -1,7 +1,7 @@
 #pragma once
 #include "arch/architecture.hpp"
-#include "mapping/mapping.hpp"
 #include "input/node_reader.hpp"
+#include "mapping/mapping.hpp"
 
 namespace qloop::input {
 

@@ -21,7 +21,8 @@ Pair pair_or(const NodeReader& layer, const char* key, std::int64_t fallback, bo
   if (!node) return {fallback, fallback};
   auto value = [&](const NodeReader& n) {
     auto v = n.as_int();
-    if (v < (allow_zero ? 0 : 1)) n.fail(fmt::format("'{}' must be {} integer, got {}", key, allow_zero ? "a non-negative" : "a positive", v));
+    if (v < (allow_zero ? 0 : 1))
+      n.fail(fmt::format("'{}' must be {} integer, got {}", key, allow_zero ? "a non-negative" : "a positive", v));
     return v;
   };
   if (node->is_sequence()) {
@@ -45,7 +46,8 @@ LayerKind parse_kind(const NodeReader& node) {
 
 void parse_conv(const NodeReader& node, bool depthwise, LayerSpec& layer) {
   if (depthwise) {
-    node.allow_only({"name", "type", "channels", "multiplier", "input", "kernel", "stride", "padding", "dilation", "batch"});
+    node.allow_only(
+        {"name", "type", "channels", "multiplier", "input", "kernel", "stride", "padding", "dilation", "batch"});
     layer.in_channels = positive(node, "channels");
     layer.groups = layer.in_channels;
     layer.out_channels = layer.in_channels * node.optional_int("multiplier").value_or(1);
@@ -84,7 +86,9 @@ LayerSpec parse_layer(const NodeReader& node) {
   layer.kind = parse_kind(type_node);
   if (auto batch = node.find("batch")) layer.batch = batch->as_positive_int();
   switch (layer.kind) {
-    case LayerKind::kConv: parse_conv(node, type_node.as_string() == "depthwise", layer); break;
+    case LayerKind::kConv:
+      parse_conv(node, type_node.as_string() == "depthwise", layer);
+      break;
     case LayerKind::kFullyConnected:
       node.allow_only({"name", "type", "in_features", "out_features", "batch"});
       layer.in_channels = positive(node, "in_features");
@@ -123,7 +127,9 @@ Network load_network_file(const std::string& path) {
   auto* found = doc.find("network");
   if (!found) throw InputError(path, "network", 0, "expected a top-level 'network' section (name, layers)");
   for (const auto& [key, section] : doc.sections) {
-    if (key != "network") throw InputError(section.file, key, 0, fmt::format("unknown top-level key '{}' in a network file; expected 'network'", key));
+    if (key != "network")
+      throw InputError(section.file, key, 0,
+                       fmt::format("unknown top-level key '{}' in a network file; expected 'network'", key));
   }
   return parse_network(NodeReader(found->node, found->file, "network"));
 }

@@ -12,8 +12,7 @@ namespace {
 // Keys of `problem.instance` that carry per-tensor bitwidths (the quantization fork's
 // spellings) and the ones that set one width for every tensor.
 const std::vector<std::string> kPerTensorBitwidthKeys = {"bitwidths", "datawidths", "wordwidths"};
-const std::vector<std::string> kCommonBitwidthKeys = {"commonBitwidth", "commonDatawidth",
-                                                      "commonWordwidth"};
+const std::vector<std::string> kCommonBitwidthKeys = {"commonBitwidth", "commonDatawidth", "commonWordwidth"};
 
 std::vector<std::string> parse_name_list(const NodeReader& node) {
   std::vector<std::string> names;
@@ -54,8 +53,7 @@ ProjectionTerm parse_term(const NodeReader& term_node, const Workload& workload)
     } else if (auto coef = find_coefficient(workload, name); coef >= 0) {
       term.coefficient = coef;
     } else {
-      term_node.fail(fmt::format("'{}' is neither a dimension nor a coefficient of the problem shape",
-                                 name));
+      term_node.fail(fmt::format("'{}' is neither a dimension nor a coefficient of the problem shape", name));
     }
   }
   if (dims_seen != 1) term_node.fail("a projection term names exactly one dimension");

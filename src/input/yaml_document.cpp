@@ -107,8 +107,7 @@ void merge_file(YamlDocument& doc, const std::string& source) {
     if (!inserted && mergeable(key)) {
       merge_into(it->second.node, kv.second);
     } else if (!inserted) {
-      throw InputError(file, key, kv.first.Mark().line + 1,
-                       "top-level key also given in " + it->second.file);
+      throw InputError(file, key, kv.first.Mark().line + 1, "top-level key also given in " + it->second.file);
     }
   }
 }

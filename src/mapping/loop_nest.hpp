@@ -21,9 +21,9 @@ struct Loop {
 };
 
 struct LoopNest {
-  std::vector<Loop> loops;                  // innermost first
-  std::vector<int> storage_boundaries;      // per storage level: index of its outermost loop
-  std::vector<int> storage_level_of_loop;   // per loop
+  std::vector<Loop> loops;                 // innermost first
+  std::vector<int> storage_boundaries;     // per storage level: index of its outermost loop
+  std::vector<int> storage_level_of_loop;  // per loop
 };
 
 LoopNest build_loop_nest(const Mapping& mapping, const Workload& workload);

@@ -10,12 +10,12 @@
 namespace qloop {
 
 struct LevelMapping {
-  std::vector<std::int64_t> temporal_factors;       // per dimension
-  std::vector<DimensionId> temporal_permutation;    // innermost first, every dimension once
-  std::vector<std::int64_t> spatial_factors;        // per dimension, across this level's children
-  std::vector<DimensionId> spatial_permutation;     // innermost first, every dimension once
-  int spatial_split = 0;  // spatial_permutation[0..split) go along X, the rest along Y
-  std::vector<bool> keep;  // per data space: false = bypassed at this level
+  std::vector<std::int64_t> temporal_factors;     // per dimension
+  std::vector<DimensionId> temporal_permutation;  // innermost first, every dimension once
+  std::vector<std::int64_t> spatial_factors;      // per dimension, across this level's children
+  std::vector<DimensionId> spatial_permutation;   // innermost first, every dimension once
+  int spatial_split = 0;                          // spatial_permutation[0..split) go along X, the rest along Y
+  std::vector<bool> keep;                         // per data space: false = bypassed at this level
 };
 
 struct Mapping {

@@ -1,9 +1,9 @@
 #include "model/compute_cost.hpp"
 
-#include "estimate/estimator.hpp"
-
 #include <cmath>
 #include <stdexcept>
+
+#include "estimate/estimator.hpp"
 
 namespace qloop {
 
@@ -40,9 +40,14 @@ ComputeCost compute_cost(const ArithmeticSpec& arithmetic, const Workload& workl
   // A bit-serial unit takes one cycle per bit of the streamed operand(s) (Stripes, MICRO 2016:
   // activations; Loom, DAC 2018: weights and activations), spending its per-cycle energy each.
   switch (arithmetic.bit_serial) {
-    case BitSerial::kNone: break;
-    case BitSerial::kWeights: cost.cycles_per_compute = bits_of(workload, "Weights", arithmetic.word_bits); break;
-    case BitSerial::kInputs: cost.cycles_per_compute = bits_of(workload, "Inputs", arithmetic.word_bits); break;
+    case BitSerial::kNone:
+      break;
+    case BitSerial::kWeights:
+      cost.cycles_per_compute = bits_of(workload, "Weights", arithmetic.word_bits);
+      break;
+    case BitSerial::kInputs:
+      cost.cycles_per_compute = bits_of(workload, "Inputs", arithmetic.word_bits);
+      break;
     case BitSerial::kBoth:
       cost.cycles_per_compute = static_cast<double>(bits_of(workload, "Weights", arithmetic.word_bits)) *
                                 bits_of(workload, "Inputs", arithmetic.word_bits);

@@ -36,10 +36,14 @@ Refusal check_mesh(const std::string& name, int level, MeshExpansion used, std::
   if (used.x <= mesh_x && used.y <= mesh_y) return {};
   Refusal r{Rejection{RejectionKind::kFanout, level, -1}, {}};
   if (!details) return r;
-  r.message = used.x > mesh_x ? fmt::format("level {}: spatial factors spread it over {} instances along X, but its "
-                                            "mesh has {}", name, used.x, mesh_x)
-                              : fmt::format("level {}: spatial factors spread it over {} instances along Y, but its "
-                                            "mesh has {}", name, used.y, mesh_y);
+  r.message = used.x > mesh_x ? fmt::format(
+                                    "level {}: spatial factors spread it over {} instances along X, but its "
+                                    "mesh has {}",
+                                    name, used.x, mesh_x)
+                              : fmt::format(
+                                    "level {}: spatial factors spread it over {} instances along Y, but its "
+                                    "mesh has {}",
+                                    name, used.y, mesh_y);
   return r;
 }
 
@@ -119,8 +123,10 @@ void level_performance(const StorageLevelSpec& spec, StorageLevelStats& level, s
     write_bw += static_cast<double>(t.fills + t.updates) / cycles;
   }
   double slowdown = 1.0;
-  if (spec.read_bandwidth && *spec.read_bandwidth < read_bw) slowdown = std::min(slowdown, *spec.read_bandwidth / read_bw);
-  if (spec.write_bandwidth && *spec.write_bandwidth < write_bw) slowdown = std::min(slowdown, *spec.write_bandwidth / write_bw);
+  if (spec.read_bandwidth && *spec.read_bandwidth < read_bw)
+    slowdown = std::min(slowdown, *spec.read_bandwidth / read_bw);
+  if (spec.write_bandwidth && *spec.write_bandwidth < write_bw)
+    slowdown = std::min(slowdown, *spec.write_bandwidth / write_bw);
   if (spec.shared_bandwidth && *spec.shared_bandwidth < read_bw + write_bw) {
     slowdown = std::min(slowdown, *spec.shared_bandwidth / (write_bw + read_bw));
   }
@@ -147,9 +153,7 @@ NetworkStats network_stats(const Architecture& arch, int level, const std::vecto
       double served = pattern.accesses;
       // A parent that cannot accumulate partial sums sends each one back down for the child
       // to accumulate, except the first of each.
-      double accesses = read_write && !spec.can_reduce()
-                            ? 2 * served - static_cast<double>(c.partition_size)
-                            : served;
+      double accesses = read_write && !spec.can_reduce() ? 2 * served - static_cast<double>(c.partition_size) : served;
       double ingresses = network_words(accesses, packing);
       t.ingresses += ingresses;
       if (read_write) {
@@ -214,8 +218,8 @@ Refusal first_refusal(const Architecture& arch, const Workload& workload, const 
     return r;
   }
   mesh_expansions(mapping, ws.expansions);
-  auto refusal = check_mesh(arch.arithmetic.name, 0, ws.expansions[0], arch.arithmetic.mesh_x, arch.arithmetic.mesh_y,
-                            details);
+  auto refusal =
+      check_mesh(arch.arithmetic.name, 0, ws.expansions[0], arch.arithmetic.mesh_x, arch.arithmetic.mesh_y, details);
   for (int level = 0; level < arch.num_storage_levels() && refusal.none(); ++level) {
     const auto& spec = arch.storage[level];
     refusal = check_level(spec, level, ws.tiles[level], workload, ws.widths[level], details);
@@ -226,8 +230,9 @@ Refusal first_refusal(const Architecture& arch, const Workload& workload, const 
   return refusal;
 }
 
-void storage_level_stats(const StorageLevelSpec& spec, int level, const Workload& workload, const EvaluationWorkspace& ws,
-                         std::uint64_t compute_cycles, bool details, StorageLevelStats& stats) {
+void storage_level_stats(const StorageLevelSpec& spec, int level, const Workload& workload,
+                         const EvaluationWorkspace& ws, std::uint64_t compute_cycles, bool details,
+                         StorageLevelStats& stats) {
   if (details) {
     stats.name = spec.name;
     stats.energy_source = to_string(spec.energy.source);

@@ -10,10 +10,10 @@
 namespace qloop {
 
 struct WordPacking {
-  bool packed = false;            // a bitwidth other than the word's is given
-  bool fits = true;               // false when the operand is wider than the word
-  int operands_per_word = 1;      // k = floor(W / b); 1 when nothing is packed
-  int wasted_bits_per_word = 0;   // W mod b
+  bool packed = false;           // a bitwidth other than the word's is given
+  bool fits = true;              // false when the operand is wider than the word
+  int operands_per_word = 1;     // k = floor(W / b); 1 when nothing is packed
+  int wasted_bits_per_word = 0;  // W mod b
 };
 
 // A tensor without a bitwidth, or exactly as wide as the word, is stored one per word.

@@ -6,11 +6,16 @@ namespace qloop {
 
 const char* to_string(RejectionKind kind) {
   switch (kind) {
-    case RejectionKind::kFanout: return "fanout";
-    case RejectionKind::kCapacity: return "capacity";
-    case RejectionKind::kBitwidth: return "bitwidth";
-    case RejectionKind::kLevelUtilization: return "level-utilization";
-    case RejectionKind::kComputeUtilization: return "compute-utilization";
+    case RejectionKind::kFanout:
+      return "fanout";
+    case RejectionKind::kCapacity:
+      return "capacity";
+    case RejectionKind::kBitwidth:
+      return "bitwidth";
+    case RejectionKind::kLevelUtilization:
+      return "level-utilization";
+    case RejectionKind::kComputeUtilization:
+      return "compute-utilization";
   }
   return "?";
 }

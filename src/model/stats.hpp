@@ -13,32 +13,32 @@ namespace qloop {
 
 struct StorageTensorStats {
   std::string tensor;
-  int bitwidth = 0;                     // 0 = as wide as the word (no bitwidth given)
+  int bitwidth = 0;  // 0 = as wide as the word (no bitwidth given)
   int operands_per_word = 1;
   int wasted_bits_per_word = 0;
   std::uint64_t wasted_bits_in_tile = 0;  // fragmentation of the stored tile
   std::uint64_t tile_operands = 0;
   std::uint64_t utilized_capacity = 0;  // words per instance
   std::uint64_t utilized_instances = 0;
-  std::uint64_t reads = 0;              // words per instance
+  std::uint64_t reads = 0;  // words per instance
   std::uint64_t fills = 0;
   std::uint64_t updates = 0;
   std::uint64_t temporal_reductions = 0;
-  double energy_pJ = 0;                 // all instances
+  double energy_pJ = 0;  // all instances
 };
 
 struct StorageLevelStats {
   std::string name;
-  int level = 0;                        // 1 = innermost storage level (0 is the arithmetic)
+  int level = 0;                            // 1 = innermost storage level (0 is the arithmetic)
   std::vector<StorageTensorStats> tensors;  // kept tensors only
   double energy_pJ = 0;
   std::uint64_t cycles = 0;
   double bandwidth_throttling = 1.0;
-  std::string energy_source;            // "ERT" or "estimated"
+  std::string energy_source;  // "ERT" or "estimated"
   std::string area_source;
-  double area_um2 = 0;                  // all instances
+  double area_um2 = 0;  // all instances
   std::int64_t instances = 0;
-  std::int64_t capacity_words = -1;     // -1 = unbounded
+  std::int64_t capacity_words = -1;  // -1 = unbounded
 };
 
 struct NetworkTensorStats {
@@ -62,12 +62,12 @@ struct ArithmeticStats {
   std::uint64_t utilized_instances = 0;
   std::uint64_t computes = 0;
   std::uint64_t cycles = 0;
-  double cycles_per_compute = 1;        // > 1 for bit-serial units
+  double cycles_per_compute = 1;  // > 1 for bit-serial units
   double energy_pJ = 0;
-  double energy_per_compute_pJ = 0;     // after bitwidth scaling
-  std::string energy_source;            // "ERT" or "estimated"
+  double energy_per_compute_pJ = 0;  // after bitwidth scaling
+  std::string energy_source;         // "ERT" or "estimated"
   std::string area_source;
-  double area_um2 = 0;                  // all instances
+  double area_um2 = 0;  // all instances
 };
 
 struct Summary {

@@ -83,7 +83,8 @@ BitwidthOverride parse_bitwidth_shorthand(const std::string& text, const std::st
 BitwidthPlan parse_bitwidth_plan_text(const std::string& text, const std::string& where) {
   auto plans = parse_bitwidth_sweep(text, where);
   if (plans.size() != 1) {
-    throw InputError("", where, 0, fmt::format("'{}' names {} settings; give one (plus first=/last=)", text, plans.size()));
+    throw InputError("", where, 0,
+                     fmt::format("'{}' names {} settings; give one (plus first=/last=)", text, plans.size()));
   }
   return plans.front();
 }

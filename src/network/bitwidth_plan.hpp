@@ -19,8 +19,8 @@ struct BitwidthOverride {
 };
 
 struct BitwidthPlan {
-  std::string label;                   // e.g. "W4A8" (for tables and charts)
-  LayerBitwidths all;                  // every layer, before overrides; zeros = native width
+  std::string label;   // e.g. "W4A8" (for tables and charts)
+  LayerBitwidths all;  // every layer, before overrides; zeros = native width
   std::optional<BitwidthOverride> first, last;
   std::map<std::string, BitwidthOverride> per_layer;
 

@@ -8,31 +8,44 @@
 #include <set>
 
 #include "model/evaluate.hpp"
-#include "util/parallel_for.hpp"
 #include "util/error.hpp"
+#include "util/parallel_for.hpp"
 
 namespace qloop {
 
 const char* to_string(ExploreObjective objective) {
   switch (objective) {
-    case ExploreObjective::kEnergy: return "energy_pJ";
-    case ExploreObjective::kCycles: return "cycles";
-    case ExploreObjective::kEdp: return "edp";
-    case ExploreObjective::kMemory: return "memory_bytes";
-    case ExploreObjective::kAccuracy: return "accuracy_loss";
+    case ExploreObjective::kEnergy:
+      return "energy_pJ";
+    case ExploreObjective::kCycles:
+      return "cycles";
+    case ExploreObjective::kEdp:
+      return "edp";
+    case ExploreObjective::kMemory:
+      return "memory_bytes";
+    case ExploreObjective::kAccuracy:
+      return "accuracy_loss";
   }
   return "?";
 }
 
-std::vector<ExploreObjective> parse_explore_objectives(const std::vector<std::string>& names, const std::string& where) {
+std::vector<ExploreObjective> parse_explore_objectives(const std::vector<std::string>& names,
+                                                       const std::string& where) {
   std::vector<ExploreObjective> out;
   for (const auto& name : names) {
-    if (name == "energy") out.push_back(ExploreObjective::kEnergy);
-    else if (name == "cycles" || name == "delay") out.push_back(ExploreObjective::kCycles);
-    else if (name == "edp") out.push_back(ExploreObjective::kEdp);
-    else if (name == "memory") out.push_back(ExploreObjective::kMemory);
-    else if (name == "accuracy") out.push_back(ExploreObjective::kAccuracy);
-    else throw InputError("", where, 0, "unknown objective '" + name + "'; expected energy, cycles, edp, memory or accuracy");
+    if (name == "energy")
+      out.push_back(ExploreObjective::kEnergy);
+    else if (name == "cycles" || name == "delay")
+      out.push_back(ExploreObjective::kCycles);
+    else if (name == "edp")
+      out.push_back(ExploreObjective::kEdp);
+    else if (name == "memory")
+      out.push_back(ExploreObjective::kMemory);
+    else if (name == "accuracy")
+      out.push_back(ExploreObjective::kAccuracy);
+    else
+      throw InputError("", where, 0,
+                       "unknown objective '" + name + "'; expected energy, cycles, edp, memory or accuracy");
   }
   if (out.size() < 2) throw InputError("", where, 0, "give at least two objectives");
   return out;
@@ -117,7 +130,8 @@ class PooledLayerMapper {
     } else {
       // Constraints are resolved on this thread (the YAML they come from is not shared).
       std::vector<Constraints> constraints;
-      for (const auto& s : searches) constraints.push_back(constraints_for(layer_workload(net.layers[s.layer], s.bits)));
+      for (const auto& s : searches)
+        constraints.push_back(constraints_for(layer_workload(net.layers[s.layer], s.bits)));
       parallel_for(searches.size(), setup.settings.threads, [&](std::size_t k) {
         auto one = setup;
         one.constraints_for = [&constraints, k](const Workload&) { return constraints[k]; };
@@ -213,11 +227,21 @@ struct Evaluator {
     for (auto objective : settings.objectives) {
       double v = 0;
       switch (objective) {
-        case ExploreObjective::kEnergy: v = c.energy_pJ; break;
-        case ExploreObjective::kCycles: v = static_cast<double>(c.cycles); break;
-        case ExploreObjective::kEdp: v = result.edp; break;
-        case ExploreObjective::kMemory: v = c.memory_bytes; break;
-        case ExploreObjective::kAccuracy: v = c.accuracy_loss; break;
+        case ExploreObjective::kEnergy:
+          v = c.energy_pJ;
+          break;
+        case ExploreObjective::kCycles:
+          v = static_cast<double>(c.cycles);
+          break;
+        case ExploreObjective::kEdp:
+          v = result.edp;
+          break;
+        case ExploreObjective::kMemory:
+          v = c.memory_bytes;
+          break;
+        case ExploreObjective::kAccuracy:
+          v = c.accuracy_loss;
+          break;
       }
       // A candidate with an unmappable layer loses to every complete one.
       c.objectives.push_back(c.complete ? v : std::numeric_limits<double>::infinity());
@@ -236,8 +260,10 @@ std::vector<int> front_ranks(const std::vector<std::vector<double>>& values) {
   for (std::size_t i = 0; i < n; ++i) {
     for (std::size_t j = 0; j < n; ++j) {
       if (i == j) continue;
-      if (dominates(values[i], values[j])) dominates_list[i].push_back(j);
-      else if (dominates(values[j], values[i])) ++dominated_by[i];
+      if (dominates(values[i], values[j]))
+        dominates_list[i].push_back(j);
+      else if (dominates(values[j], values[i]))
+        ++dominated_by[i];
     }
   }
   std::vector<std::size_t> current;
@@ -281,7 +307,8 @@ std::vector<double> crowding(const std::vector<std::vector<double>>& values, con
 
 class Nsga2 {
  public:
-  Nsga2(const ExploreSettings& settings, std::size_t layers) : settings_(settings), layers_(layers), rng_(settings.seed) {}
+  Nsga2(const ExploreSettings& settings, std::size_t layers)
+      : settings_(settings), layers_(layers), rng_(settings.seed) {}
 
   Genome random_genome() {
     std::uniform_int_distribution<int> gene(0, static_cast<int>(settings_.bit_choices.size()) - 1);

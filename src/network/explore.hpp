@@ -51,19 +51,19 @@ struct ExploreSettings {
 };
 
 struct ExploreCandidate {
-  std::vector<LayerBitwidths> bits;   // per layer
-  std::vector<double> objectives;     // as ExploreSettings::objectives, all minimised
+  std::vector<LayerBitwidths> bits;  // per layer
+  std::vector<double> objectives;    // as ExploreSettings::objectives, all minimised
   double energy_pJ = 0;
   std::uint64_t cycles = 0;
-  double memory_bytes = 0;            // packed weights + largest layer's packed activations
+  double memory_bytes = 0;  // packed weights + largest layer's packed activations
   double accuracy_loss = 0;
   bool complete = true;
 };
 
 struct ExploreProgress {
-  int generation = 0;                 // 0 = the initial population
+  int generation = 0;  // 0 = the initial population
   int generations = 0;
-  std::size_t evaluated = 0;          // distinct candidates so far
+  std::size_t evaluated = 0;  // distinct candidates so far
   std::size_t front_size = 0;
   double best_first_objective = 0;
   double seconds = 0;

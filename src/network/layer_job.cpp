@@ -5,8 +5,8 @@
 namespace qloop {
 
 LayerShapeKey shape_key(const LayerSpec& l) {
-  return {l.kind,     l.in_channels, l.out_channels, l.groups,     l.out_h(),      l.out_w(),
-          l.kernel_h, l.kernel_w,    l.stride_h,     l.stride_w,   l.dilation_h,   l.dilation_w, l.batch};
+  return {l.kind,     l.in_channels, l.out_channels, l.groups,     l.out_h(),    l.out_w(), l.kernel_h,
+          l.kernel_w, l.stride_h,    l.stride_w,     l.dilation_h, l.dilation_w, l.batch};
 }
 
 LayerJobKey job_key(const LayerSpec& layer, const LayerBitwidths& bits) { return {shape_key(layer), bits}; }

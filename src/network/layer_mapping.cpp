@@ -37,8 +37,8 @@ std::vector<std::pair<LayerBitwidths, std::shared_ptr<const LayerMapping>>> Laye
   std::lock_guard lock(mutex_);
   std::vector<std::pair<LayerBitwidths, std::shared_ptr<const LayerMapping>>> out;
   // Keys order by shape first: one shape's jobs are adjacent.
-  for (auto it = entries_.lower_bound(LayerJobKey{shape, {-1, -1, -1}}); it != entries_.end() && it->first.shape == shape;
-       ++it) {
+  for (auto it = entries_.lower_bound(LayerJobKey{shape, {-1, -1, -1}});
+       it != entries_.end() && it->first.shape == shape; ++it) {
     out.emplace_back(it->first.bits, it->second);
   }
   return out;

@@ -49,7 +49,8 @@ class LayerMappingCache {
   void insert(const LayerJobKey& key, std::shared_ptr<const LayerMapping> mapping);
   std::size_t size() const;
   // Every cached job of one layer shape, with its bitwidths.
-  std::vector<std::pair<LayerBitwidths, std::shared_ptr<const LayerMapping>>> same_shape(const LayerShapeKey& shape) const;
+  std::vector<std::pair<LayerBitwidths, std::shared_ptr<const LayerMapping>>> same_shape(
+      const LayerShapeKey& shape) const;
 
  private:
   mutable std::mutex mutex_;

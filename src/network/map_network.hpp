@@ -36,7 +36,7 @@ struct NetworkSearchSetup {
   Architecture architecture;
   MapperSettings settings;  // settings.threads = number of layer jobs run at once (0: all cores)
   std::function<Constraints(const Workload&)> constraints_for;  // empty: unconstrained
-  LayerSearchRunner remote;  // empty: search here, on settings.threads threads
+  LayerSearchRunner remote;                                     // empty: search here, on settings.threads threads
 };
 
 // The search a request describes, run here (what a remote worker runs for it).
@@ -59,17 +59,17 @@ struct NetworkResult {
   std::string network;
   std::string label;  // the bitwidth plan's label
   std::vector<LayerResult> layers;
-  bool complete = true;           // every layer has a valid mapping
+  bool complete = true;  // every layer has a valid mapping
   double energy_pJ = 0;
   std::uint64_t cycles = 0;
   std::uint64_t computes = 0;
-  double edp = 0;                 // pJ x cycles of the whole network
+  double edp = 0;                                // pJ x cycles of the whole network
   std::vector<EnergyShare> energy_by_component;  // arithmetic first, then storage inner -> outer
   std::vector<EnergyShare> energy_by_tensor;     // Weights, Inputs, Outputs
-  double weight_bytes = 0;        // all weights, packed into the outermost level's words
-  double peak_activation_bytes = 0;  // largest inputs + outputs of one layer, packed likewise
-  int distinct_jobs = 0;          // layer jobs this run needed (before the cache)
-  int mapped_jobs = 0;            // of which the mapper ran now (not found in the cache)
+  double weight_bytes = 0;                       // all weights, packed into the outermost level's words
+  double peak_activation_bytes = 0;              // largest inputs + outputs of one layer, packed likewise
+  int distinct_jobs = 0;                         // layer jobs this run needed (before the cache)
+  int mapped_jobs = 0;                           // of which the mapper ran now (not found in the cache)
   double seconds = 0;
 };
 

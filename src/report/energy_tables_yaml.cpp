@@ -25,8 +25,8 @@ std::string with_header(const char* comment, const YAML::Emitter& out) {
 }
 
 std::string source_text(EnergySource energy, EnergySource area, const std::string& model) {
-  std::string text = energy == area ? to_string(energy)
-                                    : fmt::format("energy {}, area {}", to_string(energy), to_string(area));
+  std::string text =
+      energy == area ? to_string(energy) : fmt::format("energy {}, area {}", to_string(energy), to_string(area));
   return model.empty() ? text : text + ": " + model;
 }
 
@@ -86,8 +86,8 @@ std::string energy_table_text(const Architecture& arch) {
                             level.area_um2, source_text(level.energy.source, level.area_source, level.estimate_model));
       },
       [&](const ArithmeticSpec& arith) {
-        text += fmt::format("{:<28} {:<10} {:>12.5g} {:>12} {:>12} {:>14.6g}  {}\n", arith.name,
-                            arith.component_class, arith.energy_per_compute_pJ, "-", "-", arith.area_um2,
+        text += fmt::format("{:<28} {:<10} {:>12.5g} {:>12} {:>12} {:>14.6g}  {}\n", arith.name, arith.component_class,
+                            arith.energy_per_compute_pJ, "-", "-", arith.area_um2,
                             source_text(arith.energy_source, arith.area_source, arith.estimate_model));
       });
   return text;

@@ -58,8 +58,9 @@ std::string summary_table(const NetworkResult& r) {
 }
 
 std::string layer_table(const NetworkResult& r, const Architecture& arch) {
-  std::string out = "<table><tr><th>layer</th><th>type</th><th>W</th><th>I</th><th>O</th><th>MACs</th>"
-                    "<th>energy (µJ)</th><th>cycles</th><th>utilization</th>";
+  std::string out =
+      "<table><tr><th>layer</th><th>type</th><th>W</th><th>I</th><th>O</th><th>MACs</th>"
+      "<th>energy (µJ)</th><th>cycles</th><th>utilization</th>";
   for (const auto& share : r.energy_by_component) out += "<th>" + escape_html(share.name) + " (µJ)</th>";
   out += "</tr>\n";
   for (const auto& layer : r.layers) {
@@ -123,15 +124,16 @@ std::string sweep_html(const std::vector<NetworkResult>& runs, const Architectur
   body += "</tr>\n";
   double first = runs.front().energy_pJ;
   for (const auto& r : runs) {
-    body += fmt::format("<tr><td>{}</td><td>{:.3f}</td><td>{:+.1f} %</td><td>{}</td><td>{:.1f}</td>", escape_html(r.label),
-                        r.energy_pJ / 1e6, first > 0 ? 100 * (r.energy_pJ - first) / first : 0.0, r.cycles,
-                        r.weight_bytes / 1024);
+    body += fmt::format("<tr><td>{}</td><td>{:.3f}</td><td>{:+.1f} %</td><td>{}</td><td>{:.1f}</td>",
+                        escape_html(r.label), r.energy_pJ / 1e6, first > 0 ? 100 * (r.energy_pJ - first) / first : 0.0,
+                        r.cycles, r.weight_bytes / 1024);
     for (const auto& share : r.energy_by_component) body += fmt::format("<td>{:.3f}</td>", share.energy_pJ / 1e6);
     body += "</tr>\n";
   }
   body += "</table>\n";
   for (const auto& r : runs) {
-    body += fmt::format("<h2>{}: per layer</h2>\n", escape_html(r.label)) + svg(per_layer_chart(r)) + layer_table(r, arch);
+    body +=
+        fmt::format("<h2>{}: per layer</h2>\n", escape_html(r.label)) + svg(per_layer_chart(r)) + layer_table(r, arch);
   }
   return page(runs.front().network + ": bitwidth sweep", body);
 }
@@ -140,11 +142,16 @@ namespace {
 
 std::string objective_label(ExploreObjective objective) {
   switch (objective) {
-    case ExploreObjective::kEnergy: return "energy (µJ)";
-    case ExploreObjective::kCycles: return "cycles";
-    case ExploreObjective::kEdp: return "EDP (J·cycle)";
-    case ExploreObjective::kMemory: return "memory footprint (KiB)";
-    case ExploreObjective::kAccuracy: return "accuracy loss proxy (relative noise power)";
+    case ExploreObjective::kEnergy:
+      return "energy (µJ)";
+    case ExploreObjective::kCycles:
+      return "cycles";
+    case ExploreObjective::kEdp:
+      return "EDP (J·cycle)";
+    case ExploreObjective::kMemory:
+      return "memory footprint (KiB)";
+    case ExploreObjective::kAccuracy:
+      return "accuracy loss proxy (relative noise power)";
   }
   return "";
 }
@@ -152,18 +159,23 @@ std::string objective_label(ExploreObjective objective) {
 // Objective values in the chart's units.
 double display(ExploreObjective objective, double value) {
   switch (objective) {
-    case ExploreObjective::kEnergy: return value / 1e6;
-    case ExploreObjective::kEdp: return value * 1e-12;
-    case ExploreObjective::kMemory: return value / 1024;
-    default: return value;
+    case ExploreObjective::kEnergy:
+      return value / 1e6;
+    case ExploreObjective::kEdp:
+      return value * 1e-12;
+    case ExploreObjective::kMemory:
+      return value / 1024;
+    default:
+      return value;
   }
 }
 
 }  // namespace
 
 std::string explore_html(const ExploreResult& result, const Network& net, const ExploreSettings& settings) {
-  std::string body = fmt::format("<p>{} candidates evaluated ({} distinct layer jobs) in {:.1f} s; {} on the front.</p>\n",
-                                 result.evaluated.size(), result.layer_jobs, result.seconds, result.front.size());
+  std::string body =
+      fmt::format("<p>{} candidates evaluated ({} distinct layer jobs) in {:.1f} s; {} on the front.</p>\n",
+                  result.evaluated.size(), result.layer_jobs, result.seconds, result.front.size());
   if (settings.objectives.size() >= 2) {
     auto ox = settings.objectives[0], oy = settings.objectives[1];
     Scatter chart{"Candidates and Pareto front", objective_label(ox), objective_label(oy), {}, {}, {}, {}};
@@ -171,8 +183,8 @@ std::string explore_html(const ExploreResult& result, const Network& net, const 
       if (!c.complete) return;
       chart.x.push_back(display(ox, c.objectives[0]));
       chart.y.push_back(display(oy, c.objectives[1]));
-      chart.labels.push_back(fmt::format("{} {:.4g}, {} {:.4g}", to_string(ox), c.objectives[0], to_string(oy),
-                                         c.objectives[1]));
+      chart.labels.push_back(
+          fmt::format("{} {:.4g}, {} {:.4g}", to_string(ox), c.objectives[0], to_string(oy), c.objectives[1]));
       chart.highlighted.push_back(front);
     };
     for (const auto& c : result.evaluated) add(c, false);

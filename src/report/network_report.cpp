@@ -26,12 +26,8 @@ ordered_json shares_json(const std::vector<EnergyShare>& shares) {
 
 ordered_json layer_json(const LayerResult& layer, const Architecture& arch) {
   const auto& l = layer.layer;
-  ordered_json out = {{"name", l.name},
-                      {"type", to_string(l.kind)},
-                      {"bitwidths", bits_json(layer.bits)},
-                      {"macs", l.macs()},
-                      {"valid", layer.mapping->found},
-                      {"reused", layer.reused}};
+  ordered_json out = {{"name", l.name},   {"type", to_string(l.kind)},     {"bitwidths", bits_json(layer.bits)},
+                      {"macs", l.macs()}, {"valid", layer.mapping->found}, {"reused", layer.reused}};
   if (!layer.mapping->found) {
     out["reason"] = missing_mapping_reason(layer, arch);
     return out;
@@ -95,9 +91,12 @@ std::string network_csv(const NetworkResult& r) {
 std::string missing_mapping_reason(const LayerResult& layer, const Architecture& arch) {
   const auto& m = *layer.mapping;
   switch (m.source) {
-    case LayerMappingSource::kPool: return "no mapping of the pool is valid at these bitwidths";
-    case LayerMappingSource::kRemote: return "no valid mapping (searched by the remote runner)";
-    case LayerMappingSource::kSearch: break;
+    case LayerMappingSource::kPool:
+      return "no mapping of the pool is valid at these bitwidths";
+    case LayerMappingSource::kRemote:
+      return "no valid mapping (searched by the remote runner)";
+    case LayerMappingSource::kSearch:
+      break;
   }
   const Rejection* most = nullptr;
   std::uint64_t count = 0;
@@ -109,9 +108,9 @@ std::string missing_mapping_reason(const LayerResult& layer, const Architecture&
 }
 
 std::string network_summary_text(const NetworkResult& r, const Architecture& arch) {
-  std::string out = fmt::format("{} ({}): {} layers, {} distinct layer jobs ({} mapped now) in {:.1f} s\n", r.network,
-                                r.label.empty() ? "native" : r.label, r.layers.size(), r.distinct_jobs, r.mapped_jobs,
-                                r.seconds);
+  std::string out =
+      fmt::format("{} ({}): {} layers, {} distinct layer jobs ({} mapped now) in {:.1f} s\n", r.network,
+                  r.label.empty() ? "native" : r.label, r.layers.size(), r.distinct_jobs, r.mapped_jobs, r.seconds);
   out += fmt::format("{:<16} {:>7} {:>7} {:>7} {:>14} {:>14} {:>12}\n", "layer", "W", "I", "O", "MACs", "energy_uJ",
                      "cycles");
   for (const auto& layer : r.layers) {
@@ -123,9 +122,9 @@ std::string network_summary_text(const NetworkResult& r, const Architecture& arc
       continue;
     }
     const auto& s = layer.mapping->stats.summary;
-    out += fmt::format("{:<16} {:>7} {:>7} {:>7} {:>14} {:>14.3f} {:>12}\n", l.name, bits_text(layer.bits.weights),
-                       bits_text(layer.bits.inputs), bits_text(layer.bits.outputs), l.macs(), s.energy_pJ / 1e6,
-                       s.cycles);
+    out +=
+        fmt::format("{:<16} {:>7} {:>7} {:>7} {:>14} {:>14.3f} {:>12}\n", l.name, bits_text(layer.bits.weights),
+                    bits_text(layer.bits.inputs), bits_text(layer.bits.outputs), l.macs(), s.energy_pJ / 1e6, s.cycles);
   }
   out += fmt::format("total: {:.3f} uJ, {} cycles, {} MACs{}\n", r.energy_pJ / 1e6, r.cycles, r.computes,
                      r.complete ? "" : " (INCOMPLETE: some layers have no valid mapping)");
@@ -190,8 +189,8 @@ std::string pareto_csv(const ExploreResult& result, const Network& net, const Ex
   for (const auto& layer : net.layers) out += fmt::format(",{0}.W,{0}.I", layer.name);
   out += "\n";
   for (const auto& c : result.front) {
-    out += fmt::format("{:.6g},{},{:.6g},{:.0f},{:.6g}", c.energy_pJ, c.cycles, c.energy_pJ * static_cast<double>(c.cycles),
-                       c.memory_bytes, c.accuracy_loss);
+    out += fmt::format("{:.6g},{},{:.6g},{:.0f},{:.6g}", c.energy_pJ, c.cycles,
+                       c.energy_pJ * static_cast<double>(c.cycles), c.memory_bytes, c.accuracy_loss);
     for (const auto& bits : c.bits) out += fmt::format(",{},{}", bits.weights, bits.inputs);
     out += "\n";
   }
@@ -203,10 +202,14 @@ ordered_json explore_json(const ExploreResult& result, const Network& net, const
   out["network"] = net.name;
   out["objectives"] = ordered_json::array();
   for (auto objective : settings.objectives) out["objectives"].push_back(to_string(objective));
-  out["settings"] = {{"bit_choices", settings.bit_choices}, {"population", settings.population},
-                     {"offspring", settings.offspring},     {"generations", settings.generations},
-                     {"seed", settings.seed},               {"exact_mapping", settings.exact_mapping}};
-  out["search"] = {{"candidates", result.evaluated.size()}, {"layer_jobs", result.layer_jobs}, {"seconds", result.seconds}};
+  out["settings"] = {{"bit_choices", settings.bit_choices},
+                     {"population", settings.population},
+                     {"offspring", settings.offspring},
+                     {"generations", settings.generations},
+                     {"seed", settings.seed},
+                     {"exact_mapping", settings.exact_mapping}};
+  out["search"] = {
+      {"candidates", result.evaluated.size()}, {"layer_jobs", result.layer_jobs}, {"seconds", result.seconds}};
   out["front"] = ordered_json::array();
   for (const auto& c : result.front) out["front"].push_back(candidate_json(c, net, settings));
   out["evaluated"] = ordered_json::array();

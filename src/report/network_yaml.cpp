@@ -6,7 +6,9 @@ namespace qloop::report {
 
 namespace {
 
-std::string pair_text(std::int64_t h, std::int64_t w) { return h == w ? fmt::format("{}", h) : fmt::format("[{}, {}]", h, w); }
+std::string pair_text(std::int64_t h, std::int64_t w) {
+  return h == w ? fmt::format("{}", h) : fmt::format("[{}, {}]", h, w);
+}
 
 std::string layer_line(const LayerSpec& l) {
   std::string batch = l.batch > 1 ? fmt::format(", batch: {}", l.batch) : "";
@@ -17,12 +19,15 @@ std::string layer_line(const LayerSpec& l) {
     case LayerKind::kMatmul:
       return fmt::format("{{name: \"{}\", type: matmul, rows: {}, inner: {}, cols: {}{}}}", l.name, l.in_h,
                          l.in_channels, l.out_channels, batch);
-    case LayerKind::kConv: break;
+    case LayerKind::kConv:
+      break;
   }
   std::string groups = l.groups > 1 ? fmt::format(", groups: {}", l.groups) : "";
-  std::string dilation = l.dilation_h > 1 || l.dilation_w > 1 ? ", dilation: " + pair_text(l.dilation_h, l.dilation_w) : "";
+  std::string dilation =
+      l.dilation_h > 1 || l.dilation_w > 1 ? ", dilation: " + pair_text(l.dilation_h, l.dilation_w) : "";
   return fmt::format(
-      "{{name: \"{}\", type: conv, in_channels: {}, out_channels: {}, input: {}, kernel: {}, stride: {}, padding: {}{}{}{}}}",
+      "{{name: \"{}\", type: conv, in_channels: {}, out_channels: {}, input: {}, kernel: {}, stride: {}, padding: "
+      "{}{}{}{}}}",
       l.name, l.in_channels, l.out_channels, pair_text(l.in_h, l.in_w), pair_text(l.kernel_h, l.kernel_w),
       pair_text(l.stride_h, l.stride_w), pair_text(l.pad_h, l.pad_w), groups, dilation, batch);
 }

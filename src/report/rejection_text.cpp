@@ -16,15 +16,19 @@ std::string level_name(int level, const Architecture& arch) {
 std::string describe(const Rejection& r, const Architecture& arch, const Workload& workload) {
   auto level = level_name(r.level, arch);
   switch (r.kind) {
-    case RejectionKind::kFanout: return "fanout at " + level;
-    case RejectionKind::kCapacity: return "capacity at " + level;
+    case RejectionKind::kFanout:
+      return "fanout at " + level;
+    case RejectionKind::kCapacity:
+      return "capacity at " + level;
     case RejectionKind::kBitwidth:
       if (r.tensor >= 0 && r.tensor < workload.num_data_spaces()) {
         return fmt::format("bitwidth of {} at {}", workload.data_spaces[r.tensor].name, level);
       }
       return "bitwidth at " + level;
-    case RejectionKind::kLevelUtilization: return "utilization at " + level;
-    case RejectionKind::kComputeUtilization: return "utilization below the minimum";
+    case RejectionKind::kLevelUtilization:
+      return "utilization at " + level;
+    case RejectionKind::kComputeUtilization:
+      return "utilization below the minimum";
   }
   return "?";
 }

@@ -11,7 +11,8 @@ namespace qloop::report {
 
 namespace {
 // Most frequent first; reasons that read the same are added up.
-std::vector<std::pair<std::string, std::uint64_t>> reasons_by_count(const SearchReport& report, const Architecture& arch,
+std::vector<std::pair<std::string, std::uint64_t>> reasons_by_count(const SearchReport& report,
+                                                                    const Architecture& arch,
                                                                     const Workload& workload) {
   std::vector<std::pair<std::string, std::uint64_t>> reasons;
   for (const auto& [rejection, n] : report.rejected) {
@@ -51,9 +52,11 @@ nlohmann::ordered_json search_json(const SearchReport& r, const Architecture& ar
 
 std::string search_text(const SearchReport& r, const Architecture& arch, const Workload& workload) {
   std::string out = fmt::format("Search\n------\nAlgorithm   : {} on {} thread(s)\n", r.algorithm, r.threads);
-  out += fmt::format("Considered  : {} mapspace points ({} tilings in the mapspace)\n", r.considered, r.mapspace_tilings);
+  out +=
+      fmt::format("Considered  : {} mapspace points ({} tilings in the mapspace)\n", r.considered, r.mapspace_tilings);
   out += fmt::format("Evaluated   : {} ({} valid) in {:.2f} s\n", r.evaluated, r.valid, r.seconds);
-  if (r.pruned_tilings) out += fmt::format("Pruned      : {} tilings, with all their variants (bound above the best)\n", r.pruned_tilings);
+  if (r.pruned_tilings)
+    out += fmt::format("Pruned      : {} tilings, with all their variants (bound above the best)\n", r.pruned_tilings);
   for (const auto& [reason, n] : reasons_by_count(r, arch, workload)) {
     out += fmt::format("Rejected    : {} ({})\n", n, reason);
   }
@@ -88,9 +91,8 @@ std::string progress_line(const MapperProgress& p, Metric primary) {
 std::string no_mapping_reason(const SearchReport& r, const Architecture& arch, const Workload& workload) {
   auto reasons = reasons_by_count(r, arch, workload);
   if (reasons.empty()) {
-    return r.mapspace_tilings == 0
-               ? "the constraints leave no way to split the problem's dimensions over the levels"
-               : "no mapping was tried (limits too tight)";
+    return r.mapspace_tilings == 0 ? "the constraints leave no way to split the problem's dimensions over the levels"
+                                   : "no mapping was tried (limits too tight)";
   }
   std::string out = fmt::format("no valid mapping among {} candidates; rejected by ", r.considered);
   for (std::size_t i = 0; i < reasons.size() && i < 3; ++i) {

@@ -58,8 +58,8 @@ std::string y_axis(const Axis& axis, const std::string& label, double plot_h) {
                        kWidth - kRight, y, y);
     out += fmt::format("<text x=\"{}\" y=\"{:.1f}\" text-anchor=\"end\">{}</text>\n", kLeft - 6, y + 4, number(v));
   }
-  out += fmt::format("<line class=\"axis\" x1=\"{0}\" x2=\"{0}\" y1=\"{1}\" y2=\"{2}\" stroke=\"#333\"/>\n", kLeft, kTop,
-                     kTop + plot_h);
+  out += fmt::format("<line class=\"axis\" x1=\"{0}\" x2=\"{0}\" y1=\"{1}\" y2=\"{2}\" stroke=\"#333\"/>\n", kLeft,
+                     kTop, kTop + plot_h);
   out += fmt::format("<text transform=\"translate(18,{:.1f}) rotate(-90)\" text-anchor=\"middle\">{}</text>\n",
                      kTop + plot_h / 2, escape_html(label));
   return out;
@@ -89,11 +89,20 @@ std::string escape_html(const std::string& text) {
   std::string out;
   for (char c : text) {
     switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -126,13 +135,15 @@ std::string svg(const StackedBars& chart) {
       base += v;
     }
     double label_x = x + bar / 2, label_y = kTop + plot_h + 14;
-    out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\" transform=\"rotate(-35 {:.1f} {:.1f})\">{}</text>\n",
-                       label_x, label_y, label_x, label_y, escape_html(chart.categories[i]));
+    out += fmt::format(
+        "<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\" transform=\"rotate(-35 {:.1f} {:.1f})\">{}</text>\n",
+        label_x, label_y, label_x, label_y, escape_html(chart.categories[i]));
   }
   out += fmt::format("<line class=\"axis\" x1=\"{}\" x2=\"{}\" y1=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#333\"/>\n", kLeft,
                      kWidth - kRight, kTop + plot_h, kTop + plot_h);
   std::vector<LegendEntry> entries;
-  for (std::size_t k = 0; k < chart.stacks.size(); ++k) entries.push_back({chart.stacks[k].name, kPalette[k % kPaletteSize]});
+  for (std::size_t k = 0; k < chart.stacks.size(); ++k)
+    entries.push_back({chart.stacks[k].name, kPalette[k % kPaletteSize]});
   out += legend(entries);
   return out + "</svg>\n";
 }

@@ -14,14 +14,14 @@ struct Series {
 
 struct StackedBars {
   std::string title;
-  std::string y_label;              // with its unit, e.g. "energy (µJ)"
+  std::string y_label;                  // with its unit, e.g. "energy (µJ)"
   std::vector<std::string> categories;  // x-axis labels
-  std::vector<Series> stacks;       // bottom to top
+  std::vector<Series> stacks;           // bottom to top
 };
 
 struct Scatter {
   std::string title;
-  std::string x_label, y_label;     // with units
+  std::string x_label, y_label;  // with units
   std::vector<double> x, y;
   std::vector<std::string> labels;  // tooltip per point
   std::vector<bool> highlighted;    // e.g. Pareto-front points (may be empty)

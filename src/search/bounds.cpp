@@ -57,7 +57,8 @@ double bandwidth_cycles(const Architecture& arch, const CompulsoryTraffic& t) {
   double cycles = 0;
   if (spec.read_bandwidth && *spec.read_bandwidth > 0) cycles = std::max(cycles, reads / *spec.read_bandwidth);
   if (spec.write_bandwidth && *spec.write_bandwidth > 0) cycles = std::max(cycles, writes / *spec.write_bandwidth);
-  if (spec.shared_bandwidth && *spec.shared_bandwidth > 0) cycles = std::max(cycles, (reads + writes) / *spec.shared_bandwidth);
+  if (spec.shared_bandwidth && *spec.shared_bandwidth > 0)
+    cycles = std::max(cycles, (reads + writes) / *spec.shared_bandwidth);
   return cycles * (1 - 1e-9);
 }
 
@@ -111,10 +112,14 @@ double lower_bound(const Architecture& arch, const Workload& workload, Metric me
   double cycles = std::ceil(computes * compute.cycles_per_compute / static_cast<double>(arch.arithmetic.instances));
   cycles = std::max(cycles, bandwidth_cycles(arch, traffic));
   switch (metric) {
-    case Metric::kEnergy: return energy;
-    case Metric::kDelay: return cycles;
-    case Metric::kEdp: return energy * cycles;
-    case Metric::kLastLevelAccesses: return traffic.whole_words;
+    case Metric::kEnergy:
+      return energy;
+    case Metric::kDelay:
+      return cycles;
+    case Metric::kEdp:
+      return energy * cycles;
+    case Metric::kLastLevelAccesses:
+      return traffic.whole_words;
   }
   return 0;
 }
@@ -133,7 +138,11 @@ FlatProjections::FlatProjections(const Workload& workload) {
 }
 
 TilingBound::TilingBound(const Architecture& arch, const Workload& workload, const Mapspace& space, Metric metric)
-    : arch_(arch), workload_(workload), space_(space), projections_(workload), metric_(metric),
+    : arch_(arch),
+      workload_(workload),
+      space_(space),
+      projections_(workload),
+      metric_(metric),
       compute_energy_(static_cast<double>(workload.total_operations()) *
                       compute_cost(arch.arithmetic, workload).energy_per_compute_pJ),
       cycles_per_compute_(compute_cost(arch.arithmetic, workload).cycles_per_compute),
@@ -318,22 +327,29 @@ double TilingBound::energy_until(const std::vector<std::uint32_t>& tiling, doubl
 
 bool TilingBound::exceeds(const std::vector<std::uint32_t>& tiling, double limit, Scratch& scratch) const {
   switch (metric_) {
-    case Metric::kEnergy: return energy_until(tiling, limit, scratch) > limit;
-    case Metric::kDelay: return cycles(tiling) > limit;
+    case Metric::kEnergy:
+      return energy_until(tiling, limit, scratch) > limit;
+    case Metric::kDelay:
+      return cycles(tiling) > limit;
     case Metric::kEdp: {
       double cycles_bound = cycles(tiling);
       return energy_until(tiling, limit / cycles_bound, scratch) * cycles_bound > limit;
     }
-    default: return false;
+    default:
+      return false;
   }
 }
 
 double TilingBound::operator()(const std::vector<std::uint32_t>& tiling) const {
   switch (metric_) {
-    case Metric::kEnergy: return energy(tiling);
-    case Metric::kDelay: return cycles(tiling);
-    case Metric::kEdp: return energy(tiling) * cycles(tiling);
-    default: return 0;
+    case Metric::kEnergy:
+      return energy(tiling);
+    case Metric::kDelay:
+      return cycles(tiling);
+    case Metric::kEdp:
+      return energy(tiling) * cycles(tiling);
+    default:
+      return 0;
   }
 }
 

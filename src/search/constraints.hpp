@@ -34,8 +34,8 @@ struct LevelLoopConstraints {
 struct LevelConstraints {
   LevelLoopConstraints temporal;
   LevelLoopConstraints spatial;
-  std::optional<int> spatial_split;           // dims [0, split) of the spatial order on X
-  std::vector<std::optional<bool>> keep;      // per data space: forced keep (true) / bypass (false)
+  std::optional<int> spatial_split;       // dims [0, split) of the spatial order on X
+  std::vector<std::optional<bool>> keep;  // per data space: forced keep (true) / bypass (false)
 };
 
 struct Constraints {

@@ -17,10 +17,14 @@ namespace qloop {
 
 double MappingCost::metric(Metric m) const {
   switch (m) {
-    case Metric::kEnergy: return energy_pJ;
-    case Metric::kDelay: return cycles;
-    case Metric::kEdp: return edp;
-    case Metric::kLastLevelAccesses: return last_level_accesses;
+    case Metric::kEnergy:
+      return energy_pJ;
+    case Metric::kDelay:
+      return cycles;
+    case Metric::kEdp:
+      return edp;
+    case Metric::kLastLevelAccesses:
+      return last_level_accesses;
   }
   return 0;
 }
@@ -319,7 +323,8 @@ MapperResult run_mapper(const Architecture& arch, const Workload& workload, cons
   Shared shared;
   SearchContext c{arch, workload, settings, space, tiling_bound, stop, shared, start};
   c.threads = resolve_threads(settings.threads);
-  c.enumerating = settings.algorithm == SearchAlgorithm::kExhaustive || settings.algorithm == SearchAlgorithm::kLinearPruned;
+  c.enumerating =
+      settings.algorithm == SearchAlgorithm::kExhaustive || settings.algorithm == SearchAlgorithm::kLinearPruned;
   if (c.enumerating) {
     c.threads = static_cast<int>(std::min<std::uint64_t>(c.threads, std::max<std::uint64_t>(1, space.num_tilings())));
   }
@@ -333,13 +338,15 @@ MapperResult run_mapper(const Architecture& arch, const Workload& workload, cons
   std::vector<std::exception_ptr> errors(c.threads);
   std::atomic<int> running{c.threads};
   auto worker = [&](int t) {
-    run_guarded([&] {
-      if (space.num_tilings() == 0) {
-        outcomes[t].exhausted = true;
-        return;
-      }
-      SearchThread(c, t, outcomes[t]).run();
-    }, shared, errors[t]);
+    run_guarded(
+        [&] {
+          if (space.num_tilings() == 0) {
+            outcomes[t].exhausted = true;
+            return;
+          }
+          SearchThread(c, t, outcomes[t]).run();
+        },
+        shared, errors[t]);
     --running;
   };
   std::vector<std::thread> pool;

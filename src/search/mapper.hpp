@@ -23,7 +23,7 @@ namespace qloop {
 struct MappingCost {
   double energy_pJ = 0;
   double cycles = 0;
-  double edp = 0;                // pJ * cycles
+  double edp = 0;  // pJ * cycles
   double last_level_accesses = 0;
   double metric(Metric m) const;
 };
@@ -42,16 +42,16 @@ struct SearchReport {
   std::string algorithm;
   std::vector<Metric> objectives;
   int threads = 1;
-  std::uint64_t considered = 0;   // mapspace points proposed
-  std::uint64_t evaluated = 0;    // points the model evaluated
+  std::uint64_t considered = 0;  // mapspace points proposed
+  std::uint64_t evaluated = 0;   // points the model evaluated
   std::uint64_t valid = 0;
   std::uint64_t pruned_tilings = 0;  // skipped with all their variants: bound above the best
-  RejectionMap rejected;          // candidates refused, by reason
+  RejectionMap rejected;             // candidates refused, by reason
   double seconds = 0;
-  bool optimal = false;           // every tiling was enumerated or bounded out, or meets_bound
-  bool meets_bound = false;       // the best reaches the lower bound (one objective)
-  double lower_bound = 0;         // of the first objective, admissible
-  double gap = 0;                 // (best - bound) / best for the first objective
+  bool optimal = false;      // every tiling was enumerated or bounded out, or meets_bound
+  bool meets_bound = false;  // the best reaches the lower bound (one objective)
+  double lower_bound = 0;    // of the first objective, admissible
+  double gap = 0;            // (best - bound) / best for the first objective
   std::uint64_t mapspace_tilings = 0;
   std::vector<Improvement> improvements;
 };

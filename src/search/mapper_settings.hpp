@@ -31,9 +31,9 @@ struct MapperSettings {
   // Timeloop's: stop a thread after this many consecutive invalid mappings (0 = never). Also
   // what ends a search in which nothing fits.
   std::uint64_t timeout = 100000;
-  std::uint64_t victory_condition = 5000;           // stop a thread after this many valid non-improving mappings (0 = never)
-  std::uint64_t search_size = 0;                    // evaluations per thread (0 = unlimited)
-  std::uint64_t max_permutations_per_visit = 64;    // loop orders tried per tiling (hybrid)
+  std::uint64_t victory_condition = 5000;  // stop a thread after this many valid non-improving mappings (0 = never)
+  std::uint64_t search_size = 0;           // evaluations per thread (0 = unlimited)
+  std::uint64_t max_permutations_per_visit = 64;  // loop orders tried per tiling (hybrid)
   std::uint64_t seed = 1;
   // qloop's: skip tilings whose admissible bound shows no variant can beat the best so far
   // (exhaustive, linear-pruned, hybrid). Off: every tiling drawn is visited, as Timeloop does.

@@ -89,7 +89,8 @@ Mapspace::Mapspace(const Architecture& arch, const Workload& workload, const Con
       if (std::find(order.begin(), order.end(), d) == order.end()) order.push_back(d);
     }
     split_on_y_[level].assign(workload.num_dimensions(), 0);
-    for (std::size_t i = 0; i < order.size(); ++i) split_on_y_[level][order[i]] = static_cast<int>(i) >= *lc.spatial_split;
+    for (std::size_t i = 0; i < order.size(); ++i)
+      split_on_y_[level][order[i]] = static_cast<int>(i) >= *lc.spatial_split;
   }
   free_keep_.assign(arch.num_storage_levels(), std::vector<bool>(workload.num_data_spaces(), false));
   for (int level = 0; level + 1 < arch.num_storage_levels(); ++level) {
@@ -220,11 +221,13 @@ std::uint64_t Mapspace::num_xy_choices(const std::vector<std::uint32_t>& tiling)
 
 void Mapspace::set_xy(MapspacePoint& point, std::uint64_t xy_index) const {
   std::vector<DimensionList> dims;
-  for (int level = 0; level < arch_.num_storage_levels(); ++level) dims.push_back(nontrivial_loops(point.tiling, level, true));
+  for (int level = 0; level < arch_.num_storage_levels(); ++level)
+    dims.push_back(nontrivial_loops(point.tiling, level, true));
   apply_xy(point, dims, xy_index);
 }
 
-void Mapspace::apply_xy(MapspacePoint& point, const std::vector<DimensionList>& spatial_dims, std::uint64_t xy_index) const {
+void Mapspace::apply_xy(MapspacePoint& point, const std::vector<DimensionList>& spatial_dims,
+                        std::uint64_t xy_index) const {
   for (int level = 0; level < arch_.num_storage_levels(); ++level) {
     auto& on_y = point.spatial_on_y[level];
     std::fill(on_y.begin(), on_y.end(), false);
@@ -422,7 +425,8 @@ std::uint64_t Mapspace::words_of_tile(const std::vector<std::uint32_t>& tiling, 
   std::uint64_t size = 1;
   for (const auto& rank : workload_.data_spaces[ds].projection) {
     std::int64_t span = 1;
-    for (const auto& term : rank) span += (extent[term.dimension] - 1) * std::abs(workload_.coefficient(term.coefficient));
+    for (const auto& term : rank)
+      span += (extent[term.dimension] - 1) * std::abs(workload_.coefficient(term.coefficient));
     size *= static_cast<std::uint64_t>(span);
   }
   return kept_tile_words(size, stored_width(tiling, level, ds), arch_.storage[level].word_bits).value_or(kNoFit);

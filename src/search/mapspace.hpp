@@ -22,10 +22,10 @@
 namespace qloop {
 
 struct MapspacePoint {
-  std::vector<std::uint32_t> tiling;                   // per dimension: index into its factor options
-  std::vector<std::vector<DimensionId>> loop_orders;   // per level: non-trivial temporal dims, innermost first
-  std::vector<std::vector<bool>> keep;                 // per level, per data space
-  std::vector<std::vector<bool>> spatial_on_y;         // per level, per dimension
+  std::vector<std::uint32_t> tiling;                  // per dimension: index into its factor options
+  std::vector<std::vector<DimensionId>> loop_orders;  // per level: non-trivial temporal dims, innermost first
+  std::vector<std::vector<bool>> keep;                // per level, per data space
+  std::vector<std::vector<bool>> spatial_on_y;        // per level, per dimension
 };
 
 // A few dimensions, inline: the mapper asks for such lists for every candidate.
@@ -146,7 +146,7 @@ class Mapspace {
   LoopOrderParts order_parts(const std::vector<std::uint32_t>& tiling, int level) const;
   void apply_xy(MapspacePoint& point, const std::vector<DimensionList>& spatial_dims, std::uint64_t xy_index) const;
   std::optional<Rejection> capacity_check(const std::vector<std::uint32_t>& tiling,
-                                         const std::vector<std::vector<bool>>& keep, TileWordsCache& cache) const;
+                                          const std::vector<std::vector<bool>>& keep, TileWordsCache& cache) const;
   // The same without the per-tiling cache, stopping at the first level that overflows (for
   // tilings asked about once: the random draws). Capacity and bitwidth only: utilization is
   // no reason to refuse a tiling whose variants keep more tensors.
@@ -162,12 +162,12 @@ class Mapspace {
   // Words each tensor's tile needs at each level ([level * tensors + tensor]), from the cache
   // when it holds this tiling: a tiling's variants (orders, bypass) share them.
   const std::vector<std::uint64_t>& tile_words(const std::vector<std::uint32_t>& tiling, TileWordsCache& cache) const;
-  std::uint64_t id_;  // tells this mapspace's entries in a TileWordsCache
+  std::uint64_t id_;                            // tells this mapspace's entries in a TileWordsCache
   std::vector<std::vector<char>> depends_on_;   // per data space, per dimension
   std::vector<std::vector<bool>> always_kept_;  // per level, per data space: kept in every variant
-  std::vector<std::vector<char>> split_on_y_;  // per level with a split constraint: Y per dimension
-  std::vector<int> temporal_slot_;  // per level: its temporal slot
-  std::vector<int> spatial_slot_;   // per level: its spatial slot, -1 when it has no fanout
+  std::vector<std::vector<char>> split_on_y_;   // per level with a split constraint: Y per dimension
+  std::vector<int> temporal_slot_;              // per level: its temporal slot
+  std::vector<int> spatial_slot_;               // per level: its spatial slot, -1 when it has no fanout
   bool order_allowed(const std::vector<DimensionId>& order, int level) const;
 };
 

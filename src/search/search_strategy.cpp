@@ -100,14 +100,17 @@ class HybridSearch : public SearchStrategy {
  public:
   HybridSearch(const Mapspace& space, std::uint64_t seed, std::uint64_t per_visit, std::uint64_t patience,
                TilingFilter worth_visiting)
-      : space_(space), rng_(seed), per_visit_(std::max<std::uint64_t>(per_visit, 1)), patience_(patience),
-        point_(space.empty_point()), worth_visiting_(std::move(worth_visiting)) {}
+      : space_(space),
+        rng_(seed),
+        per_visit_(std::max<std::uint64_t>(per_visit, 1)),
+        patience_(patience),
+        point_(space.empty_point()),
+        worth_visiting_(std::move(worth_visiting)) {}
 
   bool next(MapspacePoint& point) override {
     if (left_in_visit_ == 0) new_tiling();
     --left_in_visit_;
-    auto index = enumerate_ ? sub_index_++
-                            : std::uniform_int_distribution<std::uint64_t>(0, sub_total_ - 1)(rng_);
+    auto index = enumerate_ ? sub_index_++ : std::uniform_int_distribution<std::uint64_t>(0, sub_total_ - 1)(rng_);
     // Only the tiling lives here; the variant is written straight into the caller's point.
     point.tiling = point_.tiling;
     space_.set_variant(point, variants_, index);
@@ -143,7 +146,8 @@ class HybridSearch : public SearchStrategy {
   void new_tiling() {
     refining_ = refining_ || (has_best_ && since_improvement_ >= patience_);
     for (int skipped = 0;; ++skipped) {
-      if (!refining_ || !space_.neighbour_tiling(best_tiling_, point_.tiling, rng_)) space_.random_tiling(point_.tiling, rng_);
+      if (!refining_ || !space_.neighbour_tiling(best_tiling_, point_.tiling, rng_))
+        space_.random_tiling(point_.tiling, rng_);
       if (!worth_visiting_ || skipped == kMaxSkips || worth_visiting_(point_.tiling)) break;
       ++pruned_;
     }

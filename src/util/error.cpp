@@ -5,8 +5,7 @@
 namespace qloop {
 
 namespace {
-std::string format_error(const std::string& file, const std::string& key_path, int line,
-                         const std::string& message) {
+std::string format_error(const std::string& file, const std::string& key_path, int line, const std::string& message) {
   std::string where = file.empty() ? std::string("<input>") : file;
   if (line > 0) where += fmt::format(":{}", line);
   if (!key_path.empty()) where += fmt::format(": at '{}'", key_path);

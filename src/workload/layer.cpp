@@ -4,9 +4,12 @@ namespace qloop {
 
 const char* to_string(LayerKind kind) {
   switch (kind) {
-    case LayerKind::kConv: return "conv";
-    case LayerKind::kFullyConnected: return "fc";
-    case LayerKind::kMatmul: return "matmul";
+    case LayerKind::kConv:
+      return "conv";
+    case LayerKind::kFullyConnected:
+      return "fc";
+    case LayerKind::kMatmul:
+      return "matmul";
   }
   return "?";
 }
@@ -107,7 +110,9 @@ Workload layer_workload(const LayerSpec& layer, const LayerBitwidths& bits) {
   } else {
     b.tensor("Weights", {{term(c, kNone)}, {term(m, kNone)}, {term(r, kNone)}, {term(s, kNone)}}, false);
     b.tensor("Inputs",
-             {{term(n, kNone)}, {term(c, kNone)}, {term(s, hdilation), term(q, hstride)},
+             {{term(n, kNone)},
+              {term(c, kNone)},
+              {term(s, hdilation), term(q, hstride)},
               {term(r, wdilation), term(p, wstride)}},
              false);
     b.tensor("Outputs", {{term(n, kNone)}, {term(m, kNone)}, {term(q, kNone)}, {term(p, kNone)}}, true);

@@ -25,7 +25,7 @@ struct LayerSpec {
   std::int64_t in_channels = 1;   // conv channels; fc in_features; matmul inner
   std::int64_t out_channels = 1;  // conv filters; fc out_features; matmul cols
   std::int64_t groups = 1;
-  std::int64_t in_h = 1, in_w = 1;         // input height and width (conv); matmul rows in in_h
+  std::int64_t in_h = 1, in_w = 1;  // input height and width (conv); matmul rows in in_h
   std::int64_t kernel_h = 1, kernel_w = 1;
   std::int64_t stride_h = 1, stride_w = 1;
   std::int64_t pad_h = 0, pad_w = 0;
@@ -35,7 +35,7 @@ struct LayerSpec {
   std::int64_t out_w() const;
   std::uint64_t macs() const;
   std::uint64_t weight_count() const;
-  std::uint64_t input_count() const;   // unpadded input activations
+  std::uint64_t input_count() const;  // unpadded input activations
   std::uint64_t output_count() const;
 };
 

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "model/evaluate.hpp"
 #include "input/load_inputs.hpp"
+#include "model/evaluate.hpp"
 
 namespace qloop::testing {
 
@@ -24,14 +24,16 @@ inline std::string write_temp(const std::string& name, const std::string& text) 
 
 inline input::ModelInputs load_yaml(const std::vector<std::string>& texts) {
   std::vector<std::string> files;
-  for (std::size_t i = 0; i < texts.size(); ++i) files.push_back(write_temp("input" + std::to_string(i) + ".yaml", texts[i]));
+  for (std::size_t i = 0; i < texts.size(); ++i)
+    files.push_back(write_temp("input" + std::to_string(i) + ".yaml", texts[i]));
   return input::load_model_inputs(files);
 }
 
 // The same with mapper inputs (constraints and settings too).
 inline input::MapperInputs load_mapper_yaml(const std::vector<std::string>& texts) {
   std::vector<std::string> files;
-  for (std::size_t i = 0; i < texts.size(); ++i) files.push_back(write_temp("mapper-input" + std::to_string(i) + ".yaml", texts[i]));
+  for (std::size_t i = 0; i < texts.size(); ++i)
+    files.push_back(write_temp("mapper-input" + std::to_string(i) + ".yaml", texts[i]));
   return input::load_mapper_inputs(files);
 }
 
@@ -43,7 +45,8 @@ inline EvaluationResult evaluate_yaml(const std::vector<std::string>& texts) {
   return evaluate(inputs.architecture, inputs.workload, inputs.mapping);
 }
 
-inline const StorageTensorStats& tensor_at(const EvaluationResult& r, const std::string& level, const std::string& tensor) {
+inline const StorageTensorStats& tensor_at(const EvaluationResult& r, const std::string& level,
+                                           const std::string& tensor) {
   for (const auto& l : r.storage) {
     if (l.name != level) continue;
     for (const auto& t : l.tensors) {
@@ -53,7 +56,8 @@ inline const StorageTensorStats& tensor_at(const EvaluationResult& r, const std:
   throw std::runtime_error("no stats for " + tensor + " at " + level);
 }
 
-inline const NetworkTensorStats& network_at(const EvaluationResult& r, const std::string& name, const std::string& tensor) {
+inline const NetworkTensorStats& network_at(const EvaluationResult& r, const std::string& name,
+                                            const std::string& tensor) {
   for (const auto& n : r.networks) {
     if (n.name != name) continue;
     for (const auto& t : n.tensors) {
@@ -74,8 +78,9 @@ inline std::string conv1d_problem(int r, int p, int stride = 1, const std::strin
          "    - {name: Weights, projection: [[[R]]]}\n"
          "    - {name: Inputs, projection: [[[R], [P, Wstride]]]}\n"
          "    - {name: Outputs, projection: [[[P]]], read-write: true}\n"
-         "  instance: {R: " + std::to_string(r) + ", P: " + std::to_string(p) +
-         ", Wstride: " + std::to_string(stride) + extra_instance + "}\n";
+         "  instance: {R: " +
+         std::to_string(r) + ", P: " + std::to_string(p) + ", Wstride: " + std::to_string(stride) + extra_instance +
+         "}\n";
 }
 
 // 1-D convolution with output (K) and input (C) channels.
@@ -88,8 +93,9 @@ inline std::string conv1d_channels_problem(int c, int k, int r, int p) {
          "    - {name: Weights, projection: [[[C]], [[K]], [[R]]]}\n"
          "    - {name: Inputs, projection: [[[C]], [[R], [P]]]}\n"
          "    - {name: Outputs, projection: [[[K]], [[P]]], read-write: true}\n"
-         "  instance: {C: " + std::to_string(c) + ", K: " + std::to_string(k) + ", R: " + std::to_string(r) +
-         ", P: " + std::to_string(p) + "}\n";
+         "  instance: {C: " +
+         std::to_string(c) + ", K: " + std::to_string(k) + ", R: " + std::to_string(r) + ", P: " + std::to_string(p) +
+         "}\n";
 }
 
 // A row of 8 PEs under DRAM, each a 64-word register file and a MAC, with neighbour links
@@ -119,10 +125,14 @@ inline std::string two_level_arch(int buffer_depth = 1024, int macs = 1, int wor
          "  subtree:\n"
          "  - name: System\n"
          "    local:\n"
-         "    - {name: MainMemory, class: DRAM, attributes: {width: " + w + ", word-bits: " + w + "}}\n"
-         "    - {name: Buffer, class: SRAM, attributes: {depth: " + std::to_string(buffer_depth) +
-         ", width: " + w + ", word-bits: " + w + "}}\n"
-         "    - {name: 'MACC[0.." + std::to_string(macs - 1) + "]', class: intmac, attributes: {datawidth: " + w + "}}\n";
+         "    - {name: MainMemory, class: DRAM, attributes: {width: " +
+         w + ", word-bits: " + w +
+         "}}\n"
+         "    - {name: Buffer, class: SRAM, attributes: {depth: " +
+         std::to_string(buffer_depth) + ", width: " + w + ", word-bits: " + w +
+         "}}\n"
+         "    - {name: 'MACC[0.." +
+         std::to_string(macs - 1) + "]', class: intmac, attributes: {datawidth: " + w + "}}\n";
 }
 
 inline std::string two_level_ert() {

@@ -93,7 +93,8 @@ input::MapperInputs three_levels(const std::string& instance_extra, const std::s
       "    - {name: Weights, projection: [[[K]], [[R]]]}\n"
       "    - {name: Inputs, projection: [[[R], [P]]]}\n"
       "    - {name: Outputs, projection: [[[K]], [[P]]], read-write: true}\n"
-      "  instance: {K: 2, R: 3, P: 4" + instance_extra + "}\n";
+      "  instance: {K: 2, R: 3, P: 4" +
+      instance_extra + "}\n";
   return load_mapper_yaml({arch, problem, constraints});
 }
 
@@ -107,7 +108,8 @@ TEST(TilingBound, never_exceeds_a_valid_variant_on_every_point_of_three_level_de
       "- {target: RF, type: bypass, keep: [Inputs], bypass: [Weights]}\n"
       "- {target: GlobalBuffer, type: bypass, keep: [Outputs]}\n";
   for (const auto& constraints : {all_kept, some_kept}) {
-    for (const std::string bits : {"", ", bitwidths: {Weights: 4, Inputs: 2}", ", bitwidths: {Inputs: 4, Outputs: 2}, partial_sum_bitwidth: 8"}) {
+    for (const std::string bits : {"", ", bitwidths: {Weights: 4, Inputs: 2}",
+                                   ", bitwidths: {Inputs: 4, Outputs: 2}, partial_sum_bitwidth: 8"}) {
       auto in = three_levels(bits, constraints);
       auto c = check_admissible(in, 200000, 1);
       EXPECT_GT(c.valid, 50) << bits;
@@ -134,8 +136,9 @@ TEST(TilingBound, never_exceeds_a_valid_variant_where_fanouts_multicast_and_use_
 
 TEST(TilingBound, never_exceeds_a_valid_variant_on_the_eyeriss_like_design) {
   for (int layer : {2, 3}) {
-    auto in = input::load_mapper_inputs({example("mapper-eyeriss-like/arch.yaml"), example("mapper-eyeriss-like/constraints.yaml"),
-                                        example("mapper-eyeriss-like/layers/alexnet_conv" + std::to_string(layer) + ".yaml")});
+    auto in = input::load_mapper_inputs(
+        {example("mapper-eyeriss-like/arch.yaml"), example("mapper-eyeriss-like/constraints.yaml"),
+         example("mapper-eyeriss-like/layers/alexnet_conv" + std::to_string(layer) + ".yaml")});
     auto c = check_admissible(in, 3000, 10 + layer);
     EXPECT_GT(c.valid, 1000) << "conv" << layer;
     EXPECT_EQ(c.above_global, c.valid) << "conv" << layer;
@@ -151,8 +154,8 @@ TEST(TilingBound, never_exceeds_a_valid_variant_on_the_eyeriss_like_design) {
 // Branch and bound with those bounds against the same enumeration without it (an elite list
 // turns it off): the same optimum, on energy and EDP, with most tilings never evaluated.
 TEST(TilingBound, branch_and_bound_keeps_the_optimum_of_the_whole_enumeration) {
-  auto in = input::load_mapper_inputs({example("mapper-eyeriss-like/arch.yaml"), example("mapper-eyeriss-like/constraints.yaml"),
-                                      write_temp("tiny-conv.yaml", R"(
+  auto in = input::load_mapper_inputs({example("mapper-eyeriss-like/arch.yaml"),
+                                       example("mapper-eyeriss-like/constraints.yaml"), write_temp("tiny-conv.yaml", R"(
 problem:
   shape:
     name: CNN-Layer

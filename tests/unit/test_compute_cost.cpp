@@ -57,7 +57,8 @@ std::string one_level_arch(const std::string& mac_attributes) {
          "  - name: System\n"
          "    local:\n"
          "    - {name: Buffer, class: SRAM, attributes: {depth: 64, width: 8, word-bits: 8}}\n"
-         "    - {name: MACC, class: intmac, attributes: {datawidth: 8" + mac_attributes + "}}\n";
+         "    - {name: MACC, class: intmac, attributes: {datawidth: 8" +
+         mac_attributes + "}}\n";
 }
 
 const std::string kAllInBuffer = "mapping:\n- {target: Buffer, type: temporal, factors: R=3 P=16, permutation: RP}\n";
@@ -94,7 +95,8 @@ TEST(ComputeCost, bit_serial_both_operands_multiplies_their_widths) {
 }
 
 TEST(ComputeCost, bit_serial_operand_without_bitwidth_uses_the_unit_width) {
-  auto r = evaluate_yaml({one_level_arch(", bit_serial: inputs"), conv1d_problem(3, 16), kAllInBuffer, two_level_ert()});
+  auto r =
+      evaluate_yaml({one_level_arch(", bit_serial: inputs"), conv1d_problem(3, 16), kAllInBuffer, two_level_ert()});
   ASSERT_TRUE(r.valid) << r.reason;
   EXPECT_DOUBLE_EQ(r.arithmetic.cycles_per_compute, 8.0);
 }

@@ -9,9 +9,9 @@
 #include "estimate/estimator.hpp"
 #include "estimate/memory.hpp"
 #include "estimate/technology.hpp"
-#include "model_fixture.hpp"
 #include "input/parse_energy_tables.hpp"
 #include "input/yaml_document.hpp"
+#include "model_fixture.hpp"
 #include "util/error.hpp"
 
 namespace qloop::testing {
@@ -100,7 +100,8 @@ TEST(Memories, register_file_energy_grows_with_capacity_and_width) {
 TEST(Memories, every_memory_gets_cheaper_at_a_smaller_node) {
   for (double node : {65.0, 45.0, 28.0, 16.0, 7.0}) {
     double smaller = node * 0.7;
-    EXPECT_LT(estimate::sram_access(1 << 21, 64, smaller).energy_pJ, estimate::sram_access(1 << 21, 64, node).energy_pJ);
+    EXPECT_LT(estimate::sram_access(1 << 21, 64, smaller).energy_pJ,
+              estimate::sram_access(1 << 21, 64, node).energy_pJ);
     EXPECT_LT(estimate::regfile_access(512, 8, smaller).energy_pJ, estimate::regfile_access(512, 8, node).energy_pJ);
     EXPECT_LT(estimate::int_mac({8, 8}, smaller).energy_pJ, estimate::int_mac({8, 8}, node).energy_pJ);
     EXPECT_LT(estimate::sram_access(1 << 21, 64, smaller).area_um2, estimate::sram_access(1 << 21, 64, node).area_um2);
@@ -161,8 +162,10 @@ TEST(EstimatorVsReference, every_conformance_component_is_within_a_factor_of_two
   for (const auto& dir : cases) {
     for (const auto& c : compare_with_reference(dir)) {
       double ratio = c.estimated_pJ / c.reference_pJ;
-      EXPECT_GE(ratio, 0.5) << dir.filename() << " " << c.component << ": " << c.estimated_pJ << " vs " << c.reference_pJ;
-      EXPECT_LE(ratio, 2.0) << dir.filename() << " " << c.component << ": " << c.estimated_pJ << " vs " << c.reference_pJ;
+      EXPECT_GE(ratio, 0.5) << dir.filename() << " " << c.component << ": " << c.estimated_pJ << " vs "
+                            << c.reference_pJ;
+      EXPECT_LE(ratio, 2.0) << dir.filename() << " " << c.component << ": " << c.estimated_pJ << " vs "
+                            << c.reference_pJ;
       ++compared;
     }
   }
@@ -188,9 +191,13 @@ std::string dram_and_buffer_arch(const std::string& dram_attributes, const std::
          "  version: 0.3\n"
          "  subtree:\n"
          "  - name: System\n"
-         "    attributes: {technology: " + technology + "}\n"
+         "    attributes: {technology: " +
+         technology +
+         "}\n"
          "    local:\n"
-         "    - {name: MainMemory, class: DRAM, attributes: {width: 64, word-bits: 8" + dram_attributes + "}}\n"
+         "    - {name: MainMemory, class: DRAM, attributes: {width: 64, word-bits: 8" +
+         dram_attributes +
+         "}}\n"
          "    - {name: Buffer, class: SRAM, attributes: {depth: 1024, width: 8, word-bits: 8}}\n"
          "    - {name: MACC, class: intmac, attributes: {datawidth: 8}}\n";
 }
@@ -237,7 +244,8 @@ std::string buffer_and_unit(const std::string& unit) {
          "    attributes: {technology: 45nm}\n"
          "    local:\n"
          "    - {name: Buffer, class: SRAM, attributes: {depth: 1024, width: 16, word-bits: 16}}\n"
-         "    - " + unit + "\n";
+         "    - " +
+         unit + "\n";
 }
 
 // Register bit at 45 nm: Aladdin's 0.009 pJ (40 nm) / 0.86596 (the 40 nm energy factor).
@@ -252,8 +260,8 @@ TEST(Estimator, floating_point_mac_by_hand) {
 }
 
 TEST(Estimator, bit_serial_unit_costs_one_bit_step_per_cycle) {
-  auto path = write_temp("arch.yaml", buffer_and_unit(
-                                          "{name: MACC, class: intmac, attributes: {datawidth: 16, bit_serial: weights}}"));
+  auto path = write_temp(
+      "arch.yaml", buffer_and_unit("{name: MACC, class: intmac, attributes: {datawidth: 16, bit_serial: weights}}"));
   auto arch = input::load_architecture_inputs({path}).architecture;
   // A 16 x 1 multiply (0.2 x 16/64), a 17-bit add (0.03 x 17/8) and 2 x 17 register bits.
   EXPECT_NEAR(arch.arithmetic.energy_per_compute_pJ, 0.2 * 16 / 64 + 0.03 * 17 / 8 + 34 * kRegisterBit45, 1e-4);

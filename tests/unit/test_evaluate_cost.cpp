@@ -5,10 +5,10 @@
 
 #include <random>
 
+#include "input/load_inputs.hpp"
 #include "model/evaluate.hpp"
 #include "model_fixture.hpp"
 #include "search/mapspace.hpp"
-#include "input/load_inputs.hpp"
 
 namespace qloop::testing {
 namespace {
@@ -50,7 +50,7 @@ void expect_same_costs(const std::vector<std::string>& files, int points) {
     valid += full.valid;
     if (::testing::Test::HasFailure()) return;
   }
-  EXPECT_GT(valid, 0);       // both kinds were compared
+  EXPECT_GT(valid, 0);  // both kinds were compared
   EXPECT_LT(valid, points);
 }
 
@@ -60,7 +60,8 @@ TEST(EvaluateCost, gives_the_full_evaluations_numbers_on_the_3_level_design) {
 
 TEST(EvaluateCost, gives_the_full_evaluations_numbers_on_the_eyeriss_like_design) {
   expect_same_costs({example("mapper-eyeriss-like/arch.yaml"), example("mapper-eyeriss-like/constraints.yaml"),
-                     example("mapper-eyeriss-like/layers/alexnet_conv2.yaml")}, 400);
+                     example("mapper-eyeriss-like/layers/alexnet_conv2.yaml")},
+                    400);
 }
 
 }  // namespace

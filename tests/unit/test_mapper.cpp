@@ -7,14 +7,14 @@
 #include <numeric>
 #include <random>
 
+#include "input/parse_constraints.hpp"
+#include "input/yaml_document.hpp"
 #include "model_fixture.hpp"
 #include "report/mapping_yaml.hpp"
 #include "report/search_report.hpp"
 #include "search/bounds.hpp"
 #include "search/mapper.hpp"
 #include "search/mapspace.hpp"
-#include "input/parse_constraints.hpp"
-#include "input/yaml_document.hpp"
 
 namespace qloop::testing {
 namespace {
@@ -34,7 +34,8 @@ SmallDesign small_design(int buffer_depth, const std::string& extra_instance = "
       "    - {name: Weights, projection: [[[K]], [[R]]]}\n"
       "    - {name: Inputs, projection: [[[R], [P]]]}\n"
       "    - {name: Outputs, projection: [[[K]], [[P]]], read-write: true}\n"
-      "  instance: {K: 2, R: 3, P: 4" + extra_instance + "}\n";
+      "  instance: {K: 2, R: 3, P: 4" +
+      extra_instance + "}\n";
   // A mapping is needed to load model inputs; the mapper ignores it.
   auto map = "mapping:\n- {target: MainMemory, type: temporal, factors: K=2 R=3 P=4, permutation: KRP}\n";
   return {load_yaml({two_level_arch(buffer_depth, 2), problem, map, two_level_ert()})};
@@ -211,11 +212,14 @@ TEST(Mapper, exhaustive_search_matches_brute_force_on_three_levels_with_and_with
         "    - {name: Weights, projection: [[[K]], [[R]]]}\n"
         "    - {name: Inputs, projection: [[[R], [P]]]}\n"
         "    - {name: Outputs, projection: [[[K]], [[P]]], read-write: true}\n"
-        "  instance: {K: 2, R: 3, P: 4" + bits + "}\n";
+        "  instance: {K: 2, R: 3, P: 4" +
+        bits + "}\n";
     auto ert = two_level_ert() +
                "  - name: System.GlobalBuffer\n    actions: [{name: read, energy: 6}, {name: write, energy: 6}]\n"
                "  - name: System.RF[0..1]\n    actions: [{name: read, energy: 0.4}, {name: write, energy: 0.4}]\n";
-    auto in = load_yaml({arch, problem, "mapping:\n- {target: MainMemory, type: temporal, factors: K=2 R=3 P=4, permutation: KRP}\n", ert});
+    auto in =
+        load_yaml({arch, problem,
+                   "mapping:\n- {target: MainMemory, type: temporal, factors: K=2 R=3 P=4, permutation: KRP}\n", ert});
     auto c = parse(in,
                    "mapspace_constraints:\n"
                    "- {target: RF, type: bypass, keep: [Weights, Inputs, Outputs]}\n"
@@ -236,7 +240,6 @@ TEST(Mapper, quantization_opens_mappings_that_did_not_fit) {
   auto n = run_mapper(narrow.inputs.architecture, narrow.inputs.workload, c, exhaustive_energy(), nullptr, {});
   EXPECT_GT(n.report.valid, w.report.valid);
 }
-
 
 TEST(Mapper, fixed_factors_orders_and_bypass_are_respected) {
   auto d = small_design(64);
@@ -285,9 +288,11 @@ TEST(Mapper, spatial_split_places_loops_on_x_or_y) {
       "    - {name: Buffer, class: SRAM, attributes: {depth: 64, width: 8, word-bits: 8}}\n"
       "    - {name: 'MACC[0..3]', class: intmac, attributes: {datawidth: 8, meshX: 2}}\n";
   auto problem = conv1d_problem(3, 4);
-  auto in = load_yaml({arch, problem, "mapping:\n- {target: MainMemory, type: temporal, factors: R=3 P=4, permutation: RP}\n",
-                       two_level_ert()});
-  auto c = parse(in, "mapspace_constraints:\n- {target: Buffer, type: spatial, factors: P=2, permutation: P, split: 0}\n");
+  auto in =
+      load_yaml({arch, problem, "mapping:\n- {target: MainMemory, type: temporal, factors: R=3 P=4, permutation: RP}\n",
+                 two_level_ert()});
+  auto c =
+      parse(in, "mapspace_constraints:\n- {target: Buffer, type: spatial, factors: P=2, permutation: P, split: 0}\n");
   auto result = run_mapper(in.architecture, in.workload, c, exhaustive_energy(), nullptr, {});
   ASSERT_TRUE(result.found);
   const auto& buffer = result.best.levels[0];
@@ -308,7 +313,7 @@ TEST(Mapper, best_mapping_round_trips_through_the_model) {
                             "    - {name: Outputs, projection: [[[K]], [[P]]], read-write: true}\n"
                             "  instance: {K: 2, R: 3, P: 4}\n");
   auto again = input::load_model_inputs({write_temp("rt-arch.yaml", two_level_arch(64, 2)), problem,
-                                        write_temp("rt-map.yaml", yaml), write_temp("rt-ert.yaml", two_level_ert())});
+                                         write_temp("rt-map.yaml", yaml), write_temp("rt-ert.yaml", two_level_ert())});
   auto r = evaluate(again.architecture, again.workload, again.mapping);
   ASSERT_TRUE(r.valid) << r.reason;
   EXPECT_DOUBLE_EQ(r.summary.energy_pJ, result.stats.summary.energy_pJ);
@@ -409,7 +414,8 @@ TEST(Mapper, hybrid_search_reaches_the_brute_force_optimum_on_a_small_design) {
 
 TEST(Mapper, no_valid_mapping_names_what_blocks_most) {
   auto d = small_design(1);  // one word: nothing fits while the buffer keeps anything
-  auto c = parse(d.inputs, "mapspace_constraints:\n- {target: Buffer, type: bypass, keep: [Weights, Inputs, Outputs]}\n");
+  auto c =
+      parse(d.inputs, "mapspace_constraints:\n- {target: Buffer, type: bypass, keep: [Weights, Inputs, Outputs]}\n");
   auto result = run_mapper(d.inputs.architecture, d.inputs.workload, c, exhaustive_energy(), nullptr, {});
   EXPECT_FALSE(result.found);
   auto reason = report::no_mapping_reason(result.report, d.inputs.architecture, d.inputs.workload);
@@ -454,7 +460,8 @@ TEST(Mapper, lower_bound_never_exceeds_the_optimum) {
   EXPECT_DOUBLE_EQ(lower_bound(d.inputs.architecture, d.inputs.workload, Metric::kEnergy), 12.0 + 600 + 600 + 800);
   // With the buffer keeping every tensor, each is also filled into it once and read (Outputs:
   // updated) once: 1 pJ per access, 20 operands, 40 pJ more.
-  auto kept = parse(d.inputs, "mapspace_constraints:\n- {target: Buffer, type: bypass, keep: [Weights, Inputs, Outputs]}\n");
+  auto kept =
+      parse(d.inputs, "mapspace_constraints:\n- {target: Buffer, type: bypass, keep: [Weights, Inputs, Outputs]}\n");
   Mapspace space(d.inputs.architecture, d.inputs.workload, kept);
   EXPECT_DOUBLE_EQ(lower_bound(d.inputs.architecture, d.inputs.workload, Metric::kEnergy, &space), 2012.0 + 40);
   auto best_kept = run_mapper(d.inputs.architecture, d.inputs.workload, kept, exhaustive_energy(), nullptr, {});
@@ -510,7 +517,8 @@ TEST(Mapper, delay_bound_counts_the_outermost_bandwidth) {
   EXPECT_LE(lower_bound(in.architecture, in.workload, Metric::kDelay), minima.cycles);
   auto settings = exhaustive_energy(2);
   settings.objectives = {Metric::kDelay};
-  auto result = run_mapper(in.architecture, in.workload, Constraints::unconstrained(2, in.workload), settings, nullptr, {});
+  auto result =
+      run_mapper(in.architecture, in.workload, Constraints::unconstrained(2, in.workload), settings, nullptr, {});
   ASSERT_TRUE(result.found);
   EXPECT_DOUBLE_EQ(result.cost.cycles, minima.cycles);
 }

@@ -29,11 +29,11 @@ TEST(Mapping, mesh_expansion_of_a_level_multiplies_the_spatial_factors_above_it)
   ASSERT_EQ(e.size(), 4u);
   EXPECT_EQ(e[0].x, 5 * 2 * 4);  // the compute units
   EXPECT_EQ(e[0].y, 7 * 3);
-  EXPECT_EQ(e[1].x, 2 * 4);      // level 0
+  EXPECT_EQ(e[1].x, 2 * 4);  // level 0
   EXPECT_EQ(e[1].y, 3);
-  EXPECT_EQ(e[2].x, 4);          // level 1
+  EXPECT_EQ(e[2].x, 4);  // level 1
   EXPECT_EQ(e[2].y, 1);
-  EXPECT_EQ(e[3].x, 1);          // the outermost level: nothing above it
+  EXPECT_EQ(e[3].x, 1);  // the outermost level: nothing above it
   EXPECT_EQ(e[3].y, 1);
 }
 

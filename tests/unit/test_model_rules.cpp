@@ -129,7 +129,8 @@ TEST(ModelRules, neighbour_link_transfers_replace_parent_reads) {
 }
 
 TEST(ModelRules, bypassed_tensor_is_served_by_the_next_level_that_keeps_it) {
-  auto map = std::string(kTiledMapping) + "- {target: Buffer, type: bypass, keep: [Inputs, Outputs], bypass: [Weights]}\n";
+  auto map =
+      std::string(kTiledMapping) + "- {target: Buffer, type: bypass, keep: [Inputs, Outputs], bypass: [Weights]}\n";
   auto r = evaluate_yaml({two_level_arch(), conv1d_problem(3, 16), map, two_level_ert()});
   ASSERT_TRUE(r.valid) << r.reason;
   EXPECT_EQ(tensor_at(r, "MainMemory", "Weights").reads, 48u);  // every MAC fetches from DRAM
@@ -175,7 +176,8 @@ TEST(ModelRules, evaluations_do_not_depend_on_earlier_ones) {
       "- {target: MainMemory, type: temporal, factors: K=4, permutation: KCRP}\n"
       "- {target: Buffer, type: spatial, factors: P=4, permutation: PKCR}\n"
       "- {target: Buffer, type: temporal, factors: R=3 P=2, permutation: RPKC}\n";
-  auto ert = two_level_ert() + "  - name: System.RF[0..3]\n    actions: [{name: read, energy: 0.1}, {name: write, energy: 0.1}]\n";
+  auto ert = two_level_ert() +
+             "  - name: System.RF[0..3]\n    actions: [{name: read, energy: 0.1}, {name: write, energy: 0.1}]\n";
   auto a = load_yaml({arch, problem, a_map, ert});
   auto b = load_yaml({arch, problem, b_map, ert});
   EvaluationResult b_fresh;

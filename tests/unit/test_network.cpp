@@ -4,12 +4,12 @@
 
 #include <filesystem>
 
+#include "input/parse_bitwidth_plan.hpp"
+#include "input/parse_network.hpp"
 #include "model_fixture.hpp"
 #include "network/bitwidth_plan.hpp"
 #include "network/explore.hpp"
 #include "network/map_network.hpp"
-#include "input/parse_bitwidth_plan.hpp"
-#include "input/parse_network.hpp"
 #include "util/error.hpp"
 
 namespace qloop::testing {
@@ -25,9 +25,9 @@ struct PublishedMacs {
 };
 
 TEST(Zoo, every_network_matches_its_published_mac_count_within_one_percent) {
-  const PublishedMacs nets[] = {{"alexnet.yaml", 724'000'000},      {"vgg16.yaml", 15'500'000'000},
-                                {"resnet18.yaml", 1'800'000'000},   {"resnet50.yaml", 4'090'000'000},
-                                {"mobilenetv1.yaml", 569'000'000},  {"mobilenetv2.yaml", 300'000'000}};
+  const PublishedMacs nets[] = {{"alexnet.yaml", 724'000'000},     {"vgg16.yaml", 15'500'000'000},
+                                {"resnet18.yaml", 1'800'000'000},  {"resnet50.yaml", 4'090'000'000},
+                                {"mobilenetv1.yaml", 569'000'000}, {"mobilenetv2.yaml", 300'000'000}};
   for (const auto& n : nets) {
     auto net = input::load_network_file(zoo(n.file));
     EXPECT_EQ(net.published_macs, n.published) << n.file;
@@ -43,11 +43,11 @@ TEST(Zoo, every_network_matches_its_published_mac_count_within_one_percent) {
 TEST(Zoo, alexnet_layers_have_the_papers_shapes) {
   auto net = input::load_network_file(zoo("alexnet.yaml"));
   ASSERT_EQ(net.layers.size(), 8u);
-  EXPECT_EQ(net.layers[0].out_h(), 55);                    // (227 - 11) / 4 + 1
-  EXPECT_EQ(net.layers[0].macs(), 105'415'200u);           // 96 x 55 x 55 x 3 x 11 x 11
+  EXPECT_EQ(net.layers[0].out_h(), 55);           // (227 - 11) / 4 + 1
+  EXPECT_EQ(net.layers[0].macs(), 105'415'200u);  // 96 x 55 x 55 x 3 x 11 x 11
   EXPECT_EQ(net.layers[1].groups, 2);
-  EXPECT_EQ(net.layers[1].macs(), 223'948'800u);           // 256 x 27 x 27 x 48 x 5 x 5
-  EXPECT_EQ(net.layers[7].macs(), 4'096'000u);             // fc8: 4096 x 1000
+  EXPECT_EQ(net.layers[1].macs(), 223'948'800u);  // 256 x 27 x 27 x 48 x 5 x 5
+  EXPECT_EQ(net.layers[7].macs(), 4'096'000u);    // fc8: 4096 x 1000
 }
 
 TEST(Zoo, mobilenet_v1_depthwise_layers_cost_channels_times_kernel_times_outputs) {
@@ -75,8 +75,8 @@ TEST(GroupedConv, is_a_g_dimension_not_a_dense_convolution) {
   auto w = layer_workload(grouped_conv(8, 16, 4), {});
   EXPECT_EQ(w.dimension_names.front(), "G");
   EXPECT_EQ(w.dimension_bounds[w.find_dimension("G")], 4);
-  EXPECT_EQ(w.dimension_bounds[w.find_dimension("C")], 2);   // 8 / 4 input channels per group
-  EXPECT_EQ(w.dimension_bounds[w.find_dimension("M")], 4);   // 16 / 4 filters per group
+  EXPECT_EQ(w.dimension_bounds[w.find_dimension("C")], 2);  // 8 / 4 input channels per group
+  EXPECT_EQ(w.dimension_bounds[w.find_dimension("M")], 4);  // 16 / 4 filters per group
   // A dense 8 -> 16 convolution would do 4x the MACs.
   EXPECT_EQ(w.total_operations(), 16u * 2u * 9u * 8u * 8u);
 }
@@ -233,10 +233,12 @@ void expect_network_error(const std::string& text, const std::string& fragment) 
 TEST(NetworkFile, bad_layers_are_input_errors_with_their_line) {
   expect_network_error("network:\n  name: N\n  layers:\n  - {name: a, type: pool}\n", "unknown layer type 'pool'");
   expect_network_error(
-      "network:\n  name: N\n  layers:\n  - {name: a, type: conv, in_channels: 6, out_channels: 8, input: 8, groups: 4}\n",
+      "network:\n  name: N\n  layers:\n  - {name: a, type: conv, in_channels: 6, out_channels: 8, input: 8, groups: "
+      "4}\n",
       "divisible by groups");
   expect_network_error(
-      "network:\n  name: N\n  layers:\n  - {name: a, type: conv, in_channels: 3, out_channels: 8, input: 2, kernel: 5}\n",
+      "network:\n  name: N\n  layers:\n  - {name: a, type: conv, in_channels: 3, out_channels: 8, input: 2, kernel: "
+      "5}\n",
       "does not fit");
   expect_network_error("network:\n  name: N\n  layers:\n  - {name: a, type: fc, in_features: 3}\n", "out_features");
   expect_network_error(
@@ -400,7 +402,8 @@ TEST(Explore, the_front_is_non_dominated_and_covers_every_candidate) {
   }
   for (const auto& c : result.evaluated) {
     bool covered = false;
-    for (const auto& f : result.front) covered = covered || f.objectives == c.objectives || dominates(f.objectives, c.objectives);
+    for (const auto& f : result.front)
+      covered = covered || f.objectives == c.objectives || dominates(f.objectives, c.objectives);
     EXPECT_TRUE(covered);
   }
   // The all-narrowest and all-widest assignments seed the search, so both ends are on the front.

@@ -7,9 +7,9 @@
 #include <fstream>
 
 #include "import/onnx_import.hpp"
+#include "input/parse_network.hpp"
 #include "model_fixture.hpp"
 #include "report/network_yaml.hpp"
-#include "input/parse_network.hpp"
 #include "util/error.hpp"
 
 namespace qloop::testing {
@@ -112,9 +112,9 @@ TEST(OnnxImport, conv_gemm_layers_with_inferred_shapes) {
   ASSERT_EQ(layers.size(), 3u);
   EXPECT_EQ(imported.network.name, "TestNet");
   EXPECT_EQ(layers[0].name, "conv1");
-  EXPECT_EQ(layers[0].out_h(), 8);     // (16 + 2 - 3) / 2 + 1
+  EXPECT_EQ(layers[0].out_h(), 8);  // (16 + 2 - 3) / 2 + 1
   EXPECT_EQ(layers[0].macs(), 8u * 8 * 8 * 3 * 9);
-  EXPECT_EQ(layers[1].in_h, 4);        // after 2x2 pooling, from shape inference
+  EXPECT_EQ(layers[1].in_h, 4);  // after 2x2 pooling, from shape inference
   EXPECT_EQ(layers[1].groups, 2);
   EXPECT_EQ(layers[1].macs(), 8u * 4 * 4 * 4 * 9);
   EXPECT_EQ(layers[2].kind, LayerKind::kFullyConnected);
@@ -132,7 +132,8 @@ TEST(OnnxImport, written_network_reads_back_with_the_same_layers) {
   auto path = write_temp("imported.yaml", report::network_yaml(imported.network, imported.skipped_ops));
   auto net = input::load_network_file(path);
   ASSERT_EQ(net.layers.size(), imported.network.layers.size());
-  for (std::size_t i = 0; i < net.layers.size(); ++i) EXPECT_EQ(net.layers[i].macs(), imported.network.layers[i].macs());
+  for (std::size_t i = 0; i < net.layers.size(); ++i)
+    EXPECT_EQ(net.layers[i].macs(), imported.network.layers[i].macs());
   EXPECT_EQ(net.layers[1].groups, 2);
 }
 

@@ -49,9 +49,7 @@ TEST(Packing, one_bit_operands_fill_every_bit) {
   EXPECT_EQ(p.wasted_bits_per_word, 0);
 }
 
-TEST(Packing, operand_wider_than_the_word_does_not_fit) {
-  EXPECT_FALSE(pack(9, 8).fits);
-}
+TEST(Packing, operand_wider_than_the_word_does_not_fit) { EXPECT_FALSE(pack(9, 8).fits); }
 
 TEST(Packing, a_value_never_straddles_two_words) {
   auto p = pack(3, 8);  // 2 per word

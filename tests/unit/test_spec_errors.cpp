@@ -51,8 +51,8 @@ TEST(SpecErrors, unknown_level_in_mapping) {
 }
 
 TEST(SpecErrors, unknown_tensor_in_bypass) {
-  auto e = load_error({two_level_arch(), conv1d_problem(3, 16),
-                       kGoodMapping + "- {target: Buffer, type: bypass, bypass: [Psums]}\n"});
+  auto e = load_error(
+      {two_level_arch(), conv1d_problem(3, 16), kGoodMapping + "- {target: Buffer, type: bypass, bypass: [Psums]}\n"});
   expect_mentions(e, "'Psums' is not a data space");
 }
 

@@ -35,10 +35,10 @@ void expect_same_stats(const AccessStats& a, const AccessStats& b, const std::st
 }
 
 struct Coverage {
-  int covered = 0;         // points the closed form applied to
-  int multicast = 0;       // ... where some parent multicasts to several children
-  int linked = 0;          // ... where some children use neighbour links
-  int placeholders = 0;    // ... where the analysis for a cost left a bypassed tile's deltas out
+  int covered = 0;       // points the closed form applied to
+  int multicast = 0;     // ... where some parent multicasts to several children
+  int linked = 0;        // ... where some children use neighbour links
+  int placeholders = 0;  // ... where the analysis for a cost left a bypassed tile's deltas out
 };
 
 void expect_same_counts(const CollapsedTiles& a, const CollapsedTiles& b, const std::string& where) {
@@ -136,7 +136,8 @@ Coverage compare_on_random_mappings(const input::MapperInputs& in, int points, s
 }
 
 TEST(ClosedFormNestAnalysis, equals_the_walk_on_the_3_level_alexnet_conv1_design) {
-  auto in = input::load_mapper_inputs({example("alexnet-conv1-3level/arch.yaml"), example("alexnet-conv1-3level/problem.yaml")});
+  auto in = input::load_mapper_inputs(
+      {example("alexnet-conv1-3level/arch.yaml"), example("alexnet-conv1-3level/problem.yaml")});
   auto c = compare_on_random_mappings(in, 400, 1);
   EXPECT_EQ(c.covered, 400);
   EXPECT_GT(c.multicast, 0);
@@ -145,7 +146,8 @@ TEST(ClosedFormNestAnalysis, equals_the_walk_on_the_3_level_alexnet_conv1_design
 // The closed form keeps what depends only on the tiling from one call to the next; the same
 // nest on a workload with other strides must not see the previous workload's tiles.
 TEST(ClosedFormNestAnalysis, keeps_nothing_of_a_previous_workload_with_the_same_tiling) {
-  auto in = input::load_mapper_inputs({example("alexnet-conv1-3level/arch.yaml"), example("alexnet-conv1-3level/problem.yaml")});
+  auto in = input::load_mapper_inputs(
+      {example("alexnet-conv1-3level/arch.yaml"), example("alexnet-conv1-3level/problem.yaml")});
   Workload restrided = in.workload;
   ASSERT_FALSE(restrided.coefficient_values.empty());
   for (auto& value : restrided.coefficient_values) value = value == 1 ? 2 : 1;
@@ -178,8 +180,9 @@ TEST(ClosedFormNestAnalysis, keeps_nothing_of_a_previous_workload_with_the_same_
 
 TEST(ClosedFormNestAnalysis, equals_the_walk_on_the_eyeriss_like_design_with_its_constraints) {
   for (int layer = 1; layer <= 5; ++layer) {
-    auto in = input::load_mapper_inputs({example("mapper-eyeriss-like/arch.yaml"), example("mapper-eyeriss-like/constraints.yaml"),
-                                        example("mapper-eyeriss-like/layers/alexnet_conv" + std::to_string(layer) + ".yaml")});
+    auto in = input::load_mapper_inputs(
+        {example("mapper-eyeriss-like/arch.yaml"), example("mapper-eyeriss-like/constraints.yaml"),
+         example("mapper-eyeriss-like/layers/alexnet_conv" + std::to_string(layer) + ".yaml")});
     auto c = compare_on_random_mappings(in, 120, 10 + layer);
     EXPECT_EQ(c.covered, 120) << "conv" << layer;
     EXPECT_GT(c.multicast, 0) << "conv" << layer;
@@ -189,8 +192,9 @@ TEST(ClosedFormNestAnalysis, equals_the_walk_on_the_eyeriss_like_design_with_its
 
 TEST(ClosedFormNestAnalysis, equals_the_walk_on_the_eyeriss_like_design_without_constraints) {
   for (int layer : {2, 5}) {
-    auto in = input::load_mapper_inputs({example("mapper-eyeriss-like/arch.yaml"),
-                                        example("mapper-eyeriss-like/layers/alexnet_conv" + std::to_string(layer) + ".yaml")});
+    auto in = input::load_mapper_inputs(
+        {example("mapper-eyeriss-like/arch.yaml"),
+         example("mapper-eyeriss-like/layers/alexnet_conv" + std::to_string(layer) + ".yaml")});
     auto c = compare_on_random_mappings(in, 200, 20 + layer);
     EXPECT_EQ(c.covered, 200) << "conv" << layer;
     EXPECT_GT(c.linked, 0) << "conv" << layer;
