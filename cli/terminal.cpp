@@ -29,24 +29,52 @@ void write_file(const std::filesystem::path& path, const std::string& text) {
 
 }  // namespace
 
-ProgressPrinter::ProgressPrinter() : terminal_(isatty(STDERR_FILENO)) {}
+constexpr auto kTerminalInterval = std::chrono::milliseconds(200);
+constexpr auto kLogInterval = std::chrono::seconds(5);
+
+ProgressPrinter::ProgressPrinter() : terminal_(isatty(STDERR_FILENO)), start_(std::chrono::steady_clock::now()) {}
+
+ProgressPrinter::~ProgressPrinter() { finish(); }
 
 void ProgressPrinter::show(const std::string& line) {
   auto now = std::chrono::steady_clock::now();
-  auto interval = terminal_ ? std::chrono::milliseconds(200) : std::chrono::milliseconds(5000);
-  if (shown_ && now - last_ < interval) return;
-  last_ = now;
-  shown_ = true;
+  std::lock_guard lock(mutex_);
+  if (finished_) return;
   if (terminal_) {
+    if (shown_ && now - last_shown_ < kTerminalInterval) return;
+    last_shown_ = now;
+    shown_ = true;
     std::cerr << "\r" << line << "   " << std::flush;
-  } else {
-    std::cerr << line << "\n" << std::flush;
+    return;
+  }
+  latest_ = line;
+  latest_printed_ = false;
+  if (!ticker_.joinable()) {
+    std::cerr << line << "\n" << std::flush;  // the first one at once
+    latest_printed_ = true;
+    ticker_ = std::thread([this] { tick(); });
+  }
+}
+
+void ProgressPrinter::tick() {
+  std::unique_lock lock(mutex_);
+  while (!wake_.wait_for(lock, kLogInterval, [this] { return finished_; })) {
+    auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    std::cerr << "[" << static_cast<int>(seconds) << " s] " << latest_ << (latest_printed_ ? " (no news)" : "") << "\n"
+              << std::flush;
+    latest_printed_ = true;
   }
 }
 
 void ProgressPrinter::finish() {
-  if (terminal_ && shown_) std::cerr << "\n";
-  shown_ = false;
+  {
+    std::lock_guard lock(mutex_);
+    if (finished_) return;
+    finished_ = true;
+    if (terminal_ && shown_) std::cerr << "\n";
+  }
+  wake_.notify_all();
+  if (ticker_.joinable()) ticker_.join();
 }
 
 app::RunControl interruptible(ProgressPrinter& printer) {

@@ -3,26 +3,40 @@
 // in place on a terminal, one every few seconds into a file or pipe), notes, the output files.
 
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
+#include <mutex>
 #include <string>
+#include <thread>
 
 #include "app/output.hpp"
 #include "app/run_control.hpp"
 
 namespace qloop::cli {
 
+// On a terminal, each line rewrites the last (at most five a second). Into a file or pipe,
+// the first line at once and then the newest one every five seconds, on a line of its own with
+// the time since the start, also while no new line comes (a layer job that takes minutes).
 class ProgressPrinter {
  public:
   ProgressPrinter();
-  // Shows `line` unless one was shown too recently (on a terminal: 0.2 s; otherwise: 5 s).
+  ~ProgressPrinter();
+  ProgressPrinter(const ProgressPrinter&) = delete;
+  ProgressPrinter& operator=(const ProgressPrinter&) = delete;
   void show(const std::string& line);
-  // Ends a line rewritten in place, so what follows starts on a line of its own.
+  // Ends the progress output, so what follows starts on a line of its own.
   void finish();
 
  private:
+  void tick();
   bool terminal_;
+  std::chrono::steady_clock::time_point start_, last_shown_{};
   bool shown_ = false;
-  std::chrono::steady_clock::time_point last_{};
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::string latest_;
+  bool latest_printed_ = true, finished_ = false;
+  std::thread ticker_;  // not a terminal: prints the newest line every five seconds
 };
 
 // Ctrl-C sets the stop flag (searches end, keeping their best); a second one ends at once.

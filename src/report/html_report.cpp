@@ -9,6 +9,10 @@ namespace qloop::report {
 
 namespace {
 
+// A chart in a frame that scrolls sideways when the chart is wider than the page (one bar per
+// layer of a long network).
+std::string figure(const std::string& svg_text) { return "<div class=\"chart-frame\">" + svg_text + "</div>\n"; }
+
 std::string page(const std::string& title, const std::string& body) {
   return fmt::format(R"(<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{0}</title>
@@ -20,6 +24,7 @@ th:first-child, td:first-child {{ text-align: left; }}
 th {{ background: #f2f2f2; }}
 .note {{ color: #666; font-size: 13px; }}
 .bad {{ color: #b00; }}
+.chart-frame {{ overflow-x: auto; }}
 </style></head>
 <body>
 <h1>{0}</h1>
@@ -103,7 +108,7 @@ std::string network_html(const NetworkResult& r, const Architecture& arch) {
   std::string body = fmt::format("<p>Bitwidths: <b>{}</b>{}</p>\n", escape_html(r.label.empty() ? "native" : r.label),
                                  r.complete ? "" : " <span class=\"bad\">— some layers have no valid mapping</span>");
   body += "<h2>Summary</h2>\n" + summary_table(r);
-  body += "<h2>Energy breakdown</h2>\n" + svg(per_layer_chart(r));
+  body += "<h2>Energy breakdown</h2>\n" + figure(svg(per_layer_chart(r)));
   body += "<h2>Layers</h2>\n" + layer_table(r, arch);
   return page(r.network + ": network report", body);
 }
@@ -118,7 +123,7 @@ std::string sweep_html(const std::vector<NetworkResult>& runs, const Architectur
       chart.stacks[i].values.push_back(r.energy_by_component[i].energy_pJ / 1e6);
     }
   }
-  std::string body = "<h2>Energy per configuration</h2>\n" + svg(chart);
+  std::string body = "<h2>Energy per configuration</h2>\n" + figure(svg(chart));
   body += "<table><tr><th>configuration</th><th>energy (µJ)</th><th>vs first</th><th>cycles</th><th>weights (KiB)</th>";
   for (const auto& share : runs.front().energy_by_component) body += "<th>" + escape_html(share.name) + " (µJ)</th>";
   body += "</tr>\n";
@@ -133,7 +138,7 @@ std::string sweep_html(const std::vector<NetworkResult>& runs, const Architectur
   body += "</table>\n";
   for (const auto& r : runs) {
     body +=
-        fmt::format("<h2>{}: per layer</h2>\n", escape_html(r.label)) + svg(per_layer_chart(r)) + layer_table(r, arch);
+        fmt::format("<h2>{}: per layer</h2>\n", escape_html(r.label)) + figure(svg(per_layer_chart(r))) + layer_table(r, arch);
   }
   return page(runs.front().network + ": bitwidth sweep", body);
 }
@@ -189,7 +194,7 @@ std::string explore_html(const ExploreResult& result, const Network& net, const 
     };
     for (const auto& c : result.evaluated) add(c, false);
     for (const auto& c : result.front) add(c, true);
-    body += svg(chart);
+    body += figure(svg(chart));
   }
   body += "<h2>Pareto front</h2>\n<table><tr>";
   for (auto objective : settings.objectives) body += "<th>" + escape_html(objective_label(objective)) + "</th>";

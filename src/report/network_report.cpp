@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "report/mapping_yaml.hpp"
 #include "report/rejection_text.hpp"
 
@@ -81,8 +83,8 @@ std::string network_csv(const NetworkResult& r) {
       continue;
     }
     const auto& stats = layer.mapping->stats;
-    out += fmt::format(",{:.6g},{},{:.6g}", stats.summary.energy_pJ, stats.summary.cycles, stats.arithmetic.energy_pJ);
-    for (const auto& level : stats.storage) out += fmt::format(",{:.6g}", level.energy_pJ);
+    out += fmt::format(",{},{},{}", stats.summary.energy_pJ, stats.summary.cycles, stats.arithmetic.energy_pJ);
+    for (const auto& level : stats.storage) out += fmt::format(",{}", level.energy_pJ);
     out += "\n";
   }
   return out;
@@ -143,9 +145,9 @@ std::string sweep_csv(const std::vector<NetworkResult>& runs) {
   for (const auto& share : runs.front().energy_by_component) out += ",energy_pJ." + share.name;
   out += ",weight_bytes,peak_activation_bytes,complete\n";
   for (const auto& r : runs) {
-    out += fmt::format("{},{:.6g},{},{:.6g}", r.label, r.energy_pJ, r.cycles, r.edp);
-    for (const auto& share : r.energy_by_component) out += fmt::format(",{:.6g}", share.energy_pJ);
-    out += fmt::format(",{:.0f},{:.0f},{}\n", r.weight_bytes, r.peak_activation_bytes, r.complete ? "yes" : "no");
+    out += fmt::format("{},{},{},{}", r.label, r.energy_pJ, r.cycles, r.edp);
+    for (const auto& share : r.energy_by_component) out += fmt::format(",{}", share.energy_pJ);
+    out += fmt::format(",{},{},{}\n", r.weight_bytes, r.peak_activation_bytes, r.complete ? "yes" : "no");
   }
   return out;
 }
@@ -189,7 +191,7 @@ std::string pareto_csv(const ExploreResult& result, const Network& net, const Ex
   for (const auto& layer : net.layers) out += fmt::format(",{0}.W,{0}.I", layer.name);
   out += "\n";
   for (const auto& c : result.front) {
-    out += fmt::format("{:.6g},{},{:.6g},{:.0f},{:.6g}", c.energy_pJ, c.cycles,
+    out += fmt::format("{},{},{},{},{}", c.energy_pJ, c.cycles,
                        c.energy_pJ * static_cast<double>(c.cycles), c.memory_bytes, c.accuracy_loss);
     for (const auto& bits : c.bits) out += fmt::format(",{},{}", bits.weights, bits.inputs);
     out += "\n";
@@ -218,12 +220,19 @@ ordered_json explore_json(const ExploreResult& result, const Network& net, const
 }
 
 std::string explore_summary_text(const ExploreResult& result, const ExploreSettings& settings) {
-  std::string out = fmt::format("{} candidates, {} distinct layer jobs, {:.1f} s; Pareto front of {} points:\n",
+  std::string out = fmt::format("{} candidates, {} distinct layer jobs, {:.1f} s; Pareto front of {} points\n",
                                 result.evaluated.size(), result.layer_jobs, result.seconds, result.front.size());
+  if (result.front.empty()) return out;
+  // The front's extent: for each objective, the point that is best in it (the whole front is
+  // in pareto.csv and explore.json).
+  out += fmt::format("{:<24}", "best in");
   for (auto objective : settings.objectives) out += fmt::format("{:>16}", to_string(objective));
   out += "\n";
-  for (const auto& c : result.front) {
-    for (double v : c.objectives) out += fmt::format("{:>16.6g}", v);
+  for (std::size_t k = 0; k < settings.objectives.size(); ++k) {
+    auto best = std::min_element(result.front.begin(), result.front.end(),
+                                 [k](const auto& a, const auto& b) { return a.objectives[k] < b.objectives[k]; });
+    out += fmt::format("{:<24}", to_string(settings.objectives[k]));
+    for (double v : best->objectives) out += fmt::format("{:>16.6g}", v);
     out += "\n";
   }
   return out;

@@ -192,6 +192,20 @@ def case_mapper_ctrl_c_writes_the_best_so_far(qloop):
     assert os.path.exists(os.path.join(out, "qloop.map.yaml"))
 
 
+def case_progress_reaches_a_log_file_every_few_seconds(qloop):
+    """stderr into a file (not a terminal): the first progress line at once, then one every five
+    seconds with the time since the start."""
+    out = tempfile.mkdtemp(prefix="qloop-out-")
+    settings = "mapper: {algorithm: random, num-threads: 1, victory-condition: 0, timeout: 0, time_limit: 6}\n"
+    with open(os.path.join(out, "log.txt"), "w") as log:
+        r = subprocess.run([qloop, "mapper"] + mapper_inputs(settings) + ["-o", out], stdout=subprocess.PIPE,
+                           stderr=log, text=True)
+    assert r.returncode == 0, open(os.path.join(out, "log.txt")).read()
+    lines = open(os.path.join(out, "log.txt")).read().splitlines()
+    assert len(lines) >= 2 and lines[0].startswith("[mapper]") and lines[1].startswith("[5 s] [mapper]"), lines
+    assert "\r" not in "".join(lines), lines
+
+
 def case_energy_writes_tables_the_model_reads_back(qloop):
     """`qloop energy` writes ERT/ART; feeding them back changes the sources, not the numbers."""
     tables = tempfile.mkdtemp(prefix="qloop-energy-")
@@ -315,6 +329,22 @@ def case_sweep_writes_one_row_per_configuration(qloop):
     # Fewer weight bits never cost weight storage more: the 8-bit mapping stays valid at 4 and 2 bits.
     assert float(values[1]["weight_bytes"]) < float(values[0]["weight_bytes"])
     assert "<svg" in open(os.path.join(out, "report.html")).read()
+
+
+def case_csv_files_keep_every_digit_of_the_json(qloop):
+    r, out = network_run(qloop, "network")
+    assert r.returncode == 0, r.stderr
+    layers = json.load(open(os.path.join(out, "network.json")))["layers"]
+    rows = [line.split(",") for line in open(os.path.join(out, "network.csv")).read().splitlines()]
+    column = rows[0].index("energy_pJ")
+    for layer, row in zip(layers, rows[1:]):
+        assert float(row[column]) == layer["energy_pJ"], (row[column], layer["energy_pJ"])
+    r, out = network_run(qloop, "sweep", "--bits", "W8A8,W4A8")
+    assert r.returncode == 0, r.stderr
+    runs = json.load(open(os.path.join(out, "sweep.json")))
+    rows = [line.split(",") for line in open(os.path.join(out, "sweep.csv")).read().splitlines()]
+    for run, row in zip(runs, rows[1:]):
+        assert float(row[1]) == run["totals"]["energy_pJ"], (row[1], run["totals"]["energy_pJ"])
 
 
 def case_network_bad_bits(qloop):

@@ -25,6 +25,18 @@ window.addEventListener('load', () => {
 </script>"""
 
 
+# Category labels of the widest chart: neighbours must not overlap (boxes after layout).
+MEASURE_LABELS = """<script>
+window.addEventListener('load', () => {
+  const charts = [...document.querySelectorAll('svg.chart')];
+  const labels = [...charts[0].querySelectorAll('text.category')].map(t => t.getBoundingClientRect());
+  let overlaps = 0;
+  for (let i = 1; i < labels.length; ++i) if (labels[i].left < labels[i - 1].right - 0.5) ++overlaps;
+  console.log(`qloop-labels count=${labels.length} overlaps=${overlaps}`);
+});
+</script>"""
+
+
 def chromium():
     path = shutil.which("chromium") or shutil.which("chromium-browser")
     assert path, "chromium is not installed (./test.sh installs Debian's chromium)"
@@ -69,6 +81,26 @@ def main(qloop):
     assert marks == 2 * 4 + 2 * (2 * 4), marks
     assert drawn >= marks - 2, (drawn, marks)  # a component with zero energy in a layer has no height
     print(f"report renders: {charts} charts, {drawn} of {marks} marks drawn, no console errors")
+    check_many_layers(qloop, d)
+
+
+def check_many_layers(qloop, d):
+    """A 100-layer network's chart keeps its layer labels apart (the chart grows wider)."""
+    layers = "".join(f"  - {{name: block{i:03d}_conv, type: conv, in_channels: 4, out_channels: 4, input: 4, kernel: 1}}\n"
+                     for i in range(100))
+    open(os.path.join(d, "long.yaml"), "w").write("network:\n  name: Long\n  layers:\n" + layers)
+    out = os.path.join(d, "long")
+    r = subprocess.run([qloop, "network", os.path.join(d, "long.yaml"), ARCH, os.path.join(d, "mapper.yaml"), "-o", out],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    measured = os.path.join(out, "measured.html")
+    open(measured, "w").write(open(os.path.join(out, "report.html")).read().replace("</body>", MEASURE_LABELS + "</body>"))
+    lines = render(measured, os.path.join(d, "long.png"))
+    found = [m for m in (re.search(r"qloop-labels count=(\d+) overlaps=(\d+)", l) for l in lines) if m]
+    assert found, f"no measurement logged: {lines}"
+    count, overlaps = map(int, found[0].groups())
+    assert count == 100 and overlaps == 0, (count, overlaps)
+    print(f"100-layer chart: {count} labels, none overlapping")
 
 
 if __name__ == "__main__":
