@@ -358,7 +358,7 @@ def choose_word_bits(rng, all_bits, allow_narrow):
     return rng.choice(options)
 
 
-def storage_attributes(rng, name, is_dram, word_bits, block, capacity_words, bw_limits):
+def storage_attributes(rng, is_dram, word_bits, block, capacity_words, bw_limits):
     """Ordered attribute list [(key, value)] with random spellings."""
     attrs = []
     if is_dram:
@@ -533,14 +533,14 @@ def arch_yaml(rng, nodes, comps, inner_names, word_bits, blocks, capacities, bw_
         elif comp == "DRAM":
             out.append(pad + "  class: DRAM")
             lv = level_of[comp]
-            attrs = storage_attributes(rng, comp, True, word_bits[lv], blocks[lv], None, bw_limits[lv])
+            attrs = storage_attributes(rng, True, word_bits[lv], blocks[lv], None, bw_limits[lv])
         else:
             cls = rng.choice(SRAM_CLASSES)
             out.append(pad + "  class: %s" % cls)
             if cls == "storage":
                 out.append(pad + "  subclass: SRAM")
             lv = level_of[comp]
-            attrs = storage_attributes(rng, comp, False, word_bits[lv], blocks[lv], capacities[lv], bw_limits[lv])
+            attrs = storage_attributes(rng, False, word_bits[lv], blocks[lv], capacities[lv], bw_limits[lv])
         attrs += mesh_attributes(rng, info)
         out.append(pad + "  attributes:")
         for key, value in attrs:
@@ -584,7 +584,7 @@ def problem_yaml(kind, dims, coeff_names, tensors, sizes, coeffs, bw_key, bits):
     return "\n".join(out) + "\n"
 
 
-def spatial_permutation(rng, dims, factors, axis_of, fy):
+def spatial_permutation(rng, dims, factors, axis_of):
     """Permutation and split: X loops before the split point, Y loops after it."""
     xs = [d for d in dims if factors[d] > 1 and axis_of.get(d) == "X"]
     ys = [d for d in dims if factors[d] > 1 and axis_of.get(d) == "Y"]
@@ -610,7 +610,7 @@ def map_yaml(rng, dims, inner_names, fanouts, temporal, spatial, axis, keep, tna
                 "    factors: %s" % factors_text(temporal[lv]), "    permutation: %s" % "".join(perm)]
         fx, fy = fanouts[lv]
         if fx * fy > 1:
-            perm, split = spatial_permutation(rng, dims, spatial[lv], axis[lv], fy)
+            perm, split = spatial_permutation(rng, dims, spatial[lv], axis[lv])
             out += ["  - target: %s" % name, "    type: spatial",
                     "    factors: %s" % factors_text(spatial[lv]), "    permutation: %s" % perm]
             if fy > 1 or rng.random() < 0.7:

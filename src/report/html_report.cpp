@@ -137,8 +137,8 @@ std::string sweep_html(const std::vector<NetworkResult>& runs, const Architectur
   }
   body += "</table>\n";
   for (const auto& r : runs) {
-    body +=
-        fmt::format("<h2>{}: per layer</h2>\n", escape_html(r.label)) + figure(svg(per_layer_chart(r))) + layer_table(r, arch);
+    body += fmt::format("<h2>{}: per layer</h2>\n", escape_html(r.label)) + figure(svg(per_layer_chart(r))) +
+            layer_table(r, arch);
   }
   return page(runs.front().network + ": bitwidth sweep", body);
 }

@@ -191,8 +191,8 @@ std::string pareto_csv(const ExploreResult& result, const Network& net, const Ex
   for (const auto& layer : net.layers) out += fmt::format(",{0}.W,{0}.I", layer.name);
   out += "\n";
   for (const auto& c : result.front) {
-    out += fmt::format("{},{},{},{},{}", c.energy_pJ, c.cycles,
-                       c.energy_pJ * static_cast<double>(c.cycles), c.memory_bytes, c.accuracy_loss);
+    out += fmt::format("{},{},{},{},{}", c.energy_pJ, c.cycles, c.energy_pJ * static_cast<double>(c.cycles),
+                       c.memory_bytes, c.accuracy_loss);
     for (const auto& bits : c.bits) out += fmt::format(",{},{}", bits.weights, bits.inputs);
     out += "\n";
   }

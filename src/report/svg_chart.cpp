@@ -37,7 +37,8 @@ Frame bars_frame(const std::vector<std::string>& categories) {
   f.width = std::max(f.width, f.left + f.right + slot * static_cast<double>(n));
   std::size_t longest = 0;
   for (const auto& c : categories) longest = std::max(longest, c.size());
-  double reach = kLabelCharWidth * static_cast<double>(longest) * (upright ? 1.0 : std::sin(35 * std::numbers::pi / 180));
+  double reach =
+      kLabelCharWidth * static_cast<double>(longest) * (upright ? 1.0 : std::sin(35 * std::numbers::pi / 180));
   f.bottom = std::max(f.bottom, reach + 24);
   f.height = f.top + 260 + f.bottom;
   return f;
@@ -170,8 +171,8 @@ std::string svg(const StackedBars& chart) {
         "{:.1f})\">{}</text>\n",
         label_x, label_y, angle, label_x, label_y, escape_html(chart.categories[i]));
   }
-  out += fmt::format("<line class=\"axis\" x1=\"{}\" x2=\"{}\" y1=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#333\"/>\n",
-                     f.left, f.width - f.right, f.top + plot_h, f.top + plot_h);
+  out += fmt::format("<line class=\"axis\" x1=\"{}\" x2=\"{}\" y1=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#333\"/>\n", f.left,
+                     f.width - f.right, f.top + plot_h, f.top + plot_h);
   std::vector<LegendEntry> entries;
   for (std::size_t k = 0; k < chart.stacks.size(); ++k) {
     entries.push_back({chart.stacks[k].name, kPalette[k % kPaletteSize]});
@@ -201,8 +202,8 @@ std::string svg(const Scatter& chart) {
     out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}</text>\n", px(v), f.top + plot_h + 16,
                        number(v));
   }
-  out += fmt::format("<line class=\"axis\" x1=\"{}\" x2=\"{}\" y1=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#333\"/>\n",
-                     f.left, f.width - f.right, f.top + plot_h, f.top + plot_h);
+  out += fmt::format("<line class=\"axis\" x1=\"{}\" x2=\"{}\" y1=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#333\"/>\n", f.left,
+                     f.width - f.right, f.top + plot_h, f.top + plot_h);
   out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}</text>\n", f.left + plot_w / 2,
                      f.height - 30, escape_html(chart.x_label));
   for (std::size_t i = 0; i < chart.x.size(); ++i) {
