@@ -22,7 +22,7 @@ Each case is classified as
 Prints a summary and writes <DIR>/differential-summary.json (DIR = the single directory
 argument, or the common parent of the cases; --summary overrides).  The tools
 extract_expected.py and compare.py are looked up next to this script, then in
-/work/shared/tools (--tools overrides).  Python 3 standard library only.
+../shared/tools beside the checkout (--tools overrides).  Python 3 standard library only.
 """
 
 import argparse
@@ -47,7 +47,8 @@ VALUE_RE = re.compile(r"expected (.*?), actual (.*?)(?: \(abs diff.*)?$")
 
 def find_tools(explicit):
     here = os.path.dirname(os.path.abspath(__file__))
-    for d in ([explicit] if explicit else []) + [here, "/work/shared/tools"]:
+    shared = os.path.join(here, "..", "..", "shared", "tools")
+    for d in ([explicit] if explicit else []) + [here, shared]:
         if d and os.path.isfile(os.path.join(d, "extract_expected.py")) and \
                 os.path.isfile(os.path.join(d, "compare.py")):
             return os.path.join(d, "extract_expected.py"), os.path.join(d, "compare.py")

@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 
 #include <charconv>
+#include <cmath>
 
 #include "input/yaml_document.hpp"
 #include "util/error.hpp"
@@ -118,11 +119,14 @@ std::int64_t NodeReader::as_positive_int() const {
 
 double NodeReader::as_double() const {
   if (!node_.IsScalar()) fail("expected a number");
+  double value = 0;
   try {
-    return node_.as<double>();
+    value = node_.as<double>();
   } catch (const YAML::Exception&) {
     fail(fmt::format("expected a number, got '{}'", node_.Scalar()));
   }
+  if (!std::isfinite(value)) fail(fmt::format("expected a finite number, got '{}'", node_.Scalar()));
+  return value;
 }
 
 bool NodeReader::as_bool() const {

@@ -2,10 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
 #include <map>
 #include <regex>
 #include <set>
 
+#include "input/attribute_schema.hpp"
 #include "input/yaml_document.hpp"
 
 namespace qloop::input {
@@ -25,6 +27,9 @@ bool class_contains(const std::string& cls, const std::vector<std::string>& mark
   return false;
 }
 
+// More instances than any accelerator has (and their products stay far from overflow).
+constexpr std::int64_t kMaxInstances = std::int64_t{1} << 24;
+
 // Attributes inherited from enclosing subtrees, keyed by normalized name.
 using Attributes = std::map<std::string, NodeReader>;
 
@@ -37,37 +42,72 @@ ParsedName parse_instance_range(const NodeReader& name_node) {
   static const std::regex kRange(R"(^(.*)\[\s*(\d+)\s*\.\.\s*(\d+)\s*\]$)");
   auto text = name_node.as_string();
   std::smatch match;
-  if (!std::regex_match(text, match, kRange)) return {text, 1};
-  auto lo = std::stoll(match[2]);
-  auto hi = std::stoll(match[3]);
+  if (!std::regex_match(text, match, kRange)) {
+    if (text.find_first_of("[]") != std::string::npos) {
+      name_node.fail(fmt::format("'{}' is no name: an instance range is written name[lo..hi] with numbers", text));
+    }
+    return {text, 1};
+  }
+  auto number = [&](const std::string& digits) {
+    std::int64_t value = 0;
+    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+    if (ec != std::errc() || end != digits.data() + digits.size()) {
+      name_node.fail(fmt::format("instance range bound {} is beyond a 64-bit integer", digits));
+    }
+    return value;
+  };
+  auto lo = number(match[2]);
+  auto hi = number(match[3]);
   if (hi < lo) name_node.fail(fmt::format("instance range [{}..{}] is empty", lo, hi));
+  if (hi - lo >= kMaxInstances) {
+    name_node.fail(fmt::format("instance range [{}..{}] has {} instances; at most {} are supported", lo, hi,
+                               hi - lo + 1, kMaxInstances));
+  }
   return {match[1], hi - lo + 1};
 }
 
-Attributes merge_attributes(const Attributes& inherited, const NodeReader& component) {
+// The key an attribute is filed under: every spelling of one attribute the same.
+std::string attribute_key(const std::string& key) {
+  const auto* spec = attribute_named(key);
+  return normalize_key(spec ? spec->name : key);
+}
+
+// A component's own attributes over those its subtrees give (checked: check_attributes).
+// Instances of a component: its range times those of the subtrees around it.
+std::int64_t instances_of(const NodeReader& name, std::int64_t enclosing, std::int64_t own) {
+  if (own > kMaxInstances / enclosing) {
+    name.fail(fmt::format("{} x {} instances; at most {} are supported", enclosing, own, kMaxInstances));
+  }
+  return enclosing * own;
+}
+
+Attributes merge_attributes(const Attributes& inherited, const NodeReader& component, std::vector<std::string>* notes) {
   Attributes merged = inherited;
   if (auto attributes = component.find("attributes")) {
     if (attributes->is_null()) return merged;
-    attributes->expect_map();
-    for (const auto& key : attributes->keys()) {
-      merged.insert_or_assign(normalize_key(key), attributes->at(key));
-    }
+    check_attributes(*attributes, notes);
+    for (const auto& key : attributes->keys()) merged.insert_or_assign(attribute_key(key), attributes->at(key));
   }
   return merged;
 }
 
 const NodeReader* find_attribute(const Attributes& attributes, std::initializer_list<const char*> names) {
   for (const char* name : names) {
-    auto it = attributes.find(normalize_key(name));
+    auto it = attributes.find(attribute_key(name));
     if (it != attributes.end() && !it->second.is_null()) return &it->second;
   }
   return nullptr;
 }
 
+// Larger than any memory or array (2^40), so sizes and their products stay exact.
+constexpr std::int64_t kMaxAttribute = std::int64_t{1} << 40;
+
 std::optional<std::int64_t> int_attribute(const Attributes& a, std::initializer_list<const char*> names) {
   auto* node = find_attribute(a, names);
   if (!node) return std::nullopt;
-  return node->as_positive_int();
+  auto value = node->as_positive_int();
+  if (value > kMaxAttribute) node->fail(fmt::format("{} is too large (at most 2^40)", value));
+  return value;
 }
 
 std::optional<double> double_attribute(const Attributes& a, std::initializer_list<const char*> names) {
@@ -187,9 +227,14 @@ struct TreeWalker {
                  const Attributes& inherited) {
     component.allow_only({"name", "class", "subclass", "attributes", "required_actions", "actions"});
     auto parsed = parse_instance_range(component.at("name"));
-    auto instances = multiplier * parsed.count;
-    auto attributes = merge_attributes(inherited, component);
-    if (auto explicit_instances = int_attribute(attributes, {"instances"})) instances = *explicit_instances;
+    auto instances = instances_of(component.at("name"), multiplier, parsed.count);
+    auto attributes = merge_attributes(inherited, component, notes);
+    if (auto explicit_instances = int_attribute(attributes, {"instances"})) {
+      if (*explicit_instances > kMaxInstances) {
+        component.fail(fmt::format("{} instances; at most {} are supported", *explicit_instances, kMaxInstances));
+      }
+      instances = *explicit_instances;
+    }
     auto cls = component.at("class").as_string();
     auto subclass = component.string_or("subclass", "");
     auto effective_class = (cls == "storage" || cls == "compute") && !subclass.empty() ? subclass : cls;
@@ -230,9 +275,9 @@ struct TreeWalker {
     node.allow_only({"name", "attributes", "local", "subtree", "version"});
     auto name_node = node.find("name");
     auto parsed = name_node ? parse_instance_range(*name_node) : ParsedName{"", 1};
-    auto attributes = merge_attributes(inherited, node);
+    auto attributes = merge_attributes(inherited, node, notes);
     auto here = prefix + (name_node ? name_node->as_string() + "." : std::string());
-    auto count = multiplier * parsed.count;
+    auto count = name_node ? instances_of(*name_node, multiplier, parsed.count) : multiplier;
     if (auto local = node.find("local")) {
       for (const auto& component : local->items()) add_local(component, here, count, attributes);
     }
@@ -249,6 +294,12 @@ struct TreeWalker {
 
 Architecture parse_architecture(const NodeReader& architecture, std::vector<std::string>* notes) {
   architecture.expect_map();
+  if (auto version = architecture.find("version")) {
+    auto v = version->as_string();
+    if (v != "0.2" && v != "0.3" && v != "0.4") {
+      version->fail(fmt::format("version '{}': qloop reads architecture versions 0.2 and 0.3 (the subtree form)", v));
+    }
+  }
   if (architecture.has("nodes")) {
     architecture.at("nodes").fail(
         "the v0.4 'nodes' form is not supported yet; use the v0.2/v0.3 tree form (subtree/local)");

@@ -1,6 +1,9 @@
 #include "input/parse_energy_tables.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <cmath>
 
 namespace qloop::input {
 
@@ -16,14 +19,23 @@ std::string component_base_name(const std::string& path) {
 
 namespace {
 
+// An energy (pJ) or area (um^2): a finite number, not negative.
+double amount(const NodeReader& node) {
+  double value = node.as_double();
+  if (!std::isfinite(value) || value < 0) {
+    node.fail(fmt::format("expected a finite number >= 0, got {}", node.node().Scalar()));
+  }
+  return value;
+}
+
 double largest_energy(const NodeReader& variants) {
   double largest = 0;
   if (variants.is_sequence()) {
     for (const auto& variant : variants.items()) {
-      if (auto energy = variant.find("energy")) largest = std::max(largest, energy->as_double());
+      if (auto energy = variant.find("energy")) largest = std::max(largest, amount(*energy));
     }
   } else if (auto energy = variants.find("energy")) {
-    largest = energy->as_double();
+    largest = amount(*energy);
   }
   return largest;
 }
@@ -45,7 +57,7 @@ void parse_ert(const NodeReader& ert, EnergyTables& tables) {
       auto name = component.at("name").as_string();
       for (const auto& action : component.at("actions").items()) {
         action.allow_only({"name", "arguments", "energy"});
-        add_action(tables, name, action.at("name").as_string(), action.at("energy").as_double());
+        add_action(tables, name, action.at("name").as_string(), amount(action.at("energy")));
       }
     }
   } else {  // v0.2: {component: {action: [variants] | {energy}}}
@@ -64,13 +76,13 @@ void parse_art(const NodeReader& art, EnergyTables& tables) {
   if (table.is_sequence()) {
     for (const auto& component : table.items()) {
       component.allow_only({"name", "area"});
-      tables.area_um2[component_base_name(component.at("name").as_string())] = component.at("area").as_double();
+      tables.area_um2[component_base_name(component.at("name").as_string())] = amount(component.at("area"));
     }
   } else {
     table.expect_map();
     for (const auto& name : table.keys()) {
       auto entry = table.at(name);
-      double area = entry.is_map() ? entry.at("area").as_double() : entry.as_double();
+      double area = entry.is_map() ? amount(entry.at("area")) : amount(entry);
       tables.area_um2[component_base_name(name)] = area;
     }
   }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <regex>
 #include <set>
 
@@ -44,7 +45,13 @@ std::vector<std::int64_t> parse_factors(const NodeReader& node, const Workload& 
     node.fail(fmt::format("cannot read factors '{}': expected entries like 'C3 M96' or 'C=3 M=96'", text));
   }
   for (auto it = begin; it != std::sregex_iterator(); ++it) {
-    set_factor((*it)[1], std::stoll((*it)[2]));
+    std::string digits = (*it)[2];
+    std::int64_t value = 0;
+    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+    if (ec != std::errc() || end != digits.data() + digits.size()) {
+      node.fail(fmt::format("factor of '{}' is {}, beyond a 64-bit integer", std::string((*it)[1]), digits));
+    }
+    set_factor((*it)[1], value);
   }
   return factors;
 }

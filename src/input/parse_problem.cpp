@@ -1,5 +1,7 @@
 #include "input/parse_problem.hpp"
 
+#include "input/yaml_document.hpp"
+
 #include <fmt/format.h>
 
 #include <cstdlib>
@@ -113,13 +115,48 @@ void parse_bitwidths(const NodeReader& instance, Workload& workload) {
   if (auto psum = instance.find("partial_sum_bitwidth")) workload.partial_sum_bitwidth = parse_bitwidth(*psum);
 }
 
+// A density as the reference reads it: a number in [0, 1], or a density model. qloop models
+// dense tensors; a density is checked here so that a mistyped one is not read as "dense".
+void check_density(const NodeReader& node) {
+  auto fraction = [](const NodeReader& n) {
+    double d = n.as_double();
+    if (!(d >= 0 && d <= 1)) n.fail(fmt::format("a density is a fraction from 0 to 1, got {}", n.node().Scalar()));
+  };
+  if (!node.is_map()) return fraction(node);
+  node.allow_only({"distribution", "density", "band_width", "workload_tensor_size"});
+  if (auto distribution = node.find("distribution")) {
+    auto d = normalize_key(distribution->as_string());
+    if (d != "fixed_structured" && d != "hypergeometric" && d != "banded") {
+      distribution->fail(fmt::format("unknown density distribution '{}'; expected fixed-structured, hypergeometric or "
+                                     "banded",
+                                     distribution->as_string()));
+    }
+  }
+  if (auto density = node.find("density")) fraction(*density);
+}
+
+void check_densities(const NodeReader& instance, const Workload& workload) {
+  if (auto common = instance.find("commonDensity")) check_density(*common);
+  auto densities = instance.find("densities");
+  if (!densities) return;
+  densities->expect_map();
+  for (const auto& tensor : densities->keys()) {
+    auto value = densities->at(tensor);
+    if (workload.find_data_space(tensor) < 0) {
+      value.fail(fmt::format("'{}' is not a data space of the problem shape", tensor));
+    }
+    check_density(value);
+  }
+}
+
 void parse_instance(const NodeReader& instance, Workload& workload) {
   instance.expect_map();
   std::vector<std::string> valid = workload.dimension_names;
   valid.insert(valid.end(), workload.coefficient_names.begin(), workload.coefficient_names.end());
   valid.insert(valid.end(), kPerTensorBitwidthKeys.begin(), kPerTensorBitwidthKeys.end());
   valid.insert(valid.end(), kCommonBitwidthKeys.begin(), kCommonBitwidthKeys.end());
-  valid.push_back("densities");  // sparse densities: accepted, dense modelling only
+  valid.push_back("densities");  // sparse densities: checked, dense modelling only
+  valid.push_back("commonDensity");
   valid.push_back("partial_sum_bitwidth");
   instance.allow_only(valid);
 
@@ -135,6 +172,24 @@ void parse_instance(const NodeReader& instance, Workload& workload) {
     }
   }
   parse_bitwidths(instance, workload);
+  check_densities(instance, workload);
+}
+
+// Counts are exact up to 2^53 (the analysis adds them in doubles, as the reference does): the
+// operations, and so every count, stay below it.
+void check_operation_count(const NodeReader& instance, const Workload& workload) {
+  constexpr double kLimit = 9007199254740992.0;  // 2^53
+  double operations = 1;
+  std::string product;
+  for (int d = 0; d < workload.num_dimensions(); ++d) {
+    operations *= static_cast<double>(workload.dimension_bounds[d]);
+    product += (product.empty() ? "" : " x ") + fmt::format("{}={}", workload.dimension_names[d],
+                                                              workload.dimension_bounds[d]);
+  }
+  if (operations > kLimit) {
+    instance.fail(fmt::format("{} is {:.3g} operations; counts stay exact up to 2^53 (9.0e15): split the layer",
+                              product, operations));
+  }
 }
 
 // Tensor coordinates are held in 32 bits by the analysis.
@@ -180,6 +235,7 @@ Workload parse_problem(const NodeReader& problem) {
   }
   if (workload.num_data_spaces() == 0) shape.at("data_spaces").fail("expected at least one data space");
   parse_instance(problem.at("instance"), workload);
+  check_operation_count(problem.at("instance"), workload);
   check_tensor_extents(problem, workload);
   return workload;
 }

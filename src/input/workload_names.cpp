@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <map>
+
 namespace qloop::input {
 
 DimensionId require_dimension(const NodeReader& where, const Workload& workload, const std::string& name) {
@@ -22,10 +24,20 @@ DataSpaceId require_data_space(const NodeReader& where, const Workload& workload
 
 void parse_keep_bypass(const NodeReader& directive, const Workload& workload,
                        const std::function<void(DataSpaceId, bool)>& set) {
+  std::map<DataSpaceId, std::string> listed;  // where each tensor was named first
   for (auto [key, keep] : {std::pair{"keep", true}, std::pair{"bypass", false}}) {
     auto list = directive.find(key);
     if (!list || list->is_null()) continue;
-    for (const auto& item : list->items()) set(require_data_space(item, workload, item.as_string()), keep);
+    for (const auto& item : list->items()) {
+      auto ds = require_data_space(item, workload, item.as_string());
+      auto [it, first] = listed.emplace(ds, key);
+      if (!first) {
+        item.fail(it->second == key ? fmt::format("{} lists '{}' twice", key, item.as_string())
+                                    : fmt::format("'{}' is both kept and bypassed here; list it under one of them",
+                                                  item.as_string()));
+      }
+      set(ds, keep);
+    }
   }
 }
 

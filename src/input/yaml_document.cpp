@@ -1,7 +1,10 @@
 #include "input/yaml_document.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <filesystem>
+#include <map>
 
 #include "util/error.hpp"
 
@@ -51,8 +54,10 @@ std::vector<std::string> expand_paths(const std::vector<std::string>& paths) {
       std::sort(in_folder.begin(), in_folder.end());
       if (in_folder.empty()) throw InputError(path, "", 0, "folder holds no .yaml or .yml file");
       files.insert(files.end(), in_folder.begin(), in_folder.end());
-    } else if (fs::is_regular_file(path, ec)) {
-      files.push_back(path);
+    } else if (fs::is_regular_file(path, ec) || fs::is_character_file(path, ec) || fs::is_fifo(path, ec)) {
+      files.push_back(path);  // read as it is (/dev/null: an empty file)
+    } else if (fs::exists(path, ec)) {
+      throw InputError(path, "", 0, "not a file or folder that can be read");
     } else {
       throw InputError(path, "", 0, "no such file or folder");
     }
@@ -80,6 +85,33 @@ void merge_into(YAML::Node& target, const YAML::Node& extra) {
   }
 }
 
+// A key given twice in one mapping (also as word-bits and word_bits): yaml-cpp would keep the
+// first silently.
+void refuse_duplicate_keys(const YAML::Node& node, const std::string& file, const std::string& path) {
+  if (node.IsSequence()) {
+    for (std::size_t i = 0; i < node.size(); ++i) refuse_duplicate_keys(node[i], file, path + "[" + std::to_string(i) + "]");
+    return;
+  }
+  if (!node.IsMap()) return;
+  std::map<std::string, std::pair<std::string, int>> seen;  // normalized -> (as written, line)
+  for (const auto& kv : node) {
+    if (!kv.first.IsScalar()) continue;
+    auto name = kv.first.Scalar();
+    int line = kv.first.Mark().line + 1;
+    auto child = path.empty() ? name : path + "." + name;
+    auto [it, inserted] = seen.emplace(normalize_key(name), std::make_pair(name, line));
+    if (!inserted) {
+      auto first = it->second;
+      throw InputError(file, child, line,
+                       first.first == name
+                           ? fmt::format("key '{}' is given twice (also on line {}); keep one", name, first.second)
+                           : fmt::format("'{}' and '{}' (line {}) are the same key; keep one", name, first.first,
+                                         first.second));
+    }
+    refuse_duplicate_keys(kv.second, file, child);
+  }
+}
+
 void merge_file(YamlDocument& doc, const std::string& source) {
   YAML::Node root;
   std::string file = source;
@@ -96,11 +128,14 @@ void merge_file(YamlDocument& doc, const std::string& source) {
   } catch (const YAML::BadFile&) {
     throw InputError(file, "", 0, "cannot read file");
   }
-  if (root.IsNull()) return;  // an empty file contributes nothing
+  if (!root || root.IsNull()) {
+    throw InputError(file, "", 0, "the file is empty; expected top-level keys (architecture, problem, mapping, ...)");
+  }
   if (!root.IsMap()) {
     throw InputError(file, "", root.Mark().line + 1,
                      "expected a mapping of top-level keys (architecture, problem, mapping, ...)");
   }
+  refuse_duplicate_keys(root, file, "");
   for (const auto& kv : root) {
     auto key = normalize_key(kv.first.as<std::string>());
     auto [it, inserted] = doc.sections.emplace(key, Section{kv.second, file});
