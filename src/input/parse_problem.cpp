@@ -1,11 +1,11 @@
 #include "input/parse_problem.hpp"
 
-#include "input/yaml_document.hpp"
-
 #include <fmt/format.h>
 
 #include <cstdlib>
 #include <set>
+
+#include "input/yaml_document.hpp"
 
 namespace qloop::input {
 
@@ -127,9 +127,10 @@ void check_density(const NodeReader& node) {
   if (auto distribution = node.find("distribution")) {
     auto d = normalize_key(distribution->as_string());
     if (d != "fixed_structured" && d != "hypergeometric" && d != "banded") {
-      distribution->fail(fmt::format("unknown density distribution '{}'; expected fixed-structured, hypergeometric or "
-                                     "banded",
-                                     distribution->as_string()));
+      distribution->fail(
+          fmt::format("unknown density distribution '{}'; expected fixed-structured, hypergeometric or "
+                      "banded",
+                      distribution->as_string()));
     }
   }
   if (auto density = node.find("density")) fraction(*density);
@@ -183,8 +184,8 @@ void check_operation_count(const NodeReader& instance, const Workload& workload)
   std::string product;
   for (int d = 0; d < workload.num_dimensions(); ++d) {
     operations *= static_cast<double>(workload.dimension_bounds[d]);
-    product += (product.empty() ? "" : " x ") + fmt::format("{}={}", workload.dimension_names[d],
-                                                              workload.dimension_bounds[d]);
+    product += (product.empty() ? "" : " x ") +
+               fmt::format("{}={}", workload.dimension_names[d], workload.dimension_bounds[d]);
   }
   if (operations > kLimit) {
     instance.fail(fmt::format("{} is {:.3g} operations; counts stay exact up to 2^53 (9.0e15): split the layer",

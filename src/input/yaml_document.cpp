@@ -89,7 +89,8 @@ void merge_into(YAML::Node& target, const YAML::Node& extra) {
 // first silently.
 void refuse_duplicate_keys(const YAML::Node& node, const std::string& file, const std::string& path) {
   if (node.IsSequence()) {
-    for (std::size_t i = 0; i < node.size(); ++i) refuse_duplicate_keys(node[i], file, path + "[" + std::to_string(i) + "]");
+    for (std::size_t i = 0; i < node.size(); ++i)
+      refuse_duplicate_keys(node[i], file, path + "[" + std::to_string(i) + "]");
     return;
   }
   if (!node.IsMap()) return;
@@ -102,11 +103,11 @@ void refuse_duplicate_keys(const YAML::Node& node, const std::string& file, cons
     auto [it, inserted] = seen.emplace(normalize_key(name), std::make_pair(name, line));
     if (!inserted) {
       auto first = it->second;
-      throw InputError(file, child, line,
-                       first.first == name
-                           ? fmt::format("key '{}' is given twice (also on line {}); keep one", name, first.second)
-                           : fmt::format("'{}' and '{}' (line {}) are the same key; keep one", name, first.first,
-                                         first.second));
+      throw InputError(
+          file, child, line,
+          first.first == name
+              ? fmt::format("key '{}' is given twice (also on line {}); keep one", name, first.second)
+              : fmt::format("'{}' and '{}' (line {}) are the same key; keep one", name, first.first, first.second));
     }
     refuse_duplicate_keys(kv.second, file, child);
   }
