@@ -1,9 +1,10 @@
 // qloop command-line interface: parses the arguments, runs the command of the application
 // layer (src/app) and writes what it returns. Exit codes: 0 success; 2 bad input (one message
 // naming the file, line and key path); 3 valid input but no valid mapping; 70 an internal
-// error (a bug in qloop).
+// error (a bug in qloop); 130 / 143 stopped by SIGINT / SIGTERM (results written).
 
 #include <CLI/CLI.hpp>
+#include <filesystem>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -29,9 +30,15 @@ using qloop::app::Output;
 // the application layer checks).
 struct SearchOptions {
   std::optional<int> threads;
-  std::optional<std::uint64_t> seed;
+  std::optional<std::string> seed;  // checked by the application layer, as Python's
   std::optional<double> time_limit;
-  qloop::app::SearchOverrides overrides() const { return {threads, seed, time_limit, std::nullopt, std::nullopt}; }
+  std::optional<std::uint64_t> seed_value() const {
+    if (!seed) return std::nullopt;
+    return qloop::app::seed_named(*seed, "--seed");
+  }
+  qloop::app::SearchOverrides overrides() const {
+    return {threads, seed_value(), time_limit, std::nullopt, std::nullopt};
+  }
 };
 
 void add_search_options(CLI::App* cmd, SearchOptions& o, const char* threads_help) {
@@ -40,8 +47,11 @@ void add_search_options(CLI::App* cmd, SearchOptions& o, const char* threads_hel
   cmd->add_option("--time-limit", o.time_limit, "Wall-clock limit in seconds, per layer job for networks (0: none)");
 }
 
+// Writes what the command returned. A run a signal stopped still writes its results (its best
+// so far) and then exits as the signal says (128 + its number, the shell's convention).
 int finish(const Output& output, const std::string& dir) {
   qloop::cli::write_output(output, dir);
+  if (int signal = qloop::cli::stopping_signal()) return 128 + signal;
   return output.complete ? 0 : kExitInvalidMapping;
 }
 
@@ -88,14 +98,15 @@ int main(int argc, char** argv) {
   sweep->get_option("--bits")->required();
 
   app::ExploreRequest ex;
-  std::vector<int> bit_choices;
+  std::vector<std::string> bit_choices;
   std::vector<std::string> objectives;
   std::string sensitivity;
   int population = 0, offspring = 0, generations = 0;
   auto* explore = cli.add_subcommand("explore", "Multi-objective search (NSGA-II) over per-layer bitwidths");
   add_network_options(explore, nullptr);
-  auto* bits_set = explore->add_option("--bits-set", bit_choices, "Bitwidths to choose from (default 2,3,4,5,6,7,8)")
-                       ->delimiter(',');
+  auto* bits_set =
+      explore->add_option("--bits-set", bit_choices, "Bitwidths to choose from, e.g. 2,4,8 or 2..8 (default 2..8)")
+          ->delimiter(',');
   auto* objectives_option =
       explore
           ->add_option("--objectives", objectives,
@@ -124,9 +135,12 @@ int main(int argc, char** argv) {
 
   qloop::cli::ProgressPrinter printer;
   auto control = qloop::cli::interruptible(printer);
-  net.overrides = search.overrides();
-  if (!bits.empty()) net.bits = {bits};
   try {
+    net.overrides = search.overrides();
+    if (!bits.empty()) net.bits = {bits};
+    // Before any work: a run must not be lost to an output folder it cannot write.
+    qloop::cli::check_writable(import->parsed() ? std::filesystem::path(import_output).parent_path()
+                                                : std::filesystem::path(out_dir));
     if (model->parsed()) return finish(app::model_output(app::run_model(inputs, control)), out_dir);
     if (energy->parsed()) return finish(app::energy_output(app::run_energy(inputs, control)), out_dir);
     if (import->parsed()) return finish(app::import_output(app::run_import(onnx_model, control), import_output), "");
@@ -137,9 +151,9 @@ int main(int argc, char** argv) {
     if (explore->parsed()) {
       ex.network = net.network, ex.arch_sources = net.arch_sources, ex.layers = net.layers;
       ex.overrides = net.overrides;
-      ex.seed = search.seed;
+      ex.seed = search.seed_value();
       ex.overrides.seed.reset();
-      if (bits_set->count()) ex.bit_choices = bit_choices;
+      if (bits_set->count()) ex.bit_choices = app::bit_choices_named(bit_choices, "--bits-set");
       if (objectives_option->count()) ex.objectives = objectives;
       if (sensitivity_option->count()) ex.sensitivity_csv = sensitivity;
       if (population_option->count()) ex.population = population;

@@ -14,10 +14,12 @@ namespace qloop::cli {
 namespace {
 
 std::atomic<bool> g_stop{false};
+std::atomic<int> g_signal{0};
 
-void on_interrupt(int) {
+void on_signal(int signal) {
+  g_signal.store(signal);
   g_stop.store(true);
-  std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C ends the program at once
+  std::signal(signal, SIG_DFL);  // a second one ends the program at once
 }
 
 void write_file(const std::filesystem::path& path, const std::string& text) {
@@ -78,12 +80,27 @@ void ProgressPrinter::finish() {
 }
 
 app::RunControl interruptible(ProgressPrinter& printer) {
-  std::signal(SIGINT, on_interrupt);
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
   app::RunControl control;
   control.stop = &g_stop;
   control.progress = [&printer](const std::string& line) { printer.show(line); };
   control.note = [](const std::string& note) { std::cerr << "note: " << note << "\n"; };
   return control;
+}
+
+int stopping_signal() { return g_signal.load(); }
+
+void check_writable(const std::filesystem::path& dir) {
+  auto folder = dir.empty() ? std::filesystem::path(".") : dir;
+  std::error_code ec;
+  std::filesystem::create_directories(folder, ec);
+  auto probe = folder / ".qloop-write-check";
+  {
+    std::ofstream out(probe);
+    if (!out) throw InputError(folder.string(), "", 0, "cannot write into this output folder (give another with -o)");
+  }
+  std::filesystem::remove(probe, ec);
 }
 
 void write_output(const app::Output& output, const std::filesystem::path& dir) {

@@ -39,8 +39,14 @@ class ProgressPrinter {
   std::thread ticker_;  // not a terminal: prints the newest line every five seconds
 };
 
-// Ctrl-C sets the stop flag (searches end, keeping their best); a second one ends at once.
+// SIGINT (Ctrl-C) and SIGTERM set the stop flag: searches end, keeping their best, and the
+// results are written; a second signal ends the program at once.
 app::RunControl interruptible(ProgressPrinter& printer);
+// The signal that stopped the run, or 0.
+int stopping_signal();
+
+// Creates `dir` when missing and makes sure a file can be written there; InputError if not.
+void check_writable(const std::filesystem::path& dir);
 
 // Writes the files under `dir` (created when missing) and prints the summary and their names.
 void write_output(const app::Output& output, const std::filesystem::path& dir);

@@ -16,8 +16,26 @@ from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Seque
 from . import _qloop
 from ._qloop import InputError
 
-__all__ = ["InputError", "evaluate", "search", "energy", "network", "sweep", "explore", "import_onnx",
-           "load", "Source"]
+__all__ = ["InputError", "Interrupted", "evaluate", "search", "energy", "network", "sweep", "explore",
+           "import_onnx", "load", "Source"]
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C during a qloop call: the work stopped within a fraction of a second, keeping
+    what it had (a search its best so far). ``result`` is what the call would have returned."""
+
+    def __init__(self, result: Any):
+        super().__init__("interrupted; the partial result is in .result")
+        self.result = result
+
+
+def _run(outcome: Any) -> Any:
+    """The result of a C++ call, (JSON text, interrupted): parsed, or raised as Interrupted."""
+    text, interrupted = outcome
+    result = json.loads(text)
+    if interrupted:
+        raise Interrupted(result)
+    return result
+
 
 Source = Union[str, "os.PathLike[str]", Mapping[str, Any]]
 Sources = Union[Source, Sequence[Source]]
@@ -44,17 +62,53 @@ def _sources(*groups: Optional[Sources], name: str = "input") -> List[str]:
 
 
 def load(path: Union[str, "os.PathLike[str]"]) -> Dict[str, Any]:
-    """Reads a YAML file into a dict (to edit and pass back to any qloop function)."""
+    """Reads a YAML file into a dict (to edit and pass back to any qloop function).
+
+    Raises :class:`InputError` when the file is not YAML with top-level keys."""
     import yaml  # Debian python3-yaml; only needed for this helper
 
-    with open(path) as f:
-        return yaml.safe_load(f)
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = yaml.safe_load(f)
+    except (UnicodeDecodeError, yaml.YAMLError) as e:
+        raise InputError(f"{os.fspath(path)}: not a YAML file ({e})") from None
+    if not isinstance(data, dict):
+        raise InputError(f"{os.fspath(path)}: expected YAML with top-level keys (architecture, problem, ...)")
+    return data
+
+
+def _names(value: Union[None, str, Sequence[str]], name: str) -> Optional[List[str]]:
+    """A list of names from a list or a single name (never the letters of a string)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+        return list(value)
+    raise TypeError(f"{name}: expected a name or a list of names, got {type(value).__name__}")
+
+
+def _seed(seed: Optional[int]) -> Optional[str]:
+    """A seed as the C++ side checks it (a whole number from 0 to 2^64 - 1), like the CLI's."""
+    if seed is None:
+        return None
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise TypeError(f"seed: expected an int, got {type(seed).__name__}")
+    return str(seed)
+
+
+def _int(value: Optional[int], name: str) -> Optional[int]:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name}: expected an int, got {type(value).__name__}")
+    return value
 
 
 def evaluate(arch: Sources, problem: Sources, mapping: Sources, ert: Optional[Sources] = None,
              art: Optional[Sources] = None) -> Dict[str, Any]:
     """Evaluates one mapping (``qloop model``): the dict of ``qloop.stats.json``."""
-    return json.loads(_qloop.evaluate(_sources(arch, problem, mapping, ert, art)))
+    return _run(_qloop.evaluate(_sources(arch, problem, mapping, ert, art)))
 
 
 def _seconds(time_limit: Optional[float]) -> Optional[float]:
@@ -74,14 +128,13 @@ def search(arch: Sources, problem: Sources, constraints: Optional[Sources] = Non
     last-level-accesses; ``threads=0``: all cores; ``algorithm``: exhaustive, linear-pruned,
     random, random-pruned or hybrid.
     """
-    result = _qloop.search(_sources(arch, problem, constraints, mapper, ert, art), threads, seed, _seconds(time_limit),
-                           algorithm, None if metrics is None else list(metrics))
-    return json.loads(result)
+    return _run(_qloop.search(_sources(arch, problem, constraints, mapper, ert, art), _int(threads, "threads"),
+                              _seed(seed), _seconds(time_limit), algorithm, _names(metrics, "metrics")))
 
 
 def energy(arch: Sources) -> Dict[str, Any]:
     """Built-in energy/area estimates (``qloop energy``): components, and ERT/ART YAML texts."""
-    return json.loads(_qloop.energy(_sources(arch)))
+    return _run(_qloop.energy(_sources(arch)))
 
 
 def _bits(bits: Union[None, str, Mapping[str, Any]]) -> str:
@@ -107,8 +160,9 @@ def network(net: Source, arch: Sources, bits: Union[None, str, Mapping[str, Any]
     once), ``seed`` and ``time_limit`` (per layer job): None keeps the mapper settings'.
     """
     plan = _bits(bits)
-    return json.loads(_qloop.network(_network(net), _sources(arch), [plan] if plan else [], list(layers or []), threads,
-                                     seed, _seconds(time_limit)))
+    return _run(_qloop.network(_network(net), _sources(arch), [plan] if plan else [],
+                                     _names(layers, "layers") or [], _int(threads, "threads"), _seed(seed),
+                                     _seconds(time_limit)))
 
 
 def sweep(net: Source, arch: Sources, bits: Union[str, Sequence[str]], layers: Optional[Sequence[str]] = None,
@@ -117,9 +171,17 @@ def sweep(net: Source, arch: Sources, bits: Union[str, Sequence[str]], layers: O
     """One network run per configuration (``qloop sweep``): a list of ``network.json`` dicts.
 
     ``bits``: "W16A16,W8A16,first=W8A8" as on the command line, or a list of such strings."""
-    configs = [bits] if isinstance(bits, str) else list(bits)
-    return json.loads(_qloop.sweep(_network(net), _sources(arch), configs, list(layers or []), threads, seed,
-                                   _seconds(time_limit)))
+    configs = _names(bits, "bits") or []
+    return _run(_qloop.sweep(_network(net), _sources(arch), configs, _names(layers, "layers") or [],
+                                   _int(threads, "threads"), _seed(seed), _seconds(time_limit)))
+
+
+def _bit_choices(bit_choices: Optional[Iterable[int]]) -> Optional[List[int]]:
+    if bit_choices is None:
+        return None
+    if isinstance(bit_choices, (str, bytes)):
+        raise TypeError("bit_choices: expected ints (e.g. range(2, 9)), got a string")
+    return [_int(b, "bit_choices") for b in bit_choices]
 
 
 def _sensitivity_table(sensitivity: Optional[Mapping[str, Mapping[str, float]]]) -> Dict[str, Any]:
@@ -142,13 +204,14 @@ def explore(net: Source, arch: Sources, bit_choices: Optional[Iterable[int]] = N
     called with ``[{"layer", "Weights", "Inputs", "Outputs"}, ...]`` per candidate, it returns the
     accuracy loss to minimise (it runs on the calling thread, with the GIL).
     """
-    return json.loads(_qloop.explore(_network(net), _sources(arch), list(layers or []),
-                                     None if bit_choices is None else list(bit_choices),
-                                     None if objectives is None else list(objectives), population, offspring,
-                                     generations, seed, exact_mapping, _sensitivity_table(sensitivity), threads,
-                                     _seconds(time_limit), None, accuracy))
+    return _run(_qloop.explore(_network(net), _sources(arch), _names(layers, "layers") or [],
+                                     _bit_choices(bit_choices), _names(objectives, "objectives"),
+                                     _int(population, "population"), _int(offspring, "offspring"),
+                                     _int(generations, "generations"), _seed(seed), exact_mapping,
+                                     _sensitivity_table(sensitivity), _int(threads, "threads"), _seconds(time_limit),
+                                     None, accuracy))
 
 
 def import_onnx(path: Union[str, "os.PathLike[str]"]) -> Dict[str, Any]:
     """Imports an ONNX model (``qloop import``): ``{"network_yaml", "skipped", "notes"[, "bits_yaml"]}``."""
-    return json.loads(_qloop.import_onnx(os.fspath(path)))
+    return _run(_qloop.import_onnx(os.fspath(path)))

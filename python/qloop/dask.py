@@ -17,15 +17,14 @@ import hashlib
 import json
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Union
 
-from . import _network, _qloop, _seconds, _sensitivity_table, _sources, Source, Sources
+from . import _bit_choices, _run, _int, _names, _network, _qloop, _seconds, _seed, _sensitivity_table, _sources, Source, Sources
 
 __all__ = ["sweep", "explore", "layer_jobs"]
 
 
 def layer_jobs(net: Source, bits: Union[str, Sequence[str]], layers: Optional[Sequence[str]] = None) -> List[Dict[str, Any]]:
     """The distinct layer jobs of a sweep: ``[{"key", "layer", "bits": [W, I, O]}]``."""
-    configs = [bits] if isinstance(bits, str) else list(bits)
-    return json.loads(_qloop.sweep_jobs(_network(net), configs, list(layers or [])))
+    return _run(_qloop.sweep_jobs(_network(net), _names(bits, "bits") or [], _names(layers, "layers") or []))
 
 
 def _task_key(job_key: str, seed: Optional[int]) -> str:
@@ -36,7 +35,7 @@ def _map_job(net: str, arch: List[str], layers: List[str], layer: int, bits: Lis
              time_limit: Optional[float]) -> str:
     from qloop import _qloop as core  # imported on the worker
 
-    return core.map_layer_job(net, arch, layers, layer, bits, seed, time_limit)
+    return core.map_layer_job(net, arch, layers, layer, bits, _seed(seed), time_limit)[0]
 
 
 def sweep(client: Any, net: Source, arch: Sources, bits: Union[str, Sequence[str]],
@@ -50,11 +49,11 @@ def sweep(client: Any, net: Source, arch: Sources, bits: Union[str, Sequence[str
     """
     from distributed import as_completed
 
-    configs = [bits] if isinstance(bits, str) else list(bits)
-    net_source, arch_sources, layer_list = _network(net), _sources(arch), list(layers or [])
+    configs = _names(bits, "bits") or []
+    net_source, arch_sources, layer_list = _network(net), _sources(arch), _names(layers, "layers") or []
     limit = _seconds(time_limit)
     cache = {} if cache is None else cache
-    jobs = json.loads(_qloop.sweep_jobs(net_source, configs, layer_list))
+    jobs = _run(_qloop.sweep_jobs(net_source, configs, layer_list))
     todo = [job for job in jobs if job["key"] not in cache]
     futures = {client.submit(_map_job, net_source, arch_sources, layer_list, job["layer"], job["bits"], seed, limit,
                              key=_task_key(job["key"], seed), pure=True): job["key"] for job in todo}
@@ -65,14 +64,14 @@ def sweep(client: Any, net: Source, arch: Sources, bits: Union[str, Sequence[str
         if progress:
             progress(done, len(todo))
     results = {job["key"]: cache[job["key"]] for job in jobs}
-    return json.loads(_qloop.sweep_from_jobs(net_source, arch_sources, configs, layer_list, json.dumps(results)))
+    return _run(_qloop.sweep_from_jobs(net_source, arch_sources, configs, layer_list, json.dumps(results)))
 
 
 def _search_layer(net: str, arch: List[str], layers: List[str], layer: int, bits: List[int], elite_size: int,
                   seed: Optional[int], time_limit: Optional[float]) -> str:
     from qloop import _qloop as core  # imported on the worker
 
-    return core.search_layer(net, arch, layers, layer, bits, elite_size, seed, time_limit)
+    return core.search_layer(net, arch, layers, layer, bits, elite_size, _seed(seed), time_limit)[0]
 
 
 def explore(client: Any, net: Source, arch: Sources, bit_choices: Optional[Iterable[int]] = None,
@@ -88,7 +87,7 @@ def explore(client: Any, net: Source, arch: Sources, bit_choices: Optional[Itera
     called per finished task of each batch; ``accuracy`` as in :func:`qloop.explore` (it runs here)."""
     from distributed import as_completed
 
-    net_source, arch_sources, layer_list = _network(net), _sources(arch), list(layers or [])
+    net_source, arch_sources, layer_list = _network(net), _sources(arch), _names(layers, "layers") or []
     limit = _seconds(time_limit)
 
     def runner(requests_json: str) -> str:
@@ -106,8 +105,7 @@ def explore(client: Any, net: Source, arch: Sources, bit_choices: Optional[Itera
                 progress(done, len(requests))
         return json.dumps(answers)
 
-    return json.loads(_qloop.explore(net_source, arch_sources, layer_list,
-                                     None if bit_choices is None else list(bit_choices),
-                                     None if objectives is None else list(objectives), population, offspring,
-                                     generations, seed, exact_mapping, _sensitivity_table(sensitivity), None, limit, runner,
-                                     accuracy))
+    return _run(_qloop.explore(net_source, arch_sources, layer_list, _bit_choices(bit_choices),
+                                     _names(objectives, "objectives"), _int(population, "population"),
+                                     _int(offspring, "offspring"), _int(generations, "generations"), _seed(seed),
+                                     exact_mapping, _sensitivity_table(sensitivity), None, limit, runner, accuracy))

@@ -8,10 +8,13 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <chrono>
+#include <future>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "app/explore_command.hpp"
@@ -30,11 +33,42 @@ using Names = std::vector<std::string>;
 
 namespace {
 
-// Runs `fn` without the GIL, so Python threads run concurrently with the library.
-template <typename Fn>
-auto released(Fn fn) {
-  py::gil_scoped_release release;
-  return fn();
+// Runs `work(control)` without the GIL, so Python threads run concurrently with the library,
+// on a thread of its own while this thread looks for signals every 100 ms: Ctrl-C sets the
+// stop flag, the command ends with what it has (a search keeps its best), and the caller gets
+// that result with `interrupted` true (qloop raises qloop.Interrupted with it).
+template <typename Work>
+py::tuple interruptible(Work work) {
+  std::atomic<bool> stop{false};
+  app::RunControl control;
+  control.stop = &stop;
+  std::string result;
+  std::exception_ptr error;
+  bool interrupted = false;
+  {
+    py::gil_scoped_release release;
+    std::promise<void> finished;
+    auto done = finished.get_future();
+    std::thread worker([&] {
+      try {
+        result = work(control);
+      } catch (...) {
+        error = std::current_exception();
+      }
+      finished.set_value();
+    });
+    while (done.wait_for(std::chrono::milliseconds(100)) != std::future_status::ready) {
+      py::gil_scoped_acquire gil;
+      if (PyErr_CheckSignals() != 0) {  // a signal handler raised (KeyboardInterrupt)
+        PyErr_Clear();
+        interrupted = true;
+        stop = true;
+      }
+    }
+    worker.join();
+  }
+  if (error) std::rethrow_exception(error);
+  return py::make_tuple(result, interrupted);
 }
 
 // A Python callable kept alive by C++ callbacks that may be copied and dropped without the
@@ -46,18 +80,24 @@ std::shared_ptr<py::object> held(py::object callable) {
   });
 }
 
-app::SearchOverrides overrides_of(std::optional<int> threads, std::optional<std::uint64_t> seed,
-                                  std::optional<double> time_limit, std::optional<std::string> algorithm,
-                                  std::optional<Names> metrics) {
-  app::SearchOverrides o{threads, seed, time_limit, std::nullopt, std::nullopt};
+// Seeds come as text (the package writes the Python int), checked like the command line's.
+using Seed = std::optional<std::string>;
+
+std::optional<std::uint64_t> seed_of(const Seed& seed) {
+  if (!seed) return std::nullopt;
+  return app::seed_named(*seed, "seed");
+}
+
+app::SearchOverrides overrides_of(std::optional<int> threads, const Seed& seed, std::optional<double> time_limit,
+                                  std::optional<std::string> algorithm, std::optional<Names> metrics) {
+  app::SearchOverrides o{threads, seed_of(seed), time_limit, std::nullopt, std::nullopt};
   if (algorithm) o.algorithm = app::algorithm_named(*algorithm, "algorithm");
   if (metrics) o.objectives = app::metrics_named(*metrics, "metrics");
   return o;
 }
 
 app::NetworkRequest network_request(const std::string& net, const Sources& arch, const Names& layers, const Names& bits,
-                                    std::optional<int> threads, std::optional<std::uint64_t> seed,
-                                    std::optional<double> time_limit) {
+                                    std::optional<int> threads, const Seed& seed, std::optional<double> time_limit) {
   return {net, arch, layers, overrides_of(threads, seed, time_limit, std::nullopt, std::nullopt), bits};
 }
 
@@ -105,74 +145,86 @@ PYBIND11_MODULE(_qloop, m) {
   });
   m.attr("INLINE_PREFIX") = qloop::app::kInlineSourcePrefix;
 
-  m.def("evaluate",
-        [](const Sources& s) { return released([&] { return app::model_json(app::run_model(s, {})).dump(); }); });
-  m.def("search",
-        [](const Sources& s, std::optional<int> threads, std::optional<std::uint64_t> seed,
-           std::optional<double> time_limit, std::optional<std::string> algorithm, std::optional<Names> metrics) {
-          app::MapperRequest request{s, overrides_of(threads, seed, time_limit, algorithm, metrics)};
-          return released([&] { return app::mapper_result_json(app::run_mapper(request, {})).dump(); });
-        });
-  m.def("energy",
-        [](const Sources& s) { return released([&] { return app::energy_json(app::run_energy(s, {})).dump(); }); });
+  m.def("evaluate", [](const Sources& s) {
+    return interruptible(
+        [&](const app::RunControl& control) { return app::model_json(app::run_model(s, control)).dump(); });
+  });
+  m.def("search", [](const Sources& s, std::optional<int> threads, const Seed& seed, std::optional<double> time_limit,
+                     std::optional<std::string> algorithm, std::optional<Names> metrics) {
+    app::MapperRequest request{s, overrides_of(threads, seed, time_limit, algorithm, metrics)};
+    return interruptible([&](const app::RunControl& control) {
+      return app::mapper_result_json(app::run_mapper(request, control)).dump();
+    });
+  });
+  m.def("energy", [](const Sources& s) {
+    return interruptible(
+        [&](const app::RunControl& control) { return app::energy_json(app::run_energy(s, control)).dump(); });
+  });
   m.def("network", [](const std::string& net, const Sources& arch, const Names& bits, const Names& layers,
-                      std::optional<int> threads, std::optional<std::uint64_t> seed, std::optional<double> time_limit) {
+                      std::optional<int> threads, const Seed& seed, std::optional<double> time_limit) {
     auto request = network_request(net, arch, layers, bits, threads, seed, time_limit);
-    return released([&] { return app::network_json(app::run_network(request, {})).dump(); });
+    return interruptible(
+        [&](const app::RunControl& control) { return app::network_json(app::run_network(request, control)).dump(); });
   });
   m.def("sweep", [](const std::string& net, const Sources& arch, const Names& configs, const Names& layers,
-                    std::optional<int> threads, std::optional<std::uint64_t> seed, std::optional<double> time_limit) {
+                    std::optional<int> threads, const Seed& seed, std::optional<double> time_limit) {
     auto request = network_request(net, arch, layers, configs, threads, seed, time_limit);
-    return released([&] { return app::sweep_json(app::run_sweep(request, {})).dump(); });
+    return interruptible(
+        [&](const app::RunControl& control) { return app::sweep_json(app::run_sweep(request, control)).dump(); });
   });
   m.def("sweep_jobs", [](const std::string& net, const Names& configs, const Names& layers) {
     auto request = network_request(net, {}, layers, configs, std::nullopt, std::nullopt, std::nullopt);
-    return released([&] { return app::layer_jobs_json(app::sweep_layer_jobs(request)).dump(); });
+    return interruptible(
+        [&](const app::RunControl&) { return app::layer_jobs_json(app::sweep_layer_jobs(request)).dump(); });
   });
-  m.def("map_layer_job",
-        [](const std::string& net, const Sources& arch, const Names& layers, std::size_t layer,
-           const std::vector<int>& bits, std::optional<std::uint64_t> seed, std::optional<double> time_limit) {
-          auto request = network_request(net, arch, layers, {}, std::nullopt, seed, time_limit);
-          return released([&] { return app::map_layer_job(request, layer, app::layer_bitwidths(bits)).dump(); });
-        });
+  m.def("map_layer_job", [](const std::string& net, const Sources& arch, const Names& layers, std::size_t layer,
+                            const std::vector<int>& bits, const Seed& seed, std::optional<double> time_limit) {
+    auto request = network_request(net, arch, layers, {}, std::nullopt, seed, time_limit);
+    return interruptible(
+        [&](const app::RunControl&) { return app::map_layer_job(request, layer, app::layer_bitwidths(bits)).dump(); });
+  });
   m.def("sweep_from_jobs", [](const std::string& net, const Sources& arch, const Names& configs, const Names& layers,
                               const std::string& results) {
     auto request = network_request(net, arch, layers, configs, std::nullopt, std::nullopt, std::nullopt);
-    return released(
-        [&] { return app::sweep_json(app::sweep_from_jobs(request, nlohmann::json::parse(results))).dump(); });
+    return interruptible([&](const app::RunControl&) {
+      return app::sweep_json(app::sweep_from_jobs(request, nlohmann::json::parse(results))).dump();
+    });
   });
   m.def(
       "explore",
       [](const std::string& net, const Sources& arch, const Names& layers, std::optional<std::vector<int>> bit_choices,
          std::optional<Names> objectives, std::optional<int> population, std::optional<int> offspring,
-         std::optional<int> generations, std::optional<std::uint64_t> seed, bool exact_mapping,
+         std::optional<int> generations, const Seed& seed, bool exact_mapping,
          const std::map<std::string, std::pair<double, double>>& sensitivity, std::optional<int> threads,
          std::optional<double> time_limit, py::object runner, py::object accuracy) {
         app::ExploreRequest r;
         r.network = net, r.arch_sources = arch, r.layers = layers;
         r.overrides = overrides_of(threads, std::nullopt, time_limit, std::nullopt, std::nullopt);
-        r.bit_choices = bit_choices, r.objectives = objectives;
+        r.bit_choices = bit_choices;
+        r.objectives = objectives;
         r.population = population, r.offspring = offspring, r.generations = generations;
-        r.seed = seed, r.exact_mapping = exact_mapping;
+        r.seed = seed_of(seed), r.exact_mapping = exact_mapping;
         for (const auto& [layer, ws] : sensitivity) r.sensitivity[layer] = {ws.first, ws.second};
         r.accuracy = python_accuracy(std::move(accuracy));
         app::NetworkRequest searches{net, arch, layers, r.overrides, {}};
-        searches.overrides.seed = seed;
+        searches.overrides.seed = r.seed;
         r.remote = app::remote_runner(python_text_function(std::move(runner)), searches);
-        return released([&] { return app::explore_json(app::run_explore(r, {})).dump(); });
+        return interruptible(
+            [&](const app::RunControl& control) { return app::explore_json(app::run_explore(r, control)).dump(); });
       },
       py::arg("net"), py::arg("arch"), py::arg("layers"), py::arg("bit_choices"), py::arg("objectives"),
       py::arg("population"), py::arg("offspring"), py::arg("generations"), py::arg("seed"), py::arg("exact_mapping"),
       py::arg("sensitivity"), py::arg("threads"), py::arg("time_limit"), py::arg("runner") = py::none(),
       py::arg("accuracy") = py::none());
-  m.def("search_layer", [](const std::string& net, const Sources& arch, const Names& layers, std::size_t layer,
-                           const std::vector<int>& bits, std::size_t elite_size, std::optional<std::uint64_t> seed,
-                           std::optional<double> time_limit) {
-    auto request = network_request(net, arch, layers, {}, std::nullopt, seed, time_limit);
-    qloop::LayerSearchRequest search{layer, app::layer_bitwidths(bits), elite_size};
-    return released([&] { return app::search_layer(request, search).dump(); });
-  });
+  m.def("search_layer",
+        [](const std::string& net, const Sources& arch, const Names& layers, std::size_t layer,
+           const std::vector<int>& bits, std::size_t elite_size, const Seed& seed, std::optional<double> time_limit) {
+          auto request = network_request(net, arch, layers, {}, std::nullopt, seed, time_limit);
+          qloop::LayerSearchRequest search{layer, app::layer_bitwidths(bits), elite_size};
+          return interruptible([&](const app::RunControl&) { return app::search_layer(request, search).dump(); });
+        });
   m.def("import_onnx", [](const std::string& path) {
-    return released([&] { return app::import_json(app::run_import(path, {})).dump(); });
+    return interruptible(
+        [&](const app::RunControl& control) { return app::import_json(app::run_import(path, control)).dump(); });
   });
 }

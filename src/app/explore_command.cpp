@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 
 #include "app/network_commands.hpp"
 #include "input/parse_sensitivity.hpp"
@@ -11,6 +12,29 @@
 #include "util/error.hpp"
 
 namespace qloop::app {
+
+std::vector<int> bit_choices_named(const std::vector<std::string>& items, const std::string& where) {
+  auto number = [&](const std::string& text) {
+    int value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
+      throw InputError("", where, 0, fmt::format("'{}' is no bitwidth; give numbers like 2,4,8 or a range 2..8", text));
+    }
+    return value;
+  };
+  std::vector<int> out;
+  for (const auto& item : items) {
+    auto dots = item.find("..");
+    if (dots == std::string::npos) {
+      out.push_back(number(item));
+      continue;
+    }
+    int lo = number(item.substr(0, dots)), hi = number(item.substr(dots + 2));
+    if (hi < lo || hi - lo > 64) throw InputError("", where, 0, fmt::format("'{}' is no range of bitwidths", item));
+    for (int bits = lo; bits <= hi; ++bits) out.push_back(bits);
+  }
+  return out;
+}
 
 ExploreSettings explore_settings(const ExploreRequest& r) {
   ExploreSettings s;
@@ -24,16 +48,22 @@ ExploreSettings explore_settings(const ExploreRequest& r) {
     std::sort(s.bit_choices.begin(), s.bit_choices.end());
     s.bit_choices.erase(std::unique(s.bit_choices.begin(), s.bit_choices.end()), s.bit_choices.end());
   }
-  if (r.objectives) s.objectives = parse_explore_objectives(*r.objectives, "--objectives");
-  if (r.population) s.population = *r.population;
-  if (r.offspring) s.offspring = *r.offspring;
-  if (r.generations) s.generations = *r.generations;
-  if (s.population < 2 || s.offspring < 1 || s.generations < 0) {
-    throw InputError("", "--population", 0,
-                     fmt::format("population {}, offspring {}, generations {}: give population >= 2, offspring >= 1 "
-                                 "and generations >= 0",
-                                 s.population, s.offspring, s.generations));
+  if (r.objectives) {
+    s.objectives = parse_explore_objectives(*r.objectives, "--objectives");
+    for (std::size_t i = 0; i < s.objectives.size(); ++i) {
+      if (std::find(s.objectives.begin(), s.objectives.begin() + i, s.objectives[i]) != s.objectives.begin() + i) {
+        throw InputError("", "--objectives", 0, fmt::format("'{}' is listed twice", (*r.objectives)[i]));
+      }
+    }
   }
+  auto at_least = [](std::optional<int> value, int least, const char* option, int& into) {
+    if (!value) return;
+    if (*value < least) throw InputError("", option, 0, fmt::format("{}: give {} or more", *value, least));
+    into = *value;
+  };
+  at_least(r.population, 2, "--population", s.population);
+  at_least(r.offspring, 1, "--offspring", s.offspring);
+  at_least(r.generations, 0, "--generations", s.generations);
   if (r.seed) s.seed = *r.seed;
   s.exact_mapping = r.exact_mapping;
   return s;

@@ -34,6 +34,9 @@ struct ExploreRequest {
   LayerSearchRunner remote;                             // layer searches elsewhere (qloop.dask)
 };
 
+// "2,4,8" items or ranges "2..8" (the docs write the default so), as the command line gives them.
+std::vector<int> bit_choices_named(const std::vector<std::string>& items, const std::string& where);
+
 // Checked settings; throws InputError naming the option (--bits-set, --objectives, --population).
 ExploreSettings explore_settings(const ExploreRequest& request);
 

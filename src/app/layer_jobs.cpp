@@ -62,7 +62,9 @@ nlohmann::ordered_json map_layer_job(const NetworkRequest& request, std::size_t 
   LayerMappingCache cache;
   map_layer_jobs(one, {plan}, setup, cache, nullptr, {});
   auto mapped = cache.find(job_key(one.layers[0], bits));
-  nlohmann::ordered_json out = {{"found", mapped->found}, {"optimal", mapped->report.optimal}};
+  nlohmann::ordered_json out = {{"found", mapped->found},
+                                {"optimal", mapped->report.optimal},
+                                {"interrupted", mapped->report.stopped_by == StopReason::kInterrupted}};
   // Why nothing was found, as values (the sweep assembled from these names it).
   auto rejected = nlohmann::ordered_json::array();
   for (const auto& [r, n] : mapped->report.rejected) {
@@ -86,6 +88,7 @@ NetworkRun sweep_from_jobs(const NetworkRequest& request, const nlohmann::json& 
     auto mapped = std::make_shared<LayerMapping>();
     mapped->found = r.at("found").get<bool>();
     mapped->report.optimal = r.at("optimal").get<bool>();
+    if (r.value("interrupted", false)) mapped->report.stopped_by = StopReason::kInterrupted;
     for (const auto& entry : r.at("rejected")) {
       auto kind = rejection_kind_from_name(entry.at("kind").get<std::string>().c_str());
       if (!kind) throw InputError("", "results", 0, "unknown rejection kind in the result of layer job " + key_text);

@@ -12,7 +12,7 @@ MapperRun run_mapper(const MapperRequest& request, const RunControl& control) {
   MapperRun run{input::load_mapper_inputs(request.sources), {}};
   tell_notes(run.inputs.notes, control);
   auto& in = run.inputs;
-  apply(request.overrides, in.settings);
+  apply(request.overrides, in.settings, control.note);
   auto primary = in.settings.objectives.front();
   std::function<void(const MapperProgress&)> progress;
   if (control.progress) {

@@ -32,7 +32,7 @@ NetworkSearchSetup load_network_setup(const std::vector<std::string>& arch_sourc
   auto in = input::load_search_setup(arch_sources);
   tell_notes(in.notes, control);
   NetworkSearchSetup setup{std::move(in.architecture), std::move(in.settings), std::move(in.constraints_for), {}};
-  apply(overrides, setup.settings);
+  apply(overrides, setup.settings, control.note);
   return setup;
 }
 
@@ -96,7 +96,7 @@ Output network_output(const NetworkRun& run) {
   const auto& result = run.runs.front();
   Output out;
   out.files = {{"network.json", network_json(run).dump(2) + "\n"},
-               {"network.csv", report::network_csv(result)},
+               {"network.csv", report::network_csv(result, run.setup.architecture)},
                {"report.html", report::network_html(result, run.setup.architecture)}};
   out.summary = report::network_summary_text(result, run.setup.architecture);
   out.complete = result.complete;

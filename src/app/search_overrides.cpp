@@ -2,19 +2,22 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
 #include <cmath>
 
 #include "util/error.hpp"
 
 namespace qloop::app {
 
-void apply(const SearchOverrides& o, MapperSettings& s) {
+void apply(const SearchOverrides& o, MapperSettings& s, const std::function<void(const std::string&)>& note) {
   if (o.threads) {
-    if (*o.threads < 0 || *o.threads > kMaxThreads) {
-      throw InputError("", "--threads", 0,
-                       fmt::format("{} threads: give 0 (every core) to {}", *o.threads, kMaxThreads));
-    }
+    if (*o.threads < 0)
+      throw InputError("", "--threads", 0, fmt::format("{} threads: give 0 (every core) or more", *o.threads));
     s.threads = *o.threads;
+  }
+  if (s.threads > kMaxThreads) {
+    if (note) note(fmt::format("{} threads asked for; capped at {}", s.threads, kMaxThreads));
+    s.threads = kMaxThreads;
   }
   if (o.seed) s.seed = *o.seed;
   if (o.time_limit_seconds) {
@@ -44,6 +47,15 @@ std::vector<Metric> metrics_named(const std::vector<std::string>& names, const s
     out.push_back(*m);
   }
   return out;
+}
+
+std::uint64_t seed_named(const std::string& text, const std::string& where) {
+  std::uint64_t seed = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seed);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
+    throw InputError("", where, 0, fmt::format("'{}' is no seed: give a whole number from 0 to 2^64 - 1", text));
+  }
+  return seed;
 }
 
 }  // namespace qloop::app

@@ -4,6 +4,7 @@
 // unless the command line or the Python call overrides them.
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,12 +21,16 @@ struct SearchOverrides {
   std::optional<std::vector<Metric>> objectives;  // in priority order
 };
 
-// Throws InputError for impossible values (threads out of range, a negative or non-finite
-// time limit, no objective), naming the option as `--threads` etc.
-void apply(const SearchOverrides& overrides, MapperSettings& settings);
+// Throws InputError for impossible values (negative threads, a negative or non-finite time
+// limit, no objective), naming the option as `--threads` etc. More threads than kMaxThreads
+// (from the overrides or the inputs) are capped there, with a note to `note`.
+void apply(const SearchOverrides& overrides, MapperSettings& settings,
+           const std::function<void(const std::string&)>& note = {});
 
 // Names as users write them; InputError (naming `where`) lists the accepted ones.
 SearchAlgorithm algorithm_named(const std::string& name, const std::string& where);
 std::vector<Metric> metrics_named(const std::vector<std::string>& names, const std::string& where);
+// A seed as text: a whole number from 0 to 2^64 - 1 (command line and Python alike).
+std::uint64_t seed_named(const std::string& text, const std::string& where);
 
 }  // namespace qloop::app

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cmath>
+#include <cstdlib>
 #include <regex>
 
 namespace qloop::estimate {
@@ -54,7 +55,11 @@ ParsedTechnology parse_technology(const std::string& text) {
     parsed.ok = false;
     return parsed;
   }
-  double value = std::stod(match[1]);
+  double value = std::strtod(std::string(match[1]).c_str(), nullptr);  // digits only: inf at worst
+  if (!std::isfinite(value) || value <= 0) {
+    parsed.ok = false;
+    return parsed;
+  }
   std::string unit = match[2];
   for (auto& c : unit) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (unit == "um") value *= 1000.0;

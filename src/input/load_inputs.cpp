@@ -248,6 +248,7 @@ MapperInputs load_mapper_inputs(const std::vector<std::string>& paths) {
   MapperInputs inputs;
   load_common(doc, inputs);
   inputs.constraints = parse_constraints(doc, inputs.workload, inputs.architecture);
+  inputs.notes.insert(inputs.notes.end(), inputs.constraints.ignored.begin(), inputs.constraints.ignored.end());
   inputs.settings = parse_mapper_settings(doc);
   return inputs;
 }

@@ -170,7 +170,13 @@ StorageLevelSpec make_storage(const NodeReader& component, const std::string& na
       component.fail(fmt::format("width {} is not a multiple of word-bits {} x block-size {}", *width, level.word_bits,
                                  level.block_size));
     }
-    if (cluster && !block) level.block_size = *width / *cluster / level.word_bits;
+    if (cluster && !block) {
+      level.block_size = *width / *cluster / level.word_bits;
+      if (level.block_size == 0 || level.block_size * *cluster * level.word_bits != *width) {
+        component.fail(fmt::format("width {} is not cluster-size {} x word-bits {} x a whole block-size", *width,
+                                   *cluster, level.word_bits));
+      }
+    }
     if (!cluster && block) level.cluster_size = *width / (level.word_bits * level.block_size);
     if (!cluster && !block) level.block_size = *width / level.word_bits;
   }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <charconv>
 #include <regex>
 
 #include "input/workload_names.hpp"
@@ -12,7 +13,8 @@ namespace qloop::input {
 namespace {
 
 // "K=4 C>=2 P<=8 M=0" (or "K4"); 0 means whatever remains of K.
-void parse_factor_constraints(const NodeReader& node, const Workload& workload, LevelLoopConstraints& out) {
+void parse_factor_constraints(const NodeReader& node, const Workload& workload, LevelLoopConstraints& out,
+                              std::vector<std::string>& ignored) {
   static const std::regex kToken(R"(([A-Za-z_][A-Za-z_0-9]*?)\s*(<=|>=|=)?\s*(\d+))");
   auto text = node.as_string();
   text = text.substr(0, text.find('#'));
@@ -23,7 +25,21 @@ void parse_factor_constraints(const NodeReader& node, const Workload& workload, 
   for (auto it = std::sregex_iterator(text.begin(), text.end(), kToken); it != std::sregex_iterator(); ++it) {
     auto dim = require_dimension(node, workload, (*it)[1]);
     std::string op = (*it)[2];
-    auto value = std::stoll((*it)[3]);
+    std::string digits = (*it)[3];
+    std::int64_t value = 0;
+    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+    if (ec != std::errc() || end != digits.data() + digits.size()) {
+      node.fail(fmt::format("factor {} of {} is beyond a 64-bit integer", digits, std::string((*it)[1])));
+    }
+    if (op.empty() || op == "=") {
+      if (value > workload.dimension_bounds[dim]) {
+        // As Timeloop: a factor larger than the dimension is ignored, with a warning.
+        ignored.push_back(fmt::format("{}:{}: at '{}': constraint {}={} exceeds the problem's {}={}; ignored",
+                                      node.file(), node.line(), node.path(), std::string((*it)[1]), value,
+                                      workload.dimension_names[dim], workload.dimension_bounds[dim]));
+        continue;
+      }
+    }
     auto& f = out.factors[dim];
     if (op == ">=") {
       if (value < 1) node.fail("a minimum factor must be at least 1");
@@ -45,13 +61,17 @@ std::vector<DimensionId> parse_dimension_run(const NodeReader& where, const Work
   std::vector<DimensionId> dims;
   bool single_letters = true;
   for (const auto& name : workload.dimension_names) single_letters = single_letters && name.size() == 1;
-  if (run.find(' ') != std::string::npos || !single_letters) {
+  // One-letter dimensions: letters, with spaces and commas ignored as Timeloop ignores them
+  // ("NPQR SCM"). Longer names: separated by spaces or commas.
+  if (!single_letters) {
     std::regex separators(R"([\s,]+)");
     for (std::sregex_token_iterator it(run.begin(), run.end(), separators, -1), end; it != end; ++it) {
       if (!it->str().empty()) dims.push_back(require_dimension(where, workload, *it));
     }
   } else {
-    for (char c : run) dims.push_back(require_dimension(where, workload, std::string(1, c)));
+    for (char c : run) {
+      if (c != ' ' && c != '\t' && c != ',') dims.push_back(require_dimension(where, workload, std::string(1, c)));
+    }
   }
   return dims;
 }
@@ -95,7 +115,7 @@ void apply_constraint(const NodeReader& target, const NodeReader& constraint, co
     if (type == "spatial" && arch.fanout(level) == 1) {
       constraint.fail(fmt::format("'{}' has no spatial fanout to constrain", level_name));
     }
-    if (auto factors = attributes.find("factors")) parse_factor_constraints(*factors, workload, loops);
+    if (auto factors = attributes.find("factors")) parse_factor_constraints(*factors, workload, loops, out.ignored);
     if (auto permutation = attributes.find("permutation")) parse_permutation_constraint(*permutation, workload, loops);
     if (type == "spatial") {
       if (auto split = attributes.optional_int("split")) lc.spatial_split = static_cast<int>(*split);
@@ -215,18 +235,18 @@ MapperSettings parse_mapper_settings(const YamlDocument& doc) {
     if (settings.objectives.empty()) metrics->fail("expected at least one optimization metric");
   }
   if (auto t = mapper.find("num_threads")) {
-    auto threads = non_negative(*t);
-    if (threads > static_cast<std::uint64_t>(kMaxThreads)) {
-      t->fail(fmt::format("{} threads: give 0 (every core) to {}", threads, kMaxThreads));
-    }
-    settings.threads = static_cast<int>(threads);
+    // Capped later, with a note (app/search_overrides.hpp); kept within an int here.
+    settings.threads = static_cast<int>(std::min<std::uint64_t>(non_negative(*t), 1u << 30));
   }
   if (auto t = mapper.find("timeout")) settings.timeout = non_negative(*t);
   if (auto v = mapper.find("victory_condition")) settings.victory_condition = non_negative(*v);
   if (auto s = mapper.find("search_size")) settings.search_size = non_negative(*s);
   if (auto p = mapper.find("max_permutations_per_if_visit")) settings.max_permutations_per_visit = non_negative(*p);
   if (auto s = mapper.find("seed")) settings.seed = non_negative(*s);
-  if (auto t = mapper.find("time_limit")) settings.time_limit_seconds = t->as_double();
+  if (auto t = mapper.find("time_limit")) {
+    settings.time_limit_seconds = t->as_double();
+    if (settings.time_limit_seconds < 0) t->fail("expected seconds >= 0 (0: no limit)");
+  }
   if (auto b = mapper.find("bound_pruning")) settings.bound_pruning = b->as_bool();
   return settings;
 }

@@ -64,13 +64,18 @@ std::vector<DimensionId> parse_permutation(const NodeReader& node, const Workloa
     for (const auto& item : node.items()) names.push_back(item.as_string());
   } else {
     auto text = trim(node.as_string());
-    if (text.find_first_of(" ,") != std::string::npos) {
+    bool single_letters = true;
+    for (const auto& name : workload.dimension_names) single_letters = single_letters && name.size() == 1;
+    if (!single_letters) {
       std::regex separators(R"([\s,]+)");
       for (std::sregex_token_iterator it(text.begin(), text.end(), separators, -1), end; it != end; ++it) {
         if (!it->str().empty()) names.push_back(*it);
       }
     } else {
-      for (char c : text) names.emplace_back(1, c);
+      // One letter per dimension; spaces and commas are ignored, as Timeloop ignores them.
+      for (char c : text) {
+        if (c != ' ' && c != '\t' && c != ',') names.emplace_back(1, c);
+      }
     }
   }
   std::vector<DimensionId> order;

@@ -15,6 +15,14 @@ struct Pair {
   std::int64_t h, w;
 };
 
+// Larger than any layer dimension (2^31), so sizes and their arithmetic stay exact.
+constexpr std::int64_t kMaxSize = std::int64_t{1} << 31;
+
+std::int64_t within_limit(const NodeReader& n, std::int64_t v) {
+  if (v > kMaxSize) n.fail(fmt::format("{} is too large (at most 2^31)", v));
+  return v;
+}
+
 // A size given as one number (square) or as [height, width].
 Pair pair_or(const NodeReader& layer, const char* key, std::int64_t fallback, bool allow_zero = false) {
   auto node = layer.find(key);
@@ -23,7 +31,7 @@ Pair pair_or(const NodeReader& layer, const char* key, std::int64_t fallback, bo
     auto v = n.as_int();
     if (v < (allow_zero ? 0 : 1))
       n.fail(fmt::format("'{}' must be {} integer, got {}", key, allow_zero ? "a non-negative" : "a positive", v));
-    return v;
+    return within_limit(n, v);
   };
   if (node->is_sequence()) {
     auto items = node->items();
@@ -34,7 +42,10 @@ Pair pair_or(const NodeReader& layer, const char* key, std::int64_t fallback, bo
   return {v, v};
 }
 
-std::int64_t positive(const NodeReader& layer, const char* key) { return layer.at(key).as_positive_int(); }
+std::int64_t positive(const NodeReader& layer, const char* key) {
+  auto node = layer.at(key);
+  return within_limit(node, node.as_positive_int());
+}
 
 LayerKind parse_kind(const NodeReader& node) {
   auto text = node.as_string();
@@ -56,7 +67,7 @@ void parse_conv(const NodeReader& node, bool depthwise, LayerSpec& layer) {
                      "dilation", "batch"});
     layer.in_channels = positive(node, "in_channels");
     layer.out_channels = positive(node, "out_channels");
-    if (auto groups = node.find("groups")) layer.groups = groups->as_positive_int();
+    if (auto groups = node.find("groups")) layer.groups = within_limit(*groups, groups->as_positive_int());
     if (layer.in_channels % layer.groups != 0 || layer.out_channels % layer.groups != 0) {
       node.fail(fmt::format("in_channels ({}) and out_channels ({}) must both be divisible by groups ({})",
                             layer.in_channels, layer.out_channels, layer.groups));
@@ -84,7 +95,7 @@ LayerSpec parse_layer(const NodeReader& node) {
   layer.name = node.at("name").as_string();
   auto type_node = node.at("type");
   layer.kind = parse_kind(type_node);
-  if (auto batch = node.find("batch")) layer.batch = batch->as_positive_int();
+  if (auto batch = node.find("batch")) layer.batch = within_limit(*batch, batch->as_positive_int());
   switch (layer.kind) {
     case LayerKind::kConv:
       parse_conv(node, type_node.as_string() == "depthwise", layer);
@@ -104,6 +115,29 @@ LayerSpec parse_layer(const NodeReader& node) {
   return layer;
 }
 
+// Counts are exact up to 2^53 (the analysis adds them in doubles, as the reference does): a
+// layer's operations and tensors stay below it, computed here without wrapping.
+void check_layer_size(const NodeReader& node, const LayerSpec& layer) {
+  constexpr double kLimit = 9007199254740992.0;  // 2^53
+  auto product = [](std::initializer_list<std::int64_t> factors) {
+    double p = 1;
+    for (auto f : factors) p *= static_cast<double>(f);
+    return p;
+  };
+  double kernel = product({layer.kernel_h, layer.kernel_w});
+  double outputs = product({layer.batch, layer.out_channels, layer.out_h(), layer.out_w()});
+  double macs = outputs * kernel * static_cast<double>(layer.in_channels / layer.groups);
+  double inputs = product({layer.batch, layer.in_channels, layer.in_h, layer.in_w});
+  double weights = product({layer.out_channels, layer.in_channels / layer.groups}) * kernel;
+  for (auto [what, value] :
+       {std::pair{"operations", macs}, {"outputs", outputs}, {"inputs", inputs}, {"weights", weights}}) {
+    if (value > kLimit) {
+      node.fail(fmt::format("layer '{}' has {:.3g} {}; counts stay exact up to 2^53 (9.0e15): split the layer",
+                            layer.name, value, what));
+    }
+  }
+}
+
 }  // namespace
 
 Network parse_network(const NodeReader& network) {
@@ -116,6 +150,7 @@ Network parse_network(const NodeReader& network) {
   for (const auto& item : network.at("layers").items()) {
     auto layer = parse_layer(item);
     if (!names.insert(layer.name).second) item.at("name").fail(fmt::format("two layers are named '{}'", layer.name));
+    check_layer_size(item, layer);
     net.layers.push_back(layer);
   }
   if (net.layers.empty()) network.at("layers").fail("a network needs at least one layer");

@@ -162,15 +162,17 @@ void parse_instance(const NodeReader& instance, Workload& workload) {
   instance.allow_only(valid);
 
   workload.dimension_bounds.assign(workload.num_dimensions(), 1);
+  // Beyond 2^31 no dimension or coefficient is meant (and products stay exact).
+  auto size = [](const NodeReader& node) {
+    auto value = node.as_positive_int();
+    if (value > (std::int64_t{1} << 31)) node.fail(fmt::format("{} is too large (at most 2^31)", value));
+    return value;
+  };
   for (int d = 0; d < workload.num_dimensions(); ++d) {
-    if (auto bound = instance.find(workload.dimension_names[d])) {
-      workload.dimension_bounds[d] = bound->as_positive_int();
-    }
+    if (auto bound = instance.find(workload.dimension_names[d])) workload.dimension_bounds[d] = size(*bound);
   }
   for (std::size_t c = 0; c < workload.coefficient_names.size(); ++c) {
-    if (auto value = instance.find(workload.coefficient_names[c])) {
-      workload.coefficient_values[c] = value->as_positive_int();
-    }
+    if (auto value = instance.find(workload.coefficient_names[c])) workload.coefficient_values[c] = size(*value);
   }
   parse_bitwidths(instance, workload);
   check_densities(instance, workload);

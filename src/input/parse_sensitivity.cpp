@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "input/csv_table.hpp"
 #include "util/error.hpp"
@@ -15,7 +16,7 @@ double number_of(const std::string& text, const std::string& path, const std::st
   try {
     std::size_t used = 0;
     double value = std::stod(text, &used);
-    if (used == text.size() && value >= 0) return value;
+    if (used == text.size() && value >= 0 && std::isfinite(value)) return value;
   } catch (const std::exception&) {
   }
   throw InputError(path, column, line, fmt::format("'{}' is not a non-negative number", text));

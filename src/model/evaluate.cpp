@@ -88,8 +88,17 @@ Refusal check_level(const StorageLevelSpec& spec, int level, const std::vector<L
   return {};
 }
 
+// Instances in use per cluster in use: a cluster (cluster-size instances) makes one access for
+// all of them, so the reference divides each instance's access energy by this. The instances
+// in use are assumed spread over the clusters, as the reference assumes.
+double instances_per_cluster(const StorageLevelSpec& spec, MeshExpansion used) {
+  auto instances = static_cast<double>(used.x * used.y);
+  double clusters = static_cast<double>(spec.instances / std::max<std::int64_t>(spec.cluster_size, 1));
+  return instances / std::max(1.0, std::min(instances, clusters));
+}
+
 StorageTensorStats tensor_stats(const StorageLevelSpec& spec, const LevelTensorCounts& c, const Workload& workload,
-                                int ds, std::optional<int> width, bool details) {
+                                int ds, std::optional<int> width, MeshExpansion used, bool details) {
   auto packing = pack(width, spec.word_bits);
   StorageTensorStats t;
   if (details) t.tensor = workload.data_spaces[ds].name;
@@ -109,7 +118,7 @@ StorageTensorStats tensor_stats(const StorageLevelSpec& spec, const LevelTensorC
   double per_instance = static_cast<double>(vector_accesses(t.reads, spec.block_size)) * spec.energy.read_pJ +
                         static_cast<double>(vector_accesses(t.fills, spec.block_size)) * spec.energy.fill_pJ +
                         static_cast<double>(vector_accesses(t.updates, spec.block_size)) * spec.energy.update_pJ;
-  t.energy_pJ = per_instance * static_cast<double>(t.utilized_instances);
+  t.energy_pJ = per_instance / instances_per_cluster(spec, used) * static_cast<double>(t.utilized_instances);
   return t;
 }
 
@@ -178,6 +187,7 @@ void count_accesses(const Architecture& arch, const Workload& workload, const Ma
   build_loop_nest(mapping, workload, ws.nest);
   analyze_nest(workload, ws.nest, arch, ws.analysis, ws.closed_form, ws.walk, details ? nullptr : &mapping);
   collapse_tiles(ws.analysis, ws.nest, mapping, workload, ws.tiles, ws.collapse);
+  mesh_expansions(mapping, ws.expansions);
   ws.widths.resize(arch.num_storage_levels());
   for (int level = 0; level < arch.num_storage_levels(); ++level) {
     ws.widths[level].clear();
@@ -246,7 +256,8 @@ void storage_level_stats(const StorageLevelSpec& spec, int level, const Workload
   stats.tensors.clear();
   for (int ds = 0; ds < workload.num_data_spaces(); ++ds) {
     if (!ws.tiles[level][ds].kept) continue;
-    stats.tensors.push_back(tensor_stats(spec, ws.tiles[level][ds], workload, ds, ws.widths[level][ds], details));
+    stats.tensors.push_back(
+        tensor_stats(spec, ws.tiles[level][ds], workload, ds, ws.widths[level][ds], ws.expansions[level + 1], details));
     stats.energy_pJ += stats.tensors.back().energy_pJ;
   }
   level_performance(spec, stats, compute_cycles);

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
 #include <regex>
 
 #include "util/error.hpp"
@@ -67,9 +68,11 @@ BitwidthOverride parse_bitwidth_shorthand(const std::string& text, const std::st
     throw InputError("", where, 0, fmt::format("'{}' is not a bitwidth setting; {}", text, kForms));
   }
   auto bits = [&](int group) {
-    int value = std::stoi(match[group]);
-    if (value < 1 || value > 64) {
-      throw InputError("", where, 0, fmt::format("'{}': bitwidths are 1 to 64 bits, got {}", text, value));
+    std::string digits = match[group];
+    int value = 0;
+    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+    if (ec != std::errc() || end != digits.data() + digits.size() || value < 1 || value > 64) {
+      throw InputError("", where, 0, fmt::format("'{}': bitwidths are 1 to 64 bits, got {}", text, digits));
     }
     return value;
   };

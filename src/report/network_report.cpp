@@ -20,6 +20,13 @@ ordered_json bits_json(const LayerBitwidths& b) {
 
 std::string bits_text(int bits) { return bits > 0 ? std::to_string(bits) : "word"; }
 
+// A text in a CSV cell: quoted, its quotes doubled.
+std::string csv_field(const std::string& text) {
+  std::string out = "\"";
+  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
 ordered_json shares_json(const std::vector<EnergyShare>& shares) {
   ordered_json out = ordered_json::object();
   for (const auto& s : shares) out[s.name] = s.energy_pJ;
@@ -68,10 +75,10 @@ ordered_json network_json(const NetworkResult& r, const Architecture& arch) {
   return out;
 }
 
-std::string network_csv(const NetworkResult& r) {
+std::string network_csv(const NetworkResult& r, const Architecture& arch) {
   std::string out = "layer,type,Weights,Inputs,Outputs,macs,energy_pJ,cycles";
   for (const auto& share : r.energy_by_component) out += ",energy_pJ." + share.name;
-  out += "\n";
+  out += ",reason\n";
   for (const auto& layer : r.layers) {
     const auto& l = layer.layer;
     out += fmt::format("{},{},{},{},{},{}", l.name, to_string(l.kind), bits_text(layer.bits.weights),
@@ -79,13 +86,13 @@ std::string network_csv(const NetworkResult& r) {
     if (!layer.mapping->found) {
       out += ",,";
       for (std::size_t i = 0; i < r.energy_by_component.size(); ++i) out += ",";
-      out += "\n";
+      out += "," + csv_field(missing_mapping_reason(layer, arch)) + "\n";
       continue;
     }
     const auto& stats = layer.mapping->stats;
     out += fmt::format(",{},{},{}", stats.summary.energy_pJ, stats.summary.cycles, stats.arithmetic.energy_pJ);
     for (const auto& level : stats.storage) out += fmt::format(",{}", level.energy_pJ);
-    out += "\n";
+    out += ",\n";
   }
   return out;
 }
@@ -100,6 +107,7 @@ std::string missing_mapping_reason(const LayerResult& layer, const Architecture&
     case LayerMappingSource::kSearch:
       break;
   }
+  if (m.report.stopped_by == StopReason::kInterrupted) return "not finished: the run was interrupted";
   const Rejection* most = nullptr;
   std::uint64_t count = 0;
   for (const auto& [rejection, n] : m.report.rejected) {

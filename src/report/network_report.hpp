@@ -13,8 +13,9 @@
 namespace qloop::report {
 
 nlohmann::ordered_json network_json(const NetworkResult& result, const Architecture& arch);
-// One row per layer: name, type, bitwidths, MACs, energy, cycles, energy per component.
-std::string network_csv(const NetworkResult& result);
+// One row per layer: name, type, bitwidths, MACs, energy, cycles, energy per component, and
+// why a layer has no mapping.
+std::string network_csv(const NetworkResult& result, const Architecture& arch);
 std::string network_summary_text(const NetworkResult& result, const Architecture& arch);
 // Why a layer has no mapping: "no valid mapping; most rejections: capacity at GlobalBuffer".
 std::string missing_mapping_reason(const LayerResult& layer, const Architecture& arch);

@@ -44,6 +44,7 @@ nlohmann::ordered_json search_json(const SearchReport& r, const Architecture& ar
           {"pruned_tilings", r.pruned_tilings},
           {"rejected", rejected},
           {"seconds", r.seconds},
+          {"stopped_by", to_string(r.stopped_by)},
           {"optimal", r.optimal},
           {"meets_bound", r.meets_bound},
           {"lower_bound", r.lower_bound},
@@ -55,6 +56,7 @@ std::string search_text(const SearchReport& r, const Architecture& arch, const W
   out +=
       fmt::format("Considered  : {} mapspace points ({} tilings in the mapspace)\n", r.considered, r.mapspace_tilings);
   out += fmt::format("Evaluated   : {} ({} valid) in {:.2f} s\n", r.evaluated, r.valid, r.seconds);
+  out += fmt::format("Stopped by  : {}\n", to_string(r.stopped_by));
   if (r.pruned_tilings)
     out += fmt::format("Pruned      : {} tilings, with all their variants (bound above the best)\n", r.pruned_tilings);
   for (const auto& [reason, n] : reasons_by_count(r, arch, workload)) {

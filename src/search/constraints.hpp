@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "workload/workload.hpp"
@@ -41,6 +42,7 @@ struct LevelConstraints {
 struct Constraints {
   std::vector<LevelConstraints> levels;  // per storage level, innermost first
   double min_utilization = 0;            // fraction of compute units that must be used
+  std::vector<std::string> ignored;      // constraints read and ignored, as Timeloop ignores them (with where)
 
   static Constraints unconstrained(int num_levels, const Workload& workload);
 };

@@ -4,8 +4,11 @@
 #include <chrono>
 #include <cmath>
 #include <exception>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <system_error>
 #include <thread>
 
 #include "model/evaluate.hpp"
@@ -52,6 +55,26 @@ MappingCost cost_of(const EvaluationResult& r) {
   return c;
 }
 
+const char* to_string(StopReason reason) {
+  switch (reason) {
+    case StopReason::kProvedOptimal:
+      return "proved optimal";
+    case StopReason::kExhausted:
+      return "exhausted";
+    case StopReason::kVictoryCondition:
+      return "victory condition";
+    case StopReason::kTimeLimit:
+      return "time limit";
+    case StopReason::kSearchSize:
+      return "search size";
+    case StopReason::kTimeout:
+      return "timeout";
+    case StopReason::kInterrupted:
+      return "interrupted";
+  }
+  return "?";
+}
+
 namespace {
 
 struct ThreadOutcome {
@@ -62,6 +85,7 @@ struct ThreadOutcome {
   RejectionMap rejected;
   bool exhausted = false;
   bool meets_bound = false;  // its best is on the lower bound (one objective): optimal
+  StopReason stopped_by = StopReason::kExhausted;
   std::uint64_t pruned_tilings = 0;
   std::vector<std::pair<MappingCost, MapspacePoint>> elite;  // best first, at most elite_size
 };
@@ -126,29 +150,34 @@ class SearchThread {
   }
 
   void run() {
-    while (!limits_reached()) {
+    out_.stopped_by = search();
+    finish();
+  }
+
+ private:
+  StopReason search() {
+    while (true) {
+      if (auto limit = limit_reached()) return *limit;
       if (!strategy_->next(point_)) {
         out_.exhausted = strategy_->exhausted_space();
-        break;
+        return StopReason::kExhausted;
       }
       ++out_.considered;
       if (auto refused = c_.space.precheck(point_, tile_words_)) {
         rejections_.add(*refused);
-        if (!invalid()) break;
+        if (!invalid()) return StopReason::kTimeout;
         continue;
       }
       evaluate_point();
       if (!result_.valid) {
         rejections_.add(*result_.rejection);
-        if (!invalid()) break;
+        if (!invalid()) return StopReason::kTimeout;
         continue;
       }
-      if (!valid()) break;
+      if (auto done = valid()) return *done;
     }
-    finish();
   }
 
- private:
   // Against this thread's own best (so runs stay deterministic). A tiling goes only when its
   // bound is clearly above: a variant within rounding of the best could still win on the
   // next objective (see better()).
@@ -159,11 +188,14 @@ class SearchThread {
     };
   }
 
-  bool limits_reached() const {
+  std::optional<StopReason> limit_reached() const {
     const auto& s = c_.settings;
-    if (c_.stopped()) return true;
-    if (s.search_size && out_.evaluated >= s.search_size) return true;
-    return s.time_limit_seconds > 0 && (out_.considered & 63) == 0 && c_.elapsed() > s.time_limit_seconds;
+    if (c_.stopped()) return StopReason::kInterrupted;
+    if (s.search_size && out_.evaluated >= s.search_size) return StopReason::kSearchSize;
+    if (s.time_limit_seconds > 0 && (out_.considered & 63) == 0 && c_.elapsed() > s.time_limit_seconds) {
+      return StopReason::kTimeLimit;
+    }
+    return std::nullopt;
   }
 
   void evaluate_point() {
@@ -185,9 +217,9 @@ class SearchThread {
     return !(c_.settings.timeout && ++consecutive_invalid_ >= c_.settings.timeout);
   }
 
-  // After a valid point: false when the thread is done (its best meets the bound, or the
-  // victory condition holds).
-  bool valid() {
+  // After a valid point: why the thread is done (its best meets the bound, or the victory
+  // condition holds), or nothing.
+  std::optional<StopReason> valid() {
     const auto& s = c_.settings;
     consecutive_invalid_ = 0;
     ++out_.valid;
@@ -196,7 +228,10 @@ class SearchThread {
     offer_elite(out_.elite, s.elite_size, cost, point_, s.objectives);
     bool improved = !out_.found || better(cost, out_.best_cost, s.objectives);
     strategy_->report(true, improved);
-    if (!improved) return !(s.victory_condition && ++since_improvement_ >= s.victory_condition);
+    if (!improved) {
+      if (s.victory_condition && ++since_improvement_ >= s.victory_condition) return StopReason::kVictoryCondition;
+      return std::nullopt;
+    }
     out_.found = true;
     out_.best_cost = cost;
     out_.best_point = point_;
@@ -210,7 +245,8 @@ class SearchThread {
         c_.shared.improvements.push_back({c_.elapsed(), c_.shared.evaluated.load(), cost});
       }
     }
-    return !(out_.meets_bound && c_.stop_at_bound);
+    if (out_.meets_bound && c_.stop_at_bound) return StopReason::kProvedOptimal;
+    return std::nullopt;
   }
 
   void finish() {
@@ -266,6 +302,18 @@ void report_progress(const SearchContext& c, const std::atomic<int>& running,
   }
 }
 
+// Why the search as a whole ended: an interruption or a proof first, else what most threads said.
+StopReason stop_reason(const SearchContext& c, const std::vector<ThreadOutcome>& outcomes, const SearchReport& report) {
+  if (c.stop && c.stop->load()) return StopReason::kInterrupted;
+  if (report.meets_bound) return StopReason::kProvedOptimal;
+  if (report.optimal) return StopReason::kExhausted;
+  std::map<StopReason, int> votes;
+  for (const auto& o : outcomes) ++votes[o.stopped_by];
+  auto most =
+      std::max_element(votes.begin(), votes.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
+  return most == votes.end() ? StopReason::kExhausted : most->first;
+}
+
 // The threads' outcomes as one result: counts added up, the best of the bests, the elite.
 MapperResult gather(const SearchContext& c, const std::vector<ThreadOutcome>& outcomes) {
   const auto& settings = c.settings;
@@ -294,6 +342,7 @@ MapperResult gather(const SearchContext& c, const std::vector<ThreadOutcome>& ou
   report.lower_bound = c.lower_bound;
   report.meets_bound = best_thread >= 0 && outcomes[best_thread].meets_bound;
   report.optimal = (c.enumerating && all_exhausted && !(c.stop && c.stop->load())) || report.meets_bound;
+  report.stopped_by = stop_reason(c, outcomes, report);
   if (best_thread >= 0) {
     result.found = true;
     result.best = c.space.build(outcomes[best_thread].best_point);
@@ -350,7 +399,13 @@ MapperResult run_mapper(const Architecture& arch, const Workload& workload, cons
     --running;
   };
   std::vector<std::thread> pool;
-  for (int t = 0; t < c.threads; ++t) pool.emplace_back(worker, t);
+  try {
+    for (int t = 0; t < c.threads; ++t) pool.emplace_back(worker, t);
+  } catch (const std::system_error&) {  // the system refused a thread: stop those started
+    shared.failed.store(true);
+    for (auto& th : pool) th.join();
+    throw;
+  }
   report_progress(c, running, progress);  // from the calling thread, which may print
   for (auto& th : pool) th.join();
   for (const auto& error : errors) {

@@ -38,6 +38,19 @@ struct Improvement {
   MappingCost cost;
 };
 
+// Why a search ended (for the whole search: the reason its threads gave most often, except
+// that an interruption or a proof of optimality is always said).
+enum class StopReason {
+  kProvedOptimal,     // the best meets the admissible lower bound
+  kExhausted,         // every point of the (pruned) mapspace was visited or bounded out
+  kVictoryCondition,  // this many valid mappings in a row did not improve the best
+  kTimeLimit,
+  kSearchSize,   // the evaluations asked for were made
+  kTimeout,      // this many invalid mappings in a row (Timeloop's timeout)
+  kInterrupted,  // Ctrl-C, SIGTERM or the caller's stop flag
+};
+const char* to_string(StopReason reason);  // "proved optimal", "exhausted", ...
+
 struct SearchReport {
   std::string algorithm;
   std::vector<Metric> objectives;
@@ -48,6 +61,7 @@ struct SearchReport {
   std::uint64_t pruned_tilings = 0;  // skipped with all their variants: bound above the best
   RejectionMap rejected;             // candidates refused, by reason
   double seconds = 0;
+  StopReason stopped_by = StopReason::kExhausted;
   bool optimal = false;      // every tiling was enumerated or bounded out, or meets_bound
   bool meets_bound = false;  // the best reaches the lower bound (one objective)
   double lower_bound = 0;    // of the first objective, admissible

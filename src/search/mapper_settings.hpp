@@ -20,8 +20,9 @@ enum class SearchAlgorithm {
 
 enum class Metric { kEnergy, kDelay, kEdp, kLastLevelAccesses };
 
-// More threads than this is a mistake, not a machine: refused where settings are read.
-inline constexpr int kMaxThreads = 1024;
+// More threads than this is a mistake, not a machine: a request above it is capped, with a
+// note (app/search_overrides.hpp).
+inline constexpr int kMaxThreads = 256;
 
 struct MapperSettings {
   SearchAlgorithm algorithm = SearchAlgorithm::kHybrid;

@@ -9,6 +9,7 @@
 #include <numeric>
 
 #include "model/level_fit.hpp"
+#include "util/error.hpp"
 
 namespace qloop {
 
@@ -54,31 +55,7 @@ Mapspace::Mapspace(const Architecture& arch, const Workload& workload, const Con
     slots_.push_back({level, false});
   }
   options_.resize(workload.num_dimensions());
-  for (DimensionId dim = 0; dim < workload.num_dimensions(); ++dim) {
-    std::vector<std::int64_t> current(slots_.size(), 1);
-    // Depth-first over slots: each takes a divisor of what remains; the last takes the rest.
-    auto recurse = [&](auto&& self, std::size_t slot, std::int64_t remaining) -> void {
-      const auto& s = slots_[slot];
-      const auto& lc = constraints.levels[s.level];
-      const auto& fc = (s.spatial ? lc.spatial : lc.temporal).factors[dim];
-      auto allowed = [&](std::int64_t f) {
-        if (s.spatial && f > arch.fanout(s.level)) return false;
-        return factor_allowed(fc, f);
-      };
-      if (slot + 1 == slots_.size()) {
-        if (!allowed(remaining)) return;
-        current[slot] = remaining;
-        options_[dim].push_back(current);
-        return;
-      }
-      for (std::int64_t f = 1; f <= remaining; ++f) {
-        if (remaining % f != 0 || !allowed(f)) continue;
-        current[slot] = f;
-        self(self, slot + 1, remaining / f);
-      }
-    };
-    recurse(recurse, 0, workload.dimension_bounds[dim]);
-  }
+  for (DimensionId dim = 0; dim < workload.num_dimensions(); ++dim) enumerate_factor_options(dim);
   // A split constraint fixes X / Y: the constrained order, then the rest; the first `split` go along X.
   split_on_y_.assign(arch.num_storage_levels(), {});
   for (int level = 0; level < arch.num_storage_levels(); ++level) {
@@ -104,6 +81,57 @@ Mapspace::Mapspace(const Architecture& arch, const Workload& workload, const Con
       if (free_keep_[level][ds]) always_kept_[level][ds] = false;
     }
   }
+}
+
+namespace {
+
+// The divisors of n, ascending (trial division up to its square root: n <= 2^53 here).
+std::vector<std::int64_t> divisors(std::int64_t n) {
+  std::vector<std::int64_t> low, high;
+  for (std::int64_t f = 1; f * f <= n; ++f) {
+    if (n % f != 0) continue;
+    low.push_back(f);
+    if (f != n / f) high.push_back(n / f);
+  }
+  low.insert(low.end(), high.rbegin(), high.rend());
+  return low;
+}
+
+}  // namespace
+
+void Mapspace::enumerate_factor_options(DimensionId dim) {
+  const auto bound = workload_.dimension_bounds[dim];
+  const auto factors = divisors(bound);
+  std::vector<std::int64_t> current(slots_.size(), 1);
+  // Depth-first over slots: each takes a divisor of what remains; the last takes the rest.
+  auto recurse = [&](auto&& self, std::size_t slot, std::int64_t remaining) -> void {
+    const auto& s = slots_[slot];
+    const auto& lc = constraints_.levels[s.level];
+    const auto& fc = (s.spatial ? lc.spatial : lc.temporal).factors[dim];
+    auto allowed = [&](std::int64_t f) {
+      if (s.spatial && f > arch_.fanout(s.level)) return false;
+      return factor_allowed(fc, f);
+    };
+    if (slot + 1 == slots_.size()) {
+      if (!allowed(remaining)) return;
+      if (options_[dim].size() >= kMaxFactorOptions) {
+        throw InputError("", "", 0,
+                         fmt::format("dimension {} = {} splits into more than {} ways over the {} factor slots of this "
+                                     "architecture; constrain its factors (mapspace constraints) to search it",
+                                     workload_.dimension_names[dim], bound, kMaxFactorOptions, slots_.size()));
+      }
+      current[slot] = remaining;
+      options_[dim].push_back(current);
+      return;
+    }
+    for (auto f : factors) {
+      if (f > remaining) break;
+      if (remaining % f != 0 || !allowed(f)) continue;
+      current[slot] = f;
+      self(self, slot + 1, remaining / f);
+    }
+  };
+  recurse(recurse, 0, bound);
 }
 
 std::uint64_t Mapspace::num_tilings() const {

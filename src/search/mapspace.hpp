@@ -141,6 +141,11 @@ class Mapspace {
   std::vector<std::vector<std::vector<std::int64_t>>> options_;
   std::vector<std::vector<bool>> free_keep_;  // per level, per data space: a choice exists
 
+  // Every split of `dim` over the slots that the constraints allow, into options_[dim].
+  // Throws InputError beyond kMaxFactorOptions (a dimension of 10^8 over a dozen slots has
+  // tens of millions): bounded work and memory, and a message that says what to constrain.
+  void enumerate_factor_options(DimensionId dim);
+  static constexpr std::size_t kMaxFactorOptions = std::size_t{1} << 20;
   using DimList = DimensionList;
   DimList nontrivial_loops(const std::vector<std::uint32_t>& tiling, int level, bool spatial) const;
   LoopOrderParts order_parts(const std::vector<std::uint32_t>& tiling, int level) const;

@@ -11,6 +11,7 @@
 #include <exception>
 #include <functional>
 #include <mutex>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -47,7 +48,10 @@ void parallel_for(std::size_t count, int threads, Fn fn,
     }
   };
   std::vector<std::thread> pool;
-  for (int t = 1; t < workers; ++t) pool.emplace_back(work);
+  try {
+    for (int t = 1; t < workers; ++t) pool.emplace_back(work);
+  } catch (const std::system_error&) {  // fewer threads than asked: the ones started and this one do it all
+  }
   for (std::size_t i = next++; i < count; i = next++) {
     if (!call(i)) break;
     if (after_each_on_caller) after_each_on_caller(finished.load());

@@ -186,10 +186,25 @@ def case_mapper_ctrl_c_writes_the_best_so_far(qloop):
     time.sleep(1.5)
     p.send_signal(signal.SIGINT)
     stdout, stderr = p.communicate(timeout=30)
-    assert p.returncode == 0, (p.returncode, stderr)
+    assert p.returncode == 130, (p.returncode, stderr)  # 128 + SIGINT, after writing the results
     stats = json.load(open(os.path.join(out, "qloop.stats.json")))
     assert stats["valid"] is True and stats["search"]["seconds"] < 30, stats["search"]
+    assert stats["search"]["stopped_by"] == "interrupted", stats["search"]
     assert os.path.exists(os.path.join(out, "qloop.map.yaml"))
+
+
+def case_mapper_sigterm_writes_the_best_so_far(qloop):
+    import signal, time
+    out = tempfile.mkdtemp(prefix="qloop-out-")
+    settings = "mapper: {algorithm: random, num-threads: 2, victory-condition: 0, timeout: 0, time_limit: 60}\n"
+    p = subprocess.Popen([qloop, "mapper"] + mapper_inputs(settings) + ["-o", out],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(1.5)
+    p.send_signal(signal.SIGTERM)
+    stdout, stderr = p.communicate(timeout=30)
+    assert p.returncode == 143, (p.returncode, stderr)
+    stats = json.load(open(os.path.join(out, "qloop.stats.json")))
+    assert stats["valid"] is True and stats["search"]["stopped_by"] == "interrupted", stats["search"]
 
 
 def case_progress_reaches_a_log_file_every_few_seconds(qloop):

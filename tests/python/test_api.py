@@ -168,6 +168,50 @@ def test_python_threads_run_while_a_search_runs():
     assert not covering, f"no Python progress while the search ran from {start:.3f} to {end:.3f}: {covering}"
 
 
+def test_ctrl_c_stops_a_search_within_a_second_and_keeps_its_best():
+    import signal
+    mapper = {"mapper": {"algorithm": "random", "victory-condition": 0, "timeout": 0, "time-limit": 60}}
+    timer = threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGINT))
+    start = time.perf_counter()
+    timer.start()
+    with pytest.raises(qloop.Interrupted) as stopped:
+        qloop.search(os.path.join(EYERISS, "arch.yaml"), os.path.join(EYERISS, "layers", "alexnet_conv5.yaml"),
+                     constraints=os.path.join(EYERISS, "constraints.yaml"), mapper=mapper, threads=1)
+    assert time.perf_counter() - start < 0.5 + 1.0 + 0.5  # the signal, a second to stop, slack for a busy machine
+    result = stopped.value.result
+    assert result["found"] and result["search"]["stopped_by"] == "interrupted", result["search"]
+    assert isinstance(stopped.value, KeyboardInterrupt)
+
+
+def test_a_single_name_is_a_list_of_one_and_other_types_are_refused():
+    net, arch = TINY_NET, [SMALL_ARCH, QUICK_MAPPER]
+    one = qloop.network(net, arch, layers="fc")
+    assert [l["name"] for l in one["layers"]] == ["fc"]
+    with pytest.raises(TypeError):
+        qloop.network(net, arch, layers=7)
+    with pytest.raises(TypeError):
+        qloop.search(SMALL_ARCH, os.path.join(EYERISS, "layers", "alexnet_conv5.yaml"), seed=1.5)
+
+
+def test_options_are_checked_as_on_the_command_line():
+    problem = os.path.join(EYERISS, "layers", "alexnet_conv5.yaml")
+    for kwargs, option in [({"seed": -1}, "seed"), ({"seed": 2**64}, "seed"), ({"threads": -5}, "--threads"),
+                           ({"time_limit": float("nan")}, "--time-limit"), ({"metrics": ["speed"]}, "metrics")]:
+        with pytest.raises(qloop.InputError) as raised:
+            qloop.search(SMALL_ARCH, problem, **kwargs)
+        assert option in str(raised.value), (kwargs, str(raised.value))
+    with pytest.raises(qloop.InputError) as raised:
+        qloop.explore(TINY_NET, [SMALL_ARCH, QUICK_MAPPER], bit_choices=[0, 99])
+    assert "--bits-set" in str(raised.value)
+
+
+def test_load_refuses_what_is_not_yaml_with_keys(tmp_path):
+    binary = tmp_path / "model.bin"
+    binary.write_bytes(bytes(range(256)))
+    with pytest.raises(qloop.InputError):
+        qloop.load(binary)
+
+
 def test_stubs_list_the_same_functions_and_parameters():
     stub = ast.parse(open(os.path.join(os.path.dirname(qloop.__file__), "__init__.pyi")).read())
     stubbed = {f.name: [a.arg for a in f.args.args] for f in stub.body if isinstance(f, ast.FunctionDef)}

@@ -225,3 +225,56 @@ TEST(ModelRules, counts_of_llm_sized_gemms_do_not_overflow) {
 
 }  // namespace
 }  // namespace qloop::testing
+
+namespace qloop::testing {
+namespace {
+
+TEST(ModelRules, a_cluster_of_instances_is_charged_once_per_access) {
+  // 16 weight registers in clusters of 8 (Simba's weight buffers): each cluster makes one access
+  // for its 8 instances. Per instance: 96 reads at 1 pJ and 12 fills at 2 pJ = 120 pJ; 16
+  // instances in 2 clusters: 120 / (16 / 2) per instance, 240 pJ in all (not 16 x 120).
+  auto arch = R"(
+architecture:
+  version: 0.3
+  subtree:
+  - name: System
+    local:
+    - {name: MainMemory, class: DRAM, attributes: {width: 64, block-size: 4, word-bits: 16}}
+    - {name: GlobalBuffer, class: SRAM, attributes: {depth: 512, width: 64, block-size: 4, word-bits: 16}}
+    subtree:
+    - name: PE[0..15]
+      local:
+      - {name: WeightReg, class: regfile, attributes: {depth: 4, width: 128, word-bits: 16, cluster-size: 8, meshX: 16}}
+      - {name: MACC, class: intmac, attributes: {datawidth: 16, meshX: 16}}
+)";
+  auto ert = R"(
+ERT:
+  version: 0.3
+  tables:
+  - name: System.MainMemory
+    actions: [{name: read, energy: 100}, {name: write, energy: 100}, {name: update, energy: 100}]
+  - name: System.GlobalBuffer
+    actions: [{name: read, energy: 5}, {name: write, energy: 6}, {name: update, energy: 6}]
+  - name: System.PE.WeightReg
+    actions: [{name: read, energy: 1}, {name: write, energy: 2}, {name: update, energy: 2}]
+  - name: System.PE.MACC
+    actions: [{name: mac_random, energy: 0.5}]
+)";
+  auto mapping = R"(
+mapping:
+- {target: WeightReg, type: temporal, factors: C=1 K=1 R=3 P=1, permutation: RCKP}
+- {target: WeightReg, type: bypass, keep: [Weights], bypass: [Inputs, Outputs]}
+- {target: GlobalBuffer, type: temporal, factors: C=4 K=1 R=1 P=8, permutation: PCKR}
+- {target: GlobalBuffer, type: spatial, factors: C=1 K=16 R=1 P=1, permutation: KCRP}
+- {target: MainMemory, type: temporal, factors: C=1 K=1 R=1 P=1, permutation: CKRP}
+)";
+  auto r = evaluate_yaml({arch, conv1d_channels_problem(4, 16, 3, 8), mapping, ert});
+  ASSERT_TRUE(r.valid) << r.reason;
+  const auto& w = tensor_at(r, "WeightReg", "Weights");
+  EXPECT_EQ(w.reads, 96u);  // 3 weights each read once per (C, P) iteration: 3 x 4 x 8
+  EXPECT_EQ(w.fills, 12u);  // 3 weights per C
+  EXPECT_DOUBLE_EQ(w.energy_pJ, 240.0);
+}
+
+}  // namespace
+}  // namespace qloop::testing
