@@ -7,7 +7,7 @@ packages=(build-essential cmake ninja-build pkg-config python3
           libgtest-dev libgmock-dev libbenchmark-dev libonnx-dev libprotobuf-dev protobuf-compiler
           pybind11-dev python3-dev python3-yaml python3-setuptools python3-pip)
 if [ "${1:-}" = "--test" ]; then
-  packages+=(chromium clang-format)                        # report.html in Chromium; the format check
+  packages+=(chromium clang-format clang libclang-rt-dev)  # report.html in Chromium; format check; libFuzzer
   packages+=(python3-pytest python3-distributed python3-matplotlib python3-onnx)  # Python API, Dask, examples, import
 fi
 missing=()

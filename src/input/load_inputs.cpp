@@ -203,17 +203,57 @@ void load_common(const YamlDocument& doc, Inputs& inputs) {
   check_sparse_optimizations(doc, section(doc, "problem"), inputs.notes);
 }
 
+ArchitectureInputs read_architecture_inputs(const std::vector<std::string>& paths);
+SearchSetup read_search_setup(const std::vector<std::string>& paths);
+
+// Runs `read` with any error of the YAML library turned into an InputError: every check
+// above names its place, and this is the net under them (the fuzzers' findings end here).
+template <typename Read>
+auto guarded(const std::vector<std::string>& paths, Read read) {
+  try {
+    return read();
+  } catch (const YAML::Exception& e) {
+    std::string sources;
+    for (const auto& p : paths) sources += (sources.empty() ? "" : ", ") + source_name(p);
+    throw InputError(sources, "", e.mark.is_null() ? 0 : e.mark.line + 1, "cannot read this input: " + e.msg);
+  }
+}
+
 }  // namespace
 
 ModelInputs load_model_inputs(const std::vector<std::string>& paths) {
-  auto doc = load_yaml_files(paths);
-  ModelInputs inputs;
-  load_common(doc, inputs);
-  inputs.mapping = parse_mapping(section(doc, "mapping"), inputs.workload, inputs.architecture);
-  return inputs;
+  return guarded(paths, [&] {
+    auto doc = load_yaml_files(paths);
+    ModelInputs inputs;
+    load_common(doc, inputs);
+    inputs.mapping = parse_mapping(section(doc, "mapping"), inputs.workload, inputs.architecture);
+    return inputs;
+  });
 }
 
 ArchitectureInputs load_architecture_inputs(const std::vector<std::string>& paths) {
+  return guarded(paths, [&] { return read_architecture_inputs(paths); });
+}
+
+SearchSetup load_search_setup(const std::vector<std::string>& paths) {
+  return guarded(paths, [&] { return read_search_setup(paths); });
+}
+
+MapperInputs load_mapper_inputs(const std::vector<std::string>& paths) {
+  return guarded(paths, [&] {
+    auto doc = load_yaml_files(paths);
+    MapperInputs inputs;
+    load_common(doc, inputs);
+    inputs.constraints = parse_constraints(doc, inputs.workload, inputs.architecture);
+    inputs.notes.insert(inputs.notes.end(), inputs.constraints.ignored.begin(), inputs.constraints.ignored.end());
+    inputs.settings = parse_mapper_settings(doc);
+    return inputs;
+  });
+}
+
+namespace {
+
+ArchitectureInputs read_architecture_inputs(const std::vector<std::string>& paths) {
   auto doc = load_yaml_files(paths);
   check_top_level(doc);
   ArchitectureInputs inputs;
@@ -225,7 +265,7 @@ ArchitectureInputs load_architecture_inputs(const std::vector<std::string>& path
   return inputs;
 }
 
-SearchSetup load_search_setup(const std::vector<std::string>& paths) {
+SearchSetup read_search_setup(const std::vector<std::string>& paths) {
   auto doc = std::make_shared<YamlDocument>(load_yaml_files(paths));
   check_top_level(*doc);
   SearchSetup setup;
@@ -243,14 +283,6 @@ SearchSetup load_search_setup(const std::vector<std::string>& paths) {
   return setup;
 }
 
-MapperInputs load_mapper_inputs(const std::vector<std::string>& paths) {
-  auto doc = load_yaml_files(paths);
-  MapperInputs inputs;
-  load_common(doc, inputs);
-  inputs.constraints = parse_constraints(doc, inputs.workload, inputs.architecture);
-  inputs.notes.insert(inputs.notes.end(), inputs.constraints.ignored.begin(), inputs.constraints.ignored.end());
-  inputs.settings = parse_mapper_settings(doc);
-  return inputs;
-}
+}  // namespace
 
 }  // namespace qloop::input

@@ -32,11 +32,18 @@ void NodeReader::expect_sequence() const {
 
 bool NodeReader::has(const std::string& key) const { return find(key).has_value(); }
 
+std::string NodeReader::key_name(const YAML::Node& key) const {
+  if (!key.IsScalar()) {
+    throw InputError(file_, path_, key.Mark().line + 1, "a key here must be a plain name, not a list or a mapping");
+  }
+  return key.Scalar();
+}
+
 std::optional<NodeReader> NodeReader::find(const std::string& key) const {
   if (!node_.IsMap()) return std::nullopt;
   auto wanted = normalize_key(key);
   for (const auto& kv : node_) {
-    auto name = kv.first.as<std::string>();
+    auto name = key_name(kv.first);
     if (normalize_key(name) == wanted) {
       return NodeReader(kv.second, file_, path_.empty() ? name : path_ + "." + name);
     }
@@ -63,14 +70,14 @@ std::vector<NodeReader> NodeReader::items() const {
 std::vector<std::string> NodeReader::keys() const {
   std::vector<std::string> out;
   if (!node_.IsMap()) return out;
-  for (const auto& kv : node_) out.push_back(kv.first.as<std::string>());
+  for (const auto& kv : node_) out.push_back(key_name(kv.first));
   return out;
 }
 
 void NodeReader::allow_only(const std::vector<std::string>& valid_keys) const {
   expect_map();
   for (const auto& kv : node_) {
-    auto name = kv.first.as<std::string>();
+    auto name = key_name(kv.first);
     bool known = false;
     for (const auto& valid : valid_keys) known = known || normalize_key(valid) == normalize_key(name);
     if (!known) {

@@ -53,6 +53,8 @@ class NodeReader {
   [[noreturn]] void fail(const std::string& message) const;
 
  private:
+  // A key of this mapping as text; InputError for a key that is no plain name.
+  std::string key_name(const YAML::Node& key) const;
   YAML::Node node_;
   std::string file_;
   std::string path_;

@@ -96,7 +96,9 @@ void refuse_duplicate_keys(const YAML::Node& node, const std::string& file, cons
   if (!node.IsMap()) return;
   std::map<std::string, std::pair<std::string, int>> seen;  // normalized -> (as written, line)
   for (const auto& kv : node) {
-    if (!kv.first.IsScalar()) continue;
+    if (!kv.first.IsScalar()) {
+      throw InputError(file, path, kv.first.Mark().line + 1, "a key must be a plain name, not a list or a mapping");
+    }
     auto name = kv.first.Scalar();
     int line = kv.first.Mark().line + 1;
     auto child = path.empty() ? name : path + "." + name;
