@@ -15,6 +15,7 @@
 #include "app/mapper_command.hpp"
 #include "app/model_command.hpp"
 #include "app/network_commands.hpp"
+#include "app/schema_command.hpp"
 #include "terminal.hpp"
 #include "util/error.hpp"
 
@@ -126,6 +127,8 @@ int main(int argc, char** argv) {
   import->add_option("-o,--output", import_output, "Network YAML to write (bitwidths, if any, beside it as .bits.yaml)")
       ->required();
 
+  auto* schema = cli.add_subcommand("schema", "Print the reference of every input key (Markdown: docs/inputs.md)");
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -133,6 +136,10 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : kExitBadInput;
   }
 
+  if (schema->parsed()) {
+    std::cout << app::input_reference();
+    return 0;
+  }
   qloop::cli::ProgressPrinter printer;
   auto control = qloop::cli::interruptible(printer);
   try {

@@ -33,8 +33,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::string mapping(reinterpret_cast<const char*>(data), size);
   qloop::input::ModelInputs inputs;
   try {
-    inputs = qloop::input::load_model_inputs({qloop::input::inline_source("design", fixed_inputs()),
-                                              qloop::input::inline_source("fuzz", mapping)});
+    inputs = qloop::input::load_model_inputs(
+        {qloop::input::inline_source("design", fixed_inputs()), qloop::input::inline_source("fuzz", mapping)});
   } catch (const qloop::InputError&) {
     return 0;
   }

@@ -17,7 +17,7 @@ from . import _qloop
 from ._qloop import InputError
 
 __all__ = ["InputError", "Interrupted", "evaluate", "search", "energy", "network", "sweep", "explore",
-           "import_onnx", "load", "Source"]
+           "import_onnx", "load", "schema", "Source"]
 
 class Interrupted(KeyboardInterrupt):
     """Ctrl-C during a qloop call: the work stopped within a fraction of a second, keeping
@@ -210,6 +210,11 @@ def explore(net: Source, arch: Sources, bit_choices: Optional[Iterable[int]] = N
                                      _int(generations, "generations"), _seed(seed), exact_mapping,
                                      _sensitivity_table(sensitivity), _int(threads, "threads"), _seconds(time_limit),
                                      None, accuracy))
+
+
+def schema() -> str:
+    """The reference of every input key (``qloop schema``), as Markdown."""
+    return _qloop.schema()
 
 
 def import_onnx(path: Union[str, "os.PathLike[str]"]) -> Dict[str, Any]:

@@ -23,6 +23,7 @@
 #include "app/mapper_command.hpp"
 #include "app/model_command.hpp"
 #include "app/network_commands.hpp"
+#include "app/schema_command.hpp"
 #include "app/sources.hpp"
 #include "util/error.hpp"
 
@@ -223,6 +224,7 @@ PYBIND11_MODULE(_qloop, m) {
           qloop::LayerSearchRequest search{layer, app::layer_bitwidths(bits), elite_size};
           return interruptible([&](const app::RunControl&) { return app::search_layer(request, search).dump(); });
         });
+  m.def("schema", [] { return app::input_reference(); });
   m.def("import_onnx", [](const std::string& path) {
     return interruptible(
         [&](const app::RunControl& control) { return app::import_json(app::run_import(path, control)).dump(); });

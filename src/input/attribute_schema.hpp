@@ -32,8 +32,4 @@ const AttributeSpec* attribute_named(const std::string& key);
 // Other unknown names are accepted with a note (compound components may define their own).
 void check_attributes(const NodeReader& attributes, std::vector<std::string>* notes);
 
-// The closest of `candidates` to `name` (hyphens, underscores and case aside), when close
-// enough to be a misspelling; empty otherwise.
-std::string closest_name(const std::string& name, const std::vector<std::string>& candidates);
-
 }  // namespace qloop::input

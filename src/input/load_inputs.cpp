@@ -9,6 +9,8 @@
 #include "input/parse_energy_tables.hpp"
 #include "input/parse_mapping.hpp"
 #include "input/parse_problem.hpp"
+#include "input/schema.hpp"
+#include "input/spelling.hpp"
 #include "input/yaml_document.hpp"
 #include "util/error.hpp"
 
@@ -18,23 +20,6 @@ namespace {
 
 // Top-level keys a Timeloop input set may carry. Sections qloop does not read for `model`
 // (mapper settings, constraints, Accelergy compound components) are accepted and ignored.
-const std::vector<std::string> kTopLevelKeys = {"architecture",
-                                                "problem",
-                                                "mapping",
-                                                "ERT",
-                                                "ART",
-                                                "compound_components",
-                                                "components",
-                                                "mapper",
-                                                "mapspace",
-                                                "mapspace_constraints",
-                                                "architecture_constraints",
-                                                "constraints",
-                                                "model",
-                                                "variables",
-                                                "globals",
-                                                "sparse_optimizations"};
-
 NodeReader section(const YamlDocument& doc, const std::string& key) {
   auto* found = doc.find(key);
   if (!found) {
@@ -44,13 +29,16 @@ NodeReader section(const YamlDocument& doc, const std::string& key) {
 }
 
 void check_top_level(const YamlDocument& doc) {
+  auto valid = key_names(schema("top"));
   for (const auto& [key, sec] : doc.sections) {
     bool known = false;
-    for (const auto& valid : kTopLevelKeys) known = known || normalize_key(valid) == key;
-    if (!known) {
-      throw InputError(sec.file, key, 0,
-                       fmt::format("unknown top-level key '{}'; valid keys: {}", key, fmt::join(kTopLevelKeys, ", ")));
-    }
+    for (const auto& name : valid) known = known || normalize_key(name) == key;
+    if (known) continue;
+    auto near = closest_name(key, valid);
+    throw InputError(sec.file, key, 0,
+                     near.empty()
+                         ? fmt::format("unknown top-level key '{}'; valid keys: {}", key, fmt::join(valid, ", "))
+                         : fmt::format("unknown top-level key '{}'; did you mean '{}'?", key, near));
   }
 }
 

@@ -6,6 +6,8 @@
 #include <charconv>
 #include <cmath>
 
+#include "input/schema.hpp"
+#include "input/spelling.hpp"
 #include "input/yaml_document.hpp"
 #include "util/error.hpp"
 
@@ -83,11 +85,17 @@ void NodeReader::allow_only(const std::vector<std::string>& valid_keys) const {
     if (!known) {
       auto child_path = path_.empty() ? name : path_ + "." + name;
       int line = kv.first.Mark().line + 1;
+      auto near = closest_name(name, valid_keys);
       throw InputError(file_, child_path, line,
-                       fmt::format("unknown key '{}'; valid keys here: {}", name, fmt::join(valid_keys, ", ")));
+                       near.empty()
+                           ? fmt::format("unknown key '{}'; valid keys here: {}", name, fmt::join(valid_keys, ", "))
+                           : fmt::format("unknown key '{}'; did you mean '{}'? (valid keys here: {})", name, near,
+                                         fmt::join(valid_keys, ", ")));
     }
   }
 }
+
+void NodeReader::allow_only(const NodeSchema& schema) const { allow_only(key_names(schema)); }
 
 std::string NodeReader::as_string() const {
   if (!node_.IsScalar()) fail("expected a single value (a string)");

@@ -12,6 +12,8 @@
 
 namespace qloop::input {
 
+struct NodeSchema;
+
 class NodeReader {
  public:
   NodeReader(YAML::Node node, std::string file, std::string path);
@@ -35,8 +37,10 @@ class NodeReader {
   // Keys of a mapping, as written.
   std::vector<std::string> keys() const;
 
-  // Unknown keys are errors that list the keys that are valid here.
+  // Unknown keys are errors that name the closest valid key and list the valid ones.
   void allow_only(const std::vector<std::string>& valid_keys) const;
+  // The same with the keys of a node's schema (schema.hpp).
+  void allow_only(const NodeSchema& schema) const;
   void expect_map() const;
   void expect_sequence() const;
 

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "input/attribute_schema.hpp"
+#include "input/schema.hpp"
 #include "input/yaml_document.hpp"
 
 namespace qloop::input {
@@ -231,7 +232,7 @@ struct TreeWalker {
 
   void add_local(const NodeReader& component, const std::string& prefix, std::int64_t multiplier,
                  const Attributes& inherited) {
-    component.allow_only({"name", "class", "subclass", "attributes", "required_actions", "actions"});
+    component.allow_only(schema("architecture.component"));
     auto parsed = parse_instance_range(component.at("name"));
     auto instances = instances_of(component.at("name"), multiplier, parsed.count);
     auto attributes = merge_attributes(inherited, component, notes);
@@ -278,7 +279,7 @@ struct TreeWalker {
   }
 
   void walk(const NodeReader& node, const std::string& prefix, std::int64_t multiplier, const Attributes& inherited) {
-    node.allow_only({"name", "attributes", "local", "subtree", "version"});
+    node.allow_only(schema("architecture.node"));
     auto name_node = node.find("name");
     auto parsed = name_node ? parse_instance_range(*name_node) : ParsedName{"", 1};
     auto attributes = merge_attributes(inherited, node, notes);

@@ -7,6 +7,7 @@
 
 #include "input/csv_table.hpp"
 #include "input/node_reader.hpp"
+#include "input/schema.hpp"
 #include "input/yaml_document.hpp"
 #include "util/error.hpp"
 
@@ -33,7 +34,7 @@ BitwidthOverride parse_override(const NodeReader& node) {
       node.fail(e.message());
     }
   }
-  node.allow_only({"Weights", "Inputs", "Outputs"});
+  node.allow_only(schema("bitwidths.tensors"));
   BitwidthOverride o;
   if (auto w = node.find("Weights")) o.weights = bits_of(*w);
   if (auto i = node.find("Inputs")) o.inputs = bits_of(*i);
@@ -46,7 +47,7 @@ BitwidthPlan parse_yaml_plan(const std::string& path) {
   auto* found = doc.find("bitwidths");
   if (!found) throw InputError(path, "bitwidths", 0, "expected a top-level 'bitwidths' section");
   NodeReader plan_node(found->node, found->file, "bitwidths");
-  plan_node.allow_only({"default", "first", "last", "layers"});
+  plan_node.allow_only(schema("bitwidths"));
   BitwidthPlan plan;
   plan.label = std::filesystem::path(found->file).stem().string();
   if (auto d = plan_node.find("default")) parse_override(*d).apply_to(plan.all);

@@ -6,6 +6,7 @@
 #include <charconv>
 #include <regex>
 
+#include "input/schema.hpp"
 #include "input/workload_names.hpp"
 
 namespace qloop::input {
@@ -130,24 +131,9 @@ void apply_constraint(const NodeReader& target, const NodeReader& constraint, co
   }
 }
 
-const std::vector<std::string> kConstraintKeys = {"target",
-                                                  "type",
-                                                  "factors",
-                                                  "permutation",
-                                                  "split",
-                                                  "keep",
-                                                  "bypass",
-                                                  "min",
-                                                  "attributes",
-                                                  "constraints",
-                                                  "default_max_factor",
-                                                  "no_link_transfer",
-                                                  "no_multicast_no_reduction",
-                                                  "no_temporal_reuse"};
-
 void parse_target_list(const NodeReader& list, const Workload& workload, const Architecture& arch, Constraints& out) {
   for (const auto& target : list.items()) {
-    target.allow_only(kConstraintKeys);
+    target.allow_only(schema("constraints.target"));
     if (auto nested = target.find("constraints")) {
       for (const auto& constraint : nested->items()) {
         auto attributes = constraint.find("attributes");
@@ -167,7 +153,7 @@ void parse_section(const NodeReader& section, const Workload& workload, const Ar
     parse_target_list(section, workload, arch, out);
     return;
   }
-  section.allow_only({"version", "targets", "constraints"});
+  section.allow_only(schema("constraints.section"));
   if (auto targets = section.find("targets")) parse_target_list(*targets, workload, arch, out);
   if (auto constraints = section.find("constraints")) parse_section(*constraints, workload, arch, out);
 }
@@ -182,7 +168,7 @@ Constraints parse_constraints(const YamlDocument& doc, const Workload& workload,
   }
   if (auto* mapspace = doc.find("mapspace")) {
     NodeReader node(mapspace->node, mapspace->file, "mapspace");
-    node.allow_only({"constraints", "template", "version"});
+    node.allow_only(schema("mapspace"));
     if (auto constraints = node.find("constraints")) parse_section(*constraints, workload, arch, out);
   }
   return out;
@@ -215,13 +201,7 @@ MapperSettings parse_mapper_settings(const YamlDocument& doc) {
   auto* section = doc.find("mapper");
   if (!section) return settings;
   NodeReader mapper(section->node, section->file, "mapper");
-  mapper.allow_only({"version", "algorithm", "optimization_metrics", "optimization_metric", "num_threads", "timeout",
-                     "victory_condition", "search_size", "max_permutations_per_if_visit", "seed", "time_limit",
-                     "bound_pruning",
-                     // Timeloop logging and diagnostics switches: accepted, no effect.
-                     "live_status", "diagnostics", "log_stats", "log_suboptimal", "log_interval", "log_oaves",
-                     "log_oaves_mappings", "log_all", "out_prefix", "penalize_consecutive_bypass_fails",
-                     "filter_revisits", "sync_interval", "emit_whoop_nest", "max_temporal_loops_in_a_mapping"});
+  mapper.allow_only(schema("mapper"));
   if (auto a = mapper.find("algorithm")) settings.algorithm = parse_algorithm(*a);
   for (const char* key : {"optimization_metrics", "optimization_metric"}) {
     auto metrics = mapper.find(key);

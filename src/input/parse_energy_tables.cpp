@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "input/schema.hpp"
+
 namespace qloop::input {
 
 std::string component_base_name(const std::string& path) {
@@ -49,14 +51,14 @@ void add_action(EnergyTables& tables, const std::string& component, const std::s
 }  // namespace
 
 void parse_ert(const NodeReader& ert, EnergyTables& tables) {
-  ert.allow_only({"version", "tables"});
+  ert.allow_only(schema("energy_tables"));
   auto table = ert.at("tables");
   if (table.is_sequence()) {  // v0.3: [{name, actions: [{name, arguments, energy}]}]
     for (const auto& component : table.items()) {
-      component.allow_only({"name", "actions"});
+      component.allow_only(schema("ert.component"));
       auto name = component.at("name").as_string();
       for (const auto& action : component.at("actions").items()) {
-        action.allow_only({"name", "arguments", "energy"});
+        action.allow_only(schema("ert.action"));
         add_action(tables, name, action.at("name").as_string(), amount(action.at("energy")));
       }
     }
@@ -71,11 +73,11 @@ void parse_ert(const NodeReader& ert, EnergyTables& tables) {
 }
 
 void parse_art(const NodeReader& art, EnergyTables& tables) {
-  art.allow_only({"version", "tables"});
+  art.allow_only(schema("energy_tables"));
   auto table = art.at("tables");
   if (table.is_sequence()) {
     for (const auto& component : table.items()) {
-      component.allow_only({"name", "area"});
+      component.allow_only(schema("art.component"));
       tables.area_um2[component_base_name(component.at("name").as_string())] = amount(component.at("area"));
     }
   } else {

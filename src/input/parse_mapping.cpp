@@ -8,6 +8,7 @@
 #include <regex>
 #include <set>
 
+#include "input/schema.hpp"
 #include "input/workload_names.hpp"
 
 namespace qloop::input {
@@ -121,7 +122,7 @@ Mapping parse_mapping(const NodeReader& node, const Workload& workload, const Ar
 
   auto directives = node.is_map() && node.has("mapping") ? node.at("mapping") : node;
   for (const auto& directive : directives.items()) {
-    directive.allow_only({"target", "type", "factors", "permutation", "split", "keep", "bypass"});
+    directive.allow_only(schema("mapping.directive"));
     auto target = directive.at("target").as_string();
     auto level = arch.find_storage_level(target);
     if (level < 0) {

@@ -4,6 +4,7 @@
 
 #include <set>
 
+#include "input/schema.hpp"
 #include "input/yaml_document.hpp"
 #include "util/error.hpp"
 
@@ -57,14 +58,12 @@ LayerKind parse_kind(const NodeReader& node) {
 
 void parse_conv(const NodeReader& node, bool depthwise, LayerSpec& layer) {
   if (depthwise) {
-    node.allow_only(
-        {"name", "type", "channels", "multiplier", "input", "kernel", "stride", "padding", "dilation", "batch"});
+    node.allow_only(schema("network.depthwise"));
     layer.in_channels = positive(node, "channels");
     layer.groups = layer.in_channels;
     layer.out_channels = layer.in_channels * node.optional_int("multiplier").value_or(1);
   } else {
-    node.allow_only({"name", "type", "in_channels", "out_channels", "groups", "input", "kernel", "stride", "padding",
-                     "dilation", "batch"});
+    node.allow_only(schema("network.conv"));
     layer.in_channels = positive(node, "in_channels");
     layer.out_channels = positive(node, "out_channels");
     if (auto groups = node.find("groups")) layer.groups = within_limit(*groups, groups->as_positive_int());
@@ -101,12 +100,12 @@ LayerSpec parse_layer(const NodeReader& node) {
       parse_conv(node, type_node.as_string() == "depthwise", layer);
       break;
     case LayerKind::kFullyConnected:
-      node.allow_only({"name", "type", "in_features", "out_features", "batch"});
+      node.allow_only(schema("network.fc"));
       layer.in_channels = positive(node, "in_features");
       layer.out_channels = positive(node, "out_features");
       break;
     case LayerKind::kMatmul:
-      node.allow_only({"name", "type", "rows", "inner", "cols", "batch"});
+      node.allow_only(schema("network.matmul"));
       layer.in_h = positive(node, "rows");
       layer.in_channels = positive(node, "inner");
       layer.out_channels = positive(node, "cols");
@@ -141,7 +140,7 @@ void check_layer_size(const NodeReader& node, const LayerSpec& layer) {
 }  // namespace
 
 Network parse_network(const NodeReader& network) {
-  network.allow_only({"name", "source", "published_macs", "layers"});
+  network.allow_only(schema("network"));
   Network net;
   net.name = network.at("name").as_string();
   net.source = network.string_or("source", "");

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <set>
 
+#include "input/schema.hpp"
 #include "input/yaml_document.hpp"
 
 namespace qloop::input {
@@ -26,7 +27,7 @@ void parse_coefficients(const NodeReader& shape, Workload& workload) {
   auto coefficients = shape.find("coefficients");
   if (!coefficients) return;
   for (const auto& item : coefficients->items()) {
-    item.allow_only({"name", "default"});
+    item.allow_only(schema("problem.coefficient"));
     workload.coefficient_names.push_back(item.at("name").as_string());
     auto fallback = item.optional_int("default");
     workload.coefficient_values.push_back(fallback.value_or(1));
@@ -63,7 +64,7 @@ ProjectionTerm parse_term(const NodeReader& term_node, const Workload& workload)
 }
 
 DataSpaceShape parse_data_space(const NodeReader& node, const Workload& workload) {
-  node.allow_only({"name", "projection", "read_write"});
+  node.allow_only(schema("problem.data_space"));
   DataSpaceShape space;
   space.name = node.at("name").as_string();
   if (auto rw = node.find("read_write")) space.read_write = rw->as_bool();
@@ -123,7 +124,7 @@ void check_density(const NodeReader& node) {
     if (!(d >= 0 && d <= 1)) n.fail(fmt::format("a density is a fraction from 0 to 1, got {}", n.node().Scalar()));
   };
   if (!node.is_map()) return fraction(node);
-  node.allow_only({"distribution", "density", "band_width", "workload_tensor_size"});
+  node.allow_only(schema("problem.density"));
   if (auto distribution = node.find("distribution")) {
     auto d = normalize_key(distribution->as_string());
     if (d != "fixed_structured" && d != "hypergeometric" && d != "banded") {
@@ -214,9 +215,9 @@ void check_tensor_extents(const NodeReader& problem, const Workload& workload) {
 }  // namespace
 
 Workload parse_problem(const NodeReader& problem) {
-  problem.allow_only({"shape", "instance", "version"});
+  problem.allow_only(schema("problem"));
   auto shape = problem.at("shape");
-  shape.allow_only({"name", "dimensions", "coefficients", "data_spaces"});
+  shape.allow_only(schema("problem.shape"));
 
   Workload workload;
   workload.name = shape.string_or("name", "problem");

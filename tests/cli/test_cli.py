@@ -432,6 +432,14 @@ def case_import_rejects_a_file_that_is_not_onnx(qloop):
     assert not os.path.exists(os.path.join(d, "net.yaml"))
 
 
+def case_schema_prints_the_input_reference_page(qloop):
+    r = subprocess.run([qloop, "schema"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    page = open(os.path.join(HERE, "..", "..", "docs", "inputs.md")).read()
+    assert r.stdout == page, "docs/inputs.md is not what `qloop schema` prints: regenerate it (qloop schema > docs/inputs.md)"
+    assert "| `read_bandwidth` |" in page and "## `mapping: [ ... ]`" in page
+
+
 CASES = {k[5:]: v for k, v in globals().items() if k.startswith("case_")}
 
 if __name__ == "__main__":

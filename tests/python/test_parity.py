@@ -104,6 +104,10 @@ def test_explore_gives_the_same_front(cli, tmp_path):
     assert without_times(read_json(tmp_path / "cli" / "explore.json")) == without_times(result)
 
 
+def test_schema_gives_the_same_page(cli):
+    assert run_ok(cli, "schema").stdout == qloop.schema()
+
+
 def test_import_gives_the_same_network(cli, tmp_path):
     import onnx  # Debian's python3-onnx (tools/install-deps.sh --test)
     from onnx import TensorProto, helper

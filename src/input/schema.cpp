@@ -1,0 +1,284 @@
+#include "input/schema.hpp"
+
+#include <fmt/format.h>
+
+#include <stdexcept>
+
+#include "input/attribute_schema.hpp"
+
+namespace qloop::input {
+
+namespace {
+
+// Timeloop's logging and diagnostics switches: accepted in `mapper:`, no effect here.
+const char* const kNoEffect = "Timeloop's logging or diagnostics switch: accepted, no effect";
+
+std::vector<NodeSchema> make_schemas() {
+  return {
+      {"top",
+       "the top level of the input files",
+       "the sections qloop reads (merged over every file given)",
+       {{"architecture", "the hardware"},
+        {"problem", "the workload"},
+        {"mapping", "one mapping (qloop model)"},
+        {"ERT", "Accelergy's energy reference table (pJ per action)"},
+        {"ART", "Accelergy's area reference table (um^2)"},
+        {"mapper", "the mapper's settings"},
+        {"mapspace_constraints", "what the mapper may choose"},
+        {"architecture_constraints", "the same, fixed by the hardware"},
+        {"constraints", "the same (v0.4 style)"},
+        {"mapspace", "the same (older style)"},
+        {"sparse_optimizations", "Sparseloop's: accepted while every tensor it conditions on is dense"},
+        {"compound_components", "Accelergy's: accepted, not read"},
+        {"components", "Accelergy's: accepted, not read"},
+        {"model", "Timeloop's model settings: accepted, not read"},
+        {"variables", "Accelergy's: accepted, not read"},
+        {"globals", "Accelergy's: accepted, not read"}}},
+      {"architecture.node",
+       "architecture: (and each subtree: [ ... ] below it)",
+       "the hardware as a Timeloop v0.2/v0.3 tree, one level of it per node",
+       {{"name", "its name; `name[lo..hi]` replicates everything below it"},
+        {"attributes", "attributes every component below inherits"},
+        {"local", "its components (storage, then compute innermost)"},
+        {"subtree", "the next level down"},
+        {"version", "0.2 or 0.3 (0.4 `nodes`: not yet)"}}},
+      {"architecture.component",
+       "architecture: ... local: [ ... ]",
+       "a storage level (class contains DRAM, SRAM, regfile, smartbuffer, storage) or the compute unit (mac, "
+       "intmac, fpmac, compute)",
+       {{"name", "its name; `name[lo..hi]` for several instances"},
+        {"class", "Accelergy class: decides storage or compute, and DRAM"},
+        {"subclass", "Accelergy subclass (the estimator's model when class is storage/compute)"},
+        {"attributes", "see Component attributes below"},
+        {"required_actions", "Accelergy's: accepted, not read"},
+        {"actions", "Accelergy's: accepted, not read"}}},
+      {"problem",
+       "problem:",
+       "the workload: a loop nest and its tensors",
+       {{"shape", "dimensions, coefficients and data spaces"},
+        {"instance", "the sizes of this layer"},
+        {"version", "accepted"}}},
+      {"problem.shape",
+       "problem: shape:",
+       "the loop nest's form",
+       {{"name", "a name (text)"},
+        {"dimensions", "the loop dimensions, e.g. [C, M, R, S, N, P, Q]"},
+        {"coefficients", "named constants of the projections (strides, dilations), with defaults"},
+        {"data_spaces", "the tensors, each a projection of the dimensions"}}},
+      {"problem.coefficient",
+       "problem: shape: coefficients: [ ... ]",
+       "a named constant",
+       {{"name", "its name"}, {"default", "its value unless the instance gives one (integer > 0)"}}},
+      {"problem.data_space",
+       "problem: shape: data_spaces: [ ... ]",
+       "one tensor",
+       {{"name", "its name (Weights, Inputs, Outputs, ...)"},
+        {"projection", "per rank, a sum of dimension x coefficient terms"},
+        {"read_write", "true for the tensor written (partial sums); default false"}}},
+      {"problem.density",
+       "problem: instance: densities: {tensor: {...}}",
+       "a density model (qloop models dense tensors: checked, not used)",
+       {{"distribution", "fixed-structured, hypergeometric or banded"},
+        {"density", "fraction of nonzeros, 0 to 1"},
+        {"band_width", "for banded"},
+        {"workload_tensor_size", "for hypergeometric"}}},
+      {"mapping.directive",
+       "mapping: [ ... ]",
+       "one directive of a mapping",
+       {{"target", "a storage level's name"},
+        {"type", "temporal, spatial, bypass (or datatype)"},
+        {"factors", "'C=3 M=96' or 'C3 M96' (0: the whole dimension); unlisted: 1"},
+        {"permutation", "innermost first: 'RSCMNPQ' (spaces ignored), or names"},
+        {"split", "spatial: the first `split` loops of the permutation go along X, the rest along Y"},
+        {"keep", "tensors kept at the target"},
+        {"bypass", "tensors that pass the target by"}}},
+      {"constraints.target",
+       "mapspace_constraints / architecture_constraints: [ ... ]",
+       "what the mapper may choose at one level",
+       {{"target", "a storage level's name"},
+        {"type", "temporal, spatial, bypass (datatype) or utilization (parallelism)"},
+        {"factors", "'K=4 C>=2 P<=8' (a factor beyond the dimension is ignored with a note, as Timeloop)"},
+        {"permutation", "'RS_PQ': pinned innermost _ pinned outermost; spaces ignored"},
+        {"split", "spatial: how many of the permutation go along X"},
+        {"keep", "tensors the level must keep"},
+        {"bypass", "tensors the level must not keep"},
+        {"min", "utilization: least fraction of compute units in use"},
+        {"attributes", "the same keys, nested (v0.4 style)"},
+        {"constraints", "a list of constraints for this target"},
+        {"default_max_factor", "Timeloop's: accepted, no effect"},
+        {"no_link_transfer", "Timeloop's: accepted, no effect"},
+        {"no_multicast_no_reduction", "Timeloop's: accepted, no effect"},
+        {"no_temporal_reuse", "Timeloop's: accepted, no effect"}}},
+      {"constraints.section",
+       "mapspace_constraints: {targets: ...}",
+       "a constraints section written as a mapping",
+       {{"version", "accepted"}, {"targets", "the list of constraints"}, {"constraints", "the same, nested"}}},
+      {"mapspace",
+       "mapspace:",
+       "Timeloop's older form of the constraints",
+       {{"constraints", "the list of constraints"}, {"template", "accepted, no effect"}, {"version", "accepted"}}},
+      {"mapper",
+       "mapper:",
+       "how the mapper searches (the command line and Python can override threads, seed, time limit)",
+       {{"version", "accepted"},
+        {"algorithm", "exhaustive, linear-pruned, random, random-pruned or hybrid (default hybrid)"},
+        {"optimization_metrics", "priority list of energy, delay (cycles), edp, last-level-accesses (default edp)"},
+        {"optimization_metric", "the same, one"},
+        {"num_threads", "threads (0: every core; default 0; above 256: capped with a note)"},
+        {"timeout", "stop a thread after this many invalid mappings in a row (0: never; default 100000)"},
+        {"victory_condition", "stop a thread after this many valid mappings without improvement (default 5000)"},
+        {"search_size", "evaluations per thread (0: unlimited)"},
+        {"max_permutations_per_if_visit", "loop orders tried per tiling (hybrid; default 64)"},
+        {"seed", "random seed (default 1)"},
+        {"time_limit", "seconds (0: none; default 30)"},
+        {"bound_pruning", "skip tilings the admissible bound rules out (default true)"},
+        {"live_status", kNoEffect},
+        {"diagnostics", kNoEffect},
+        {"log_stats", kNoEffect},
+        {"log_suboptimal", kNoEffect},
+        {"log_interval", kNoEffect},
+        {"log_oaves", kNoEffect},
+        {"log_oaves_mappings", kNoEffect},
+        {"log_all", kNoEffect},
+        {"out_prefix", kNoEffect},
+        {"penalize_consecutive_bypass_fails", kNoEffect},
+        {"filter_revisits", kNoEffect},
+        {"sync_interval", kNoEffect},
+        {"emit_whoop_nest", kNoEffect},
+        {"max_temporal_loops_in_a_mapping", kNoEffect}}},
+      {"energy_tables",
+       "ERT: / ART:",
+       "Accelergy's energy and area tables",
+       {{"version", "0.2 or 0.3"}, {"tables", "per component its actions and energies (pJ), or its area (um^2)"}}},
+      {"ert.component",
+       "ERT: tables: [ ... ]",
+       "one component's actions",
+       {{"name", "the component's full name, e.g. System.PE[0..15].RegFile"},
+        {"actions", "list of {name, arguments, energy}"}}},
+      {"ert.action",
+       "ERT: tables: [ ... actions: [ ... ] ]",
+       "one action",
+       {{"name", "read, write, update, mac_random, ..."},
+        {"arguments", "Accelergy's arguments (the largest energy over them is used)"},
+        {"energy", "pJ, finite and >= 0"}}},
+      {"art.component",
+       "ART: tables: [ ... ]",
+       "one component's area",
+       {{"name", "the component's full name"}, {"area", "um^2, finite and >= 0"}}},
+      {"network",
+       "network: (workloads/*.yaml)",
+       "a whole network's layers, in order",
+       {{"name", "its name"},
+        {"source", "where the shapes come from"},
+        {"published_macs", "the MAC count its authors give (for a check)"},
+        {"layers", "the layers"}}},
+      {"network.conv",
+       "network: layers: [ {type: conv} ]",
+       "a 2-D convolution (grouped with groups > 1)",
+       {{"name", "its name"},
+        {"type", "conv"},
+        {"in_channels", "integer > 0"},
+        {"out_channels", "integer > 0"},
+        {"groups", "default 1; divides both channel counts"},
+        {"input", "height and width: one number (square) or [h, w]"},
+        {"kernel", "one number or [h, w]; default 1"},
+        {"stride", "one number or [h, w]; default 1"},
+        {"padding", "one number or [h, w]; default 0"},
+        {"dilation", "one number or [h, w]; default 1"},
+        {"batch", "default 1"}}},
+      {"network.depthwise",
+       "network: layers: [ {type: depthwise} ]",
+       "a depthwise convolution",
+       {{"name", "its name"},
+        {"type", "depthwise"},
+        {"channels", "integer > 0"},
+        {"multiplier", "outputs per channel; default 1"},
+        {"input", "height and width"},
+        {"kernel", "one number or [h, w]"},
+        {"stride", "one number or [h, w]"},
+        {"padding", "one number or [h, w]"},
+        {"dilation", "one number or [h, w]"},
+        {"batch", "default 1"}}},
+      {"network.fc",
+       "network: layers: [ {type: fc} ]",
+       "a fully-connected layer (also linear, gemm)",
+       {{"name", "its name"},
+        {"type", "fc"},
+        {"in_features", "integer > 0"},
+        {"out_features", "integer > 0"},
+        {"batch", "default 1"}}},
+      {"network.matmul",
+       "network: layers: [ {type: matmul} ]",
+       "(rows x inner) times (inner x cols)",
+       {{"name", "its name"},
+        {"type", "matmul"},
+        {"rows", "integer > 0"},
+        {"inner", "integer > 0"},
+        {"cols", "integer > 0"},
+        {"batch", "default 1"}}},
+      {"bitwidths",
+       "bitwidths: (a --bits plan file)",
+       "per-layer bitwidths",
+       {{"default", "every layer: a shorthand (W4A8) or {Weights, Inputs, Outputs}"},
+        {"first", "the first layer"},
+        {"last", "the last layer"},
+        {"layers", "per layer name"}}},
+      {"bitwidths.tensors",
+       "bitwidths: ... {Weights, Inputs, Outputs}",
+       "bits per tensor (1 to 64; unlisted: as before)",
+       {{"Weights", "bits"}, {"Inputs", "bits"}, {"Outputs", "bits"}}},
+  };
+}
+
+}  // namespace
+
+const std::vector<NodeSchema>& all_schemas() {
+  static const std::vector<NodeSchema> schemas = make_schemas();
+  return schemas;
+}
+
+const NodeSchema& schema(const std::string& id) {
+  for (const auto& s : all_schemas()) {
+    if (id == s.id) return s;
+  }
+  throw std::logic_error("no input schema named " + id);
+}
+
+std::vector<std::string> key_names(const NodeSchema& schema) {
+  std::vector<std::string> names;
+  for (const auto& key : schema.keys) names.emplace_back(key.name);
+  return names;
+}
+
+std::string schema_markdown() {
+  std::string out =
+      "# Input reference\n\n"
+      "Every key qloop reads, node by node, as `qloop schema` prints it (this page is its output; a test keeps "
+      "them the same). Hyphens and underscores in keys are alike. A key that is not listed is refused where it is "
+      "written, with the closest valid key; a key given twice, or two spellings of one attribute that disagree, are "
+      "refused too.\n";
+  for (const auto& s : all_schemas()) {
+    out += fmt::format("\n## `{}`\n\n{}: {}.\n\n| key | meaning |\n| --- | --- |\n", s.where, s.id, s.description);
+    for (const auto& key : s.keys) out += fmt::format("| `{}` | {} |\n", key.name, key.meaning);
+  }
+  out +=
+      "\n## Component attributes\n\n"
+      "Under a component's (or a tree node's) `attributes:`. Other spellings of the same attribute are listed "
+      "with it; two of them that disagree are refused. A name close to one of these is refused as a "
+      "misspelling; other names are accepted with a note (Accelergy reads them).\n\n"
+      "| attribute | also written | value | for | meaning |\n| --- | --- | --- | --- | --- |\n";
+  for (const auto& a : component_attributes()) {
+    std::string aliases;
+    for (const char* alias : a.aliases) aliases += (aliases.empty() ? "`" : ", `") + std::string(alias) + "`";
+    out += fmt::format("| `{}` | {} | {} | {} | {} |\n", a.name, aliases, a.type, a.applies_to, a.meaning);
+  }
+  out += "\nRead by Accelergy only (accepted, not read by qloop's model): ";
+  bool first = true;
+  for (const char* name : other_tools_attributes()) {
+    out += fmt::format("{}`{}`", first ? "" : ", ", name);
+    first = false;
+  }
+  return out + ".\n";
+}
+
+}  // namespace qloop::input
