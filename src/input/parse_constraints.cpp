@@ -228,6 +228,7 @@ MapperSettings parse_mapper_settings(const YamlDocument& doc) {
     if (settings.time_limit_seconds < 0) t->fail("expected seconds >= 0 (0: no limit)");
   }
   if (auto b = mapper.find("bound_pruning")) settings.bound_pruning = b->as_bool();
+  if (auto l = mapper.find("literal_algorithm")) settings.literal_algorithm = l->as_bool();
   return settings;
 }
 

@@ -132,6 +132,9 @@ std::vector<NodeSchema> make_schemas() {
         {"seed", "random seed (default 1)"},
         {"time_limit", "seconds (0: none; default 30)"},
         {"bound_pruning", "skip tilings the admissible bound rules out (default true)"},
+        {"literal_algorithm",
+         "run random / random-pruned as named (default false: qloop's hybrid search runs for them, with at least "
+         "their victory condition)"},
         {"live_status", kNoEffect},
         {"diagnostics", kNoEffect},
         {"log_stats", kNoEffect},

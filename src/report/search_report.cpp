@@ -35,6 +35,7 @@ nlohmann::ordered_json search_json(const SearchReport& r, const Architecture& ar
   std::vector<std::string> objectives;
   for (auto m : r.objectives) objectives.push_back(to_string(m));
   return {{"algorithm", r.algorithm},
+          {"asked_algorithm", r.asked_algorithm.empty() ? r.algorithm : r.asked_algorithm},
           {"objectives", objectives},
           {"threads", r.threads},
           {"mapspace_tilings", r.mapspace_tilings},
@@ -53,6 +54,12 @@ nlohmann::ordered_json search_json(const SearchReport& r, const Architecture& ar
 
 std::string search_text(const SearchReport& r, const Architecture& arch, const Workload& workload) {
   std::string out = fmt::format("Search\n------\nAlgorithm   : {} on {} thread(s)\n", r.algorithm, r.threads);
+  if (!r.asked_algorithm.empty()) {
+    out += fmt::format(
+        "              (for the {} the settings name, which it never does worse than; "
+        "literal_algorithm: true runs that one)\n",
+        r.asked_algorithm);
+  }
   out +=
       fmt::format("Considered  : {} mapspace points ({} tilings in the mapspace)\n", r.considered, r.mapspace_tilings);
   out += fmt::format("Evaluated   : {} ({} valid) in {:.2f} s\n", r.evaluated, r.valid, r.seconds);

@@ -362,9 +362,10 @@ MapperResult gather(const SearchContext& c, const std::vector<ThreadOutcome>& ou
 }  // namespace
 
 MapperResult run_mapper(const Architecture& arch, const Workload& workload, const Constraints& constraints,
-                        const MapperSettings& settings, const std::atomic<bool>* stop,
+                        const MapperSettings& asked, const std::atomic<bool>* stop,
                         const std::function<void(const MapperProgress&)>& progress) {
   auto start = Clock::now();
+  auto settings = effective_settings(asked);
   Mapspace space(arch, workload, constraints);
   // Branch and bound over tilings in the enumerations and the hybrid search, on the first
   // objective. Not with an elite list, which wants mappings that do not win too.
@@ -411,7 +412,9 @@ MapperResult run_mapper(const Architecture& arch, const Workload& workload, cons
   for (const auto& error : errors) {
     if (error) std::rethrow_exception(error);
   }
-  return gather(c, outcomes);
+  auto result = gather(c, outcomes);
+  if (settings.algorithm != asked.algorithm) result.report.asked_algorithm = to_string(asked.algorithm);
+  return result;
 }
 
 }  // namespace qloop

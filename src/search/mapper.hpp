@@ -52,7 +52,8 @@ enum class StopReason {
 const char* to_string(StopReason reason);  // "proved optimal", "exhausted", ...
 
 struct SearchReport {
-  std::string algorithm;
+  std::string algorithm;        // the algorithm that ran
+  std::string asked_algorithm;  // the one the settings name, when another ran for it (effective_settings)
   std::vector<Metric> objectives;
   int threads = 1;
   std::uint64_t considered = 0;  // mapspace points proposed

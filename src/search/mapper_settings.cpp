@@ -1,5 +1,7 @@
 #include "search/mapper_settings.hpp"
 
+#include <algorithm>
+
 namespace qloop {
 
 const char* to_string(SearchAlgorithm algorithm) {
@@ -30,6 +32,17 @@ const char* to_string(Metric metric) {
       return "last-level-accesses";
   }
   return "?";
+}
+
+MapperSettings effective_settings(const MapperSettings& asked) {
+  auto run = asked;
+  bool sampler = asked.algorithm == SearchAlgorithm::kRandom || asked.algorithm == SearchAlgorithm::kRandomPruned;
+  if (!sampler || asked.literal_algorithm) return run;
+  run.algorithm = SearchAlgorithm::kHybrid;
+  // victory 0 (never stop on it) stays 0: the search then ends on its other limits.
+  if (run.victory_condition != 0)
+    run.victory_condition = std::max(run.victory_condition, MapperSettings{}.victory_condition);
+  return run;
 }
 
 namespace {

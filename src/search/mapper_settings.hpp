@@ -39,6 +39,10 @@ struct MapperSettings {
   // qloop's: skip tilings whose admissible bound shows no variant can beat the best so far
   // (exhaustive, linear-pruned, hybrid). Off: every tiling drawn is visited, as Timeloop does.
   bool bound_pruning = true;
+  // Timeloop's random samplers (random, random-pruned) name an effort, not a wish for a worse
+  // answer: qloop runs its hybrid search for them instead, with at least their victory
+  // condition (effective_settings). true: run them as named.
+  bool literal_algorithm = false;
   // Besides the best, keep this many of the best distinct valid mappings (MapperResult::elite);
   // qloop's own, for searches that re-rank mappings under other bitwidths (explore).
   std::size_t elite_size = 0;
@@ -46,6 +50,10 @@ struct MapperSettings {
 
 // The names users write, and back. The lookups take hyphens or underscores alike and give
 // nothing for an unknown name; the *_names texts list the accepted ones for messages.
+// The settings a search runs with: for Timeloop's random samplers (unless literal_algorithm),
+// qloop's hybrid search with the same victory condition or qloop's default, whichever is larger.
+MapperSettings effective_settings(const MapperSettings& asked);
+
 const char* to_string(SearchAlgorithm algorithm);
 const char* to_string(Metric metric);
 std::optional<SearchAlgorithm> algorithm_from_name(std::string_view name);
