@@ -55,10 +55,8 @@ nlohmann::ordered_json search_json(const SearchReport& r, const Architecture& ar
 std::string search_text(const SearchReport& r, const Architecture& arch, const Workload& workload) {
   std::string out = fmt::format("Search\n------\nAlgorithm   : {} on {} thread(s)\n", r.algorithm, r.threads);
   if (!r.asked_algorithm.empty()) {
-    out += fmt::format(
-        "              (for the {} the settings name, which it never does worse than; "
-        "literal_algorithm: true runs that one)\n",
-        r.asked_algorithm);
+    out += fmt::format("              (run for the {} the settings name; literal_algorithm: true runs that one)\n",
+                       r.asked_algorithm);
   }
   out +=
       fmt::format("Considered  : {} mapspace points ({} tilings in the mapspace)\n", r.considered, r.mapspace_tilings);
