@@ -118,7 +118,8 @@ std::int64_t NodeReader::as_int() const {
     // Accept integral floats such as "8.0" as written by some generators.
     try {
       double d = node_.as<double>();
-      if (d == static_cast<double>(static_cast<std::int64_t>(d))) return static_cast<std::int64_t>(d);
+      // Within 2^62 and whole: only then is the conversion defined and exact.
+      if (std::abs(d) < 4.6e18 && d == std::trunc(d)) return static_cast<std::int64_t>(d);
     } catch (const YAML::Exception&) {
     }
     fail(fmt::format("expected an integer, got '{}'", node_.Scalar()));
