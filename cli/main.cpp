@@ -81,7 +81,7 @@ int main(int argc, char** argv) {
   add_search_options(mapper, search, "Threads (default: the mapper settings', else every core)");
 
   app::NetworkRequest net;
-  std::string bits;
+  std::string bits, assignments;
   auto add_network_options = [&](CLI::App* cmd, const char* bits_help) {
     cmd->add_option("network", net.network, "Network YAML (e.g. workloads/alexnet.yaml)")->required();
     cmd->add_option("inputs", net.arch_sources,
@@ -90,6 +90,7 @@ int main(int argc, char** argv) {
     cmd->add_option("-o,--output", out_dir, "Output folder (default: current folder)");
     if (bits_help) cmd->add_option("--bits", bits, bits_help);
     cmd->add_option("--layers", net.layers, "Only these layers, comma-separated (default: all)")->delimiter(',');
+    cmd->add_option("--set", assignments, "Values of the network's variables, e.g. seq=1,context=2048,batch=8");
     add_search_options(cmd, search, "Layer jobs at once (default: the mapper settings', else every core)");
   };
   auto* network = cli.add_subcommand("network", "Map every layer of a network and add up energy and cycles");
@@ -145,6 +146,7 @@ int main(int argc, char** argv) {
   try {
     net.overrides = search.overrides();
     if (!bits.empty()) net.bits = {bits};
+    if (!assignments.empty()) net.set = app::variable_values(assignments);
     // Before any work: a run must not be lost to an output folder it cannot write.
     qloop::cli::check_writable(import->parsed() ? std::filesystem::path(import_output).parent_path()
                                                 : std::filesystem::path(out_dir));
@@ -156,7 +158,7 @@ int main(int argc, char** argv) {
     if (network->parsed()) output = app::network_output(app::run_network(net, control));
     if (sweep->parsed()) output = app::sweep_output(app::run_sweep(net, control));
     if (explore->parsed()) {
-      ex.network = net.network, ex.arch_sources = net.arch_sources, ex.layers = net.layers;
+      ex.network = net.network, ex.set = net.set, ex.arch_sources = net.arch_sources, ex.layers = net.layers;
       ex.overrides = net.overrides;
       ex.seed = search.seed_value();
       ex.overrides.seed.reset();

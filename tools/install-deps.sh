@@ -3,7 +3,7 @@
 # only those that are missing.
 set -euo pipefail
 packages=(build-essential cmake ninja-build pkg-config python3
-          libyaml-cpp-dev libfmt-dev libcli11-dev nlohmann-json3-dev
+          libyaml-cpp-dev libfmt-dev libcli11-dev nlohmann-json3-dev libmuparser-dev
           libgtest-dev libgmock-dev libbenchmark-dev libonnx-dev libprotobuf-dev protobuf-compiler
           pybind11-dev python3-dev python3-yaml python3-setuptools python3-pip)
 if [ "${1:-}" = "--test" ]; then

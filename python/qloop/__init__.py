@@ -150,29 +150,39 @@ def _network(net: Source) -> str:
     return _sources(net, name="network")[0]
 
 
+def _set(values: Optional[Mapping[str, int]]) -> Dict[str, int]:
+    """The values of a network's variables ({"seq": 1, "context": 2048}), as --set gives them."""
+    if values is None:
+        return {}
+    if not isinstance(values, Mapping):
+        raise TypeError(f"set: expected a dict of variable values, got {type(values).__name__}")
+    return {str(k): _int(v, f"set[{k!r}]") for k, v in values.items()}
+
+
 def network(net: Source, arch: Sources, bits: Union[None, str, Mapping[str, Any]] = None,
             layers: Optional[Sequence[str]] = None, threads: Optional[int] = None, seed: Optional[int] = None,
-            time_limit: Optional[float] = None) -> Dict[str, Any]:
+            time_limit: Optional[float] = None, set: Optional[Mapping[str, int]] = None) -> Dict[str, Any]:
     """Maps every layer of a network (``qloop network``): the dict of ``network.json``.
 
     ``bits``: a shorthand ("W4A8,first=W8A8"), a plan file path, or a plan dict
     ``{"default": "W8A8", "layers": {"conv1": {"Weights": 8}}}``. ``threads`` (layer jobs at
-    once), ``seed`` and ``time_limit`` (per layer job): None keeps the mapper settings'.
+    once), ``seed`` and ``time_limit`` (per layer job): None keeps the mapper settings'. ``set``:
+    values of the network's variables (``{"seq": 1, "context": 2048}``), as ``--set``.
     """
     plan = _bits(bits)
-    return _run(_qloop.network(_network(net), _sources(arch), [plan] if plan else [],
+    return _run(_qloop.network(_network(net), _set(set), _sources(arch), [plan] if plan else [],
                                      _names(layers, "layers") or [], _int(threads, "threads"), _seed(seed),
                                      _seconds(time_limit)))
 
 
 def sweep(net: Source, arch: Sources, bits: Union[str, Sequence[str]], layers: Optional[Sequence[str]] = None,
-          threads: Optional[int] = None, seed: Optional[int] = None,
-          time_limit: Optional[float] = None) -> List[Dict[str, Any]]:
+          threads: Optional[int] = None, seed: Optional[int] = None, time_limit: Optional[float] = None,
+          set: Optional[Mapping[str, int]] = None) -> List[Dict[str, Any]]:
     """One network run per configuration (``qloop sweep``): a list of ``network.json`` dicts.
 
     ``bits``: "W16A16,W8A16,first=W8A8" as on the command line, or a list of such strings."""
     configs = _names(bits, "bits") or []
-    return _run(_qloop.sweep(_network(net), _sources(arch), configs, _names(layers, "layers") or [],
+    return _run(_qloop.sweep(_network(net), _set(set), _sources(arch), configs, _names(layers, "layers") or [],
                                    _int(threads, "threads"), _seed(seed), _seconds(time_limit)))
 
 
@@ -193,7 +203,8 @@ def explore(net: Source, arch: Sources, bit_choices: Optional[Iterable[int]] = N
             offspring: Optional[int] = None, generations: Optional[int] = None, seed: Optional[int] = None,
             sensitivity: Optional[Mapping[str, Mapping[str, float]]] = None, exact_mapping: bool = False,
             layers: Optional[Sequence[str]] = None, threads: Optional[int] = None, time_limit: Optional[float] = None,
-            accuracy: Optional[Callable[[List[Dict[str, Any]]], float]] = None) -> Dict[str, Any]:
+            accuracy: Optional[Callable[[List[Dict[str, Any]]], float]] = None,
+            set: Optional[Mapping[str, int]] = None) -> Dict[str, Any]:
     """NSGA-II over per-layer bitwidths (``qloop explore``): the dict of ``explore.json``.
 
     Options left at None take ``qloop explore``'s defaults: bitwidths 2..8, objectives energy and
@@ -204,7 +215,7 @@ def explore(net: Source, arch: Sources, bit_choices: Optional[Iterable[int]] = N
     called with ``[{"layer", "Weights", "Inputs", "Outputs"}, ...]`` per candidate, it returns the
     accuracy loss to minimise (it runs on the calling thread, with the GIL).
     """
-    return _run(_qloop.explore(_network(net), _sources(arch), _names(layers, "layers") or [],
+    return _run(_qloop.explore(_network(net), _set(set), _sources(arch), _names(layers, "layers") or [],
                                      _bit_choices(bit_choices), _names(objectives, "objectives"),
                                      _int(population, "population"), _int(offspring, "offspring"),
                                      _int(generations, "generations"), _seed(seed), exact_mapping,

@@ -97,9 +97,17 @@ app::SearchOverrides overrides_of(std::optional<int> threads, const Seed& seed, 
   return o;
 }
 
-app::NetworkRequest network_request(const std::string& net, const Sources& arch, const Names& layers, const Names& bits,
-                                    std::optional<int> threads, const Seed& seed, std::optional<double> time_limit) {
-  return {net, arch, layers, overrides_of(threads, seed, time_limit, std::nullopt, std::nullopt), bits};
+// The values of a network's variables (Python: set={"seq": 1}).
+using Set = std::map<std::string, std::int64_t>;
+
+app::NetworkRequest network_request(const std::string& net, const Set& set, const Sources& arch, const Names& layers,
+                                    const Names& bits, std::optional<int> threads, const Seed& seed,
+                                    std::optional<double> time_limit) {
+  app::NetworkRequest request;
+  request.network = net, request.set = set, request.arch_sources = arch, request.layers = layers;
+  request.overrides = overrides_of(threads, seed, time_limit, std::nullopt, std::nullopt);
+  request.bits = bits;
+  return request;
 }
 
 // An AccuracyEvaluator that asks a Python callable: it gets [{"layer", "Weights", "Inputs",
@@ -161,45 +169,50 @@ PYBIND11_MODULE(_qloop, m) {
     return interruptible(
         [&](const app::RunControl& control) { return app::energy_json(app::run_energy(s, control)).dump(); });
   });
-  m.def("network", [](const std::string& net, const Sources& arch, const Names& bits, const Names& layers,
-                      std::optional<int> threads, const Seed& seed, std::optional<double> time_limit) {
-    auto request = network_request(net, arch, layers, bits, threads, seed, time_limit);
-    return interruptible(
-        [&](const app::RunControl& control) { return app::network_json(app::run_network(request, control)).dump(); });
-  });
-  m.def("sweep", [](const std::string& net, const Sources& arch, const Names& configs, const Names& layers,
-                    std::optional<int> threads, const Seed& seed, std::optional<double> time_limit) {
-    auto request = network_request(net, arch, layers, configs, threads, seed, time_limit);
-    return interruptible(
-        [&](const app::RunControl& control) { return app::sweep_json(app::run_sweep(request, control)).dump(); });
-  });
-  m.def("sweep_jobs", [](const std::string& net, const Names& configs, const Names& layers) {
-    auto request = network_request(net, {}, layers, configs, std::nullopt, std::nullopt, std::nullopt);
+  m.def("network",
+        [](const std::string& net, const Set& set, const Sources& arch, const Names& bits, const Names& layers,
+           std::optional<int> threads, const Seed& seed, std::optional<double> time_limit) {
+          auto request = network_request(net, set, arch, layers, bits, threads, seed, time_limit);
+          return interruptible([&](const app::RunControl& control) {
+            return app::network_json(app::run_network(request, control)).dump();
+          });
+        });
+  m.def("sweep",
+        [](const std::string& net, const Set& set, const Sources& arch, const Names& configs, const Names& layers,
+           std::optional<int> threads, const Seed& seed, std::optional<double> time_limit) {
+          auto request = network_request(net, set, arch, layers, configs, threads, seed, time_limit);
+          return interruptible(
+              [&](const app::RunControl& control) { return app::sweep_json(app::run_sweep(request, control)).dump(); });
+        });
+  m.def("sweep_jobs", [](const std::string& net, const Set& set, const Names& configs, const Names& layers) {
+    auto request = network_request(net, set, {}, layers, configs, std::nullopt, std::nullopt, std::nullopt);
     return interruptible(
         [&](const app::RunControl&) { return app::layer_jobs_json(app::sweep_layer_jobs(request)).dump(); });
   });
-  m.def("map_layer_job", [](const std::string& net, const Sources& arch, const Names& layers, std::size_t layer,
-                            const std::vector<int>& bits, const Seed& seed, std::optional<double> time_limit) {
-    auto request = network_request(net, arch, layers, {}, std::nullopt, seed, time_limit);
-    return interruptible(
-        [&](const app::RunControl&) { return app::map_layer_job(request, layer, app::layer_bitwidths(bits)).dump(); });
-  });
-  m.def("sweep_from_jobs", [](const std::string& net, const Sources& arch, const Names& configs, const Names& layers,
-                              const std::string& results) {
-    auto request = network_request(net, arch, layers, configs, std::nullopt, std::nullopt, std::nullopt);
+  m.def("map_layer_job",
+        [](const std::string& net, const Set& set, const Sources& arch, const Names& layers, std::size_t layer,
+           const std::vector<int>& bits, const Seed& seed, std::optional<double> time_limit) {
+          auto request = network_request(net, set, arch, layers, {}, std::nullopt, seed, time_limit);
+          return interruptible([&](const app::RunControl&) {
+            return app::map_layer_job(request, layer, app::layer_bitwidths(bits)).dump();
+          });
+        });
+  m.def("sweep_from_jobs", [](const std::string& net, const Set& set, const Sources& arch, const Names& configs,
+                              const Names& layers, const std::string& results) {
+    auto request = network_request(net, set, arch, layers, configs, std::nullopt, std::nullopt, std::nullopt);
     return interruptible([&](const app::RunControl&) {
       return app::sweep_json(app::sweep_from_jobs(request, nlohmann::json::parse(results))).dump();
     });
   });
   m.def(
       "explore",
-      [](const std::string& net, const Sources& arch, const Names& layers, std::optional<std::vector<int>> bit_choices,
-         std::optional<Names> objectives, std::optional<int> population, std::optional<int> offspring,
-         std::optional<int> generations, const Seed& seed, bool exact_mapping,
+      [](const std::string& net, const Set& set, const Sources& arch, const Names& layers,
+         std::optional<std::vector<int>> bit_choices, std::optional<Names> objectives, std::optional<int> population,
+         std::optional<int> offspring, std::optional<int> generations, const Seed& seed, bool exact_mapping,
          const std::map<std::string, std::pair<double, double>>& sensitivity, std::optional<int> threads,
          std::optional<double> time_limit, py::object runner, py::object accuracy) {
         app::ExploreRequest r;
-        r.network = net, r.arch_sources = arch, r.layers = layers;
+        r.network = net, r.set = set, r.arch_sources = arch, r.layers = layers;
         r.overrides = overrides_of(threads, std::nullopt, time_limit, std::nullopt, std::nullopt);
         r.bit_choices = bit_choices;
         r.objectives = objectives;
@@ -207,20 +220,20 @@ PYBIND11_MODULE(_qloop, m) {
         r.seed = seed_of(seed), r.exact_mapping = exact_mapping;
         for (const auto& [layer, ws] : sensitivity) r.sensitivity[layer] = {ws.first, ws.second};
         r.accuracy = python_accuracy(std::move(accuracy));
-        app::NetworkRequest searches{net, arch, layers, r.overrides, {}};
+        auto searches = network_request(net, set, arch, layers, {}, threads, std::nullopt, time_limit);
         searches.overrides.seed = r.seed;
         r.remote = app::remote_runner(python_text_function(std::move(runner)), searches);
         return interruptible(
             [&](const app::RunControl& control) { return app::explore_json(app::run_explore(r, control)).dump(); });
       },
-      py::arg("net"), py::arg("arch"), py::arg("layers"), py::arg("bit_choices"), py::arg("objectives"),
+      py::arg("net"), py::arg("set"), py::arg("arch"), py::arg("layers"), py::arg("bit_choices"), py::arg("objectives"),
       py::arg("population"), py::arg("offspring"), py::arg("generations"), py::arg("seed"), py::arg("exact_mapping"),
       py::arg("sensitivity"), py::arg("threads"), py::arg("time_limit"), py::arg("runner") = py::none(),
       py::arg("accuracy") = py::none());
   m.def("search_layer",
-        [](const std::string& net, const Sources& arch, const Names& layers, std::size_t layer,
+        [](const std::string& net, const Set& set, const Sources& arch, const Names& layers, std::size_t layer,
            const std::vector<int>& bits, std::size_t elite_size, const Seed& seed, std::optional<double> time_limit) {
-          auto request = network_request(net, arch, layers, {}, std::nullopt, seed, time_limit);
+          auto request = network_request(net, set, arch, layers, {}, std::nullopt, seed, time_limit);
           qloop::LayerSearchRequest search{layer, app::layer_bitwidths(bits), elite_size};
           return interruptible([&](const app::RunControl&) { return app::search_layer(request, search).dump(); });
         });

@@ -17,6 +17,7 @@ namespace qloop::app {
 
 struct ExploreRequest {
   std::string network;
+  std::map<std::string, std::int64_t> set;  // values of the network's variables
   std::vector<std::string> arch_sources;
   std::vector<std::string> layers;  // only these (empty: all)
   SearchOverrides overrides;        // threads (layer jobs at once) and time limit per layer job

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "app/model_command.hpp"
+#include "input/expression.hpp"
 #include "input/load_inputs.hpp"
 #include "input/parse_bitwidth_plan.hpp"
 #include "input/parse_network.hpp"
@@ -14,8 +15,9 @@
 
 namespace qloop::app {
 
-Network load_network(const std::string& source, const std::vector<std::string>& layers) {
-  auto net = input::load_network_file(source);
+Network load_network(const std::string& source, const std::map<std::string, std::int64_t>& set,
+                     const std::vector<std::string>& layers) {
+  auto net = input::load_network_file(source, set);
   if (layers.empty()) return net;
   std::vector<LayerSpec> kept;
   for (const auto& name : layers) {
@@ -34,6 +36,10 @@ NetworkSearchSetup load_network_setup(const std::vector<std::string>& arch_sourc
   NetworkSearchSetup setup{std::move(in.architecture), std::move(in.settings), std::move(in.constraints_for), {}};
   apply(overrides, setup.settings, control.note);
   return setup;
+}
+
+std::map<std::string, std::int64_t> variable_values(const std::string& assignments) {
+  return input::parse_assignments(assignments, "--set");
 }
 
 std::vector<BitwidthPlan> sweep_plans(const std::vector<std::string>& configurations) {
@@ -63,7 +69,7 @@ std::function<void(const NetworkProgress&)> progress_of(const std::string& what,
 
 NetworkRun run_network(const NetworkRequest& request, const RunControl& control) {
   if (request.bits.size() > 1) throw InputError("", "--bits", 0, "give one bitwidth plan (a sweep takes several)");
-  NetworkRun run{load_network(request.network, request.layers), {}, {}};
+  NetworkRun run{load_network(request.network, request.set, request.layers), {}, {}};
   auto plan = request.bits.empty() ? BitwidthPlan{} : input::load_bitwidth_plan(request.bits.front(), run.net);
   run.setup = load_network_setup(request.arch_sources, request.overrides, control);
   LayerMappingCache cache;
@@ -72,7 +78,7 @@ NetworkRun run_network(const NetworkRequest& request, const RunControl& control)
 }
 
 NetworkRun run_sweep(const NetworkRequest& request, const RunControl& control) {
-  NetworkRun run{load_network(request.network, request.layers), {}, {}};
+  NetworkRun run{load_network(request.network, request.set, request.layers), {}, {}};
   auto plans = sweep_plans(request.bits);
   run.setup = load_network_setup(request.arch_sources, request.overrides, control);
   LayerMappingCache cache;

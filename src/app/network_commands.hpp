@@ -3,6 +3,8 @@
 // `qloop sweep`: the same once per bitwidth configuration, every configuration's layer jobs
 // searched at once.
 
+#include <cstdint>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -16,9 +18,10 @@
 namespace qloop::app {
 
 struct NetworkRequest {
-  std::string network;                    // a network file (workloads/*.yaml) or an inline source
-  std::vector<std::string> arch_sources;  // architecture, constraints, mapper settings, ERT, ART
-  std::vector<std::string> layers;        // only these layers, in this order (empty: all)
+  std::string network;                      // a network file (workloads/*.yaml) or an inline source
+  std::map<std::string, std::int64_t> set;  // values of the network's variables (--set seq=1,context=2048)
+  std::vector<std::string> arch_sources;    // architecture, constraints, mapper settings, ERT, ART
+  std::vector<std::string> layers;          // only these layers, in this order (empty: all)
   SearchOverrides overrides;
   // network: at most one plan ("W4A8,first=W8A8", a YAML/CSV plan file or an inline one;
   // none: every tensor at its memory word's width). sweep: one or more configurations, each
@@ -26,12 +29,16 @@ struct NetworkRequest {
   std::vector<std::string> bits;
 };
 
-// The network file's layers, only those named (in that order) when `layers` is not empty.
-// Throws InputError naming a layer the network does not have.
-Network load_network(const std::string& source, const std::vector<std::string>& layers);
+// The network file's layers (its variables as `set` says), only those named (in that order)
+// when `layers` is not empty. Throws InputError naming a layer the network does not have.
+Network load_network(const std::string& source, const std::map<std::string, std::int64_t>& set,
+                     const std::vector<std::string>& layers);
 // Architecture, mapper settings (with the overrides) and constraints for every layer.
 NetworkSearchSetup load_network_setup(const std::vector<std::string>& arch_sources, const SearchOverrides& overrides,
                                       const RunControl& control);
+// "seq=1,context=2048" as the values of a network's variables (the command line's --set).
+std::map<std::string, std::int64_t> variable_values(const std::string& assignments);
+
 // The configurations of a sweep, in order.
 std::vector<BitwidthPlan> sweep_plans(const std::vector<std::string>& configurations);
 

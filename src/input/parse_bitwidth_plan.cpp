@@ -50,7 +50,13 @@ BitwidthPlan parse_yaml_plan(const std::string& path) {
   plan_node.allow_only(schema("bitwidths"));
   BitwidthPlan plan;
   plan.label = std::filesystem::path(found->file).stem().string();
-  if (auto d = plan_node.find("default")) parse_override(*d).apply_to(plan.all);
+  if (auto d = plan_node.find("default")) {
+    auto setting = parse_override(*d);
+    setting.apply_to(plan.all);
+    plan.kv = setting.kv;
+  }
+  if (auto kv = plan_node.find("kv")) plan.kv = bits_of(*kv);
+  if (auto scores = plan_node.find("scores")) plan.scores = bits_of(*scores);
   if (auto f = plan_node.find("first")) plan.first = parse_override(*f);
   if (auto l = plan_node.find("last")) plan.last = parse_override(*l);
   if (auto layers = plan_node.find("layers")) {

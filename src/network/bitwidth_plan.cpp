@@ -11,7 +11,8 @@ namespace qloop {
 
 namespace {
 
-constexpr const char* kForms = "expected e.g. W4A8 (weights 4 bits, activations 8), W8A8O16 or native";
+constexpr const char* kForms =
+    "expected e.g. W4A8 (weights 4 bits, activations 8), W8A8O16, W4A16KV4 (KV cache 4 bits) or native";
 
 std::vector<std::string> split(const std::string& text, char separator) {
   std::vector<std::string> parts;
@@ -54,6 +55,19 @@ void BitwidthOverride::apply_to(LayerBitwidths& bits) const {
 
 LayerBitwidths BitwidthPlan::for_layer(const Network& net, std::size_t index) const {
   LayerBitwidths bits = all;
+  // Attention: its right operand is the KV cache, and the scores flow between its two parts.
+  switch (net.layers[index].kind) {
+    case LayerKind::kAttentionScores:
+      bits.weights = kv.value_or(all.inputs);
+      bits.outputs = scores.value_or(all.inputs);
+      break;
+    case LayerKind::kAttentionContext:
+      bits.weights = kv.value_or(all.inputs);
+      bits.inputs = scores.value_or(all.inputs);
+      break;
+    default:
+      break;
+  }
   if (first && index == 0) first->apply_to(bits);
   if (last && index + 1 == net.layers.size()) last->apply_to(bits);
   if (auto it = per_layer.find(net.layers[index].name); it != per_layer.end()) it->second.apply_to(bits);
@@ -62,7 +76,7 @@ LayerBitwidths BitwidthPlan::for_layer(const Network& net, std::size_t index) co
 
 BitwidthOverride parse_bitwidth_shorthand(const std::string& text, const std::string& where) {
   if (text == "native") return {0, 0, 0};
-  static const std::regex kShorthand(R"(^W(\d+)A(\d+)(?:O(\d+))?$)", std::regex::icase);
+  static const std::regex kShorthand(R"(^W(\d+)A(\d+)(?:O(\d+))?(?:KV(\d+))?$)", std::regex::icase);
   std::smatch match;
   if (!std::regex_match(text, match, kShorthand)) {
     throw InputError("", where, 0, fmt::format("'{}' is not a bitwidth setting; {}", text, kForms));
@@ -80,6 +94,7 @@ BitwidthOverride parse_bitwidth_shorthand(const std::string& text, const std::st
   o.weights = bits(1);
   o.inputs = bits(2);
   o.outputs = match[3].matched ? bits(3) : *o.inputs;
+  if (match[4].matched) o.kv = bits(4);
   return o;
 }
 
@@ -104,7 +119,9 @@ std::vector<BitwidthPlan> parse_bitwidth_sweep(const std::string& text, const st
   for (const auto& shorthand : shorthands) {
     BitwidthPlan plan = overrides;
     plan.label = shorthand;
-    parse_bitwidth_shorthand(shorthand, where).apply_to(plan.all);
+    auto setting = parse_bitwidth_shorthand(shorthand, where);
+    setting.apply_to(plan.all);
+    if (setting.kv) plan.kv = setting.kv;
     plans.push_back(plan);
   }
   return plans;

@@ -15,21 +15,27 @@ namespace qloop {
 // A partial setting: unset tensors keep what the plan gave them before.
 struct BitwidthOverride {
   std::optional<int> weights, inputs, outputs;
-  void apply_to(LayerBitwidths& bits) const;
+  std::optional<int> kv;                      // the KV cache: attention's keys and values (plans only)
+  std::optional<int> scores;                  // attention scores, out of Q K^T and into P V (plans only)
+  void apply_to(LayerBitwidths& bits) const;  // weights, inputs, outputs
 };
 
 struct BitwidthPlan {
   std::string label;   // e.g. "W4A8" (for tables and charts)
   LayerBitwidths all;  // every layer, before overrides; zeros = native width
+  // Tensor classes of attention layers: the keys or values in the Weights slot take `kv`, the
+  // scores `scores`; unset, they take the activations' (all.inputs).
+  std::optional<int> kv, scores;
   std::optional<BitwidthOverride> first, last;
   std::map<std::string, BitwidthOverride> per_layer;
 
-  // Resolution order: all, then first/last, then the layer's own entry.
+  // Resolution order: all (for attention layers with kv and scores in their slots), then
+  // first/last, then the layer's own entry.
   LayerBitwidths for_layer(const Network& net, std::size_t index) const;
 };
 
-// "W4A8", "W8A8O16", "W16A16"; "native" (every tensor as wide as each memory word). Throws
-// InputError (key `where`, e.g. "--bits") with the accepted forms.
+// "W4A8", "W8A8O16", "W16A16", "W4A16KV4" (KV cache 4 bits); "native" (every tensor as wide as
+// each memory word). Throws InputError (key `where`, e.g. "--bits") with the accepted forms.
 BitwidthOverride parse_bitwidth_shorthand(const std::string& text, const std::string& where);
 
 // "W4A8,first=W8A8,last=W8A8" -> one plan. A plan's layer names are checked against `net`.

@@ -222,7 +222,7 @@ struct Evaluator {
     c.complete = result.complete;
     c.energy_pJ = result.energy_pJ;
     c.cycles = result.cycles;
-    c.memory_bytes = result.weight_bytes + result.peak_activation_bytes;
+    c.memory_bytes = result.weight_bytes + result.kv_bytes + result.peak_activation_bytes;
     c.accuracy_loss = accuracy ? accuracy(net, c.bits) : 0;
     for (auto objective : settings.objectives) {
       double v = 0;

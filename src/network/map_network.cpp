@@ -58,10 +58,12 @@ void add_totals(NetworkResult& result, const Architecture& arch) {
   result.energy_by_component.push_back({arch.arithmetic.name, 0});
   for (const auto& level : arch.storage) result.energy_by_component.push_back({level.name, 0});
   result.energy_by_tensor = {{"Weights", 0}, {"Inputs", 0}, {"Outputs", 0}};
+  result.energy_by_class = {{"weights", 0}, {"activations", 0}, {"kv", 0}};
   int word_bits = arch.storage.back().word_bits;
   for (const auto& layer : result.layers) {
     const auto& l = layer.layer;
-    result.weight_bytes += packed_bytes(l.weight_count(), layer.bits.weights, word_bits);
+    (l.attention() ? result.kv_bytes : result.weight_bytes) +=
+        packed_bytes(l.weight_count(), layer.bits.weights, word_bits);
     result.peak_activation_bytes =
         std::max(result.peak_activation_bytes, packed_bytes(l.input_count(), layer.bits.inputs, word_bits) +
                                                    packed_bytes(l.output_count(), layer.bits.outputs, word_bits));
@@ -80,6 +82,8 @@ void add_totals(NetworkResult& result, const Architecture& arch) {
         for (auto& share : result.energy_by_tensor) {
           if (share.name == t.tensor) share.energy_pJ += t.energy_pJ;
         }
+        bool weights_slot = t.tensor == "Weights";
+        result.energy_by_class[weights_slot ? (l.attention() ? 2 : 0) : 1].energy_pJ += t.energy_pJ;
       }
     }
   }

@@ -65,11 +65,16 @@ struct NetworkResult {
   std::uint64_t computes = 0;
   double edp = 0;                                // pJ x cycles of the whole network
   std::vector<EnergyShare> energy_by_component;  // arithmetic first, then storage inner -> outer
-  std::vector<EnergyShare> energy_by_tensor;     // Weights, Inputs, Outputs
-  double weight_bytes = 0;                       // all weights, packed into the outermost level's words
-  double peak_activation_bytes = 0;              // largest inputs + outputs of one layer, packed likewise
-  int distinct_jobs = 0;                         // layer jobs this run needed (before the cache)
-  int mapped_jobs = 0;                           // of which the mapper ran now (not found in the cache)
+  std::vector<EnergyShare> energy_by_tensor;     // Weights, Inputs, Outputs (the slots)
+  // By what the tensors are: weights (the Weights slot of every layer but attention),
+  // activations (Inputs and Outputs of every layer, attention scores among them), kv (the
+  // keys and values: the Weights slot of attention layers).
+  std::vector<EnergyShare> energy_by_class;
+  double weight_bytes = 0;           // all weights, packed into the outermost level's words
+  double kv_bytes = 0;               // the KV cache (keys and values), packed likewise
+  double peak_activation_bytes = 0;  // largest inputs + outputs of one layer, packed likewise
+  int distinct_jobs = 0;             // layer jobs this run needed (before the cache)
+  int mapped_jobs = 0;               // of which the mapper ran now (not found in the cache)
   double seconds = 0;
 };
 

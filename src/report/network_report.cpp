@@ -67,7 +67,9 @@ ordered_json network_json(const NetworkResult& r, const Architecture& arch) {
                    {"edp_pJ_cycles", r.edp},
                    {"energy_pJ_per_component", shares_json(r.energy_by_component)},
                    {"energy_pJ_per_tensor", shares_json(r.energy_by_tensor)},
+                   {"energy_pJ_per_class", shares_json(r.energy_by_class)},
                    {"weight_bytes", r.weight_bytes},
+                   {"kv_bytes", r.kv_bytes},
                    {"peak_activation_bytes", r.peak_activation_bytes}};
   out["search"] = {{"distinct_layer_jobs", r.distinct_jobs}, {"mapped_now", r.mapped_jobs}, {"seconds", r.seconds}};
   out["layers"] = ordered_json::array();
@@ -142,8 +144,9 @@ std::string network_summary_text(const NetworkResult& r, const Architecture& arc
   for (const auto& share : r.energy_by_component) {
     out += fmt::format("  {} {:.1f}%", share.name, r.energy_pJ > 0 ? 100 * share.energy_pJ / r.energy_pJ : 0.0);
   }
-  out += fmt::format("\nfootprint: weights {:.1f} KiB, peak activations {:.1f} KiB\n", r.weight_bytes / 1024,
+  out += fmt::format("\nfootprint: weights {:.1f} KiB, peak activations {:.1f} KiB", r.weight_bytes / 1024,
                      r.peak_activation_bytes / 1024);
+  out += r.kv_bytes > 0 ? fmt::format(", KV cache {:.1f} KiB\n", r.kv_bytes / 1024) : "\n";
   return out;
 }
 
@@ -151,11 +154,13 @@ std::string sweep_csv(const std::vector<NetworkResult>& runs) {
   if (runs.empty()) return "config,energy_pJ,cycles,edp\n";
   std::string out = "config,energy_pJ,cycles,edp";
   for (const auto& share : runs.front().energy_by_component) out += ",energy_pJ." + share.name;
-  out += ",weight_bytes,peak_activation_bytes,complete\n";
+  out += ",energy_pJ.weights,energy_pJ.activations,energy_pJ.kv,weight_bytes,kv_bytes,peak_activation_bytes,complete\n";
   for (const auto& r : runs) {
     out += fmt::format("{},{},{},{}", r.label, r.energy_pJ, r.cycles, r.edp);
     for (const auto& share : r.energy_by_component) out += fmt::format(",{}", share.energy_pJ);
-    out += fmt::format(",{},{},{}\n", r.weight_bytes, r.peak_activation_bytes, r.complete ? "yes" : "no");
+    for (const auto& share : r.energy_by_class) out += fmt::format(",{}", share.energy_pJ);
+    out +=
+        fmt::format(",{},{},{},{}\n", r.weight_bytes, r.kv_bytes, r.peak_activation_bytes, r.complete ? "yes" : "no");
   }
   return out;
 }

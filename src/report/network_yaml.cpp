@@ -17,8 +17,11 @@ std::string layer_line(const LayerSpec& l) {
       return fmt::format("{{name: \"{}\", type: fc, in_features: {}, out_features: {}{}}}", l.name, l.in_channels,
                          l.out_channels, batch);
     case LayerKind::kMatmul:
-      return fmt::format("{{name: \"{}\", type: matmul, rows: {}, inner: {}, cols: {}{}}}", l.name, l.in_h,
-                         l.in_channels, l.out_channels, batch);
+    case LayerKind::kAttentionScores:
+    case LayerKind::kAttentionContext:
+      return fmt::format("{{name: \"{}\", type: {}, rows: {}, inner: {}, cols: {}{}{}}}", l.name, to_string(l.kind),
+                         l.in_h, l.in_channels / l.groups, l.out_channels / l.groups,
+                         l.groups > 1 ? fmt::format(", groups: {}", l.groups) : "", batch);
     case LayerKind::kConv:
       break;
   }

@@ -10,6 +10,10 @@ const char* to_string(LayerKind kind) {
       return "fc";
     case LayerKind::kMatmul:
       return "matmul";
+    case LayerKind::kAttentionScores:
+      return "attention_scores";
+    case LayerKind::kAttentionContext:
+      return "attention_context";
   }
   return "?";
 }
@@ -42,12 +46,12 @@ struct ShapeBuilder {
 }  // namespace
 
 std::int64_t LayerSpec::out_h() const {
-  if (kind == LayerKind::kMatmul) return in_h;
+  if (matmul_like()) return in_h;
   return output_extent(in_h, kernel_h, stride_h, pad_h, dilation_h);
 }
 
 std::int64_t LayerSpec::out_w() const {
-  if (kind == LayerKind::kMatmul) return 1;
+  if (matmul_like()) return 1;
   return output_extent(in_w, kernel_w, stride_w, pad_w, dilation_w);
 }
 
@@ -62,7 +66,7 @@ std::uint64_t LayerSpec::weight_count() const {
 }
 
 std::uint64_t LayerSpec::input_count() const {
-  return static_cast<std::uint64_t>(batch * in_channels * in_h * (kind == LayerKind::kMatmul ? 1 : in_w));
+  return static_cast<std::uint64_t>(batch * in_channels * in_h * (matmul_like() ? 1 : in_w));
 }
 
 std::uint64_t LayerSpec::output_count() const {

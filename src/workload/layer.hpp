@@ -12,9 +12,13 @@
 namespace qloop {
 
 enum class LayerKind {
-  kConv,            // 2-D convolution, grouped when groups > 1 (depthwise: groups = channels)
-  kFullyConnected,  // in_features -> out_features
-  kMatmul,          // (rows x inner) times (inner x cols)
+  kConv,              // 2-D convolution, grouped when groups > 1 (depthwise: groups = channels)
+  kFullyConnected,    // in_features -> out_features, for every token (batch x sequence)
+  kMatmul,            // (rows x inner) times (inner x cols), `groups` independent products
+  kAttentionScores,   // per (batch, KV head): queries (rows x head_dim) times keys^T: the keys in
+                      // the Weights slot (its bits are the KV cache's), scores out
+  kAttentionContext,  // per (batch, KV head): scores (rows x context) times values: the values
+                      // in the Weights slot, the attention's output out
 };
 const char* to_string(LayerKind kind);
 
@@ -34,6 +38,11 @@ struct LayerSpec {
   std::int64_t out_h() const;  // (in + 2 pad - dilation (kernel - 1) - 1) / stride + 1
   std::int64_t out_w() const;
   std::uint64_t macs() const;
+  // A product of two matrices (matmul and the attention parts): rows on in_h, one column.
+  bool matmul_like() const {
+    return kind == LayerKind::kMatmul || kind == LayerKind::kAttentionScores || kind == LayerKind::kAttentionContext;
+  }
+  bool attention() const { return kind == LayerKind::kAttentionScores || kind == LayerKind::kAttentionContext; }
   std::uint64_t weight_count() const;
   std::uint64_t input_count() const;  // unpadded input activations
   std::uint64_t output_count() const;
