@@ -155,7 +155,115 @@ def mobilenet_v2():
     return n
 
 
+class Transformer(Net):
+    """A transformer's layers with sizes over its variables (seq, context, batch): `macs()` and
+    `write()` evaluate them at the defaults; `macs_at()` at other values (prefill, decode)."""
+
+    def __init__(self, name, source, published, variables):
+        super().__init__(name, source, published)
+        self.variables = variables
+
+    def linear(self, name, cin, cout, seq="seq"):
+        self.layers.append(dict(name=name, type="linear", in_features=cin, out_features=cout, seq=seq, batch="batch"))
+
+    def attention(self, name, heads, head_dim, kv_heads=None, seq="seq", context="context"):
+        layer = dict(name=name, type="attention", heads=heads, head_dim=head_dim, seq=seq, context=context,
+                     batch="batch")
+        if kv_heads:
+            layer["kv_heads"] = kv_heads
+        self.layers.append(layer)
+
+    def block(self, prefix, d, heads, ff, gated=False, kv_heads=None):
+        kv_width = d // heads * (kv_heads or heads)
+        self.linear(f"{prefix}.qkv", d, d + 2 * kv_width)
+        self.attention(f"{prefix}.attn", heads, d // heads, kv_heads)
+        self.linear(f"{prefix}.proj", d, d)
+        if gated:  # SwiGLU: gate and up projections, then down
+            self.linear(f"{prefix}.gate_up", d, 2 * ff)
+        else:
+            self.linear(f"{prefix}.ff1", d, ff)
+        self.linear(f"{prefix}.ff2", ff, d)
+
+    def macs_at(self, **values):
+        v = dict(self.variables, **values)
+        size = lambda x: eval(x, {}, v) if isinstance(x, str) else x  # the file's own expressions
+        total = 0
+        for l in self.layers:
+            if l["type"] == "linear":
+                total += size(l["seq"]) * v["batch"] * l["in_features"] * l["out_features"]
+            elif l["type"] == "attention":
+                total += 2 * v["batch"] * l["heads"] * size(l["seq"]) * size(l["context"]) * l["head_dim"]
+            else:
+                total += Net.macs(_only(self, l))
+        return total
+
+    def macs(self):
+        return self.macs_at()
+
+    def write(self):
+        super().write()
+        path = os.path.join(OUT, self.name.lower().replace("-", "") + ".yaml")
+        text = open(path).read().replace(
+            "  layers:", "  variables: {" + ", ".join(f"{k}: {v}" for k, v in self.variables.items()) + "}\n  layers:")
+        open(path, "w").write(text)
+
+
+def _only(net, layer):
+    """A throwaway Net holding one CNN layer, to count its MACs."""
+    one = Net(net.name, net.source, net.published)
+    one.layers = [layer]
+    return one
+
+
+def bert_base():
+    n = Transformer("BERT-base", "Devlin et al., NAACL 2019 (L=12, H=768, A=12, FF 3072) at 128 tokens, without "
+                    "embeddings: 11.17 G MACs (12 x (4 x 128 x 768^2 + 2 x 128^2 x 768 + 2 x 128 x 768 x 3072))",
+                    11_170_000_000, {"seq": 128, "context": 128, "batch": 1})
+    for i in range(12):
+        n.block(f"l{i}", 768, 12, 3072)
+    return n
+
+
+def vit_b16():
+    n = Transformer("ViT-B-16", "Dosovitskiy et al., ICLR 2021, ViT-B/16 at 224x224 (196 patches + CLS = 197 "
+                    "tokens, L=12, H=768, A=12, MLP 3072): 17.6 G MACs (their Table 6 'GFLOPs')",
+                    17_600_000_000, {"seq": 197, "context": 197, "batch": 1})
+    n.layers.append(dict(name="patch_embed", type="conv", in_channels=3, out_channels=768, input=224, kernel=16,
+                         stride=16, padding=0, groups=1))
+    for i in range(12):
+        n.block(f"l{i}", 768, 12, 3072)
+    n.linear("head", 768, 1000, seq=1)  # on the CLS token
+    return n
+
+
+def gpt2_small():
+    n = Transformer("GPT-2", "Radford et al., 2019, GPT-2 small (L=12, H=768, A=12, FF 3072, vocabulary 50257); "
+                    "one token decoded at context 1024, derived from that configuration: 142.4 M MACs (84.9 M in "
+                    "the blocks, 18.9 M attending to the context, 38.6 M in the LM head)", 142_400_000,
+                    {"seq": 1, "context": 1024, "batch": 1})
+    for i in range(12):
+        n.block(f"l{i}", 768, 12, 3072)
+    n.linear("lm_head", 768, 50257)
+    return n
+
+
+def llama2_7b():
+    n = Transformer("Llama-2-7B", "Touvron et al., arXiv:2307.09288, Llama 2 7B (L=32, H=4096, 32 heads, SwiGLU "
+                    "FF 11008, vocabulary 32000); one token decoded at context 2048: 7.14 G MACs with the LM head. "
+                    "Prefill of 2048 tokens: --set seq=2048,context=2048",
+                    7_140_000_000, {"seq": 1, "context": 2048, "batch": 1})
+    for i in range(32):
+        n.block(f"l{i}", 4096, 32, 11008, gated=True)
+    n.linear("lm_head", 4096, 32000)
+    return n
+
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     for make in (alexnet, vgg16, resnet18, resnet50, mobilenet_v1, mobilenet_v2):
         make().write()
+    for make in (bert_base, vit_b16, gpt2_small, llama2_7b):
+        net = make()
+        net.write()
+    prefill = llama2_7b().macs_at(seq=2048, context=2048)
+    print(f"Llama-2-7B prefill of 2048 tokens: {prefill:,} MACs")

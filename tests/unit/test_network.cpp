@@ -27,7 +27,9 @@ struct PublishedMacs {
 TEST(Zoo, every_network_matches_its_published_mac_count_within_one_percent) {
   const PublishedMacs nets[] = {{"alexnet.yaml", 724'000'000},     {"vgg16.yaml", 15'500'000'000},
                                 {"resnet18.yaml", 1'800'000'000},  {"resnet50.yaml", 4'090'000'000},
-                                {"mobilenetv1.yaml", 569'000'000}, {"mobilenetv2.yaml", 300'000'000}};
+                                {"mobilenetv1.yaml", 569'000'000}, {"mobilenetv2.yaml", 300'000'000},
+                                {"bertbase.yaml", 11'170'000'000}, {"vitb16.yaml", 17'600'000'000},
+                                {"gpt2.yaml", 142'400'000},        {"llama27b.yaml", 7'140'000'000}};
   for (const auto& n : nets) {
     auto net = input::load_network_file(zoo(n.file));
     EXPECT_EQ(net.published_macs, n.published) << n.file;
@@ -38,6 +40,16 @@ TEST(Zoo, every_network_matches_its_published_mac_count_within_one_percent) {
       EXPECT_EQ(layer_workload(layer, {}).total_operations(), layer.macs()) << n.file << " " << layer.name;
     }
   }
+}
+
+TEST(Zoo, llama_prefill_is_the_same_file_at_another_sequence_length) {
+  // Per layer: q, k, v, o 4 x 4096^2, SwiGLU 3 x 4096 x 11008, attention 2 x 32 heads x s x s x 128;
+  // 32 layers and the LM head 4096 x 32000, for s = 2048 tokens (the full score matrix).
+  std::uint64_t s = 2048;
+  std::uint64_t per_layer = s * (4 * 4096 * 4096 + 3 * 4096 * 11008) + 2 * 32 * s * s * 128;
+  std::uint64_t expected = 32 * per_layer + s * 4096 * 32000;
+  auto net = input::load_network_file(zoo("llama27b.yaml"), {{"seq", 2048}, {"context", 2048}});
+  EXPECT_EQ(net.macs(), expected);
 }
 
 TEST(Zoo, alexnet_layers_have_the_papers_shapes) {
