@@ -60,6 +60,25 @@ std::string network_progress_line(const std::string& what, const NetworkProgress
 
 namespace {
 
+// Every tensor lives in the outermost memory whatever the mapping, so a bitwidth wider than
+// its word is a mistake in the plan, not a property of mappings to search.
+void check_plan_fits(const BitwidthPlan& plan, const Network& net, const Architecture& arch, const std::string& where) {
+  const auto& outer = arch.storage.back();
+  for (std::size_t i = 0; i < net.layers.size(); ++i) {
+    auto bits = plan.for_layer(net, i);
+    const std::pair<const char*, int> tensors[] = {
+        {"Weights", bits.weights}, {"Inputs", bits.inputs}, {"Outputs", bits.outputs}};
+    for (const auto& [tensor, width] : tensors) {
+      if (width <= outer.word_bits) continue;
+      throw InputError("", where, 0,
+                       fmt::format("{} ({}): {} at {} bits is wider than the {}-bit word of {}, which holds every "
+                                   "tensor; give at most {} bits",
+                                   plan.label.empty() ? "the plan" : plan.label, net.layers[i].name, tensor, width,
+                                   outer.word_bits, outer.name, outer.word_bits));
+    }
+  }
+}
+
 std::function<void(const NetworkProgress&)> progress_of(const std::string& what, const RunControl& control) {
   if (!control.progress) return {};
   return [what, &control](const NetworkProgress& p) { control.progress(network_progress_line(what, p)); };
@@ -72,6 +91,7 @@ NetworkRun run_network(const NetworkRequest& request, const RunControl& control)
   NetworkRun run{load_network(request.network, request.set, request.layers), {}, {}};
   auto plan = request.bits.empty() ? BitwidthPlan{} : input::load_bitwidth_plan(request.bits.front(), run.net);
   run.setup = load_network_setup(request.arch_sources, request.overrides, control);
+  check_plan_fits(plan, run.net, run.setup.architecture, request.bits.empty() ? "--bits" : request.bits.front());
   LayerMappingCache cache;
   run.runs.push_back(map_network(run.net, plan, run.setup, cache, control.stop, progress_of(run.net.name, control)));
   return run;
@@ -81,6 +101,7 @@ NetworkRun run_sweep(const NetworkRequest& request, const RunControl& control) {
   NetworkRun run{load_network(request.network, request.set, request.layers), {}, {}};
   auto plans = sweep_plans(request.bits);
   run.setup = load_network_setup(request.arch_sources, request.overrides, control);
+  for (const auto& plan : plans) check_plan_fits(plan, run.net, run.setup.architecture, "--bits");
   LayerMappingCache cache;
   // Every configuration's layer jobs at once (in parallel), then each configuration's totals.
   map_layer_jobs(run.net, plans, run.setup, cache, control.stop, progress_of(run.net.name + " sweep", control));

@@ -107,7 +107,21 @@ std::vector<LayerSpec> parse_attention(const LayerReader& r, const std::string& 
   node.allow_only(schema("network.attention"));
   auto heads = r.positive("heads");
   auto kv_heads = r.positive_or("kv_heads", heads);
-  auto head_dim = r.positive("head_dim");
+  // A head's width, given directly or as the model's width split among the heads.
+  auto head_dim = r.positive_or("head_dim", 0);
+  if (auto model_dim = node.find("model_dim")) {
+    auto width = r.size(*model_dim, "model_dim");
+    if (width % heads != 0) {
+      model_dim->fail(fmt::format("heads ({}) must divide model_dim ({})", heads, width));
+    }
+    if (head_dim != 0 && head_dim * heads != width) {
+      node.at("head_dim")
+          .fail(fmt::format("head_dim ({}) x heads ({}) is {}, not model_dim ({}); give one of them", head_dim, heads,
+                            head_dim * heads, width));
+    }
+    head_dim = width / heads;
+  }
+  if (head_dim == 0) node.fail("an attention needs head_dim (or model_dim, split among the heads)");
   auto seq = r.positive("seq");
   auto context = r.positive_or("context", seq);
   auto batch = r.positive_or("batch", 1);

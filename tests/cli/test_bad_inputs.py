@@ -165,13 +165,24 @@ def case_each_explore_option_is_named_where_it_is_wrong(qloop):
 
 
 def case_a_layer_without_a_mapping_says_why_in_every_file(qloop):
-    # 16-bit operands in 8-bit words: no level can hold them.
-    r, out, _ = run(qloop, "network", {"net.yaml": TINY_NET, "arch.yaml": ARCH, "m.yaml": QUICK}, "--bits", "W16A16")
+    # 16-bit operands fit DRAM's words (widened to 16 bits), but the register file, which must
+    # keep the weights, has 8-bit words.
+    wide_dram = ARCH.replace("block-size: 8\n        word-bits: 8", "block-size: 4\n        word-bits: 16", 1)
+    assert wide_dram != ARCH
+    keep = "mapspace_constraints:\n- {target: RegisterFile, type: bypass, keep: [Weights]}\n"
+    r, out, _ = run(qloop, "network", {"net.yaml": TINY_NET, "arch.yaml": wide_dram, "m.yaml": QUICK,
+                                       "keep.yaml": keep}, "--bits", "W16A16")
     assert r.returncode == 3, r.stderr
     layer = json.load(open(os.path.join(out, "network.json")))["layers"][0]
     assert "bitwidth of" in layer["reason"], layer
     rows = open(os.path.join(out, "network.csv")).read().splitlines()
     assert "bitwidth of" in rows[1], rows
+
+
+def case_bits_wider_than_the_outermost_word_are_a_mistake_in_the_plan(qloop):
+    # DRAM holds every tensor whatever the mapping: no search can help 16-bit weights into 8-bit words.
+    r, _, _ = run(qloop, "network", {"net.yaml": TINY_NET, "arch.yaml": ARCH, "m.yaml": QUICK}, "--bits", "W16A8")
+    refused(r, "--bits", "conv1", "Weights at 16 bits", "at most 8 bits")
 
 
 # 4. Values that mean nothing -----------------------------------------------------------------

@@ -81,6 +81,25 @@ TEST(TransformerLayers, an_unknown_variable_or_a_zero_is_refused) {
   }
 }
 
+TEST(TransformerLayers, model_dim_is_split_among_the_heads_that_divide_it) {
+  auto net = network_from("  - {name: a, type: attention, heads: 12, model_dim: 768, seq: 128}\n");
+  EXPECT_EQ(net.layers[0].macs(), 12u * 128u * 128u * 64u);  // head_dim 768 / 12 = 64
+  auto refusal = [](const std::string& layer) {
+    try {
+      network_from(layer);
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  EXPECT_NE(refusal("  - {name: a, type: attention, heads: 10, model_dim: 768, seq: 4}\n").find("must divide"),
+            std::string::npos);
+  EXPECT_NE(refusal("  - {name: a, type: attention, heads: 12, model_dim: 768, head_dim: 32, seq: 4}\n")
+                .find("not model_dim"),
+            std::string::npos);
+  EXPECT_NE(refusal("  - {name: a, type: attention, heads: 12, seq: 4}\n").find("head_dim"), std::string::npos);
+}
+
 TEST(TransformerLayers, a_kv_plan_gives_the_cache_its_own_bits) {
   auto net = network_from(kBlock);
   auto plan = parse_bitwidth_plan_text("W4A16KV8", "--bits");
