@@ -14,7 +14,11 @@ namespace qloop::app {
 
 namespace {
 
-nlohmann::ordered_json bits_json(const LayerBitwidths& b) { return {b.weights, b.inputs, b.outputs}; }
+// [Weights, Inputs, Outputs] bits, then the weights per scale and its bits when grouped.
+nlohmann::ordered_json bits_json(const LayerBitwidths& b) {
+  if (b.weight_scales.group == 0) return {b.weights, b.inputs, b.outputs};
+  return {b.weights, b.inputs, b.outputs, b.weight_scales.group, b.weight_scales.bits};
+}
 
 Mapping mapping_of(const std::string& yaml, const std::string& name, const Workload& workload,
                    const Architecture& arch) {
@@ -27,8 +31,9 @@ Mapping mapping_of(const std::string& yaml, const std::string& name, const Workl
 }  // namespace
 
 LayerBitwidths layer_bitwidths(const std::vector<int>& bits) {
-  if (bits.size() != 3) throw InputError("", "bits", 0, "expected [Weights, Inputs, Outputs] bits");
-  return {bits[0], bits[1], bits[2]};
+  if (bits.size() == 3) return {bits[0], bits[1], bits[2]};
+  if (bits.size() == 5 && bits[3] > 0 && bits[4] > 0) return {bits[0], bits[1], bits[2], GroupScales{bits[3], bits[4]}};
+  throw InputError("", "bits", 0, "expected [Weights, Inputs, Outputs] bits (and weights per scale, scale bits)");
 }
 
 std::vector<LayerJob> sweep_layer_jobs(const NetworkRequest& request) {
@@ -58,7 +63,7 @@ nlohmann::ordered_json map_layer_job(const NetworkRequest& request, std::size_t 
   auto setup = load_network_setup(request.arch_sources, request.overrides, {});
   Network one{net.name, net.source, {net.layers[layer]}, 0};
   BitwidthPlan plan;
-  plan.per_layer[one.layers[0].name] = {bits.weights, bits.inputs, bits.outputs};
+  plan.per_layer[one.layers[0].name] = {bits.weights, bits.inputs, bits.outputs, {}, {}, bits.weight_scales};
   LayerMappingCache cache;
   map_layer_jobs(one, {plan}, setup, cache, nullptr, {});
   auto mapped = cache.find(job_key(one.layers[0], bits));

@@ -19,7 +19,8 @@ struct LayerJob {
   LayerBitwidths bits;
 };
 
-// [W, I, O] as JSON carries them; InputError for another length.
+// [W, I, O] (or [W, I, O, weights per scale, scale bits]) as JSON carries them; InputError
+// otherwise.
 LayerBitwidths layer_bitwidths(const std::vector<int>& bits);
 
 // The distinct layer jobs of the sweep `request` describes, in configuration and layer order.

@@ -76,6 +76,13 @@ void check_plan_fits(const BitwidthPlan& plan, const Network& net, const Archite
                                    plan.label.empty() ? "the plan" : plan.label, net.layers[i].name, tensor, width,
                                    outer.word_bits, outer.name, outer.word_bits));
     }
+    if (bits.weight_scales.group > 0 && bits.weight_scales.bits > outer.word_bits) {
+      throw InputError("", where, 0,
+                       fmt::format("{} ({}): {}-bit weight scales are wider than the {}-bit word of {}; give "
+                                   "scale_bits of at most {}",
+                                   plan.label.empty() ? "the plan" : plan.label, net.layers[i].name,
+                                   bits.weight_scales.bits, outer.word_bits, outer.name, outer.word_bits));
+    }
   }
 }
 

@@ -39,6 +39,16 @@ BitwidthOverride parse_override(const NodeReader& node) {
   if (auto w = node.find("Weights")) o.weights = bits_of(*w);
   if (auto i = node.find("Inputs")) o.inputs = bits_of(*i);
   if (auto out = node.find("Outputs")) o.outputs = bits_of(*out);
+  if (auto group = node.find("group")) {
+    auto weights = group->as_int();
+    if (weights < 1 || weights > kMaxScaleGroup) {
+      group->fail(fmt::format("weights per scale are 1 to {}, got {}", kMaxScaleGroup, weights));
+    }
+    o.weight_scales = GroupScales{static_cast<int>(weights), 16};
+    if (auto scale = node.find("scale_bits")) o.weight_scales->bits = bits_of(*scale);
+  } else if (auto scale = node.find("scale_bits")) {
+    scale->fail("scale_bits without group: give the weights per scale too (group: 128)");
+  }
   return o;
 }
 

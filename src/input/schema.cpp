@@ -244,7 +244,7 @@ std::vector<NodeSchema> make_schemas() {
       {"bitwidths",
        "bitwidths: (a --bits plan file)",
        "per-layer bitwidths",
-       {{"default", "every layer: a shorthand (W4A8, W4A16KV4) or {Weights, Inputs, Outputs}"},
+       {{"default", "every layer: a shorthand (W4A8, W4A16KV4, W4A16G128) or {Weights, Inputs, Outputs, group}"},
         {"kv", "bits of the KV cache: the keys and values in attention layers' Weights slot (default: activations')"},
         {"scores", "bits of attention scores (default: activations')"},
         {"first", "the first layer"},
@@ -255,7 +255,11 @@ std::vector<NodeSchema> make_schemas() {
       {"bitwidths.tensors",
        "bitwidths: ... {Weights, Inputs, Outputs}",
        "bits per tensor (1 to 64; unlisted: as before)",
-       {{"Weights", "bits"}, {"Inputs", "bits"}, {"Outputs", "bits"}}},
+       {{"Weights", "bits"},
+        {"Inputs", "bits"},
+        {"Outputs", "bits"},
+        {"group", "group-wise weight quantization: weights per scale (adds scale_bits / group bits per weight)"},
+        {"scale_bits", "bits of one scale; default 16"}}},
   };
 }
 

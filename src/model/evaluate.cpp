@@ -53,7 +53,7 @@ Refusal check_level(const StorageLevelSpec& spec, int level, const std::vector<L
   std::uint64_t required = 0;
   for (int ds = 0; ds < workload.num_data_spaces(); ++ds) {
     if (!counts[ds].kept) continue;
-    auto words = kept_tile_words(counts[ds].tile_size, widths[ds], spec.word_bits);
+    auto words = kept_tile_words(counts[ds].tile_size, widths[ds], spec.word_bits, workload.scales_of(ds));
     if (!words) {
       Refusal r{Rejection{RejectionKind::kBitwidth, level, ds}, {}};
       if (details) {
@@ -99,7 +99,7 @@ double instances_per_cluster(const StorageLevelSpec& spec, MeshExpansion used) {
 
 StorageTensorStats tensor_stats(const StorageLevelSpec& spec, const LevelTensorCounts& c, const Workload& workload,
                                 int ds, std::optional<int> width, MeshExpansion used, bool details) {
-  auto packing = pack(width, spec.word_bits);
+  auto packing = pack(width, spec.word_bits, workload.scales_of(ds));
   StorageTensorStats t;
   if (details) t.tensor = workload.data_spaces[ds].name;
   t.bitwidth = width.value_or(0);
@@ -114,7 +114,9 @@ StorageTensorStats tensor_stats(const StorageLevelSpec& spec, const LevelTensorC
   t.temporal_reductions = words_for(c.temporal_reductions, packing);
   auto bits = t.bitwidth > 0 ? t.bitwidth : spec.word_bits;
   t.wasted_bits_in_tile = t.utilized_capacity * static_cast<std::uint64_t>(spec.word_bits) -
-                          t.tile_operands * static_cast<std::uint64_t>(bits);
+                          t.tile_operands * static_cast<std::uint64_t>(bits) -
+                          ceil_div(t.tile_operands, std::max<std::uint64_t>(packing.scale_group, 1)) *
+                              static_cast<std::uint64_t>(packing.scale_bits);
   double per_instance = static_cast<double>(vector_accesses(t.reads, spec.block_size)) * spec.energy.read_pJ +
                         static_cast<double>(vector_accesses(t.fills, spec.block_size)) * spec.energy.fill_pJ +
                         static_cast<double>(vector_accesses(t.updates, spec.block_size)) * spec.energy.update_pJ;
@@ -152,7 +154,7 @@ NetworkStats network_stats(const Architecture& arch, int level, const std::vecto
   net.name = spec.name + " <==> " + child;
   for (int ds = 0; ds < workload.num_data_spaces(); ++ds) {
     const auto& c = counts[ds];
-    auto packing = pack(widths[ds], spec.word_bits);
+    auto packing = pack(widths[ds], spec.word_bits, workload.scales_of(ds));
     NetworkTensorStats t;
     t.tensor = workload.data_spaces[ds].name;
     t.fanout = c.fanout;

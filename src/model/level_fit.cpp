@@ -4,8 +4,9 @@
 
 namespace qloop {
 
-std::optional<std::uint64_t> kept_tile_words(std::uint64_t operands, std::optional<int> bitwidth, int word_bits) {
-  auto packing = pack(bitwidth, word_bits);
+std::optional<std::uint64_t> kept_tile_words(std::uint64_t operands, std::optional<int> bitwidth, int word_bits,
+                                             GroupScales scales) {
+  auto packing = pack(bitwidth, word_bits, scales);
   if (!packing.fits) return std::nullopt;
   return words_for(operands, packing);
 }

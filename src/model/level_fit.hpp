@@ -9,12 +9,14 @@
 
 #include "arch/architecture.hpp"
 #include "model/rejection.hpp"
+#include "workload/workload.hpp"
 
 namespace qloop {
 
-// Words one kept tile of `operands` takes, packed; nullopt when the operands are wider than
-// the word.
-std::optional<std::uint64_t> kept_tile_words(std::uint64_t operands, std::optional<int> bitwidth, int word_bits);
+// Words one kept tile of `operands` takes, packed, with its group scales if any; nullopt when
+// the operands are wider than the word.
+std::optional<std::uint64_t> kept_tile_words(std::uint64_t operands, std::optional<int> bitwidth, int word_bits,
+                                             GroupScales scales);
 
 // kCapacity when the kept tiles' `words` exceed the level's capacity. Keeping fewer tensors
 // never needs more words, so a search may rule out a tiling on this alone.

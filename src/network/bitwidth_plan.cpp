@@ -12,7 +12,8 @@ namespace qloop {
 namespace {
 
 constexpr const char* kForms =
-    "expected e.g. W4A8 (weights 4 bits, activations 8), W8A8O16, W4A16KV4 (KV cache 4 bits) or native";
+    "expected e.g. W4A8 (weights 4 bits, activations 8), W8A8O16, W4A16KV4 (KV cache 4 bits), W4A16G128 (a "
+    "16-bit scale per group of 128 weights) or native";
 
 std::vector<std::string> split(const std::string& text, char separator) {
   std::vector<std::string> parts;
@@ -51,6 +52,7 @@ void BitwidthOverride::apply_to(LayerBitwidths& bits) const {
   if (weights) bits.weights = *weights;
   if (inputs) bits.inputs = *inputs;
   if (outputs) bits.outputs = *outputs;
+  if (weight_scales) bits.weight_scales = *weight_scales;
 }
 
 LayerBitwidths BitwidthPlan::for_layer(const Network& net, std::size_t index) const {
@@ -59,10 +61,12 @@ LayerBitwidths BitwidthPlan::for_layer(const Network& net, std::size_t index) co
   switch (net.layers[index].kind) {
     case LayerKind::kAttentionScores:
       bits.weights = kv.value_or(all.inputs);
+      bits.weight_scales = {};
       bits.outputs = scores.value_or(all.inputs);
       break;
     case LayerKind::kAttentionContext:
       bits.weights = kv.value_or(all.inputs);
+      bits.weight_scales = {};
       bits.inputs = scores.value_or(all.inputs);
       break;
     default:
@@ -76,25 +80,27 @@ LayerBitwidths BitwidthPlan::for_layer(const Network& net, std::size_t index) co
 
 BitwidthOverride parse_bitwidth_shorthand(const std::string& text, const std::string& where) {
   if (text == "native") return {0, 0, 0};
-  static const std::regex kShorthand(R"(^W(\d+)A(\d+)(?:O(\d+))?(?:KV(\d+))?$)", std::regex::icase);
+  static const std::regex kShorthand(R"(^W(\d+)A(\d+)(?:O(\d+))?(?:G(\d+))?(?:KV(\d+))?$)", std::regex::icase);
   std::smatch match;
   if (!std::regex_match(text, match, kShorthand)) {
     throw InputError("", where, 0, fmt::format("'{}' is not a bitwidth setting; {}", text, kForms));
   }
-  auto bits = [&](int group) {
+  auto number = [&](int group, int most, const char* what, const char* unit) {
     std::string digits = match[group];
     int value = 0;
     auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
-    if (ec != std::errc() || end != digits.data() + digits.size() || value < 1 || value > 64) {
-      throw InputError("", where, 0, fmt::format("'{}': bitwidths are 1 to 64 bits, got {}", text, digits));
+    if (ec != std::errc() || end != digits.data() + digits.size() || value < 1 || value > most) {
+      throw InputError("", where, 0, fmt::format("'{}': {} are 1 to {}{}, got {}", text, what, most, unit, digits));
     }
     return value;
   };
+  auto bits = [&](int group) { return number(group, 64, "bitwidths", " bits"); };
   BitwidthOverride o;
   o.weights = bits(1);
   o.inputs = bits(2);
   o.outputs = match[3].matched ? bits(3) : *o.inputs;
-  if (match[4].matched) o.kv = bits(4);
+  if (match[4].matched) o.weight_scales = GroupScales{number(4, kMaxScaleGroup, "weights per scale", ""), 16};
+  if (match[5].matched) o.kv = bits(5);
   return o;
 }
 

@@ -14,9 +14,11 @@ LayerJobKey job_key(const LayerSpec& layer, const LayerBitwidths& bits) { return
 std::string to_string(const LayerJobKey& key) {
   const auto& s = key.shape;
   const auto& b = key.bits;
-  return fmt::format("{}:{}x{}g{} {}x{} k{}x{} s{}x{} d{}x{} n{} | w{} i{} o{}", to_string(s.kind), s.in_channels,
-                     s.out_channels, s.groups, s.out_h, s.out_w, s.kernel_h, s.kernel_w, s.stride_h, s.stride_w,
-                     s.dilation_h, s.dilation_w, s.batch, b.weights, b.inputs, b.outputs);
+  auto text = fmt::format("{}:{}x{}g{} {}x{} k{}x{} s{}x{} d{}x{} n{} | w{} i{} o{}", to_string(s.kind), s.in_channels,
+                          s.out_channels, s.groups, s.out_h, s.out_w, s.kernel_h, s.kernel_w, s.stride_h, s.stride_w,
+                          s.dilation_h, s.dilation_w, s.batch, b.weights, b.inputs, b.outputs);
+  if (b.weight_scales.group > 0) text += fmt::format(" g{}x{}", b.weight_scales.group, b.weight_scales.bits);
+  return text;
 }
 
 }  // namespace qloop

@@ -48,8 +48,8 @@ void run_jobs(std::vector<Job*>& todo, const NetworkSearchSetup& setup, const st
       });
 }
 
-double packed_bytes(std::uint64_t operands, int bits, int word_bits) {
-  auto packing = pack(bits > 0 ? std::optional<int>(bits) : std::nullopt, word_bits);
+double packed_bytes(std::uint64_t operands, int bits, int word_bits, GroupScales scales = {}) {
+  auto packing = pack(bits > 0 ? std::optional<int>(bits) : std::nullopt, word_bits, scales);
   if (!packing.fits) return static_cast<double>(operands) * bits / 8.0;  // wider than a word: bits as they are
   return static_cast<double>(words_for(operands, packing)) * word_bits / 8.0;
 }
@@ -63,7 +63,7 @@ void add_totals(NetworkResult& result, const Architecture& arch) {
   for (const auto& layer : result.layers) {
     const auto& l = layer.layer;
     (l.attention() ? result.kv_bytes : result.weight_bytes) +=
-        packed_bytes(l.weight_count(), layer.bits.weights, word_bits);
+        packed_bytes(l.weight_count(), layer.bits.weights, word_bits, layer.bits.weight_scales);
     result.peak_activation_bytes =
         std::max(result.peak_activation_bytes, packed_bytes(l.input_count(), layer.bits.inputs, word_bits) +
                                                    packed_bytes(l.output_count(), layer.bits.outputs, word_bits));
@@ -107,7 +107,7 @@ std::shared_ptr<const LayerMapping> warm_started(const LayerSpec& layer, const L
   for (const auto& [donor_bits, donor] : cache.same_shape(shape_key(layer))) {
     if (!donor->found || donor == own) continue;
     if (!no_narrower(donor_bits.weights, bits.weights) || !no_narrower(donor_bits.inputs, bits.inputs) ||
-        !no_narrower(donor_bits.outputs, bits.outputs)) {
+        !no_narrower(donor_bits.outputs, bits.outputs) || donor_bits.weight_scales != bits.weight_scales) {
       continue;
     }
     if (!workload) workload = layer_workload(layer, bits);

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "report/bits_text.hpp"
 #include "report/network_report.hpp"
 #include "report/svg_chart.hpp"
 
@@ -34,8 +35,6 @@ th {{ background: #f2f2f2; }}
 )",
                      escape_html(title), body);
 }
-
-std::string bits_text(int bits) { return bits > 0 ? std::to_string(bits) : "word"; }
 
 std::string percent(double part, double whole) { return whole > 0 ? fmt::format("{:.1f} %", 100 * part / whole) : "–"; }
 
@@ -71,7 +70,7 @@ std::string layer_table(const NetworkResult& r, const Architecture& arch) {
   for (const auto& layer : r.layers) {
     const auto& l = layer.layer;
     out += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>", escape_html(l.name),
-                       to_string(l.kind), bits_text(layer.bits.weights), bits_text(layer.bits.inputs),
+                       to_string(l.kind), weight_bits_text(layer.bits), bits_text(layer.bits.inputs),
                        bits_text(layer.bits.outputs), l.macs());
     if (!layer.mapping->found) {
       out += fmt::format("<td class=\"bad\" colspan=\"{}\">{}</td></tr>\n", 3 + r.energy_by_component.size(),

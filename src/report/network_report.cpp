@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "report/bits_text.hpp"
 #include "report/mapping_yaml.hpp"
 #include "report/rejection_text.hpp"
 
@@ -15,10 +16,13 @@ using nlohmann::ordered_json;
 
 ordered_json bits_json(const LayerBitwidths& b) {
   auto value = [](int bits) { return bits > 0 ? ordered_json(bits) : ordered_json("word"); };
-  return {{"Weights", value(b.weights)}, {"Inputs", value(b.inputs)}, {"Outputs", value(b.outputs)}};
+  ordered_json out = {{"Weights", value(b.weights)}, {"Inputs", value(b.inputs)}, {"Outputs", value(b.outputs)}};
+  if (b.weight_scales.group > 0) {
+    out["weights_per_scale"] = b.weight_scales.group;
+    out["scale_bits"] = b.weight_scales.bits;
+  }
+  return out;
 }
-
-std::string bits_text(int bits) { return bits > 0 ? std::to_string(bits) : "word"; }
 
 // A text in a CSV cell: quoted, its quotes doubled.
 std::string csv_field(const std::string& text) {
@@ -83,7 +87,7 @@ std::string network_csv(const NetworkResult& r, const Architecture& arch) {
   out += ",reason\n";
   for (const auto& layer : r.layers) {
     const auto& l = layer.layer;
-    out += fmt::format("{},{},{},{},{},{}", l.name, to_string(l.kind), bits_text(layer.bits.weights),
+    out += fmt::format("{},{},{},{},{},{}", l.name, to_string(l.kind), weight_bits_text(layer.bits),
                        bits_text(layer.bits.inputs), bits_text(layer.bits.outputs), l.macs());
     if (!layer.mapping->found) {
       out += ",,";
@@ -128,14 +132,14 @@ std::string network_summary_text(const NetworkResult& r, const Architecture& arc
   for (const auto& layer : r.layers) {
     const auto& l = layer.layer;
     if (!layer.mapping->found) {
-      out += fmt::format("{:<16} {:>7} {:>7} {:>7} {:>14} {}\n", l.name, bits_text(layer.bits.weights),
+      out += fmt::format("{:<16} {:>7} {:>7} {:>7} {:>14} {}\n", l.name, weight_bits_text(layer.bits),
                          bits_text(layer.bits.inputs), bits_text(layer.bits.outputs), l.macs(),
                          missing_mapping_reason(layer, arch));
       continue;
     }
     const auto& s = layer.mapping->stats.summary;
     out +=
-        fmt::format("{:<16} {:>7} {:>7} {:>7} {:>14} {:>14.3f} {:>12}\n", l.name, bits_text(layer.bits.weights),
+        fmt::format("{:<16} {:>7} {:>7} {:>7} {:>14} {:>14.3f} {:>12}\n", l.name, weight_bits_text(layer.bits),
                     bits_text(layer.bits.inputs), bits_text(layer.bits.outputs), l.macs(), s.energy_pJ / 1e6, s.cycles);
   }
   out += fmt::format("total: {:.3f} uJ, {} cycles, {} MACs{}\n", r.energy_pJ / 1e6, r.cycles, r.computes,

@@ -35,7 +35,9 @@ CompulsoryTraffic compulsory_traffic(const Architecture& arch, const Workload& w
       }
       size *= span;
     }
-    double words = size / pack(workload.bitwidths[ds], spec.word_bits).operands_per_word;
+    auto packing = pack(workload.bitwidths[ds], spec.word_bits, workload.scales_of(ds));
+    double words = size / packing.operands_per_word;
+    if (packing.scale_group > 0) words += size / static_cast<double>(packing.scale_group) / packing.scales_per_word;
     (read_write ? out.write_words : out.read_words) += words;
     out.whole_words += std::ceil(words);
     // Nothing is counted below the outermost level: an operand can stay at a compute unit
@@ -298,7 +300,7 @@ double TilingBound::energy_until(const std::vector<std::uint32_t>& tiling, doubl
     for (int ds = 0; ds < workload_.num_data_spaces(); ++ds) {
       if (!space_.always_kept(level, ds)) continue;  // a variant may bypass it: counts nothing
       auto width = factors ? stored_bitwidth(workload_, *factors, level, ds) : workload_.bitwidths[ds];
-      auto packing = pack(width, spec.word_bits);
+      auto packing = pack(width, spec.word_bits, workload_.scales_of(ds));
       if (!packing.fits) continue;  // no variant is valid; the precheck rejects them
       auto per_instance = [&](double operands) {
         // The model counts whole operands, truncated or rounded (tile_collapse.hpp): never

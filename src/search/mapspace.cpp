@@ -457,7 +457,8 @@ std::uint64_t Mapspace::words_of_tile(const std::vector<std::uint32_t>& tiling, 
       span += (extent[term.dimension] - 1) * std::abs(workload_.coefficient(term.coefficient));
     size *= static_cast<std::uint64_t>(span);
   }
-  return kept_tile_words(size, stored_width(tiling, level, ds), arch_.storage[level].word_bits).value_or(kNoFit);
+  return kept_tile_words(size, stored_width(tiling, level, ds), arch_.storage[level].word_bits, workload_.scales_of(ds))
+      .value_or(kNoFit);
 }
 
 std::optional<Rejection> Mapspace::capacity_check(const std::vector<std::uint32_t>& tiling,

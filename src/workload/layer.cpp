@@ -123,6 +123,7 @@ Workload layer_workload(const LayerSpec& layer, const LayerBitwidths& bits) {
   }
   auto as_optional = [](int value) { return value > 0 ? std::optional<int>(value) : std::nullopt; };
   w.bitwidths = {as_optional(bits.weights), as_optional(bits.inputs), as_optional(bits.outputs)};
+  if (bits.weight_scales.group > 0) w.scales = {bits.weight_scales, {}, {}};
   return w;
 }
 

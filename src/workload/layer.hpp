@@ -53,6 +53,7 @@ struct LayerBitwidths {
   int weights = 0;
   int inputs = 0;
   int outputs = 0;
+  GroupScales weight_scales = {};  // group-wise weight quantization; group 0 = none
   auto operator<=>(const LayerBitwidths&) const = default;
 };
 

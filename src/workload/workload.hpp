@@ -31,6 +31,12 @@ struct DataSpaceShape {
   bool read_write = false;  // partial sums (Outputs): read, accumulated, written back
 };
 
+struct GroupScales {
+  int group = 0;  // operands per scale; 0 = no scales
+  int bits = 16;  // bits of one scale
+  auto operator<=>(const GroupScales&) const = default;
+};
+
 struct Workload {
   std::string name;
   std::vector<std::string> dimension_names;
@@ -40,6 +46,10 @@ struct Workload {
   std::vector<DataSpaceShape> data_spaces;
   // Bits per operand of each tensor; nullopt means "as wide as each memory word" (no packing).
   std::vector<std::optional<int>> bitwidths;
+  // Group-wise quantization: one scale of `bits` stored beside every `group` operands of a tensor
+  // (its storage and traffic grow by bits/group per operand). Empty or group 0: no scales.
+  std::vector<GroupScales> scales;
+  GroupScales scales_of(DataSpaceId d) const { return d < static_cast<int>(scales.size()) ? scales[d] : GroupScales{}; }
   // Width of partial sums of read-write tensors while they are still being reduced
   // (ZigZag's O vs O_final); nullopt = the tensor's own bitwidth.
   std::optional<int> partial_sum_bitwidth;

@@ -371,6 +371,21 @@ TEST(MapNetwork, packed_weights_shrink_the_footprint) {
   EXPECT_LT(w4.energy_pJ, native.energy_pJ);
 }
 
+TEST(MapNetwork, group_scales_add_their_bits_to_the_footprint_and_the_energy) {
+  auto net = three_layers();
+  LayerMappingCache cache;
+  auto w4 = map_network(net, parse_bitwidth_plan_text("W4A8", "--bits"), tiny_setup(), cache, nullptr, {});
+  // 8-bit scales (the tiny design's words are 8 bits), one per 64 weights.
+  auto plan = parse_bitwidth_plan_text("W4A8G64", "--bits");
+  EXPECT_EQ(plan.all.weight_scales, (GroupScales{64, 16}));
+  plan.all.weight_scales.bits = 8;
+  auto eight = map_network(net, plan, tiny_setup(), cache, nullptr, {});
+  ASSERT_TRUE(eight.complete);
+  // 256 weights a layer: 128 words of weights and 4 scales, one to a word.
+  EXPECT_DOUBLE_EQ(eight.weight_bytes, 3 * 132.0);
+  EXPECT_GT(eight.energy_pJ, w4.energy_pJ);
+}
+
 }  // namespace
 }  // namespace qloop::testing
 

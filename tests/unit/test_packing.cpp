@@ -58,5 +58,20 @@ TEST(Packing, a_value_never_straddles_two_words) {
   EXPECT_EQ(words_for(0, p), 0u);
 }
 
+TEST(Packing, a_scale_per_group_adds_scale_bits_over_group_bits_per_weight) {
+  auto p = pack(4, 64, GroupScales{128, 16});  // 16 weights and 4 scales to a word
+  EXPECT_EQ(p.operands_per_word, 16);
+  EXPECT_EQ(p.scales_per_word, 4);
+  // 131072 weights: 8192 words of weights and 1024 scales in 256 words: 4 + 16/128 bits each.
+  EXPECT_EQ(words_for(131072, p), 8192u + 256u);
+  EXPECT_EQ(words_for(131072, p) * 64, 131072u * 4u + 131072u / 128u * 16u);
+  // 1000 weights: ceil(1000/16) = 63 words, ceil(1000/128) = 8 scales in 2 words.
+  EXPECT_EQ(words_for(1000, p), 65u);
+  // Across a network words stay fractional: 256/16 + 256/128/4.
+  EXPECT_DOUBLE_EQ(network_words(256, p), 16.5);
+}
+
+TEST(Packing, a_scale_wider_than_the_word_does_not_fit) { EXPECT_FALSE(pack(4, 8, GroupScales{32, 16}).fits); }
+
 }  // namespace
 }  // namespace qloop

@@ -30,6 +30,24 @@ TEST(Quantization, packed_tensors_need_fewer_words_and_fewer_accesses) {
   EXPECT_EQ(tensor_at(r, "Buffer", "Outputs").reads, 32u);
 }
 
+TEST(Quantization, group_scales_are_stored_and_moved_beside_their_weights) {
+  // 4-bit weights, two to an 8-bit word, with an 8-bit scale per group of 2 weights.
+  auto inputs = load_yaml(
+      {two_level_arch(), conv1d_problem(3, 16, 1, ", bitwidths: {Weights: 4}"), kTiledMapping, two_level_ert()});
+  inputs.workload.scales = {GroupScales{2, 8}, {}, {}};
+  auto r = evaluate(inputs.architecture, inputs.workload, inputs.mapping);
+  ASSERT_TRUE(r.valid) << r.reason;
+  const auto& w = tensor_at(r, "Buffer", "Weights");
+  // The 3 weights take ceil(3/2) = 2 words and their ceil(3/2) = 2 scales 2 more.
+  EXPECT_EQ(w.utilized_capacity, 4u);
+  EXPECT_EQ(w.fills, 4u);
+  // 48 weight reads: 24 words of weights and a scale per 2 reads, 24 words of scales.
+  EXPECT_EQ(w.reads, 48u);
+  EXPECT_EQ(w.wasted_bits_in_tile, 4u * 8u - 3u * 4u - 2u * 8u);
+  // Across the network, 3 weights: 3/2 words of weights and 3/2 of scales.
+  EXPECT_DOUBLE_EQ(network_at(r, "MainMemory <==> Buffer", "Weights").ingresses, 3.0);
+}
+
 TEST(Quantization, network_transfers_are_packed) {
   auto problem = conv1d_problem(3, 16, 1, ", bitwidths: {Inputs: 4}");
   auto r = evaluate_yaml({two_level_arch(), problem, kTiledMapping, two_level_ert()});

@@ -110,5 +110,14 @@ TEST(TransformerLayers, a_kv_plan_gives_the_cache_its_own_bits) {
   EXPECT_EQ(no_kv.for_layer(net, 1), (LayerBitwidths{8, 8, 8}));  // the cache at the activations' bits
 }
 
+TEST(TransformerLayers, group_scales_go_to_the_weights_and_not_to_the_kv_cache) {
+  auto net = network_from(kBlock);
+  auto plan = parse_bitwidth_plan_text("W4A16G128KV4", "--bits");
+  EXPECT_EQ(plan.for_layer(net, 0), (LayerBitwidths{4, 16, 16, GroupScales{128, 16}}));
+  EXPECT_EQ(plan.for_layer(net, 1), (LayerBitwidths{4, 16, 16}));  // keys at KV4, no scales
+  EXPECT_EQ(plan.for_layer(net, 3).weight_scales.group, 128);
+  EXPECT_THROW(parse_bitwidth_plan_text("W4A16G0", "--bits"), InputError);
+}
+
 }  // namespace
 }  // namespace qloop::testing
