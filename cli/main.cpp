@@ -122,11 +122,12 @@ int main(int argc, char** argv) {
   explore->add_flag("--exact-mapping", ex.exact_mapping,
                     "Run the full mapper for every (layer, bitwidths) pair instead of re-ranking a per-layer pool");
 
-  std::string onnx_model, import_output;
+  std::string onnx_model, import_output, import_dims;
   auto* import = cli.add_subcommand("import", "Import the layers of an ONNX model as a network YAML");
   import->add_option("model", onnx_model, "ONNX model (.onnx)")->required();
   import->add_option("-o,--output", import_output, "Network YAML to write (bitwidths, if any, beside it as .bits.yaml)")
       ->required();
+  import->add_option("--dim", import_dims, "Values of the model's symbolic dimensions, e.g. seq=128,batch=1");
 
   auto* schema = cli.add_subcommand("schema", "Print the reference of every input key (Markdown: docs/inputs.md)");
 
@@ -152,7 +153,10 @@ int main(int argc, char** argv) {
                                                 : std::filesystem::path(out_dir));
     if (model->parsed()) return finish(app::model_output(app::run_model(inputs, control)), out_dir);
     if (energy->parsed()) return finish(app::energy_output(app::run_energy(inputs, control)), out_dir);
-    if (import->parsed()) return finish(app::import_output(app::run_import(onnx_model, control), import_output), "");
+    if (import->parsed())
+      return finish(
+          app::import_output(app::run_import(onnx_model, app::dimension_values(import_dims), control), import_output),
+          "");
     Output output;
     if (mapper->parsed()) output = app::mapper_output(app::run_mapper({inputs, search.overrides()}, control));
     if (network->parsed()) output = app::network_output(app::run_network(net, control));

@@ -150,13 +150,13 @@ def _network(net: Source) -> str:
     return _sources(net, name="network")[0]
 
 
-def _set(values: Optional[Mapping[str, int]]) -> Dict[str, int]:
-    """The values of a network's variables ({"seq": 1, "context": 2048}), as --set gives them."""
+def _set(values: Optional[Mapping[str, int]], what: str = "set") -> Dict[str, int]:
+    """Named whole numbers ({"seq": 1, "context": 2048}), as --set (or --dim) gives them."""
     if values is None:
         return {}
     if not isinstance(values, Mapping):
-        raise TypeError(f"set: expected a dict of variable values, got {type(values).__name__}")
-    return {str(k): _int(v, f"set[{k!r}]") for k, v in values.items()}
+        raise TypeError(f"{what}: expected a dict of names to whole numbers, got {type(values).__name__}")
+    return {str(k): _int(v, f"{what}[{k!r}]") for k, v in values.items()}
 
 
 def network(net: Source, arch: Sources, bits: Union[None, str, Mapping[str, Any]] = None,
@@ -228,6 +228,8 @@ def schema() -> str:
     return _qloop.schema()
 
 
-def import_onnx(path: Union[str, "os.PathLike[str]"]) -> Dict[str, Any]:
-    """Imports an ONNX model (``qloop import``): ``{"network_yaml", "skipped", "notes"[, "bits_yaml"]}``."""
-    return _run(_qloop.import_onnx(os.fspath(path)))
+def import_onnx(path: Union[str, "os.PathLike[str]"], dims: Optional[Mapping[str, int]] = None) -> Dict[str, Any]:
+    """Imports an ONNX model (``qloop import``): ``{"network_yaml", "skipped", "notes"[, "bits_yaml"]}``.
+
+    ``dims`` binds the model's symbolic dimensions, as ``--dim seq=128`` does: ``{"seq": 128}``."""
+    return _run(_qloop.import_onnx(os.fspath(path), _set(dims, "dims")))

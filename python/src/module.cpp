@@ -238,8 +238,8 @@ PYBIND11_MODULE(_qloop, m) {
           return interruptible([&](const app::RunControl&) { return app::search_layer(request, search).dump(); });
         });
   m.def("schema", [] { return app::input_reference(); });
-  m.def("import_onnx", [](const std::string& path) {
+  m.def("import_onnx", [](const std::string& path, const Set& dims) {
     return interruptible(
-        [&](const app::RunControl& control) { return app::import_json(app::run_import(path, control)).dump(); });
+        [&](const app::RunControl& control) { return app::import_json(app::run_import(path, dims, control)).dump(); });
   });
 }

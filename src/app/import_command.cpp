@@ -3,16 +3,27 @@
 #include <fmt/format.h>
 
 #include "app/model_command.hpp"
+#include "input/expression.hpp"
 #include "report/network_yaml.hpp"
+#include "util/error.hpp"
 
 namespace qloop::app {
 
-ImportRun run_import(const std::string& model, const RunControl& control) {
-  ImportRun run{import_onnx(model), {}, {}};
+ImportRun run_import(const std::string& model, const std::map<std::string, std::int64_t>& dims,
+                     const RunControl& control) {
+  for (const auto& [name, value] : dims) {
+    if (value < 1) throw InputError("", "--dim", 0, fmt::format("{}={}: a dimension is at least 1", name, value));
+  }
+  ImportRun run{import_onnx(model, dims), {}, {}};
   tell_notes(run.imported.notes, control);
   run.network_yaml = report::network_yaml(run.imported.network, run.imported.skipped_ops);
   if (!run.imported.bitwidths.per_layer.empty()) run.bits_yaml = report::bitwidth_plan_yaml(run.imported.bitwidths);
   return run;
+}
+
+std::map<std::string, std::int64_t> dimension_values(const std::string& assignments) {
+  if (assignments.empty()) return {};
+  return input::parse_assignments(assignments, "--dim");
 }
 
 nlohmann::ordered_json import_json(const ImportRun& run) {

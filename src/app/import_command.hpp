@@ -2,7 +2,9 @@
 // `qloop import`: an ONNX model's layers as a network file, and the bitwidths of its
 // quantized layers as a plan beside it.
 
+#include <cstdint>
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -18,7 +20,11 @@ struct ImportRun {
   std::string bits_yaml;  // empty when no layer is quantized
 };
 
-ImportRun run_import(const std::string& model, const RunControl& control);
+// `dims` binds the model's symbolic dimensions (--dim seq=128).
+ImportRun run_import(const std::string& model, const std::map<std::string, std::int64_t>& dims,
+                     const RunControl& control);
+// "seq=128,batch=1" -> {seq: 128, batch: 1}; InputError (naming --dim) otherwise.
+std::map<std::string, std::int64_t> dimension_values(const std::string& assignments);
 // {network_yaml, skipped: {operator: count}, notes[, bits_yaml]}
 nlohmann::ordered_json import_json(const ImportRun& run);
 // `network_file`, and the plan as <network_file stem>.bits.yaml beside it.

@@ -4,86 +4,19 @@
 #include <onnx/onnx_pb.h>
 #include <onnx/shape_inference/implementation.h>
 
+#include <algorithm>
 #include <fstream>
 #include <optional>
 #include <set>
 
+#include "import/onnx_graph.hpp"
 #include "util/error.hpp"
 
 namespace qloop {
 
 namespace {
 
-// Where a tensor's shape and quantization come from.
-class GraphIndex {
- public:
-  GraphIndex(const onnx::GraphProto& graph) {
-    for (const auto& init : graph.initializer()) {
-      std::vector<std::int64_t> dims(init.dims().begin(), init.dims().end());
-      shapes_[init.name()] = dims;
-      types_[init.name()] = init.data_type();
-    }
-    auto add_value = [&](const onnx::ValueInfoProto& v) {
-      if (!v.type().has_tensor_type()) return;
-      const auto& t = v.type().tensor_type();
-      types_.emplace(v.name(), t.elem_type());
-      if (!t.has_shape()) return;
-      std::vector<std::int64_t> dims;
-      for (const auto& d : t.shape().dim()) dims.push_back(d.has_dim_value() ? d.dim_value() : -1);
-      shapes_.emplace(v.name(), dims);
-    };
-    for (const auto& v : graph.input()) add_value(v);
-    for (const auto& v : graph.value_info()) add_value(v);
-    for (const auto& v : graph.output()) add_value(v);
-    for (const auto& node : graph.node()) {
-      for (const auto& out : node.output()) producer_[out] = &node;
-    }
-  }
-
-  std::optional<std::vector<std::int64_t>> shape(const std::string& name) const {
-    auto it = shapes_.find(name);
-    if (it == shapes_.end()) return std::nullopt;
-    for (auto d : it->second) {
-      if (d < 0) return std::nullopt;
-    }
-    return it->second;
-  }
-
-  // Bits of a quantized tensor: its own integer type, or (through a DequantizeLinear) the
-  // type of what was dequantized. 0 when it is not quantized.
-  int bits(const std::string& name) const {
-    if (auto it = producer_.find(name); it != producer_.end() && it->second->op_type() == "DequantizeLinear") {
-      return bits_of_type(type(it->second->input(0)));
-    }
-    return bits_of_type(type(name));
-  }
-
-  int type(const std::string& name) const {
-    auto it = types_.find(name);
-    return it == types_.end() ? 0 : it->second;
-  }
-
-  static int bits_of_type(int type) {
-    switch (type) {
-      case onnx::TensorProto::INT8:
-      case onnx::TensorProto::UINT8:
-        return 8;
-      case onnx::TensorProto::INT16:
-      case onnx::TensorProto::UINT16:
-        return 16;
-      case onnx::TensorProto::INT32:
-      case onnx::TensorProto::UINT32:
-        return 32;
-      default:
-        return 0;
-    }
-  }
-
- private:
-  std::map<std::string, std::vector<std::int64_t>> shapes_;
-  std::map<std::string, int> types_;
-  std::map<std::string, const onnx::NodeProto*> producer_;
-};
+using onnx_graph::GraphIndex;
 
 std::vector<std::int64_t> ints_attribute(const onnx::NodeProto& node, const char* name,
                                          std::vector<std::int64_t> fallback) {
@@ -120,6 +53,20 @@ std::int64_t int_attribute(const onnx::NodeProto& node, const char* name, std::i
   return fallback;
 }
 
+// An operand of a product that softmax produced (directly or through a cast or dropout): the
+// attention probabilities P of P V.
+bool from_softmax(const GraphIndex& index, const std::string& tensor) {
+  const auto* node = index.producer(tensor);
+  for (int hops = 0; node && hops < 4; ++hops) {
+    const auto& op = node->op_type();
+    if (op == "Softmax") return true;
+    if (op != "Cast" && op != "Dropout" && op != "Identity" && op != "DequantizeLinear" && op != "QuantizeLinear")
+      return false;
+    node = index.producer(node->input(0));
+  }
+  return false;
+}
+
 struct Importer {
   const std::string& path;
   const GraphIndex& index;
@@ -130,11 +77,29 @@ struct Importer {
     throw InputError(path, fmt::format("node '{}' ({})", node.name(), node.op_type()), 0, message);
   }
 
-  std::vector<std::int64_t> shape_of(const onnx::NodeProto& node, const std::string& tensor, std::size_t rank) const {
+  // The shape of an operand, of rank `least` to `most`; an unknown or symbolic one says what
+  // to bind.
+  std::vector<std::int64_t> shape_of(const onnx::NodeProto& node, const std::string& tensor, std::size_t least,
+                                     std::size_t most) const {
     auto shape = index.shape(tensor);
-    if (!shape) fail(node, fmt::format("the shape of '{}' is unknown (give the graph input a fixed shape)", tensor));
-    if (shape->size() != rank) fail(node, fmt::format("'{}' has rank {}, expected {}", tensor, shape->size(), rank));
+    if (!shape) {
+      auto symbols = index.symbols(tensor);
+      if (!symbols.empty()) {
+        fail(node, fmt::format("the shape of '{}' has the symbolic dimension '{}': bind it with --dim {}=N "
+                               "(Python: dims={{\"{}\": N}})",
+                               tensor, symbols.front(), symbols.front(), symbols.front()));
+      }
+      fail(node, fmt::format("the shape of '{}' is unknown (give the graph input a fixed shape)", tensor));
+    }
+    if (shape->size() < least || shape->size() > most) {
+      fail(node, least == most
+                     ? fmt::format("'{}' has rank {}, expected {}", tensor, shape->size(), least)
+                     : fmt::format("'{}' has rank {}, expected {} to {}", tensor, shape->size(), least, most));
+    }
     return *shape;
+  }
+  std::vector<std::int64_t> shape_of(const onnx::NodeProto& node, const std::string& tensor, std::size_t rank) const {
+    return shape_of(node, tensor, rank, rank);
   }
 
   std::string layer_name(const onnx::NodeProto& node) {
@@ -213,47 +178,96 @@ struct Importer {
     add(l, index.bits(node.input(0)), index.bits(node.input(1)), 0);
   }
 
-  // MatMul: A, B; QLinearMatMul: a, a_scale, a_zero_point, b, b_scale, b_zero_point, y_scale, y_zero_point.
-  void matmul(const onnx::NodeProto& node, bool quantized) {
-    auto a = index.shape(node.input(0));
-    auto b = index.shape(node.input(quantized ? 3 : 1));
-    if (!a || !b || a->size() < 2 || b->size() < 2)
-      fail(node, "the shapes of both operands must be known and of rank >= 2");
-    std::int64_t rows = 1;
-    for (std::size_t i = 0; i + 1 < a->size(); ++i) rows *= (*a)[i];
+  // A (... x rows x inner) times B (... x inner x cols), numpy-style. B of rank 2 is one matrix
+  // every row of A meets (a linear layer's weights: A's leading dimensions become rows); B of
+  // higher rank holds one matrix per leading index (batch x heads), each met by as many of A's
+  // matrices as broadcasting gives it. A B computed
+  // from the graph's inputs, not from constants, is an activation: the keys (Q K^T) or, after
+  // softmax, the values (P V) of an attention, imported as its parts so that bitwidth plans
+  // and reports put it in the KV-cache class.
+  void matmul(const onnx::NodeProto& node, const std::string& a, const std::string& b, int a_bits, int b_bits,
+              int out_bits) {
+    auto as = shape_of(node, a, 2, 8);
+    auto bs = shape_of(node, b, 2, 8);
+    std::int64_t inner = as.back(), cols = bs.back();
+    if (bs[bs.size() - 2] != inner) {
+      fail(node, fmt::format("'{}' has {} columns but '{}' has {} rows", a, inner, b, bs[bs.size() - 2]));
+    }
+    // Leading (batch) dimensions broadcast numpy-style, aligned on the right.
+    std::size_t batch_rank = std::max(as.size(), bs.size()) - 2;
+    std::int64_t products = 1, groups = 1;
+    bool a_broadcast = false;
+    for (std::size_t i = 0; i < batch_rank; ++i) {
+      auto dim = [&](const std::vector<std::int64_t>& shape) -> std::int64_t {
+        std::size_t offset = batch_rank - (shape.size() - 2);
+        return i < offset ? 1 : shape[i - offset];
+      };
+      std::int64_t da = dim(as), db = dim(bs);
+      if (da != db && da != 1 && db != 1) {
+        fail(node, fmt::format("leading dimensions {} of '{}' and {} of '{}' do not broadcast", da, a, db, b));
+      }
+      products *= std::max(da, db);
+      groups *= db;
+      a_broadcast = a_broadcast || (da == 1 && db > 1);
+    }
+    // Each of B's `groups` matrices meets products / groups of A's matrices of rows x inner.
+    std::int64_t rows = products / groups * as[as.size() - 2];
     LayerSpec l;
     l.name = layer_name(node);
-    l.kind = LayerKind::kMatmul;
-    l.in_h = rows;
-    l.in_channels = a->back();
-    l.out_channels = b->back();
-    if (b->size() > 2) {
-      out.notes.push_back(fmt::format("{}: batched right operand imported as one shared matrix (same MACs)", l.name));
+    bool dynamic = !index.constant(b);
+    l.kind = !dynamic                 ? LayerKind::kMatmul
+             : from_softmax(index, a) ? LayerKind::kAttentionContext
+                                      : LayerKind::kAttentionScores;
+    l.set_grouped_matmul(groups, rows, inner, cols);
+    if (a_broadcast) {
+      out.notes.push_back(
+          fmt::format("{}: '{}' is broadcast over {} matrices of '{}': imported as one copy per "
+                      "matrix (same MACs, more input traffic than a kernel that shares it)",
+                      l.name, a, groups, b));
     }
-    int in_bits = quantized ? GraphIndex::bits_of_type(index.type(node.input(2))) : index.bits(node.input(0));
-    int w_bits = quantized ? GraphIndex::bits_of_type(index.type(node.input(5))) : index.bits(node.input(1));
-    int out_bits = quantized ? GraphIndex::bits_of_type(index.type(node.input(7))) : 0;
-    add(l, in_bits, w_bits, out_bits);
+    if (dynamic) {
+      out.notes.push_back(
+          fmt::format("{}: both operands are activations: imported as attention {} ('{}' in the "
+                      "KV-cache class)",
+                      l.name, l.kind == LayerKind::kAttentionContext ? "P V" : "Q K^T", b));
+    }
+    add(l, a_bits, b_bits, out_bits);
   }
 
   void node(const onnx::NodeProto& n) {
     const auto& op = n.op_type();
+    auto type_bits = [&](int input) { return type_bits_of(n.input(input)); };
     if (op == "Conv") return conv(n, false);
     if (op == "QLinearConv") return conv(n, true);
     if (op == "Gemm") return gemm(n);
-    if (op == "MatMul") return matmul(n, false);
-    if (op == "QLinearMatMul") return matmul(n, true);
+    if (op == "MatMul") return matmul(n, n.input(0), n.input(1), index.bits(n.input(0)), index.bits(n.input(1)), 0);
+    // a, a_scale, a_zero_point, b, b_scale, b_zero_point, y_scale, y_zero_point
+    if (op == "QLinearMatMul") return matmul(n, n.input(0), n.input(3), type_bits(2), type_bits(5), type_bits(7));
+    // A, B[, a_zero_point, b_zero_point]: integer operands (e.g. from DynamicQuantizeLinear),
+    // 32-bit accumulators out, left at the word's width.
+    if (op == "MatMulInteger") return matmul(n, n.input(0), n.input(1), type_bits(0), type_bits(1), 0);
     ++out.skipped_ops[op];
   }
+
+  int type_bits_of(const std::string& tensor) const { return GraphIndex::bits_of_type(index.type(tensor)); }
 };
 
 }  // namespace
 
-OnnxImport import_onnx(const std::string& path) {
+OnnxImport import_onnx(const std::string& path, const std::map<std::string, std::int64_t>& dims) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path, "", 0, "cannot read the file");
   onnx::ModelProto model;
   if (!model.ParseFromIstream(&in)) throw InputError(path, "", 0, "not an ONNX model (the protobuf does not parse)");
+  auto declared = onnx_graph::bind_symbolic_dimensions(*model.mutable_graph(), dims);
+  for (const auto& [name, value] : dims) {
+    if (std::find(declared.begin(), declared.end(), name) != declared.end()) continue;
+    std::string known;
+    for (const auto& d : declared) known += (known.empty() ? "" : ", ") + d;
+    throw InputError(path, "--dim", 0,
+                     fmt::format("the model has no symbolic dimension '{}'; {}", name,
+                                 declared.empty() ? "it has none" : "it has " + known));
+  }
   try {
     onnx::shape_inference::InferShapes(model);
   } catch (const std::exception& e) {

@@ -1,9 +1,11 @@
 #pragma once
-// Imports the layers of an ONNX model (Conv incl. groups, Gemm, MatMul, and their quantized
-// forms QLinearConv / QLinearMatMul or QuantizeLinear-DequantizeLinear pairs) into a Network,
+// Imports the layers of an ONNX model (Conv incl. groups, Gemm, MatMul incl. batched and
+// attention products of two activations, and their quantized forms QLinearConv /
+// QLinearMatMul / MatMulInteger or QuantizeLinear-DequantizeLinear pairs) into a Network,
 // with per-layer bitwidths where the model's quantization says them. Every other operator is
 // listed as skipped, never dropped silently.
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -20,8 +22,10 @@ struct OnnxImport {
   std::vector<std::string> notes;          // e.g. layers whose shape had to be assumed
 };
 
-// Throws InputError (naming the file and the node) for unreadable models and for layers whose
-// shapes cannot be determined.
-OnnxImport import_onnx(const std::string& path);
+// `dims` binds the model's symbolic dimensions (e.g. {"seq", 128}); one the model does not
+// declare is an input error. Throws InputError (naming the file and the node) for unreadable
+// models and for layers whose shapes cannot be determined, naming a symbolic dimension left
+// unbound.
+OnnxImport import_onnx(const std::string& path, const std::map<std::string, std::int64_t>& dims = {});
 
 }  // namespace qloop

@@ -90,15 +90,6 @@ void parse_conv(const LayerReader& r, bool depthwise, LayerSpec& layer) {
   }
 }
 
-// A product of `groups` pairs of matrices, (rows x inner) times (inner x cols) each.
-void set_grouped_matmul(LayerSpec& layer, std::int64_t groups, std::int64_t rows, std::int64_t inner,
-                        std::int64_t cols) {
-  layer.groups = groups;
-  layer.in_h = rows;
-  layer.in_channels = groups * inner;
-  layer.out_channels = groups * cols;
-}
-
 // An attention block, as the two products a transformer computes per (batch, KV head):
 // scores = Q K^T, then context = P V. Grouped-query attention shares a KV head among
 // heads / kv_heads query heads: their queries are the rows of one product.
@@ -143,10 +134,10 @@ std::vector<LayerSpec> parse_attention(const LayerReader& r, const std::string& 
   LayerSpec scores, weighted;
   scores.name = name + ".scores";
   scores.kind = LayerKind::kAttentionScores;
-  set_grouped_matmul(scores, groups, rows, head_dim, context);
+  scores.set_grouped_matmul(groups, rows, head_dim, context);
   weighted.name = name + ".context";
   weighted.kind = LayerKind::kAttentionContext;
-  set_grouped_matmul(weighted, groups, rows, context, head_dim);
+  weighted.set_grouped_matmul(groups, rows, context, head_dim);
   return {scores, weighted};
 }
 
@@ -187,8 +178,7 @@ std::vector<LayerSpec> parse_layer(const NodeReader& node, const Variables& vari
     case LayerKind::kAttentionScores:
     case LayerKind::kAttentionContext:
       node.allow_only(schema("network.matmul"));
-      set_grouped_matmul(layer, r.positive_or("groups", 1), r.positive("rows"), r.positive("inner"),
-                         r.positive("cols"));
+      layer.set_grouped_matmul(r.positive_or("groups", 1), r.positive("rows"), r.positive("inner"), r.positive("cols"));
       break;
   }
   return {layer};

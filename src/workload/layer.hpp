@@ -43,6 +43,13 @@ struct LayerSpec {
     return kind == LayerKind::kMatmul || kind == LayerKind::kAttentionScores || kind == LayerKind::kAttentionContext;
   }
   bool attention() const { return kind == LayerKind::kAttentionScores || kind == LayerKind::kAttentionContext; }
+  // Makes this a product of `groups` pairs of matrices, (rows x inner) times (inner x cols) each.
+  void set_grouped_matmul(std::int64_t groups, std::int64_t rows, std::int64_t inner, std::int64_t cols) {
+    this->groups = groups;
+    in_h = rows;
+    in_channels = groups * inner;
+    out_channels = groups * cols;
+  }
   std::uint64_t weight_count() const;
   std::uint64_t input_count() const;  // unpadded input activations
   std::uint64_t output_count() const;

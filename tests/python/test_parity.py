@@ -121,3 +121,25 @@ def test_import_gives_the_same_network(cli, tmp_path):
     onnx.save(helper.make_model(graph), str(model))
     run_ok(cli, "import", model, "-o", tmp_path / "net.yaml")
     assert (tmp_path / "net.yaml").read_text() == qloop.import_onnx(model)["network_yaml"]
+
+
+def test_import_binds_symbolic_dimensions_alike(cli, tmp_path):
+    import onnx
+    from onnx import TensorProto, helper
+
+    # x [seq, 16] times a 16 x 4 weight: seq x 16 x 4 MACs once seq is bound.
+    mm = helper.make_node("MatMul", ["x", "w"], ["y"], name="proj")
+    graph = helper.make_graph([mm], "symbolic",
+                              [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["seq", 16])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["seq", 4])],
+                              [helper.make_tensor("w", TensorProto.FLOAT, [16, 4], [0.0] * 64)])
+    model = tmp_path / "symbolic.onnx"
+    onnx.save(helper.make_model(graph), str(model))
+    run_ok(cli, "import", model, "--dim", "seq=32", "-o", tmp_path / "net.yaml")
+    text = (tmp_path / "net.yaml").read_text()
+    assert text == qloop.import_onnx(model, dims={"seq": 32})["network_yaml"]
+    assert "2048 MACs" in text  # 32 x 16 x 4
+    r = cli("import", model, "-o", tmp_path / "n2.yaml")
+    assert r.returncode == 2 and "--dim seq=N" in r.stderr, r.stderr
+    with pytest.raises(qloop.InputError, match="--dim seq=N"):
+        qloop.import_onnx(model)

@@ -47,6 +47,31 @@ class ModelBuilder {
     }
   }
 
+  // A graph input whose dimensions are numbers or, as strings, symbolic (dim_param).
+  void symbolic_input(const std::string& name, std::vector<std::string> dims) {
+    auto* v = model_.mutable_graph()->add_input();
+    v->set_name(name);
+    auto* t = v->mutable_type()->mutable_tensor_type();
+    t->set_elem_type(onnx::TensorProto::FLOAT);
+    for (const auto& d : dims) {
+      auto* dim = t->mutable_shape()->add_dim();
+      if (std::isdigit(static_cast<unsigned char>(d[0]))) {
+        dim->set_dim_value(std::stoll(d));
+      } else {
+        dim->set_dim_param(d);
+      }
+    }
+  }
+
+  // A 1-D int64 constant (a Reshape's target shape).
+  void int64s(const std::string& name, std::vector<std::int64_t> values) {
+    auto* t = model_.mutable_graph()->add_initializer();
+    t->set_name(name);
+    t->set_data_type(onnx::TensorProto::INT64);
+    t->add_dims(static_cast<std::int64_t>(values.size()));
+    for (auto v : values) t->add_int64_data(v);
+  }
+
   onnx::NodeProto* node(const std::string& op, const std::string& name, std::vector<std::string> inputs,
                         std::vector<std::string> outputs) {
     auto* n = model_.mutable_graph()->add_node();
@@ -182,6 +207,102 @@ TEST(OnnxImport, unreadable_files_and_unknown_shapes_are_input_errors) {
     EXPECT_NE(std::string(e.what()).find("shape of 'x' is unknown"), std::string::npos) << e.what();
     EXPECT_NE(e.key_path().find("node 'c' (Conv)"), std::string::npos) << e.key_path();
   }
+}
+
+// One transformer attention block over x [1, seq, 64], 4 heads of 16: projections, heads split
+// by Reshape + Transpose, Q K^T, Softmax, P V, heads merged, output projection.
+std::string attention_block() {
+  ModelBuilder m;
+  m.symbolic_input("x", {"1", "seq", "64"});
+  for (auto w : {"wq", "wk", "wv", "wo"}) m.initializer(w, {64, 64});
+  m.int64s("heads_shape", {0, 0, 4, 16});
+  m.int64s("merged_shape", {0, 0, 64});
+  for (auto [w, out] : {std::pair{"wq", "q"}, {"wk", "k"}, {"wv", "v"}}) {
+    m.node("MatMul", std::string(out) + "_proj", {"x", w}, {out});
+    m.node("Reshape", std::string(out) + "_split", {out, "heads_shape"}, {std::string(out) + "4"});
+  }
+  ModelBuilder::ints(m.node("Transpose", "q_heads", {"q4"}, {"qh"}), "perm", {0, 2, 1, 3});
+  ModelBuilder::ints(m.node("Transpose", "k_heads", {"k4"}, {"kt"}), "perm", {0, 2, 3, 1});
+  ModelBuilder::ints(m.node("Transpose", "v_heads", {"v4"}, {"vh"}), "perm", {0, 2, 1, 3});
+  m.node("MatMul", "scores", {"qh", "kt"}, {"s"});
+  ModelBuilder::integer(m.node("Softmax", "softmax", {"s"}, {"p"}), "axis", -1);
+  m.node("MatMul", "context", {"p", "vh"}, {"c"});
+  ModelBuilder::ints(m.node("Transpose", "merge", {"c"}, {"ct"}), "perm", {0, 2, 1, 3});
+  m.node("Reshape", "merge_heads", {"ct", "merged_shape"}, {"cm"});
+  m.node("MatMul", "out_proj", {"cm", "wo"}, {"y"});
+  return m.save("attention.onnx");
+}
+
+TEST(OnnxImport, a_product_of_two_activations_is_an_attention_part_per_head) {
+  auto imported = import_onnx(attention_block(), {{"seq", 8}});
+  const auto& layers = imported.network.layers;
+  ASSERT_EQ(layers.size(), 6u);
+  // Projections: 8 tokens x 64 x 64, one weight matrix for every token.
+  EXPECT_EQ(layers[0].kind, LayerKind::kMatmul);
+  EXPECT_EQ(layers[0].macs(), 8u * 64 * 64);
+  // Q K^T: per head (4), 8 queries x 16 x 8 keys; the keys in the KV class (Weights slot).
+  EXPECT_EQ(layers[3].name, "scores");
+  EXPECT_EQ(layers[3].kind, LayerKind::kAttentionScores);
+  EXPECT_EQ(layers[3].groups, 4);
+  EXPECT_EQ(layers[3].macs(), 4u * 8 * 16 * 8);
+  EXPECT_EQ(layers[3].weight_count(), 4u * 16 * 8);
+  // P V after the softmax: per head, 8 x 8 probabilities times 8 x 16 values.
+  EXPECT_EQ(layers[4].kind, LayerKind::kAttentionContext);
+  EXPECT_EQ(layers[4].macs(), 4u * 8 * 8 * 16);
+  EXPECT_EQ(layers[5].macs(), 8u * 64 * 64);
+  // The network file it writes reads back with the same kinds and counts.
+  auto path = write_temp("attention.yaml", report::network_yaml(imported.network, imported.skipped_ops));
+  auto net = input::load_network_file(path);
+  ASSERT_EQ(net.layers.size(), 6u);
+  EXPECT_EQ(net.layers[3].kind, LayerKind::kAttentionScores);
+  EXPECT_EQ(net.layers[4].macs(), layers[4].macs());
+}
+
+TEST(OnnxImport, a_symbolic_dimension_must_be_bound_by_name) {
+  auto path = attention_block();
+  try {
+    import_onnx(path);
+    FAIL() << "an unbound sequence length was accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("'seq'"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("--dim seq=N"), std::string::npos) << e.what();
+  }
+  try {
+    import_onnx(path, {{"tokens", 8}});
+    FAIL() << "an unknown dimension name was accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("no symbolic dimension 'tokens'; it has seq"), std::string::npos) << e.what();
+  }
+  // Bound at another length, the attention parts grow with its square.
+  EXPECT_EQ(import_onnx(path, {{"seq", 16}}).network.layers[3].macs(), 4u * 16 * 16 * 16);
+}
+
+TEST(OnnxImport, matmul_integer_after_dynamic_quantization_takes_the_integer_bits) {
+  ModelBuilder m;
+  m.input("x", {4, 32});
+  m.initializer("w", {32, 8}, onnx::TensorProto::INT8);
+  m.initializer("w_zp", {}, onnx::TensorProto::INT8);
+  m.node("DynamicQuantizeLinear", "dql", {"x"}, {"xq", "x_scale", "x_zp"});
+  m.node("MatMulInteger", "mmi", {"xq", "w", "x_zp", "w_zp"}, {"acc"});
+  auto imported = import_onnx(m.save("mmi.onnx"));
+  ASSERT_EQ(imported.network.layers.size(), 1u);
+  EXPECT_EQ(imported.network.layers[0].macs(), 4u * 32 * 8);
+  EXPECT_EQ(imported.bitwidths.per_layer.at("mmi").inputs, 8);               // uint8 from DynamicQuantizeLinear
+  EXPECT_EQ(imported.bitwidths.per_layer.at("mmi").weights, 8);              // int8 weights
+  EXPECT_FALSE(imported.bitwidths.per_layer.at("mmi").outputs.has_value());  // int32 accumulators
+}
+
+TEST(OnnxImport, batched_weights_are_one_matrix_per_leading_index) {
+  ModelBuilder m;
+  m.input("a", {2, 8, 16});
+  m.initializer("b", {2, 16, 4});
+  m.node("MatMul", "bmm", {"a", "b"}, {"y"});
+  auto imported = import_onnx(m.save("bmm.onnx"));
+  const auto& l = imported.network.layers.at(0);
+  EXPECT_EQ(l.kind, LayerKind::kMatmul);  // constant right operand: weights
+  EXPECT_EQ(l.groups, 2);
+  EXPECT_EQ(l.macs(), 2u * 8 * 16 * 4);
+  EXPECT_EQ(l.weight_count(), 2u * 16 * 4);
 }
 
 }  // namespace
