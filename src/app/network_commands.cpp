@@ -9,6 +9,7 @@
 #include "input/load_inputs.hpp"
 #include "input/parse_bitwidth_plan.hpp"
 #include "input/parse_network.hpp"
+#include "input/yaml_document.hpp"
 #include "report/html_report.hpp"
 #include "report/network_report.hpp"
 #include "util/error.hpp"
@@ -62,7 +63,13 @@ namespace {
 
 // Every tensor lives in the outermost memory whatever the mapping, so a bitwidth wider than
 // its word is a mistake in the plan, not a property of mappings to search.
-void check_plan_fits(const BitwidthPlan& plan, const Network& net, const Architecture& arch, const std::string& where) {
+void check_plan_fits(const BitwidthPlan& plan, const Network& net, const Architecture& arch,
+                     const std::string& source) {
+  // A plan file is named as the file, a shorthand as the option.
+  bool file = input::is_plan_file(source);
+  auto fail = [&](const std::string& message) {
+    throw InputError(file ? input::source_name(source) : "", file ? "bitwidths" : "--bits", 0, message);
+  };
   const auto& outer = arch.storage.back();
   for (std::size_t i = 0; i < net.layers.size(); ++i) {
     auto bits = plan.for_layer(net, i);
@@ -70,18 +77,18 @@ void check_plan_fits(const BitwidthPlan& plan, const Network& net, const Archite
         {"Weights", bits.weights}, {"Inputs", bits.inputs}, {"Outputs", bits.outputs}};
     for (const auto& [tensor, width] : tensors) {
       if (width <= outer.word_bits) continue;
-      throw InputError("", where, 0,
-                       fmt::format("{} ({}): {} at {} bits is wider than the {}-bit word of {}, which holds every "
-                                   "tensor; give at most {} bits",
-                                   plan.label.empty() ? "the plan" : plan.label, net.layers[i].name, tensor, width,
-                                   outer.word_bits, outer.name, outer.word_bits));
+      fail(
+          fmt::format("{} ({}): {} at {} bits is wider than the {}-bit word of {}, which holds every tensor; give at "
+                      "most {} bits",
+                      plan.label.empty() ? "the plan" : plan.label, net.layers[i].name, tensor, width, outer.word_bits,
+                      outer.name, outer.word_bits));
     }
     if (bits.weight_scales.group > 0 && bits.weight_scales.bits > outer.word_bits) {
-      throw InputError("", where, 0,
-                       fmt::format("{} ({}): {}-bit weight scales are wider than the {}-bit word of {}; give "
-                                   "scale_bits of at most {}",
-                                   plan.label.empty() ? "the plan" : plan.label, net.layers[i].name,
-                                   bits.weight_scales.bits, outer.word_bits, outer.name, outer.word_bits));
+      fail(
+          fmt::format("{} ({}): {}-bit weight scales are wider than the {}-bit word of {}; give scale_bits of at "
+                      "most {}",
+                      plan.label.empty() ? "the plan" : plan.label, net.layers[i].name, bits.weight_scales.bits,
+                      outer.word_bits, outer.name, outer.word_bits));
     }
   }
 }
@@ -98,7 +105,7 @@ NetworkRun run_network(const NetworkRequest& request, const RunControl& control)
   NetworkRun run{load_network(request.network, request.set, request.layers), {}, {}};
   auto plan = request.bits.empty() ? BitwidthPlan{} : input::load_bitwidth_plan(request.bits.front(), run.net);
   run.setup = load_network_setup(request.arch_sources, request.overrides, control);
-  check_plan_fits(plan, run.net, run.setup.architecture, request.bits.empty() ? "--bits" : request.bits.front());
+  check_plan_fits(plan, run.net, run.setup.architecture, request.bits.empty() ? "" : request.bits.front());
   LayerMappingCache cache;
   run.runs.push_back(map_network(run.net, plan, run.setup, cache, control.stop, progress_of(run.net.name, control)));
   return run;

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <optional>
 
+#include "input/problems.hpp"
 #include "input/spelling.hpp"
 #include "input/yaml_document.hpp"
 #include "util/error.hpp"
@@ -147,9 +148,16 @@ const AttributeSpec* attribute_named(const std::string& key) {
 void check_attributes(const NodeReader& attributes, std::vector<std::string>* notes) {
   if (attributes.is_null()) return;
   attributes.expect_map();
-  std::vector<std::string> problems;
+  // Every problem of the map at once: into the reader's Problems when it gathers them, else
+  // thrown together at the end.
+  Problems local;
   auto problem = [&](const NodeReader& where, const std::string& message) {
-    problems.push_back(fmt::format("{}:{}: at '{}': {}", where.file(), where.line(), where.path(), message));
+    InputError e(where.file(), where.path(), where.line(), message);
+    if (attributes.gathers_problems()) {
+      attributes.report(std::move(e));
+    } else {
+      local.add(std::move(e));
+    }
   };
   // Each attribute qloop reads: the spellings given for it.
   std::vector<std::pair<const AttributeSpec*, std::vector<std::string>>> given;
@@ -207,10 +215,7 @@ void check_attributes(const NodeReader& attributes, std::vector<std::string>* no
       break;
     }
   }
-  if (problems.empty()) return;
-  std::string message = problems.front();
-  for (std::size_t i = 1; i < problems.size(); ++i) message += "\nerror: " + problems[i];
-  throw InputError("", "", 0, message);
+  local.raise_if_any();
 }
 
 }  // namespace qloop::input

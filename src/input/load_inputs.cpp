@@ -9,6 +9,7 @@
 #include "input/parse_energy_tables.hpp"
 #include "input/parse_mapping.hpp"
 #include "input/parse_problem.hpp"
+#include "input/problems.hpp"
 #include "input/schema.hpp"
 #include "input/spelling.hpp"
 #include "input/yaml_document.hpp"
@@ -20,12 +21,12 @@ namespace {
 
 // Top-level keys a Timeloop input set may carry. Sections qloop does not read for `model`
 // (mapper settings, constraints, Accelergy compound components) are accepted and ignored.
-NodeReader section(const YamlDocument& doc, const std::string& key) {
+NodeReader section(const YamlDocument& doc, const std::string& key, Problems& problems) {
   auto* found = doc.find(key);
   if (!found) {
     throw InputError("", key, 0, fmt::format("no input file has a top-level '{}' section", key));
   }
-  return NodeReader(found->node, found->file, key);
+  return NodeReader(found->node, found->file, key, &problems);
 }
 
 void check_top_level(const YamlDocument& doc) {
@@ -179,16 +180,16 @@ void check_bit_serial_operands(const Architecture& arch, const Workload& workloa
 
 // Architecture (with energies) and workload: what every command needs.
 template <typename Inputs>
-void load_common(const YamlDocument& doc, Inputs& inputs) {
+void load_common(const YamlDocument& doc, Inputs& inputs, Problems& problems) {
   check_top_level(doc);
-  inputs.architecture = parse_architecture(section(doc, "architecture"), &inputs.notes);
-  inputs.workload = parse_problem(section(doc, "problem"));
+  inputs.architecture = parse_architecture(section(doc, "architecture", problems), &inputs.notes);
+  inputs.workload = parse_problem(section(doc, "problem", problems));
   EnergyTables tables;
-  if (doc.find("ERT")) parse_ert(section(doc, "ERT"), tables);
-  if (doc.find("ART")) parse_art(section(doc, "ART"), tables);
+  if (doc.find("ERT")) parse_ert(section(doc, "ERT", problems), tables);
+  if (doc.find("ART")) parse_art(section(doc, "ART", problems), tables);
   apply_tables(inputs.architecture, tables);
-  check_bit_serial_operands(inputs.architecture, inputs.workload, section(doc, "architecture"));
-  check_sparse_optimizations(doc, section(doc, "problem"), inputs.notes);
+  check_bit_serial_operands(inputs.architecture, inputs.workload, section(doc, "architecture", problems));
+  check_sparse_optimizations(doc, section(doc, "problem", problems), inputs.notes);
 }
 
 ArchitectureInputs read_architecture_inputs(const std::vector<std::string>& paths);
@@ -212,10 +213,13 @@ auto guarded(const std::vector<std::string>& paths, Read read) {
 ModelInputs load_model_inputs(const std::vector<std::string>& paths) {
   return guarded(paths, [&] {
     auto doc = load_yaml_files(paths);
-    ModelInputs inputs;
-    load_common(doc, inputs);
-    inputs.mapping = parse_mapping(section(doc, "mapping"), inputs.workload, inputs.architecture);
-    return inputs;
+    Problems problems;
+    return problems.collect([&] {
+      ModelInputs inputs;
+      load_common(doc, inputs, problems);
+      inputs.mapping = parse_mapping(section(doc, "mapping", problems), inputs.workload, inputs.architecture);
+      return inputs;
+    });
   });
 }
 
@@ -230,12 +234,15 @@ SearchSetup load_search_setup(const std::vector<std::string>& paths) {
 MapperInputs load_mapper_inputs(const std::vector<std::string>& paths) {
   return guarded(paths, [&] {
     auto doc = load_yaml_files(paths);
-    MapperInputs inputs;
-    load_common(doc, inputs);
-    inputs.constraints = parse_constraints(doc, inputs.workload, inputs.architecture);
-    inputs.notes.insert(inputs.notes.end(), inputs.constraints.ignored.begin(), inputs.constraints.ignored.end());
-    inputs.settings = parse_mapper_settings(doc);
-    return inputs;
+    Problems problems;
+    return problems.collect([&] {
+      MapperInputs inputs;
+      load_common(doc, inputs, problems);
+      inputs.constraints = parse_constraints(doc, inputs.workload, inputs.architecture);
+      inputs.notes.insert(inputs.notes.end(), inputs.constraints.ignored.begin(), inputs.constraints.ignored.end());
+      inputs.settings = parse_mapper_settings(doc);
+      return inputs;
+    });
   });
 }
 
@@ -244,31 +251,37 @@ namespace {
 ArchitectureInputs read_architecture_inputs(const std::vector<std::string>& paths) {
   auto doc = load_yaml_files(paths);
   check_top_level(doc);
-  ArchitectureInputs inputs;
-  inputs.architecture = parse_architecture(section(doc, "architecture"), &inputs.notes);
-  if (doc.find("ERT") || doc.find("ART")) {
-    inputs.notes.push_back("ERT/ART inputs are not read here: these tables are the built-in estimates");
-  }
-  apply_tables(inputs.architecture, EnergyTables{});
-  return inputs;
+  Problems problems;
+  return problems.collect([&] {
+    ArchitectureInputs inputs;
+    inputs.architecture = parse_architecture(section(doc, "architecture", problems), &inputs.notes);
+    if (doc.find("ERT") || doc.find("ART")) {
+      inputs.notes.push_back("ERT/ART inputs are not read here: these tables are the built-in estimates");
+    }
+    apply_tables(inputs.architecture, EnergyTables{});
+    return inputs;
+  });
 }
 
 SearchSetup read_search_setup(const std::vector<std::string>& paths) {
   auto doc = std::make_shared<YamlDocument>(load_yaml_files(paths));
   check_top_level(*doc);
-  SearchSetup setup;
-  setup.architecture = parse_architecture(section(*doc, "architecture"), &setup.notes);
-  EnergyTables tables;
-  if (doc->find("ERT")) parse_ert(section(*doc, "ERT"), tables);
-  if (doc->find("ART")) parse_art(section(*doc, "ART"), tables);
-  apply_tables(setup.architecture, tables);
-  setup.settings = parse_mapper_settings(*doc);
-  if (doc->find("problem"))
-    setup.notes.push_back("the 'problem' in these files is ignored: the network gives the layers");
-  if (doc->find("mapping")) setup.notes.push_back("the 'mapping' in these files is ignored: every layer is searched");
-  auto arch = setup.architecture;
-  setup.constraints_for = [doc, arch](const Workload& workload) { return parse_constraints(*doc, workload, arch); };
-  return setup;
+  Problems problems;
+  return problems.collect([&] {
+    SearchSetup setup;
+    setup.architecture = parse_architecture(section(*doc, "architecture", problems), &setup.notes);
+    EnergyTables tables;
+    if (doc->find("ERT")) parse_ert(section(*doc, "ERT", problems), tables);
+    if (doc->find("ART")) parse_art(section(*doc, "ART", problems), tables);
+    apply_tables(setup.architecture, tables);
+    setup.settings = parse_mapper_settings(*doc);
+    if (doc->find("problem"))
+      setup.notes.push_back("the 'problem' in these files is ignored: the network gives the layers");
+    if (doc->find("mapping")) setup.notes.push_back("the 'mapping' in these files is ignored: every layer is searched");
+    auto arch = setup.architecture;
+    setup.constraints_for = [doc, arch](const Workload& workload) { return parse_constraints(*doc, workload, arch); };
+    return setup;
+  });
 }
 
 }  // namespace

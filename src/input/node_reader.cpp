@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "input/problems.hpp"
 #include "input/schema.hpp"
 #include "input/spelling.hpp"
 #include "input/yaml_document.hpp"
@@ -13,8 +14,8 @@
 
 namespace qloop::input {
 
-NodeReader::NodeReader(YAML::Node node, std::string file, std::string path)
-    : node_(std::move(node)), file_(std::move(file)), path_(std::move(path)) {}
+NodeReader::NodeReader(YAML::Node node, std::string file, std::string path, Problems* problems)
+    : node_(std::move(node)), file_(std::move(file)), path_(std::move(path)), problems_(problems) {}
 
 int NodeReader::line() const {
   if (!node_) return 0;
@@ -23,6 +24,11 @@ int NodeReader::line() const {
 }
 
 void NodeReader::fail(const std::string& message) const { throw InputError(file_, path_, line(), message); }
+
+void NodeReader::report(InputError problem) const {
+  if (!problems_) throw problem;
+  problems_->add(std::move(problem));
+}
 
 void NodeReader::expect_map() const {
   if (!node_.IsMap()) fail("expected a mapping of keys");
@@ -47,7 +53,7 @@ std::optional<NodeReader> NodeReader::find(const std::string& key) const {
   for (const auto& kv : node_) {
     auto name = key_name(kv.first);
     if (normalize_key(name) == wanted) {
-      return NodeReader(kv.second, file_, path_.empty() ? name : path_ + "." + name);
+      return NodeReader(kv.second, file_, path_.empty() ? name : path_ + "." + name, problems_);
     }
   }
   return std::nullopt;
@@ -64,7 +70,7 @@ std::vector<NodeReader> NodeReader::items() const {
   expect_sequence();
   std::vector<NodeReader> out;
   for (std::size_t i = 0; i < node_.size(); ++i) {
-    out.emplace_back(node_[i], file_, fmt::format("{}[{}]", path_, i));
+    out.emplace_back(node_[i], file_, fmt::format("{}[{}]", path_, i), problems_);
   }
   return out;
 }
@@ -86,11 +92,11 @@ void NodeReader::allow_only(const std::vector<std::string>& valid_keys) const {
       auto child_path = path_.empty() ? name : path_ + "." + name;
       int line = kv.first.Mark().line + 1;
       auto near = closest_name(name, valid_keys);
-      throw InputError(file_, child_path, line,
-                       near.empty()
-                           ? fmt::format("unknown key '{}'; valid keys here: {}", name, fmt::join(valid_keys, ", "))
-                           : fmt::format("unknown key '{}'; did you mean '{}'? (valid keys here: {})", name, near,
-                                         fmt::join(valid_keys, ", ")));
+      report(InputError(file_, child_path, line,
+                        near.empty()
+                            ? fmt::format("unknown key '{}'; valid keys here: {}", name, fmt::join(valid_keys, ", "))
+                            : fmt::format("unknown key '{}'; did you mean '{}'? (valid keys here: {})", name, near,
+                                          fmt::join(valid_keys, ", "))));
     }
   }
 }

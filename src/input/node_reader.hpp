@@ -10,13 +10,18 @@
 #include <string>
 #include <vector>
 
+#include "util/error.hpp"
+
 namespace qloop::input {
 
 struct NodeSchema;
+class Problems;
 
 class NodeReader {
  public:
-  NodeReader(YAML::Node node, std::string file, std::string path);
+  // With `problems`, this reader and its children gather problems that need not stop the
+  // reading (unknown keys and attributes) there instead of throwing at the first.
+  NodeReader(YAML::Node node, std::string file, std::string path, Problems* problems = nullptr);
 
   const YAML::Node& node() const { return node_; }
   const std::string& file() const { return file_; }
@@ -55,6 +60,10 @@ class NodeReader {
   std::optional<double> optional_double(const std::string& key) const;
 
   [[noreturn]] void fail(const std::string& message) const;
+  // A problem that need not stop the reading: gathered when this reader has a Problems,
+  // thrown otherwise.
+  void report(InputError problem) const;
+  bool gathers_problems() const { return problems_ != nullptr; }
 
  private:
   // A key of this mapping as text; InputError for a key that is no plain name.
@@ -62,6 +71,7 @@ class NodeReader {
   YAML::Node node_;
   std::string file_;
   std::string path_;
+  Problems* problems_ = nullptr;
 };
 
 }  // namespace qloop::input

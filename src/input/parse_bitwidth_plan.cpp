@@ -106,10 +106,14 @@ BitwidthPlan parse_csv_plan(const std::string& path) {
 
 }  // namespace
 
+bool is_plan_file(const std::string& text_or_path) {
+  return is_inline_source(text_or_path) || ends_with(text_or_path, ".yaml") || ends_with(text_or_path, ".yml") ||
+         ends_with(text_or_path, ".csv");
+}
+
 BitwidthPlan load_bitwidth_plan(const std::string& text_or_path, const Network& net) {
   bool is_inline = is_inline_source(text_or_path);
-  bool is_file = is_inline || ends_with(text_or_path, ".yaml") || ends_with(text_or_path, ".yml") ||
-                 ends_with(text_or_path, ".csv");
+  bool is_file = is_plan_file(text_or_path);
   if (is_file && !is_inline && !std::filesystem::exists(text_or_path))
     throw InputError(text_or_path, "", 0, "no such file");
   auto plan = !is_file                                        ? parse_bitwidth_plan_text(text_or_path, "--bits")

@@ -14,4 +14,7 @@ namespace qloop::input {
 
 BitwidthPlan load_bitwidth_plan(const std::string& text_or_path, const Network& net);
 
+// True when `text_or_path` names a plan file (.yaml, .yml, .csv or inline YAML), not a shorthand.
+bool is_plan_file(const std::string& text_or_path);
+
 }  // namespace qloop::input

@@ -63,6 +63,21 @@ def case_misspelt_attribute_names_the_closest(qloop):
     refused(r, "arch.yaml", "read_bandwith", "did you mean 'read_bandwidth'")
 
 
+def case_every_problem_of_an_input_is_reported_at_once(qloop):
+    # Misspelt attributes in two levels and a misspelt mapping key: one run names all three, and
+    # then what the last one caused (the permutation it would have given is missing).
+    arch = ARCH.replace("          depth: 16384", "          depth: 16384\n          read_bandwith: 16").replace(
+        "            block-size: 1", "            blocksize: 1")
+    mapping = MAPPING.replace("  permutation: RSCMNPQ", "  permutaton: RSCMNPQ", 1)
+    r = model(qloop, arch=arch, mapping=mapping)
+    refused(r, "'read_bandwith'; did you mean 'read_bandwidth'", "'blocksize'; did you mean 'block-size'",
+            "'permutaton'; did you mean 'permutation'", "a 'permutation' is required", "4 problems in all")
+    assert r.stderr.count("error:") == 4, r.stderr
+    # A mistake that stops the reading (no size at all) comes last, after what was found before it.
+    r = model(qloop, arch=arch.replace("          depth: 16384\n", ""))
+    refused(r, "'read_bandwith'", "needs a size", "2 problems in all")
+
+
 def case_two_spellings_that_disagree_are_named_both(qloop):
     r = model(qloop, arch=ARCH.replace("            word-bits: 8\n        - name: MACC",
                                        "            word-bits: 8\n            datawidth: 16\n        - name: MACC"))
