@@ -121,7 +121,7 @@ std::vector<NodeSchema> make_schemas() {
        "mapper:",
        "how the mapper searches (the command line and Python can override threads, seed, time limit)",
        {{"version", "accepted"},
-        {"algorithm", "exhaustive, linear-pruned, random, random-pruned or hybrid (default hybrid)"},
+        {"algorithm", "exhaustive, linear-pruned, random, random-pruned, hybrid or optimal (default hybrid)"},
         {"optimization_metrics", "priority list of energy, delay (cycles), edp, last-level-accesses (default edp)"},
         {"optimization_metric", "the same, one"},
         {"num_threads", "threads (0: every core; default 0; above 256: capped with a note)"},

@@ -34,22 +34,29 @@ nlohmann::ordered_json search_json(const SearchReport& r, const Architecture& ar
   for (const auto& [reason, n] : reasons_by_count(r, arch, workload)) rejected[reason] = n;
   std::vector<std::string> objectives;
   for (auto m : r.objectives) objectives.push_back(to_string(m));
-  return {{"algorithm", r.algorithm},
-          {"asked_algorithm", r.asked_algorithm.empty() ? r.algorithm : r.asked_algorithm},
-          {"objectives", objectives},
-          {"threads", r.threads},
-          {"mapspace_tilings", r.mapspace_tilings},
-          {"considered", r.considered},
-          {"evaluated", r.evaluated},
-          {"valid", r.valid},
-          {"pruned_tilings", r.pruned_tilings},
-          {"rejected", rejected},
-          {"seconds", r.seconds},
-          {"stopped_by", to_string(r.stopped_by)},
-          {"optimal", r.optimal},
-          {"meets_bound", r.meets_bound},
-          {"lower_bound", r.lower_bound},
-          {"gap", r.gap}};
+  nlohmann::ordered_json out = {{"algorithm", r.algorithm},
+                                {"asked_algorithm", r.asked_algorithm.empty() ? r.algorithm : r.asked_algorithm},
+                                {"objectives", objectives},
+                                {"threads", r.threads},
+                                {"mapspace_tilings", r.mapspace_tilings},
+                                {"considered", r.considered},
+                                {"evaluated", r.evaluated},
+                                {"valid", r.valid},
+                                {"pruned_tilings", r.pruned_tilings},
+                                {"rejected", rejected},
+                                {"seconds", r.seconds},
+                                {"stopped_by", to_string(r.stopped_by)},
+                                {"optimal", r.optimal},
+                                {"meets_bound", r.meets_bound},
+                                {"lower_bound", r.lower_bound},
+                                {"gap", r.gap}};
+  if (r.algorithm == "optimal") {
+    out["certified"] = {{"mapspace_tilings", static_cast<double>(r.mapspace_tilings)},
+                        {"ruled_out_no_fit", r.no_fit_tilings},
+                        {"ruled_out_by_bound", r.bounded_out_tilings},
+                        {"visited", r.visited_tilings}};
+  }
+  return out;
 }
 
 std::string search_text(const SearchReport& r, const Architecture& arch, const Workload& workload) {
@@ -62,8 +69,17 @@ std::string search_text(const SearchReport& r, const Architecture& arch, const W
       fmt::format("Considered  : {} mapspace points ({} tilings in the mapspace)\n", r.considered, r.mapspace_tilings);
   out += fmt::format("Evaluated   : {} ({} valid) in {:.2f} s\n", r.evaluated, r.valid, r.seconds);
   out += fmt::format("Stopped by  : {}\n", to_string(r.stopped_by));
-  if (r.pruned_tilings)
+  if (r.algorithm == "optimal") {
+    // The mapspace before and after each rule, in tilings, as far as the search got.
+    double space = static_cast<double>(r.mapspace_tilings);
+    out += fmt::format(
+        "Tilings     : {:.4g} in the mapspace; {:.4g} after 'cannot fit' ({:.4g} cut); "
+        "{:.4g} after the bound ({:.4g} cut); {:.4g} visited\n",
+        space, space - r.no_fit_tilings, r.no_fit_tilings, space - r.no_fit_tilings - r.bounded_out_tilings,
+        r.bounded_out_tilings, r.visited_tilings);
+  } else if (r.pruned_tilings) {
     out += fmt::format("Pruned      : {} tilings, with all their variants (bound above the best)\n", r.pruned_tilings);
+  }
   for (const auto& [reason, n] : reasons_by_count(r, arch, workload)) {
     out += fmt::format("Rejected    : {} ({})\n", n, reason);
   }

@@ -13,7 +13,16 @@ namespace qloop {
 
 namespace {
 
-// Words each tensor moves across the outermost level at least (packed): its whole box once.
+// The distinct operands of a tensor that the whole problem touches.
+double tensor_operands(const Workload& workload, int ds) {
+  std::array<double, kMaxDimensions> whole;
+  whole.fill(1);
+  for (DimensionId d = 0; d < workload.num_dimensions(); ++d)
+    whole[d] = static_cast<double>(workload.dimension_bounds[d]);
+  return FlatProjections(workload).distinct(ds, whole);
+}
+
+// Words each tensor moves across the outermost level at least (packed): its distinct operands once.
 struct CompulsoryTraffic {
   double read_words = 0;   // read-only tensors, read
   double write_words = 0;  // read-write tensors, updated
@@ -26,15 +35,7 @@ CompulsoryTraffic compulsory_traffic(const Architecture& arch, const Workload& w
   const auto& spec = arch.storage.back();
   for (int ds = 0; ds < workload.num_data_spaces(); ++ds) {
     bool read_write = workload.data_spaces[ds].read_write;
-    double size = 1;
-    for (const auto& rank : workload.data_spaces[ds].projection) {
-      double span = 1;
-      for (const auto& term : rank) {
-        span += static_cast<double>(workload.dimension_bounds[term.dimension] - 1) *
-                std::abs(static_cast<double>(workload.coefficient(term.coefficient)));
-      }
-      size *= span;
-    }
+    double size = tensor_operands(workload, ds);
     auto packing = pack(workload.bitwidths[ds], spec.word_bits, workload.scales_of(ds));
     double words = size / packing.operands_per_word;
     if (packing.scale_group > 0) words += size / static_cast<double>(packing.scale_group) / packing.scales_per_word;
@@ -86,15 +87,7 @@ double kept_levels_energy(const Architecture& arch, const Workload& workload, co
         auto psum = pack(workload.partial_sum_bitwidth, spec.word_bits);
         if (psum.fits) per_word = std::max(per_word, psum.operands_per_word);
       }
-      double size = 1;
-      for (const auto& rank : tensor.projection) {
-        double span = 1;
-        for (const auto& term : rank) {
-          span += static_cast<double>(workload.dimension_bounds[term.dimension] - 1) *
-                  std::abs(static_cast<double>(workload.coefficient(term.coefficient)));
-        }
-        size *= span;
-      }
+      double size = tensor_operands(workload, ds);
       double vectors = size / per_word / static_cast<double>(spec.block_size);
       double once = tensor.read_write ? spec.energy.update_pJ : spec.energy.read_pJ;
       energy += vectors * (once + spec.energy.fill_pJ);
@@ -137,6 +130,56 @@ FlatProjections::FlatProjections(const Workload& workload) {
     }
     space_ranks.push_back(static_cast<int>(rank_ends.size()));
   }
+}
+
+double FlatProjections::hull(int ds, const std::array<double, kMaxDimensions>& extent) const {
+  double size = 1;
+  int t = first_term(ds);
+  for (int r = space_ranks[ds]; r < space_ranks[ds + 1]; ++r) {
+    double span = 1;
+    for (; t < rank_ends[r]; ++t) span += (extent[terms[t].dimension] - 1) * terms[t].coefficient;
+    size *= span;
+  }
+  return size;
+}
+
+double FlatProjections::distinct(int ds, const std::array<double, kMaxDimensions>& extent) const {
+  double size = 1;
+  for (int r = space_ranks[ds]; r < space_ranks[ds + 1]; ++r) {
+    int begin = r == 0 ? 0 : rank_ends[r - 1], end = rank_ends[r];
+    // The rank's values sum_i c_i x_i over x_i < e_i (terms with c = 0 add nothing).
+    double hull = 1, widest = 1, product = 1;
+    bool unit = true;
+    int live = 0, unit_term = -1, other = -1;
+    for (int t = begin; t < end; ++t) {
+      double c = terms[t].coefficient, e = extent[terms[t].dimension];
+      if (c == 0 || e <= 1) continue;
+      ++live;
+      hull += (e - 1) * c;
+      widest = std::max(widest, e);
+      product *= e;
+      unit = unit && c == 1;
+      if (c == 1 && unit_term < 0) {
+        unit_term = t;
+      } else {
+        other = t;
+      }
+    }
+    double span;
+    if (live <= 1) {
+      span = widest;  // one progression: as many values as steps
+    } else if (unit) {
+      span = hull;  // unit steps: every value in between is reached
+    } else if (live == 2 && unit_term >= 0) {
+      // x + s y: contiguous while the stride s is at most x's extent, else no two collide.
+      double ex = extent[terms[unit_term].dimension], s = terms[other].coefficient;
+      span = s <= ex ? hull : product;
+    } else {
+      span = widest;  // at least one term's values, the others fixed
+    }
+    size *= span;
+  }
+  return size;
 }
 
 TilingBound::TilingBound(const Architecture& arch, const Workload& workload, const Mapspace& space, Metric metric)
@@ -219,9 +262,11 @@ class TilingGeometry {
   // (-1: the compute units' operands). At a time they hold H, the box of the loops at and
   // below `inner` and the spatial loops up to `spatial_up_to`. For any level M above `inner`,
   // the loops at M and above run B_M blocks, in each of which the loops below M sweep a box
-  // A_M (H grown by the temporal loops between): every block takes in A_M less what it held
-  // when it began, at most H. So at least H + B_M (A_M - H), for every M (past the top: the
-  // whole run, one block).
+  // A_M (H grown by the temporal loops between): the first block takes in all of A_M, every
+  // other one A_M less what it held when it began, at most H. So at least
+  // A_M + (B_M - 1)(A_M - H) = H + B_M (A_M - H), for every M (past the top: the whole run,
+  // one block), where A_M counts the box's distinct points (a stride may leave gaps) and H
+  // its hull.
   double compulsory_entries(int ds, int inner, int spatial_up_to) const {
     std::array<double, kMaxDimensions> extent;
     extent.fill(1);
@@ -231,8 +276,8 @@ class TilingGeometry {
         extent[dim] *= spatial(level, dim);
       }
     }
-    double held = footprint(ds, extent);
-    double entries = held;
+    double held = projections_->hull(ds, extent);
+    double entries = projections_->distinct(ds, extent);
     for (int m = inner + 2; m <= levels_; ++m) {  // (M = inner + 1 sweeps H alone)
       // Grown by the temporal loops of level m - 1; a level without any leaves A_M and B_M
       // as they were for M - 1.
@@ -241,7 +286,10 @@ class TilingGeometry {
         extent[dim] *= temporal(m - 1, dim);
         grew = grew || temporal(m - 1, dim) > 1;
       }
-      if (grew) entries = std::max(entries, held + iterations_from_[m] * (footprint(ds, extent) - held));
+      if (!grew) continue;
+      // The first block takes in all of A_M's distinct points; each other, those not held.
+      double swept = projections_->distinct(ds, extent);
+      entries = std::max(entries, swept + (iterations_from_[m] - 1) * std::max(0.0, swept - held));
     }
     return entries;
   }
@@ -255,17 +303,6 @@ class TilingGeometry {
 
   double temporal(int level, DimensionId dim) const { return temporal_[level * dims_ + dim]; }
   double spatial(int level, DimensionId dim) const { return spatial_[level * dims_ + dim]; }
-  double footprint(int ds, const std::array<double, kMaxDimensions>& extent) const {
-    const auto& p = *projections_;
-    double size = 1;
-    int t = p.first_term(ds);
-    for (int r = p.space_ranks[ds]; r < p.space_ranks[ds + 1]; ++r) {
-      double span = 1;
-      for (; t < p.rank_ends[r]; ++t) span += (extent[p.terms[t].dimension] - 1) * p.terms[t].coefficient;
-      size *= span;
-    }
-    return size;
-  }
 };
 
 }  // namespace

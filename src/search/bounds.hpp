@@ -14,7 +14,8 @@
 namespace qloop {
 
 // An admissible lower bound on a metric: every operation at full parallelism, and each tensor
-// crossing the outermost level once (packed), within that level's bandwidths. With the
+// (its distinct operands) crossing the outermost level once (packed), within that level's
+// bandwidths. With the
 // mapspace, also each tensor filled into and read from once every level below that keeps it
 // in every variant. Other accesses are not bounded: an operand can stay at a compute unit
 // across iterations that do not change it.
@@ -31,6 +32,12 @@ struct FlatProjections {
   std::vector<int> space_ranks;  // [ds]: its first rank; [tensors]: one past the last
   explicit FlatProjections(const Workload& workload);
   int first_term(int ds) const { return space_ranks[ds] == 0 ? 0 : rank_ends[space_ranks[ds] - 1]; }
+  // Operands of tensor ds in the box of the loops with these extents: its hull (per rank,
+  // 1 + sum of (extent - 1) |coefficient|: what a tile holds at most), and a lower bound on
+  // the distinct points it touches, which is fewer when a stride leaves gaps (a rank 2p, or
+  // r + 4p with one r at a time): what a sweep of the box must take in at least.
+  double hull(int ds, const std::array<double, kMaxDimensions>& extent) const;
+  double distinct(int ds, const std::array<double, kMaxDimensions>& extent) const;
 };
 
 // A lower bound on `metric` over every loop order, bypass and X/Y choice of a tiling. Its

@@ -13,6 +13,7 @@
 
 #include "model/evaluate.hpp"
 #include "search/mapspace.hpp"
+#include "search/prefix_bound.hpp"
 #include "search/search_strategy.hpp"
 #include "util/parallel_for.hpp"
 
@@ -88,6 +89,9 @@ struct ThreadOutcome {
   StopReason stopped_by = StopReason::kExhausted;
   std::uint64_t pruned_tilings = 0;
   std::vector<std::pair<MappingCost, MapspacePoint>> elite;  // best first, at most elite_size
+  bool enumerating = false;  // its share of an enumeration: `exhausted` says it was covered
+  bool seeding = false;      // the certified search's first phase (a hybrid search for a good best)
+  std::optional<TilingTally> tally;
 };
 
 // Keeps the `size` best distinct costs (mappings with equal costs count as one).
@@ -111,6 +115,9 @@ struct Shared {
   MappingCost best;
   std::vector<Improvement> improvements;
   std::atomic<bool> failed{false};  // a thread threw: the others stop
+  // The first objective of the best so far, over every thread and phase (the certified search
+  // prunes against it; the others against their thread's own best, to stay deterministic).
+  std::atomic<double> incumbent{HUGE_VAL};
 };
 
 using Clock = std::chrono::steady_clock;
@@ -122,6 +129,7 @@ struct SearchContext {
   const MapperSettings& settings;
   const Mapspace& space;
   const TilingBound& tiling_bound;
+  const PrefixBound& prefix_bound;
   const std::atomic<bool>* stop;
   Shared& shared;
   Clock::time_point start;
@@ -130,6 +138,7 @@ struct SearchContext {
   bool branch_and_bound = false;  // skip tilings whose bound is above the thread's best
   double lower_bound = 0;         // of the first objective, admissible
   bool stop_at_bound = false;     // a thread stops once its best meets the lower bound
+  bool share_incumbent = false;   // prune against every thread's best (the certified search)
 
   double elapsed() const { return std::chrono::duration<double>(Clock::now() - start).count(); }
   // With one objective, a mapping that meets the admissible bound is optimal.
@@ -145,7 +154,8 @@ class SearchThread {
  public:
   SearchThread(const SearchContext& c, int index, ThreadOutcome& out)
       : c_(c), out_(out), rejections_(c.arch.num_storage_levels(), c.workload.num_data_spaces()) {
-    strategy_ = make_strategy(c.settings.algorithm, c.space, c.settings, index, c.threads, tiling_filter());
+    strategy_ = make_strategy(c.settings.algorithm, c.space, c.settings, index, c.threads, tiling_filter(),
+                              prefix_filter(), [this] { return limit_reached(true).has_value(); });
     point_ = c.space.empty_point();
   }
 
@@ -160,6 +170,7 @@ class SearchThread {
       if (auto limit = limit_reached()) return *limit;
       if (!strategy_->next(point_)) {
         out_.exhausted = strategy_->exhausted_space();
+        if (auto limit = limit_reached(true); limit && !out_.exhausted) return *limit;
         return StopReason::kExhausted;
       }
       ++out_.considered;
@@ -183,16 +194,30 @@ class SearchThread {
   // next objective (see better()).
   TilingFilter tiling_filter() {
     if (!c_.branch_and_bound) return {};
+    if (c_.share_incumbent) {
+      return [this](const std::vector<std::uint32_t>& tiling) {
+        return !c_.tiling_bound.exceeds(tiling, c_.shared.incumbent.load() * (1 + 1e-6), bound_scratch_);
+      };
+    }
     return [this, first = c_.settings.objectives.front()](const std::vector<std::uint32_t>& tiling) {
       return !out_.found || !c_.tiling_bound.exceeds(tiling, out_.best_cost.metric(first) * (1 + 1e-6), bound_scratch_);
     };
   }
 
-  std::optional<StopReason> limit_reached() const {
+  // The certified search's cut of partial tilings, against the best of every thread.
+  PrefixFilter prefix_filter() {
+    if (!c_.branch_and_bound || !c_.share_incumbent) return {};
+    return [this](const std::vector<std::uint32_t>& tiling, int level) {
+      return !c_.prefix_bound.exceeds(tiling, level, c_.shared.incumbent.load() * (1 + 1e-6));
+    };
+  }
+
+  // `now`: look at the clock whatever the count (it is read every 64 points otherwise).
+  std::optional<StopReason> limit_reached(bool now = false) const {
     const auto& s = c_.settings;
     if (c_.stopped()) return StopReason::kInterrupted;
     if (s.search_size && out_.evaluated >= s.search_size) return StopReason::kSearchSize;
-    if (s.time_limit_seconds > 0 && (out_.considered & 63) == 0 && c_.elapsed() > s.time_limit_seconds) {
+    if (s.time_limit_seconds > 0 && (now || (out_.considered & 63) == 0) && c_.elapsed() > s.time_limit_seconds) {
       return StopReason::kTimeLimit;
     }
     return std::nullopt;
@@ -243,6 +268,7 @@ class SearchThread {
         c_.shared.has_best = true;
         c_.shared.best = cost;
         c_.shared.improvements.push_back({c_.elapsed(), c_.shared.evaluated.load(), cost});
+        c_.shared.incumbent.store(cost.metric(s.objectives.front()));
       }
     }
     if (out_.meets_bound && c_.stop_at_bound) return StopReason::kProvedOptimal;
@@ -250,6 +276,8 @@ class SearchThread {
   }
 
   void finish() {
+    out_.enumerating = c_.enumerating;
+    if (const auto* tally = strategy_->tally()) out_.tally = *tally;
     out_.pruned_tilings = strategy_->pruned_tilings();
     for (const auto& [reason, n] : strategy_->ruled_out_points()) {
       out_.rejected[reason] += n;
@@ -308,7 +336,10 @@ StopReason stop_reason(const SearchContext& c, const std::vector<ThreadOutcome>&
   if (report.meets_bound) return StopReason::kProvedOptimal;
   if (report.optimal) return StopReason::kExhausted;
   std::map<StopReason, int> votes;
-  for (const auto& o : outcomes) ++votes[o.stopped_by];
+  bool proof_ran = std::any_of(outcomes.begin(), outcomes.end(), [](const auto& o) { return !o.seeding; });
+  for (const auto& o : outcomes) {
+    if (!(o.seeding && proof_ran)) ++votes[o.stopped_by];
+  }
   auto most =
       std::max_element(votes.begin(), votes.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
   return most == votes.end() ? StopReason::kExhausted : most->first;
@@ -325,14 +356,19 @@ MapperResult gather(const SearchContext& c, const std::vector<ThreadOutcome>& ou
   report.mapspace_tilings = c.space.num_tilings();
   int best_thread = -1;
   bool all_exhausted = true;
-  for (int t = 0; t < c.threads; ++t) {
+  for (int t = 0; t < static_cast<int>(outcomes.size()); ++t) {
     const auto& o = outcomes[t];
     report.considered += o.considered;
     report.evaluated += o.evaluated;
     report.valid += o.valid;
     report.pruned_tilings += o.pruned_tilings;
     for (const auto& [reason, n] : o.rejected) report.rejected[reason] += n;
-    all_exhausted = all_exhausted && o.exhausted;
+    if (o.enumerating) all_exhausted = all_exhausted && o.exhausted;
+    if (o.tally) {
+      report.no_fit_tilings += o.tally->no_fit;
+      report.bounded_out_tilings += o.tally->bounded_out;
+      report.visited_tilings += o.tally->visited;
+    }
     if (o.found && (best_thread < 0 || better(o.best_cost, outcomes[best_thread].best_cost, settings.objectives))) {
       best_thread = t;
     }
@@ -359,6 +395,52 @@ MapperResult gather(const SearchContext& c, const std::vector<ThreadOutcome>& ou
   return result;
 }
 
+// Runs the context's threads to their end and returns what each found.
+std::vector<ThreadOutcome> run_threads(const SearchContext& c,
+                                       const std::function<void(const MapperProgress&)>& progress) {
+  std::vector<ThreadOutcome> outcomes(c.threads);
+  std::vector<std::exception_ptr> errors(c.threads);
+  std::atomic<int> running{c.threads};
+  auto worker = [&](int t) {
+    run_guarded(
+        [&] {
+          if (c.space.num_tilings() == 0) {
+            outcomes[t].exhausted = true;
+            outcomes[t].enumerating = c.enumerating;
+            return;
+          }
+          SearchThread(c, t, outcomes[t]).run();
+        },
+        c.shared, errors[t]);
+    --running;
+  };
+  std::vector<std::thread> pool;
+  try {
+    for (int t = 0; t < c.threads; ++t) pool.emplace_back(worker, t);
+  } catch (const std::system_error&) {  // the system refused a thread: stop those started
+    c.shared.failed.store(true);
+    for (auto& th : pool) th.join();
+    throw;
+  }
+  report_progress(c, running, progress);  // from the calling thread, which may print
+  for (auto& th : pool) th.join();
+  for (const auto& error : errors) {
+    if (error) std::rethrow_exception(error);
+  }
+  return outcomes;
+}
+
+// The certified search's first phase: qloop's hybrid search for a good best to prune against,
+// ending on its victory condition (qloop's default when the settings have none) within a fifth
+// of the time limit.
+MapperSettings seeding_settings(const MapperSettings& settings) {
+  auto seeding = settings;
+  seeding.algorithm = SearchAlgorithm::kHybrid;
+  if (seeding.time_limit_seconds > 0) seeding.time_limit_seconds /= 5;
+  if (seeding.victory_condition == 0) seeding.victory_condition = MapperSettings{}.victory_condition;
+  return seeding;
+}
+
 }  // namespace
 
 MapperResult run_mapper(const Architecture& arch, const Workload& workload, const Constraints& constraints,
@@ -370,48 +452,45 @@ MapperResult run_mapper(const Architecture& arch, const Workload& workload, cons
   // Branch and bound over tilings in the enumerations and the hybrid search, on the first
   // objective. Not with an elite list, which wants mappings that do not win too.
   TilingBound tiling_bound(arch, workload, space, settings.objectives.front());
+  PrefixBound prefix_bound(arch, workload, space, settings.objectives.front());
   Shared shared;
-  SearchContext c{arch, workload, settings, space, tiling_bound, stop, shared, start};
-  c.threads = resolve_threads(settings.threads);
-  c.enumerating =
-      settings.algorithm == SearchAlgorithm::kExhaustive || settings.algorithm == SearchAlgorithm::kLinearPruned;
-  if (c.enumerating) {
-    c.threads = static_cast<int>(std::min<std::uint64_t>(c.threads, std::max<std::uint64_t>(1, space.num_tilings())));
-  }
-  c.branch_and_bound = settings.bound_pruning && (c.enumerating || settings.algorithm == SearchAlgorithm::kHybrid) &&
-                       settings.elite_size == 0 && tiling_bound.informative();
-  c.lower_bound = lower_bound(arch, workload, settings.objectives.front(), &space);
-  // Every search stops a thread at the bound (the others go on, so results stay deterministic).
-  c.stop_at_bound = settings.elite_size == 0;
-
-  std::vector<ThreadOutcome> outcomes(c.threads);
-  std::vector<std::exception_ptr> errors(c.threads);
-  std::atomic<int> running{c.threads};
-  auto worker = [&](int t) {
-    run_guarded(
-        [&] {
-          if (space.num_tilings() == 0) {
-            outcomes[t].exhausted = true;
-            return;
-          }
-          SearchThread(c, t, outcomes[t]).run();
-        },
-        shared, errors[t]);
-    --running;
+  bool certified = settings.algorithm == SearchAlgorithm::kOptimal;
+  auto context = [&](const MapperSettings& phase) {
+    SearchContext c{arch, workload, phase, space, tiling_bound, prefix_bound, stop, shared, start};
+    c.threads = resolve_threads(phase.threads);
+    c.enumerating = phase.algorithm == SearchAlgorithm::kExhaustive ||
+                    phase.algorithm == SearchAlgorithm::kLinearPruned || phase.algorithm == SearchAlgorithm::kOptimal;
+    if (c.enumerating) {
+      c.threads = static_cast<int>(std::min<std::uint64_t>(c.threads, std::max<std::uint64_t>(1, space.num_tilings())));
+    }
+    c.branch_and_bound = phase.bound_pruning && phase.algorithm != SearchAlgorithm::kRandom &&
+                         phase.algorithm != SearchAlgorithm::kRandomPruned && phase.elite_size == 0 &&
+                         tiling_bound.informative();
+    c.lower_bound = lower_bound(arch, workload, phase.objectives.front(), &space);
+    // Every search stops a thread at the bound (the others go on, so results stay deterministic).
+    c.stop_at_bound = phase.elite_size == 0;
+    c.share_incumbent = phase.algorithm == SearchAlgorithm::kOptimal;
+    return c;
   };
-  std::vector<std::thread> pool;
-  try {
-    for (int t = 0; t < c.threads; ++t) pool.emplace_back(worker, t);
-  } catch (const std::system_error&) {  // the system refused a thread: stop those started
-    shared.failed.store(true);
-    for (auto& th : pool) th.join();
-    throw;
+
+  std::vector<ThreadOutcome> outcomes;
+  auto seeding = seeding_settings(settings);
+  // The proof runs to its end, within the time limit: counts of evaluations say nothing of it.
+  auto proving = settings;
+  if (certified) proving.victory_condition = proving.timeout = proving.search_size = 0;
+  if (certified) {
+    outcomes = run_threads(context(seeding), progress);
+    for (auto& o : outcomes) o.seeding = true;
+    // A proof already (the best meets the bound), or stopped: nothing to enumerate.
+    bool proved = std::any_of(outcomes.begin(), outcomes.end(), [](const auto& o) { return o.meets_bound; });
+    if (!proved && !(stop && stop->load())) {
+      auto last = run_threads(context(proving), progress);
+      outcomes.insert(outcomes.end(), last.begin(), last.end());
+    }
+  } else {
+    outcomes = run_threads(context(settings), progress);
   }
-  report_progress(c, running, progress);  // from the calling thread, which may print
-  for (auto& th : pool) th.join();
-  for (const auto& error : errors) {
-    if (error) std::rethrow_exception(error);
-  }
+  auto c = context(settings);
   auto result = gather(c, outcomes);
   if (settings.algorithm != asked.algorithm) result.report.asked_algorithm = to_string(asked.algorithm);
   return result;

@@ -68,6 +68,10 @@ struct SearchReport {
   double lower_bound = 0;    // of the first objective, admissible
   double gap = 0;            // (best - bound) / best for the first objective
   std::uint64_t mapspace_tilings = 0;
+  // The certified search's rules, in tilings (of mapspace_tilings): ruled out because the
+  // chosen factors cannot fit whatever the rest, ruled out by the bound, visited with every
+  // variant. Zero for the other algorithms.
+  double no_fit_tilings = 0, bounded_out_tilings = 0, visited_tilings = 0;
   std::vector<Improvement> improvements;
 };
 

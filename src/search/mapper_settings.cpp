@@ -16,6 +16,8 @@ const char* to_string(SearchAlgorithm algorithm) {
       return "random-pruned";
     case SearchAlgorithm::kHybrid:
       return "hybrid";
+    case SearchAlgorithm::kOptimal:
+      return "optimal";
   }
   return "?";
 }
@@ -55,13 +57,13 @@ std::string hyphenated(std::string_view name) {
 
 }  // namespace
 
-const char* const kAlgorithmNames = "exhaustive, linear-pruned, random, random-pruned or hybrid";
+const char* const kAlgorithmNames = "exhaustive, linear-pruned, random, random-pruned, hybrid or optimal";
 const char* const kMetricNames = "energy, delay (or cycles), edp or last-level-accesses";
 
 std::optional<SearchAlgorithm> algorithm_from_name(std::string_view name) {
   auto n = hyphenated(name);
   for (auto a : {SearchAlgorithm::kExhaustive, SearchAlgorithm::kLinearPruned, SearchAlgorithm::kRandom,
-                 SearchAlgorithm::kRandomPruned, SearchAlgorithm::kHybrid}) {
+                 SearchAlgorithm::kRandomPruned, SearchAlgorithm::kHybrid, SearchAlgorithm::kOptimal}) {
     if (n == to_string(a)) return a;
   }
   return std::nullopt;

@@ -16,6 +16,7 @@ enum class SearchAlgorithm {
   kRandom,        // uniform samples of the mapspace
   kRandomPruned,  // random samples, skipping those the capacity check rejects before evaluation
   kHybrid,        // random tiling factors, then every loop order and bypass choice for them
+  kOptimal,       // hybrid for a first best, then a branch and bound over partial tilings: a proof when it completes
 };
 
 enum class Metric { kEnergy, kDelay, kEdp, kLastLevelAccesses };
@@ -58,7 +59,7 @@ const char* to_string(SearchAlgorithm algorithm);
 const char* to_string(Metric metric);
 std::optional<SearchAlgorithm> algorithm_from_name(std::string_view name);
 std::optional<Metric> metric_from_name(std::string_view name);
-extern const char* const kAlgorithmNames;  // "exhaustive, linear-pruned, random, random-pruned or hybrid"
+extern const char* const kAlgorithmNames;  // "exhaustive, linear-pruned, random, random-pruned, hybrid or optimal"
 extern const char* const kMetricNames;     // "energy, delay (or cycles), edp or last-level-accesses"
 
 }  // namespace qloop

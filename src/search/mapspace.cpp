@@ -425,7 +425,8 @@ const std::vector<std::uint64_t>& Mapspace::tile_words(const std::vector<std::ui
 }
 
 std::optional<Rejection> Mapspace::first_overflow(const std::vector<std::uint32_t>& tiling,
-                                                  const std::vector<std::vector<bool>>& keep) const {
+                                                  const std::vector<std::vector<bool>>& keep,
+                                                  const KnownLevels* known) const {
   // What capacity_check tells, level by level from the innermost, stopping at the first that
   // overflows: most random tilings overflow a small inner buffer.
   int spaces = workload_.num_data_spaces();
@@ -434,12 +435,14 @@ std::optional<Rejection> Mapspace::first_overflow(const std::vector<std::uint32_
   int slot = 0;
   for (int level = 0; level < arch_.num_storage_levels(); ++level) {
     for (; slot < static_cast<int>(slots_.size()) && slots_[slot].level == level; ++slot) {
-      for (DimensionId dim = 0; dim < workload_.num_dimensions(); ++dim) extent[dim] *= factor(tiling, dim, slot);
+      for (DimensionId dim = 0; dim < workload_.num_dimensions(); ++dim) {
+        extent[dim] *= known_factor(tiling, dim, slot, known);
+      }
     }
     std::uint64_t used = 0;
     for (int ds = 0; ds < spaces; ++ds) {
       if (!keep[level][ds]) continue;
-      auto words = words_of_tile(tiling, ds, level, extent);
+      auto words = words_of_tile(tiling, ds, level, extent, known == nullptr);
       if (words == kNoFit) return Rejection{RejectionKind::kBitwidth, level, ds};
       used += words;
     }
@@ -449,7 +452,8 @@ std::optional<Rejection> Mapspace::first_overflow(const std::vector<std::uint32_
 }
 
 std::uint64_t Mapspace::words_of_tile(const std::vector<std::uint32_t>& tiling, int ds, int level,
-                                      const std::array<std::int64_t, kMaxDimensions>& extent) const {
+                                      const std::array<std::int64_t, kMaxDimensions>& extent,
+                                      bool chosen_in_full) const {
   std::uint64_t size = 1;
   for (const auto& rank : workload_.data_spaces[ds].projection) {
     std::int64_t span = 1;
@@ -457,8 +461,26 @@ std::uint64_t Mapspace::words_of_tile(const std::vector<std::uint32_t>& tiling, 
       span += (extent[term.dimension] - 1) * std::abs(workload_.coefficient(term.coefficient));
     size *= static_cast<std::uint64_t>(span);
   }
-  return kept_tile_words(size, stored_width(tiling, level, ds), arch_.storage[level].word_bits, workload_.scales_of(ds))
-      .value_or(kNoFit);
+  auto word_bits = arch_.storage[level].word_bits;
+  auto scales = workload_.scales_of(ds);
+  if (chosen_in_full || !workload_.partial_sum_bitwidth || !workload_.data_spaces[ds].read_write) {
+    return kept_tile_words(size, stored_width(tiling, level, ds), word_bits, scales).value_or(kNoFit);
+  }
+  // Whether it holds partial sums here may hang on the unchosen loops: the narrower count.
+  return std::min(kept_tile_words(size, workload_.bitwidths[ds], word_bits, scales).value_or(kNoFit),
+                  kept_tile_words(size, workload_.partial_sum_bitwidth, word_bits, scales).value_or(kNoFit));
+}
+
+bool Mapspace::partial_tiling_may_work(const std::vector<std::uint32_t>& tiling, const KnownLevels& known) const {
+  for (int slot = 0; slot < static_cast<int>(slots_.size()); ++slot) {
+    if (!slots_[slot].spatial) continue;
+    std::int64_t used = 1;
+    for (DimensionId dim = 0; dim < workload_.num_dimensions(); ++dim) {
+      used *= known_factor(tiling, dim, slot, &known);
+    }
+    if (used > arch_.fanout(slots_[slot].level)) return false;
+  }
+  return !first_overflow(tiling, always_kept_, &known);
 }
 
 std::optional<Rejection> Mapspace::capacity_check(const std::vector<std::uint32_t>& tiling,

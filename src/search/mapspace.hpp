@@ -21,6 +21,11 @@
 
 namespace qloop {
 
+// A tiling chosen in part, as the certified search builds it level by level from the
+// innermost: per dimension, the highest level whose factors are chosen (-1: none). The
+// factors above it are not chosen yet and count as 1 (the dimension's rest is still to split).
+using KnownLevels = std::array<int, kMaxDimensions>;
+
 struct MapspacePoint {
   std::vector<std::uint32_t> tiling;                  // per dimension: index into its factor options
   std::vector<std::vector<DimensionId>> loop_orders;  // per level: non-trivial temporal dims, innermost first
@@ -72,6 +77,11 @@ class Mapspace {
   std::int64_t factor(const std::vector<std::uint32_t>& tiling, DimensionId dim, int slot) const {
     return options_[dim][tiling[dim]][slot];
   }
+  // The same for a tiling chosen in part (null: in full): 1 above the chosen levels.
+  std::int64_t known_factor(const std::vector<std::uint32_t>& tiling, DimensionId dim, int slot,
+                            const KnownLevels* known) const {
+    return !known || slots_[slot].level <= (*known)[dim] ? factor(tiling, dim, slot) : 1;
+  }
 
   // Why a point cannot work, found before evaluating it (spatial factors beyond a fanout,
   // tiles that overflow a buffer, by the model's own rule: level_fit.hpp); none when it may
@@ -113,6 +123,10 @@ class Mapspace {
   // fit with every tensor whose keep/bypass is free bypassed. Random tilings are redrawn
   // until this holds (a bounded number of times): the others cannot give a valid mapping.
   bool tiling_may_work(const std::vector<std::uint32_t>& tiling) const;
+  // A tiling chosen in part (`known`). False when no way of choosing the rest can give a
+  // tiling that may work: the chosen spatial factors already exceed a fanout, or the tiles
+  // already overflow a buffer with every free tensor bypassed (tiles only grow with factors).
+  bool partial_tiling_may_work(const std::vector<std::uint32_t>& tiling, const KnownLevels& known) const;
   // Why no variant of the tiling can pass the precheck (the first level found, in slot
   // order), or none when some may.
   std::optional<Rejection> tiling_blocker(const std::vector<std::uint32_t>& tiling) const;
@@ -155,14 +169,17 @@ class Mapspace {
   // The same without the per-tiling cache, stopping at the first level that overflows (for
   // tilings asked about once: the random draws). Capacity and bitwidth only: utilization is
   // no reason to refuse a tiling whose variants keep more tensors.
+  // With a tiling chosen in part (`known`): the factors not chosen at 1, and partial sums at
+  // whichever width takes fewer words.
   std::optional<Rejection> first_overflow(const std::vector<std::uint32_t>& tiling,
-                                          const std::vector<std::vector<bool>>& keep) const;
+                                          const std::vector<std::vector<bool>>& keep,
+                                          const KnownLevels* known = nullptr) const;
   // The width a tensor is stored with at a level under this tiling (partial sums may be wider:
   // stored_bitwidth.hpp).
   std::optional<int> stored_width(const std::vector<std::uint32_t>& tiling, int level, DataSpaceId ds) const;
   // Words of a tensor's tile at a level for these extents (kNoFit: wider than the word).
   std::uint64_t words_of_tile(const std::vector<std::uint32_t>& tiling, int ds, int level,
-                              const std::array<std::int64_t, kMaxDimensions>& extent) const;
+                              const std::array<std::int64_t, kMaxDimensions>& extent, bool chosen_in_full = true) const;
   static constexpr std::uint64_t kNoFit = ~std::uint64_t{0};
   // Words each tensor's tile needs at each level ([level * tensors + tensor]), from the cache
   // when it holds this tiling: a tiling's variants (orders, bypass) share them.

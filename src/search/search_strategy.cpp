@@ -74,6 +74,178 @@ class ExhaustiveSearch : public SearchStrategy {
   }
 };
 
+// Depth first over tilings chosen from the innermost level out: at depth (L, j) dimension
+// order_[j] gets its factors at level L, among the options that agree with what it has below
+// L (each dimension's options sorted so that those agreeing up to a level are contiguous). A
+// partial tiling is cut when the mapspace says no completion fits, and, once every dimension
+// has its factors up to L, when the prefix bound says none can win; a complete tiling that
+// survives both has every variant proposed. Thread t takes every threads-th choice at the root.
+class CertifiedSearch : public SearchStrategy {
+ public:
+  CertifiedSearch(const Mapspace& space, int thread, int threads, TilingFilter worth_visiting,
+                  PrefixFilter prefix_worth, StopCheck must_stop)
+      : space_(space),
+        thread_(thread),
+        threads_(threads),
+        point_(space.empty_point()),
+        worth_visiting_(std::move(worth_visiting)),
+        prefix_worth_(std::move(prefix_worth)),
+        must_stop_(std::move(must_stop)) {
+    const auto& options = space.factor_options();
+    dims_ = static_cast<int>(options.size());
+    for (const auto& slot : space.slots()) levels_ = std::max(levels_, slot.level + 1);
+    for (DimensionId d = 0; d < dims_; ++d) order_.push_back(d);
+    std::stable_sort(order_.begin(), order_.end(),
+                     [&](DimensionId a, DimensionId b) { return options[a].size() > options[b].size(); });
+    for (DimensionId d = 0; d < dims_; ++d) {
+      std::vector<std::uint32_t> sorted(options[d].size());
+      for (std::uint32_t i = 0; i < sorted.size(); ++i) sorted[i] = i;
+      std::sort(sorted.begin(), sorted.end(), [&](std::uint32_t a, std::uint32_t b) {
+        return options[d][a] < options[d][b];  // slots run from the innermost level out
+      });
+      sorted_.push_back(std::move(sorted));
+    }
+    int depths = levels_ * dims_;
+    lo_.assign(depths, 0);
+    hi_.assign(depths, 0);
+    cursor_.assign(depths, 0);
+    known_.fill(-1);
+    depth_ = depths == 0 ? -1 : 0;
+    if (depth_ == 0) enter(0);
+  }
+
+  bool next(MapspacePoint& point) override {
+    while (sub_index_ >= sub_total_) {
+      if (stopped_) return false;
+      if (!next_tiling()) {
+        done_ = !stopped_;
+        return false;
+      }
+    }
+    point.tiling = point_.tiling;
+    space_.set_variant(point, variants_, sub_index_++);
+    return true;
+  }
+  void report(bool, bool) override {}
+  bool exhausted_space() const override { return done_; }
+  std::uint64_t pruned_tilings() const override { return static_cast<std::uint64_t>(tally_.bounded_out); }
+  const RejectionMap& ruled_out_points() const override { return ruled_out_; }
+  const TilingTally* tally() const override { return &tally_; }
+
+ private:
+  const Mapspace& space_;
+  int thread_, threads_;
+  MapspacePoint point_;
+  TilingFilter worth_visiting_;
+  PrefixFilter prefix_worth_;
+  StopCheck must_stop_;
+  std::uint64_t steps_ = 0;
+  int dims_ = 0, levels_ = 0;
+  std::vector<DimensionId> order_;
+  std::vector<std::vector<std::uint32_t>> sorted_;  // per dimension: option indices, sorted
+  // Per depth: the range of sorted options chosen there, and where the next choice starts.
+  std::vector<std::uint32_t> lo_, hi_, cursor_;
+  KnownLevels known_;
+  int depth_ = 0;
+  std::uint64_t root_choices_ = 0;
+  TilingTally tally_;
+  RejectionMap ruled_out_;
+  Mapspace::Variants variants_;
+  std::uint64_t sub_index_ = 0, sub_total_ = 0;
+  bool done_ = false, stopped_ = false;
+
+  int level_of(int depth) const { return depth / dims_; }
+  DimensionId dim_of(int depth) const { return order_[depth % dims_]; }
+  // The range a dimension's choice at `depth` is made within: what it chose a level below.
+  void enter(int depth) {
+    auto parent = depth - dims_;
+    lo_[depth] = parent >= 0 ? lo_[parent] : 0;
+    hi_[depth] = parent >= 0 ? hi_[parent] : static_cast<std::uint32_t>(sorted_[dim_of(depth)].size());
+    cursor_[depth] = lo_[depth];
+  }
+  // Tilings under the current node: per dimension, the options its latest choice leaves.
+  double subtree(int depth) const {
+    double size = 1;
+    for (int j = 0; j < dims_; ++j) {
+      int latest = depth - ((depth % dims_) - j + dims_) % dims_;  // this dimension's latest depth
+      size *=
+          latest >= 0 ? static_cast<double>(hi_[latest] - lo_[latest]) : static_cast<double>(sorted_[order_[j]].size());
+    }
+    return size;
+  }
+
+  // Moves to the next complete tiling that survives the cuts; false when there is none.
+  bool next_tiling() {
+    const auto& options = space_.factor_options();
+    const auto& slots = space_.slots();
+    int depths = levels_ * dims_;
+    while (depth_ >= 0) {
+      if (must_stop_ && (++steps_ & 1023) == 0 && must_stop_()) {
+        stopped_ = true;
+        return false;
+      }
+      if (depth_ == depths) {  // a complete tiling was just handed out: back to its last choice
+        --depth_;
+        continue;
+      }
+      int level = level_of(depth_);
+      DimensionId dim = dim_of(depth_);
+      auto& cursor = cursor_[depth_];
+      auto parent_hi = depth_ >= dims_ ? hi_[depth_ - dims_] : static_cast<std::uint32_t>(sorted_[dim].size());
+      if (cursor >= parent_hi) {  // every choice here tried: back up
+        known_[dim] = level - 1;
+        --depth_;
+        continue;
+      }
+      // The next choice: the options from `cursor` that agree with it at this level's slots.
+      const auto& first = options[dim][sorted_[dim][cursor]];
+      std::uint32_t end = cursor + 1;
+      auto agrees = [&](std::uint32_t i) {
+        const auto& other = options[dim][sorted_[dim][i]];
+        for (int slot = 0; slot < static_cast<int>(slots.size()); ++slot) {
+          if (slots[slot].level == level && other[slot] != first[slot]) return false;
+        }
+        return true;
+      };
+      while (end < parent_hi && agrees(end)) ++end;
+      lo_[depth_] = cursor;
+      hi_[depth_] = end;
+      cursor = end;
+      if (depth_ == 0 && root_choices_++ % static_cast<std::uint64_t>(threads_) != static_cast<std::uint64_t>(thread_))
+        continue;
+      point_.tiling[dim] = sorted_[dim][lo_[depth_]];
+      known_[dim] = level;
+      if (depth_ + 1 < depths) {
+        bool level_done = (depth_ + 1) % dims_ == 0;
+        if (!space_.partial_tiling_may_work(point_.tiling, known_)) {
+          tally_.no_fit += subtree(depth_);
+        } else if (level_done && prefix_worth_ && !prefix_worth_(point_.tiling, level)) {
+          tally_.bounded_out += subtree(depth_);
+        } else {
+          enter(++depth_);
+        }
+        continue;
+      }
+      depth_ = depths;
+      if (auto blocker = space_.tiling_blocker(point_.tiling)) {
+        tally_.no_fit += 1;
+        ruled_out_[*blocker] += space_.variants(point_.tiling).total();
+        continue;
+      }
+      if (worth_visiting_ && !worth_visiting_(point_.tiling)) {
+        tally_.bounded_out += 1;
+        continue;
+      }
+      tally_.visited += 1;
+      variants_ = space_.variants(point_.tiling);
+      sub_total_ = variants_.total();
+      sub_index_ = 0;
+      return true;
+    }
+    return false;
+  }
+};
+
 // Uniform random points.
 class RandomSearch : public SearchStrategy {
  public:
@@ -163,7 +335,8 @@ class HybridSearch : public SearchStrategy {
 
 std::unique_ptr<SearchStrategy> make_strategy(SearchAlgorithm algorithm, const Mapspace& mapspace,
                                               const MapperSettings& settings, int thread, int threads,
-                                              TilingFilter worth_visiting) {
+                                              TilingFilter worth_visiting, PrefixFilter prefix_worth,
+                                              StopCheck must_stop) {
   auto seed = settings.seed * 1000003ull + static_cast<std::uint64_t>(thread);
   switch (algorithm) {
     case SearchAlgorithm::kExhaustive:
@@ -172,6 +345,9 @@ std::unique_ptr<SearchStrategy> make_strategy(SearchAlgorithm algorithm, const M
     case SearchAlgorithm::kRandom:
     case SearchAlgorithm::kRandomPruned:
       return std::make_unique<RandomSearch>(mapspace, seed);
+    case SearchAlgorithm::kOptimal:
+      return std::make_unique<CertifiedSearch>(mapspace, thread, threads, std::move(worth_visiting),
+                                               std::move(prefix_worth), std::move(must_stop));
     case SearchAlgorithm::kHybrid:
       // Refine after half the victory condition without improvement (or 1,000 without one).
       return std::make_unique<HybridSearch>(mapspace, seed, settings.max_permutations_per_visit,

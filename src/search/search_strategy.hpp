@@ -14,6 +14,13 @@
 
 namespace qloop {
 
+// What a certified search ruled out, counted in tilings (the sizes of the subtrees it cut).
+struct TilingTally {
+  double no_fit = 0;       // the chosen factors already exceed a fanout or overflow a buffer
+  double bounded_out = 0;  // the bound of the chosen factors is above the best
+  double visited = 0;      // complete tilings whose every variant was proposed
+};
+
 class SearchStrategy {
  public:
   virtual ~SearchStrategy() = default;
@@ -31,19 +38,33 @@ class SearchStrategy {
     static const RejectionMap none;
     return none;
   }
+  // Certified search only: the tilings ruled out, by rule, and those visited.
+  virtual const TilingTally* tally() const { return nullptr; }
 };
 
 // Whether a tiling is worth visiting: false when a bound shows no variant of it can beat the
 // best so far (the mapper's business; a strategy only asks).
 using TilingFilter = std::function<bool(const std::vector<std::uint32_t>& tiling)>;
+// The same for a tiling chosen only at the levels up to `level` (every dimension): false when
+// no completion of it can beat the best so far.
+using PrefixFilter = std::function<bool(const std::vector<std::uint32_t>& tiling, int level)>;
+// Asked now and then by a strategy that may cut many tilings in a row without proposing a
+// point: true when the search must end (time limit, Ctrl-C); `next` then returns false without
+// the space being exhausted.
+using StopCheck = std::function<bool()>;
 
 // One strategy per thread; `thread` of `threads` picks the share of an enumeration and the
 // random stream (seed + thread), so results are deterministic for a seed and thread count.
 // The enumerations and the hybrid search skip tilings `worth_visiting` (when given) rejects:
 // branch and bound, so a completed enumeration still proves its best optimal, and the hybrid
 // spends its evaluations on tilings that can still win.
+// The certified search (optimal) chooses factors level by level from the innermost, one
+// dimension at a time, depth first, and cuts a partial tiling when the mapspace says no
+// completion fits or `prefix_worth` says none can win; its complete tilings are visited as the
+// exhaustive search visits them. Threads share the root's choices.
 std::unique_ptr<SearchStrategy> make_strategy(SearchAlgorithm algorithm, const Mapspace& mapspace,
                                               const MapperSettings& settings, int thread, int threads,
-                                              TilingFilter worth_visiting = {});
+                                              TilingFilter worth_visiting = {}, PrefixFilter prefix_worth = {},
+                                              StopCheck must_stop = {});
 
 }  // namespace qloop

@@ -151,6 +151,47 @@ TEST(TilingBound, never_exceeds_a_valid_variant_on_the_eyeriss_like_design) {
   }
 }
 
+// Hand counts: r + s p over r < R, p < P is contiguous while s <= R, and has R P values
+// otherwise; a lone s p has P values; the hull is 1 + (R - 1) + s (P - 1).
+TEST(FlatProjections, distinct_points_leave_out_the_gaps_a_stride_leaves) {
+  auto in = load_mapper_yaml({two_level_arch(), conv1d_problem(3, 4, 2)});  // Inputs: [[R], [P, Wstride]]
+  FlatProjections projections(in.workload);
+  const int inputs = 1;
+  auto box = [](double r, double p) {
+    std::array<double, kMaxDimensions> e;
+    e.fill(1);
+    e[0] = r;  // R
+    e[1] = p;  // P
+    return e;
+  };
+  EXPECT_EQ(projections.hull(inputs, box(3, 4)), 9);  // 1 + 2 + 2 * 3
+  EXPECT_EQ(projections.distinct(inputs, box(3, 4)), 9);
+  EXPECT_EQ(projections.hull(inputs, box(1, 6)), 11);  // 0, 2, ..., 10
+  EXPECT_EQ(projections.distinct(inputs, box(1, 6)), 6);
+  auto wide =
+      load_mapper_yaml({two_level_arch(), conv1d_problem(2, 4, 4)});  // stride 4 over a window of 2: 0 1 4 5 8 9 12 13
+  FlatProjections wide_projections(wide.workload);
+  EXPECT_EQ(wide_projections.hull(inputs, box(2, 4)), 14);
+  EXPECT_EQ(wide_projections.distinct(inputs, box(2, 4)), 8);
+}
+
+// A 1x1 convolution with stride 2 touches every other input: a bound that charged the hull
+// (11 inputs for 6 outputs) was above the optimum.
+TEST(TilingBound, a_strided_layer_is_bounded_by_the_inputs_it_touches) {
+  auto in = load_mapper_yaml({two_level_arch(64, 1), conv1d_problem(1, 6, 2)});
+  MapperSettings settings;
+  settings.algorithm = SearchAlgorithm::kExhaustive;
+  settings.objectives = {Metric::kEnergy};
+  settings.threads = 1;
+  settings.victory_condition = 0;
+  settings.time_limit_seconds = 0;
+  settings.elite_size = 1;  // every point
+  auto best = run_mapper(in.architecture, in.workload, in.constraints, settings, nullptr, {});
+  ASSERT_TRUE(best.found);
+  Mapspace space(in.architecture, in.workload, in.constraints);
+  EXPECT_LE(lower_bound(in.architecture, in.workload, Metric::kEnergy, &space), best.cost.energy_pJ);
+}
+
 // Branch and bound with those bounds against the same enumeration without it (an elite list
 // turns it off): the same optimum, on energy and EDP, with most tilings never evaluated.
 TEST(TilingBound, branch_and_bound_keeps_the_optimum_of_the_whole_enumeration) {
