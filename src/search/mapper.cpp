@@ -13,7 +13,7 @@
 
 #include "model/evaluate.hpp"
 #include "search/mapspace.hpp"
-#include "search/prefix_bound.hpp"
+#include "search/outer_tiling_bound.hpp"
 #include "search/search_strategy.hpp"
 #include "util/parallel_for.hpp"
 
@@ -118,6 +118,7 @@ struct Shared {
   // The first objective of the best so far, over every thread and phase (the certified search
   // prunes against it; the others against their thread's own best, to stay deterministic).
   std::atomic<double> incumbent{HUGE_VAL};
+  SharedWork work;  // the certified search's threads claim its nodes from here
 };
 
 using Clock = std::chrono::steady_clock;
@@ -129,7 +130,7 @@ struct SearchContext {
   const MapperSettings& settings;
   const Mapspace& space;
   const TilingBound& tiling_bound;
-  const PrefixBound& prefix_bound;
+  const OuterTilingBound& outer_bound;
   const std::atomic<bool>* stop;
   Shared& shared;
   Clock::time_point start;
@@ -155,7 +156,7 @@ class SearchThread {
   SearchThread(const SearchContext& c, int index, ThreadOutcome& out)
       : c_(c), out_(out), rejections_(c.arch.num_storage_levels(), c.workload.num_data_spaces()) {
     strategy_ = make_strategy(c.settings.algorithm, c.space, c.settings, index, c.threads, tiling_filter(),
-                              prefix_filter(), [this] { return limit_reached(true).has_value(); });
+                              partial_tiling_filter(), [this] { return limit_reached(true).has_value(); }, &c.shared.work);
     point_ = c.space.empty_point();
   }
 
@@ -205,10 +206,10 @@ class SearchThread {
   }
 
   // The certified search's cut of partial tilings, against the best of every thread.
-  PrefixFilter prefix_filter() {
+  PartialTilingFilter partial_tiling_filter() {
     if (!c_.branch_and_bound || !c_.share_incumbent) return {};
-    return [this](const std::vector<std::uint32_t>& tiling, int level) {
-      return !c_.prefix_bound.exceeds(tiling, level, c_.shared.incumbent.load() * (1 + 1e-6));
+    return [this](const std::vector<std::uint32_t>& tiling, int lowest) {
+      return !c_.outer_bound.exceeds(tiling, lowest, c_.shared.incumbent.load() * (1 + 1e-6));
     };
   }
 
@@ -335,10 +336,11 @@ StopReason stop_reason(const SearchContext& c, const std::vector<ThreadOutcome>&
   if (c.stop && c.stop->load()) return StopReason::kInterrupted;
   if (report.meets_bound) return StopReason::kProvedOptimal;
   if (report.optimal) return StopReason::kExhausted;
+  // Not proved: a thread that finished its share did not end the search.
   std::map<StopReason, int> votes;
   bool proof_ran = std::any_of(outcomes.begin(), outcomes.end(), [](const auto& o) { return !o.seeding; });
   for (const auto& o : outcomes) {
-    if (!(o.seeding && proof_ran)) ++votes[o.stopped_by];
+    if (!(o.seeding && proof_ran) && o.stopped_by != StopReason::kExhausted) ++votes[o.stopped_by];
   }
   auto most =
       std::max_element(votes.begin(), votes.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
@@ -452,11 +454,11 @@ MapperResult run_mapper(const Architecture& arch, const Workload& workload, cons
   // Branch and bound over tilings in the enumerations and the hybrid search, on the first
   // objective. Not with an elite list, which wants mappings that do not win too.
   TilingBound tiling_bound(arch, workload, space, settings.objectives.front());
-  PrefixBound prefix_bound(arch, workload, space, settings.objectives.front());
+  OuterTilingBound outer_bound(arch, workload, space, settings.objectives.front());
   Shared shared;
   bool certified = settings.algorithm == SearchAlgorithm::kOptimal;
   auto context = [&](const MapperSettings& phase) {
-    SearchContext c{arch, workload, phase, space, tiling_bound, prefix_bound, stop, shared, start};
+    SearchContext c{arch, workload, phase, space, tiling_bound, outer_bound, stop, shared, start};
     c.threads = resolve_threads(phase.threads);
     c.enumerating = phase.algorithm == SearchAlgorithm::kExhaustive ||
                     phase.algorithm == SearchAlgorithm::kLinearPruned || phase.algorithm == SearchAlgorithm::kOptimal;

@@ -435,8 +435,11 @@ std::optional<Rejection> Mapspace::first_overflow(const std::vector<std::uint32_
   int slot = 0;
   for (int level = 0; level < arch_.num_storage_levels(); ++level) {
     for (; slot < static_cast<int>(slots_.size()) && slots_[slot].level == level; ++slot) {
+      for (DimensionId dim = 0; dim < workload_.num_dimensions(); ++dim) extent[dim] *= factor(tiling, dim, slot);
+    }
+    if (known) {  // the dimension's size over the factors above, where those are chosen
       for (DimensionId dim = 0; dim < workload_.num_dimensions(); ++dim) {
-        extent[dim] *= known_factor(tiling, dim, slot, known);
+        extent[dim] = level >= (*known)[dim] - 1 ? workload_.dimension_bounds[dim] / factors_above(tiling, dim, level) : 1;
       }
     }
     std::uint64_t used = 0;
@@ -471,12 +474,20 @@ std::uint64_t Mapspace::words_of_tile(const std::vector<std::uint32_t>& tiling, 
                   kept_tile_words(size, workload_.partial_sum_bitwidth, word_bits, scales).value_or(kNoFit));
 }
 
+std::int64_t Mapspace::factors_above(const std::vector<std::uint32_t>& tiling, DimensionId dim, int level) const {
+  std::int64_t above = 1;
+  for (int slot = 0; slot < static_cast<int>(slots_.size()); ++slot) {
+    if (slots_[slot].level > level) above *= factor(tiling, dim, slot);
+  }
+  return above;
+}
+
 bool Mapspace::partial_tiling_may_work(const std::vector<std::uint32_t>& tiling, const KnownLevels& known) const {
   for (int slot = 0; slot < static_cast<int>(slots_.size()); ++slot) {
     if (!slots_[slot].spatial) continue;
     std::int64_t used = 1;
     for (DimensionId dim = 0; dim < workload_.num_dimensions(); ++dim) {
-      used *= known_factor(tiling, dim, slot, &known);
+      if (slots_[slot].level >= known[dim]) used *= factor(tiling, dim, slot);
     }
     if (used > arch_.fanout(slots_[slot].level)) return false;
   }

@@ -22,8 +22,9 @@
 namespace qloop {
 
 // A tiling chosen in part, as the certified search builds it level by level from the
-// innermost: per dimension, the highest level whose factors are chosen (-1: none). The
-// factors above it are not chosen yet and count as 1 (the dimension's rest is still to split).
+// outermost: per dimension, the lowest level whose factors are chosen (its factors there and
+// above are; the number of levels: none). Since the factors multiply to the dimension's size,
+// the tiles from the level below that one up are known.
 using KnownLevels = std::array<int, kMaxDimensions>;
 
 struct MapspacePoint {
@@ -77,11 +78,6 @@ class Mapspace {
   std::int64_t factor(const std::vector<std::uint32_t>& tiling, DimensionId dim, int slot) const {
     return options_[dim][tiling[dim]][slot];
   }
-  // The same for a tiling chosen in part (null: in full): 1 above the chosen levels.
-  std::int64_t known_factor(const std::vector<std::uint32_t>& tiling, DimensionId dim, int slot,
-                            const KnownLevels* known) const {
-    return !known || slots_[slot].level <= (*known)[dim] ? factor(tiling, dim, slot) : 1;
-  }
 
   // Why a point cannot work, found before evaluating it (spatial factors beyond a fanout,
   // tiles that overflow a buffer, by the model's own rule: level_fit.hpp); none when it may
@@ -124,8 +120,8 @@ class Mapspace {
   // until this holds (a bounded number of times): the others cannot give a valid mapping.
   bool tiling_may_work(const std::vector<std::uint32_t>& tiling) const;
   // A tiling chosen in part (`known`). False when no way of choosing the rest can give a
-  // tiling that may work: the chosen spatial factors already exceed a fanout, or the tiles
-  // already overflow a buffer with every free tensor bypassed (tiles only grow with factors).
+  // tiling that may work: the chosen spatial factors already exceed a fanout, or the known
+  // tiles already overflow a buffer with every free tensor bypassed (the others count as 1).
   bool partial_tiling_may_work(const std::vector<std::uint32_t>& tiling, const KnownLevels& known) const;
   // Why no variant of the tiling can pass the precheck (the first level found, in slot
   // order), or none when some may.
@@ -169,8 +165,8 @@ class Mapspace {
   // The same without the per-tiling cache, stopping at the first level that overflows (for
   // tilings asked about once: the random draws). Capacity and bitwidth only: utilization is
   // no reason to refuse a tiling whose variants keep more tensors.
-  // With a tiling chosen in part (`known`): the factors not chosen at 1, and partial sums at
-  // whichever width takes fewer words.
+  // With a tiling chosen in part (`known`): the tiles not known yet at one operand, and partial
+  // sums at whichever width takes fewer words.
   std::optional<Rejection> first_overflow(const std::vector<std::uint32_t>& tiling,
                                           const std::vector<std::vector<bool>>& keep,
                                           const KnownLevels* known = nullptr) const;
@@ -178,6 +174,8 @@ class Mapspace {
   // stored_bitwidth.hpp).
   std::optional<int> stored_width(const std::vector<std::uint32_t>& tiling, int level, DataSpaceId ds) const;
   // Words of a tensor's tile at a level for these extents (kNoFit: wider than the word).
+  // Product of a dimension's factors at the levels above `level`.
+  std::int64_t factors_above(const std::vector<std::uint32_t>& tiling, DimensionId dim, int level) const;
   std::uint64_t words_of_tile(const std::vector<std::uint32_t>& tiling, int ds, int level,
                               const std::array<std::int64_t, kMaxDimensions>& extent, bool chosen_in_full = true) const;
   static constexpr std::uint64_t kNoFit = ~std::uint64_t{0};

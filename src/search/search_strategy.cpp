@@ -74,23 +74,25 @@ class ExhaustiveSearch : public SearchStrategy {
   }
 };
 
-// Depth first over tilings chosen from the innermost level out: at depth (L, j) dimension
-// order_[j] gets its factors at level L, among the options that agree with what it has below
-// L (each dimension's options sorted so that those agreeing up to a level are contiguous). A
-// partial tiling is cut when the mapspace says no completion fits, and, once every dimension
-// has its factors up to L, when the prefix bound says none can win; a complete tiling that
-// survives both has every variant proposed. Thread t takes every threads-th choice at the root.
+// Depth first over tilings chosen from the outermost level in: at depth (L, j) dimension
+// order_[j] gets its factors at level L, among the options that agree with what it has above
+// L (each dimension's options sorted so that those agreeing from a level up are contiguous).
+// A partial tiling is cut when the mapspace says no completion fits, and, once every
+// dimension has its factors from L up, when the bound says none can win; a complete tiling
+// that survives both has every variant proposed. The threads claim the nodes at depth
+// kSplitDepth one at a time (each walks the few nodes above it; thread 0 counts their cuts).
 class CertifiedSearch : public SearchStrategy {
  public:
   CertifiedSearch(const Mapspace& space, int thread, int threads, TilingFilter worth_visiting,
-                  PrefixFilter prefix_worth, StopCheck must_stop)
+                  PartialTilingFilter partial_worth, StopCheck must_stop, SharedWork* work)
       : space_(space),
         thread_(thread),
         threads_(threads),
         point_(space.empty_point()),
         worth_visiting_(std::move(worth_visiting)),
-        prefix_worth_(std::move(prefix_worth)),
-        must_stop_(std::move(must_stop)) {
+        partial_worth_(std::move(partial_worth)),
+        must_stop_(std::move(must_stop)),
+        work_(work) {
     const auto& options = space.factor_options();
     dims_ = static_cast<int>(options.size());
     for (const auto& slot : space.slots()) levels_ = std::max(levels_, slot.level + 1);
@@ -101,7 +103,9 @@ class CertifiedSearch : public SearchStrategy {
       std::vector<std::uint32_t> sorted(options[d].size());
       for (std::uint32_t i = 0; i < sorted.size(); ++i) sorted[i] = i;
       std::sort(sorted.begin(), sorted.end(), [&](std::uint32_t a, std::uint32_t b) {
-        return options[d][a] < options[d][b];  // slots run from the innermost level out
+        // Slots run from the innermost level out: compare from the last.
+        return std::lexicographical_compare(options[d][a].rbegin(), options[d][a].rend(), options[d][b].rbegin(),
+                                            options[d][b].rend());
       });
       sorted_.push_back(std::move(sorted));
     }
@@ -109,8 +113,9 @@ class CertifiedSearch : public SearchStrategy {
     lo_.assign(depths, 0);
     hi_.assign(depths, 0);
     cursor_.assign(depths, 0);
-    known_.fill(-1);
+    known_.fill(levels_);
     depth_ = depths == 0 ? -1 : 0;
+    split_depth_ = std::min(kSplitDepth, depths - 1);
     if (depth_ == 0) enter(0);
   }
 
@@ -137,8 +142,13 @@ class CertifiedSearch : public SearchStrategy {
   int thread_, threads_;
   MapspacePoint point_;
   TilingFilter worth_visiting_;
-  PrefixFilter prefix_worth_;
+  PartialTilingFilter partial_worth_;
   StopCheck must_stop_;
+  SharedWork* work_;
+  static constexpr int kSplitDepth = 2;
+  int split_depth_ = 0;
+  std::uint64_t split_nodes_ = 0;  // nodes met at the split depth so far
+  std::uint64_t ticket_ = 0;       // the next of them this thread has claimed (+1; 0: none)
   std::uint64_t steps_ = 0;
   int dims_ = 0, levels_ = 0;
   std::vector<DimensionId> order_;
@@ -147,22 +157,31 @@ class CertifiedSearch : public SearchStrategy {
   std::vector<std::uint32_t> lo_, hi_, cursor_;
   KnownLevels known_;
   int depth_ = 0;
-  std::uint64_t root_choices_ = 0;
   TilingTally tally_;
   RejectionMap ruled_out_;
   Mapspace::Variants variants_;
   std::uint64_t sub_index_ = 0, sub_total_ = 0;
   bool done_ = false, stopped_ = false;
 
-  int level_of(int depth) const { return depth / dims_; }
+  int level_of(int depth) const { return levels_ - 1 - depth / dims_; }
   DimensionId dim_of(int depth) const { return order_[depth % dims_]; }
-  // The range a dimension's choice at `depth` is made within: what it chose a level below.
+  // The range a dimension's choice at `depth` is made within: what it chose a level above.
   void enter(int depth) {
     auto parent = depth - dims_;
     lo_[depth] = parent >= 0 ? lo_[parent] : 0;
     hi_[depth] = parent >= 0 ? hi_[parent] : static_cast<std::uint32_t>(sorted_[dim_of(depth)].size());
     cursor_[depth] = lo_[depth];
   }
+  // Whether this thread takes the node just met at the split depth.
+  bool claim() {
+    auto node = split_nodes_++;
+    if (!work_) return node % static_cast<std::uint64_t>(threads_) == static_cast<std::uint64_t>(thread_);
+    if (ticket_ == 0 || ticket_ - 1 < node) ticket_ = work_->next.fetch_add(1) + 1;
+    return ticket_ - 1 == node;
+  }
+  // Cuts above the split depth are met by every thread: thread 0 counts them.
+  bool counts_cuts() const { return depth_ >= split_depth_ || thread_ == 0; }
+
   // Tilings under the current node: per dimension, the options its latest choice leaves.
   double subtree(int depth) const {
     double size = 1;
@@ -193,7 +212,7 @@ class CertifiedSearch : public SearchStrategy {
       auto& cursor = cursor_[depth_];
       auto parent_hi = depth_ >= dims_ ? hi_[depth_ - dims_] : static_cast<std::uint32_t>(sorted_[dim].size());
       if (cursor >= parent_hi) {  // every choice here tried: back up
-        known_[dim] = level - 1;
+        known_[dim] = level + 1;
         --depth_;
         continue;
       }
@@ -211,16 +230,15 @@ class CertifiedSearch : public SearchStrategy {
       lo_[depth_] = cursor;
       hi_[depth_] = end;
       cursor = end;
-      if (depth_ == 0 && root_choices_++ % static_cast<std::uint64_t>(threads_) != static_cast<std::uint64_t>(thread_))
-        continue;
+      if (depth_ == split_depth_ && !claim()) continue;
       point_.tiling[dim] = sorted_[dim][lo_[depth_]];
       known_[dim] = level;
       if (depth_ + 1 < depths) {
         bool level_done = (depth_ + 1) % dims_ == 0;
         if (!space_.partial_tiling_may_work(point_.tiling, known_)) {
-          tally_.no_fit += subtree(depth_);
-        } else if (level_done && prefix_worth_ && !prefix_worth_(point_.tiling, level)) {
-          tally_.bounded_out += subtree(depth_);
+          if (counts_cuts()) tally_.no_fit += subtree(depth_);
+        } else if (level_done && partial_worth_ && !partial_worth_(point_.tiling, level)) {
+          if (counts_cuts()) tally_.bounded_out += subtree(depth_);
         } else {
           enter(++depth_);
         }
@@ -335,8 +353,8 @@ class HybridSearch : public SearchStrategy {
 
 std::unique_ptr<SearchStrategy> make_strategy(SearchAlgorithm algorithm, const Mapspace& mapspace,
                                               const MapperSettings& settings, int thread, int threads,
-                                              TilingFilter worth_visiting, PrefixFilter prefix_worth,
-                                              StopCheck must_stop) {
+                                              TilingFilter worth_visiting, PartialTilingFilter partial_worth,
+                                              StopCheck must_stop, SharedWork* work) {
   auto seed = settings.seed * 1000003ull + static_cast<std::uint64_t>(thread);
   switch (algorithm) {
     case SearchAlgorithm::kExhaustive:
@@ -347,7 +365,7 @@ std::unique_ptr<SearchStrategy> make_strategy(SearchAlgorithm algorithm, const M
       return std::make_unique<RandomSearch>(mapspace, seed);
     case SearchAlgorithm::kOptimal:
       return std::make_unique<CertifiedSearch>(mapspace, thread, threads, std::move(worth_visiting),
-                                               std::move(prefix_worth), std::move(must_stop));
+                                               std::move(partial_worth), std::move(must_stop), work);
     case SearchAlgorithm::kHybrid:
       // Refine after half the victory condition without improvement (or 1,000 without one).
       return std::make_unique<HybridSearch>(mapspace, seed, settings.max_permutations_per_visit,

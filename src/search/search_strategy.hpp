@@ -2,6 +2,7 @@
 // Search algorithms, in ask/tell form: a strategy proposes mapspace points and is told how
 // each one fared. It knows nothing of the model.
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -19,6 +20,11 @@ struct TilingTally {
   double no_fit = 0;       // the chosen factors already exceed a fanout or overflow a buffer
   double bounded_out = 0;  // the bound of the chosen factors is above the best
   double visited = 0;      // complete tilings whose every variant was proposed
+};
+
+// Work the threads of one certified search hand out among themselves: the next node to claim.
+struct SharedWork {
+  std::atomic<std::uint64_t> next{0};
 };
 
 class SearchStrategy {
@@ -45,9 +51,9 @@ class SearchStrategy {
 // Whether a tiling is worth visiting: false when a bound shows no variant of it can beat the
 // best so far (the mapper's business; a strategy only asks).
 using TilingFilter = std::function<bool(const std::vector<std::uint32_t>& tiling)>;
-// The same for a tiling chosen only at the levels up to `level` (every dimension): false when
+// The same for a tiling chosen only at levels `lowest` and above (every dimension): false when
 // no completion of it can beat the best so far.
-using PrefixFilter = std::function<bool(const std::vector<std::uint32_t>& tiling, int level)>;
+using PartialTilingFilter = std::function<bool(const std::vector<std::uint32_t>& tiling, int lowest)>;
 // Asked now and then by a strategy that may cut many tilings in a row without proposing a
 // point: true when the search must end (time limit, Ctrl-C); `next` then returns false without
 // the space being exhausted.
@@ -58,13 +64,14 @@ using StopCheck = std::function<bool()>;
 // The enumerations and the hybrid search skip tilings `worth_visiting` (when given) rejects:
 // branch and bound, so a completed enumeration still proves its best optimal, and the hybrid
 // spends its evaluations on tilings that can still win.
-// The certified search (optimal) chooses factors level by level from the innermost, one
+// The certified search (optimal) chooses factors level by level from the outermost, one
 // dimension at a time, depth first, and cuts a partial tiling when the mapspace says no
-// completion fits or `prefix_worth` says none can win; its complete tilings are visited as the
-// exhaustive search visits them. Threads share the root's choices.
+// completion fits or `partial_worth` says none can win; its complete tilings are visited as
+// the exhaustive search visits them. Threads claim the nodes at a shallow depth from `work`
+// (one per search) as they go.
 std::unique_ptr<SearchStrategy> make_strategy(SearchAlgorithm algorithm, const Mapspace& mapspace,
                                               const MapperSettings& settings, int thread, int threads,
-                                              TilingFilter worth_visiting = {}, PrefixFilter prefix_worth = {},
-                                              StopCheck must_stop = {});
+                                              TilingFilter worth_visiting = {}, PartialTilingFilter partial_worth = {},
+                                              StopCheck must_stop = {}, SharedWork* work = nullptr);
 
 }  // namespace qloop

@@ -1,0 +1,178 @@
+#include "search/outer_tiling_bound.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "model/compute_cost.hpp"
+#include "model/packing.hpp"
+
+namespace qloop {
+
+struct OuterTilingBound::Chosen {
+  int lowest = 0;                 // K: the factors at levels K and above are chosen
+  int dims = 0;
+  std::vector<double> temporal;   // [level * dims + dim], 1 below K
+  std::vector<double> spatial;    // [level * dims + dim], 1 below K
+  std::vector<double> tile;       // [(level + 1) * dims + dim]: extent of level's tile, from K - 1 up
+  std::vector<double> instances;  // [level + 1]: spatial factors above the level, from K - 1 up
+  double t(int level, int d) const { return temporal[level * dims + d]; }
+  double s(int level, int d) const { return spatial[level * dims + d]; }
+  double extent(int level, int d) const { return tile[(level + 1) * dims + d]; }
+};
+
+OuterTilingBound::OuterTilingBound(const Architecture& arch, const Workload& workload, const Mapspace& space,
+                                   Metric metric)
+    : arch_(arch),
+      workload_(workload),
+      space_(space),
+      projections_(workload),
+      metric_(metric),
+      compute_energy_(static_cast<double>(workload.total_operations()) *
+                      compute_cost(arch.arithmetic, workload).energy_per_compute_pJ),
+      cycles_per_compute_(compute_cost(arch.arithmetic, workload).cycles_per_compute),
+      floor_cycles_(lower_bound(arch, workload, Metric::kDelay)) {
+  std::array<double, kMaxDimensions> whole;
+  whole.fill(1);
+  for (DimensionId d = 0; d < workload.num_dimensions(); ++d) {
+    whole[d] = static_cast<double>(workload.dimension_bounds[d]);
+  }
+  for (int ds = 0; ds < workload.num_data_spaces(); ++ds) tensor_size_.push_back(projections_.distinct(ds, whole));
+  // Words per operand at each level, at the width that takes the fewest: a read-write tensor
+  // may be held at its partial sums' width or its own, and which depends on the loops above.
+  for (int level = 0; level < arch.num_storage_levels(); ++level) {
+    const auto& spec = arch.storage[level];
+    words_.emplace_back();
+    for (int ds = 0; ds < workload.num_data_spaces(); ++ds) {
+      auto words_per_operand = [&](std::optional<int> width) {
+        auto packing = pack(width, spec.word_bits, workload.scales_of(ds));
+        if (!packing.fits) return HUGE_VAL;
+        double words = packing.packed ? 1.0 / packing.operands_per_word : 1.0;
+        if (packing.scale_group > 0) words += 1.0 / static_cast<double>(packing.scale_group) / packing.scales_per_word;
+        return words;
+      };
+      double words = words_per_operand(workload.bitwidths[ds]);
+      if (workload.data_spaces[ds].read_write && workload.partial_sum_bitwidth) {
+        words = std::min(words, words_per_operand(workload.partial_sum_bitwidth));
+      }
+      words_.back().push_back(words == HUGE_VAL ? 0 : words);
+    }
+  }
+}
+
+OuterTilingBound::Chosen OuterTilingBound::chosen(const std::vector<std::uint32_t>& tiling, int lowest) const {
+  int levels = arch_.num_storage_levels();
+  Chosen c;
+  c.lowest = lowest;
+  c.dims = workload_.num_dimensions();
+  c.temporal.assign(static_cast<std::size_t>(levels) * c.dims, 1);
+  c.spatial.assign(static_cast<std::size_t>(levels) * c.dims, 1);
+  const auto& slots = space_.slots();
+  for (int slot = 0; slot < static_cast<int>(slots.size()); ++slot) {
+    if (slots[slot].level < lowest) continue;
+    auto& factors = slots[slot].spatial ? c.spatial : c.temporal;
+    for (DimensionId d = 0; d < c.dims; ++d) {
+      factors[slots[slot].level * c.dims + d] = static_cast<double>(space_.factor(tiling, d, slot));
+    }
+  }
+  // A level's tile: the dimension's size over the factors above the level.
+  c.tile.assign(static_cast<std::size_t>(levels + 1) * c.dims, 1);
+  c.instances.assign(levels + 1, 1);
+  for (DimensionId d = 0; d < c.dims; ++d) {
+    double above = 1;
+    for (int level = levels - 1; level >= lowest - 1; --level) {
+      c.tile[(level + 1) * c.dims + d] = static_cast<double>(workload_.dimension_bounds[d]) / above;
+      if (level >= 0) above *= c.t(level, d) * c.s(level, d);
+    }
+  }
+  for (int level = levels - 2; level >= lowest - 1; --level) {
+    c.instances[level + 1] = c.instances[level + 2];
+    for (DimensionId d = 0; d < c.dims; ++d) c.instances[level + 1] *= c.s(level + 1, d);
+  }
+  return c;
+}
+
+double OuterTilingBound::entries(const Chosen& c, int ds, int inner, int up) const {
+  int levels = arch_.num_storage_levels();
+  if (up < c.lowest - 1) return tensor_size_[ds];  // its instances are not chosen yet
+  std::array<double, kMaxDimensions> extent;
+  extent.fill(1);
+  // The buffers' tile with the spatial loops up to `up`, or, below K - 1, the box that holds it.
+  int held_level = std::max(inner, c.lowest - 1);
+  for (DimensionId d = 0; d < c.dims; ++d) {
+    extent[d] = c.extent(held_level, d);
+    for (int level = held_level + 1; level <= up; ++level) extent[d] *= c.s(level, d);
+  }
+  double held = projections_.hull(ds, extent);
+  bool known = inner >= c.lowest - 1;
+  double most = known ? projections_.distinct(ds, extent) : 0;
+  // Blocks of the loops at M and above, each sweeping A_M: the tile of level M - 1 with the
+  // spatial loops up to `up` (fewer when `up` is below M - 1).
+  for (int m = std::max(inner + 2, c.lowest); m <= levels; ++m) {
+    for (DimensionId d = 0; d < c.dims; ++d) {
+      extent[d] = c.extent(m - 1, d);
+      for (int level = m; level <= up; ++level) extent[d] *= c.s(level, d);
+      for (int level = up + 1; level <= m - 1; ++level) extent[d] /= c.s(level, d);
+    }
+    double blocks = 1;
+    for (int level = m; level < levels; ++level) {
+      for (DimensionId d = 0; d < c.dims; ++d) blocks *= c.t(level, d);
+    }
+    double swept = projections_.distinct(ds, extent);
+    most = std::max(most, swept + (blocks - 1) * std::max(0.0, swept - held));
+  }
+  return std::max(c.instances[up + 1] * most, tensor_size_[ds]);
+}
+
+double OuterTilingBound::energy(const std::vector<std::uint32_t>& tiling, int lowest) const {
+  int levels = arch_.num_storage_levels();
+  auto c = chosen(tiling, lowest);
+  double energy = compute_energy_;
+  for (int at = levels - 1; at >= 0; --at) {
+    const auto& spec = arch_.storage[at];
+    for (int ds = 0; ds < workload_.num_data_spaces(); ++ds) {
+      if (!space_.always_kept(at, ds) || words_[at][ds] == 0) continue;
+      double per_operand = words_[at][ds] / static_cast<double>(spec.block_size);
+      // Read (or updated) for what enters the children's tiles: the next level below that may
+      // keep the tensor, or the compute units; the least over bypass choices.
+      double served = HUGE_VAL;
+      for (int child = at - 1; child >= -1; --child) {
+        if (child >= 0 && !space_.may_keep(child, ds)) continue;
+        served = std::min(served, entries(c, ds, child, at));
+        if (child >= 0 && space_.always_kept(child, ds)) break;
+      }
+      double once = workload_.data_spaces[ds].read_write ? spec.energy.update_pJ : spec.energy.read_pJ;
+      energy += served * per_operand * once;
+      if (at + 1 < levels) energy += entries(c, ds, at, at) * per_operand * spec.energy.fill_pJ;
+    }
+  }
+  return energy;
+}
+
+double OuterTilingBound::cycles(const std::vector<std::uint32_t>& tiling, int lowest) const {
+  auto c = chosen(tiling, lowest);
+  int levels = arch_.num_storage_levels();
+  double iterations = 1, below = 1, fanouts = 1;
+  for (int level = lowest; level < levels; ++level) {
+    for (DimensionId d = 0; d < c.dims; ++d) iterations *= c.t(level, d);
+  }
+  for (DimensionId d = 0; d < c.dims; ++d) below *= c.extent(lowest - 1, d);
+  for (int level = 0; level < lowest; ++level) fanouts *= static_cast<double>(arch_.fanout(level));
+  // What is left below K runs in time or across the fanouts there.
+  iterations *= std::max(1.0, below / std::min(fanouts, below));
+  return std::max(std::ceil(iterations * cycles_per_compute_ * (1 - 1e-12)), floor_cycles_);
+}
+
+bool OuterTilingBound::exceeds(const std::vector<std::uint32_t>& tiling, int lowest, double limit) const {
+  switch (metric_) {
+    case Metric::kEnergy:
+      return energy(tiling, lowest) > limit;
+    case Metric::kDelay:
+      return cycles(tiling, lowest) > limit;
+    case Metric::kEdp:
+      return energy(tiling, lowest) * cycles(tiling, lowest) > limit;
+    default:
+      return false;
+  }
+}
+
+}  // namespace qloop

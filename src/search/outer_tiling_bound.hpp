@@ -1,0 +1,62 @@
+#pragma once
+// A lower bound on the cost of every tiling that completes one chosen at the outer levels
+// only: every dimension has its factors at every level from some level K up to the outermost
+// (the certified search builds tilings so, from the outermost level in). Since a dimension's
+// factors multiply to its size, the tile each level from K - 1 up holds is then known (its
+// size over the factors above), and so are the loops above it and its instances.
+//
+// Energy: the operations, plus, for every level that keeps a tensor in every variant (and the
+// outermost), what its children's tiles take in from it (its reads or updates) and what its
+// own tiles take in (its fills), as TilingBound counts them: for a set of buffers holding a
+// box H, the loops at level M and above run B_M blocks that each sweep a box A_M, so they take
+// in at least A_M + (B_M - 1)(A_M - H) (A_M's distinct points, H's hull). Where the buffers'
+// own tile is known this is TilingBound's term; where it lies below K - 1 (not chosen yet) it
+// is at most the tile of level K - 1 (with the same spatial loops), so that tile's hull stands
+// in for H, for every M from K up; a level below K - 1 counts each operand once.
+// Cycles: the chosen temporal iterations, times what is left below K over the spatial factors
+// the levels below K may still take (at most their fanouts).
+// Checked against every valid mapping of random small designs
+// (tests/unit/test_certified_search.cpp).
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "arch/architecture.hpp"
+#include "search/bounds.hpp"
+#include "search/mapper_settings.hpp"
+#include "search/mapspace.hpp"
+#include "workload/workload.hpp"
+
+namespace qloop {
+
+class OuterTilingBound {
+ public:
+  OuterTilingBound(const Architecture& arch, const Workload& workload, const Mapspace& space, Metric metric);
+  // The tiling's factors at levels `lowest` and above are chosen (those below are ignored).
+  double energy(const std::vector<std::uint32_t>& tiling, int lowest) const;
+  double cycles(const std::vector<std::uint32_t>& tiling, int lowest) const;
+  // Whether every completion costs more than `limit` on the metric.
+  bool exceeds(const std::vector<std::uint32_t>& tiling, int lowest, double limit) const;
+
+ private:
+  struct Chosen;  // the chosen factors and the tiles they fix (outer_tiling_bound.cpp)
+  Chosen chosen(const std::vector<std::uint32_t>& tiling, int lowest) const;
+  // What the buffers of level `up` take in over the run, over all their instances, to fill
+  // the tiles of level `inner` below them (-1: the compute units' operands; `inner` = `up`:
+  // the level's own fills).
+  double entries(const Chosen& c, int ds, int inner, int up) const;
+
+  const Architecture& arch_;
+  const Workload& workload_;
+  const Mapspace& space_;
+  FlatProjections projections_;
+  Metric metric_;
+  double compute_energy_;
+  double cycles_per_compute_;
+  double floor_cycles_;                     // lower_bound on delay: full parallelism, bandwidth
+  std::vector<double> tensor_size_;         // per data space: distinct operands
+  std::vector<std::vector<double>> words_;  // [level][ds]: words per operand at their fewest (0: does not fit)
+};
+
+}  // namespace qloop
