@@ -155,8 +155,9 @@ class SearchThread {
  public:
   SearchThread(const SearchContext& c, int index, ThreadOutcome& out)
       : c_(c), out_(out), rejections_(c.arch.num_storage_levels(), c.workload.num_data_spaces()) {
-    strategy_ = make_strategy(c.settings.algorithm, c.space, c.settings, index, c.threads, tiling_filter(),
-                              partial_tiling_filter(), [this] { return limit_reached(true).has_value(); }, &c.shared.work);
+    strategy_ = make_strategy(
+        c.settings.algorithm, c.space, c.settings, index, c.threads, tiling_filter(), partial_tiling_filter(),
+        [this] { return limit_reached(true).has_value(); }, &c.shared.work);
     point_ = c.space.empty_point();
   }
 

@@ -439,7 +439,8 @@ std::optional<Rejection> Mapspace::first_overflow(const std::vector<std::uint32_
     }
     if (known) {  // the dimension's size over the factors above, where those are chosen
       for (DimensionId dim = 0; dim < workload_.num_dimensions(); ++dim) {
-        extent[dim] = level >= (*known)[dim] - 1 ? workload_.dimension_bounds[dim] / factors_above(tiling, dim, level) : 1;
+        extent[dim] =
+            level >= (*known)[dim] - 1 ? workload_.dimension_bounds[dim] / factors_above(tiling, dim, level) : 1;
       }
     }
     std::uint64_t used = 0;

@@ -9,7 +9,7 @@
 namespace qloop {
 
 struct OuterTilingBound::Chosen {
-  int lowest = 0;                 // K: the factors at levels K and above are chosen
+  int lowest = 0;  // K: the factors at levels K and above are chosen
   int dims = 0;
   std::vector<double> temporal;   // [level * dims + dim], 1 below K
   std::vector<double> spatial;    // [level * dims + dim], 1 below K
