@@ -69,6 +69,7 @@ nlohmann::ordered_json map_layer_job(const NetworkRequest& request, std::size_t 
   auto mapped = cache.find(job_key(one.layers[0], bits));
   nlohmann::ordered_json out = {{"found", mapped->found},
                                 {"optimal", mapped->report.optimal},
+                                {"gap", mapped->report.gap},
                                 {"interrupted", mapped->report.stopped_by == StopReason::kInterrupted}};
   // Why nothing was found, as values (the sweep assembled from these names it).
   auto rejected = nlohmann::ordered_json::array();
@@ -93,6 +94,7 @@ NetworkRun sweep_from_jobs(const NetworkRequest& request, const nlohmann::json& 
     auto mapped = std::make_shared<LayerMapping>();
     mapped->found = r.at("found").get<bool>();
     mapped->report.optimal = r.at("optimal").get<bool>();
+    mapped->report.gap = r.value("gap", 0.0);
     if (r.value("interrupted", false)) mapped->report.stopped_by = StopReason::kInterrupted;
     for (const auto& entry : r.at("rejected")) {
       auto kind = rejection_kind_from_name(entry.at("kind").get<std::string>().c_str());

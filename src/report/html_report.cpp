@@ -66,14 +66,14 @@ std::string layer_table(const NetworkResult& r, const Architecture& arch) {
       "<table><tr><th>layer</th><th>type</th><th>W</th><th>I</th><th>O</th><th>MACs</th>"
       "<th>energy (µJ)</th><th>cycles</th><th>utilization</th>";
   for (const auto& share : r.energy_by_component) out += "<th>" + escape_html(share.name) + " (µJ)</th>";
-  out += "</tr>\n";
+  out += "<th>mapping</th></tr>\n";
   for (const auto& layer : r.layers) {
     const auto& l = layer.layer;
     out += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>", escape_html(l.name),
                        to_string(l.kind), weight_bits_text(layer.bits), bits_text(layer.bits.inputs),
                        bits_text(layer.bits.outputs), l.macs());
     if (!layer.mapping->found) {
-      out += fmt::format("<td class=\"bad\" colspan=\"{}\">{}</td></tr>\n", 3 + r.energy_by_component.size(),
+      out += fmt::format("<td class=\"bad\" colspan=\"{}\">{}</td></tr>\n", 4 + r.energy_by_component.size(),
                          escape_html(missing_mapping_reason(layer, arch)));
       continue;
     }
@@ -81,7 +81,7 @@ std::string layer_table(const NetworkResult& r, const Architecture& arch) {
     out += fmt::format("<td>{:.3f}</td><td>{}</td><td>{:.0f} %</td><td>{:.3f}</td>", s.summary.energy_pJ / 1e6,
                        s.summary.cycles, 100 * s.summary.utilization, s.arithmetic.energy_pJ / 1e6);
     for (const auto& level : s.storage) out += fmt::format("<td>{:.3f}</td>", level.energy_pJ / 1e6);
-    out += "</tr>\n";
+    out += "<td>" + mapping_result_text(*layer.mapping) + "</td></tr>\n";
   }
   return out + "</table>\n";
 }

@@ -53,6 +53,7 @@ ordered_json layer_json(const LayerResult& layer, const Architecture& arch) {
   for (const auto& level : stats.storage) per_level[level.name] = level.energy_pJ;
   out["energy_pJ_per_level"] = per_level;
   out["optimal"] = layer.mapping->report.optimal;
+  out["gap"] = layer.mapping->report.gap;
   out["warm_started"] = layer.mapping->warm_started;
   out["mapping"] = mapping_yaml(arch, layer_workload(l, layer.bits), layer.mapping->mapping);
   return out;
@@ -84,7 +85,7 @@ ordered_json network_json(const NetworkResult& r, const Architecture& arch) {
 std::string network_csv(const NetworkResult& r, const Architecture& arch) {
   std::string out = "layer,type,Weights,Inputs,Outputs,macs,energy_pJ,cycles";
   for (const auto& share : r.energy_by_component) out += ",energy_pJ." + share.name;
-  out += ",reason\n";
+  out += ",search,reason\n";
   for (const auto& layer : r.layers) {
     const auto& l = layer.layer;
     out += fmt::format("{},{},{},{},{},{}", l.name, to_string(l.kind), weight_bits_text(layer.bits),
@@ -92,15 +93,21 @@ std::string network_csv(const NetworkResult& r, const Architecture& arch) {
     if (!layer.mapping->found) {
       out += ",,";
       for (std::size_t i = 0; i < r.energy_by_component.size(); ++i) out += ",";
-      out += "," + csv_field(missing_mapping_reason(layer, arch)) + "\n";
+      out += ",," + csv_field(missing_mapping_reason(layer, arch)) + "\n";
       continue;
     }
     const auto& stats = layer.mapping->stats;
     out += fmt::format(",{},{},{}", stats.summary.energy_pJ, stats.summary.cycles, stats.arithmetic.energy_pJ);
     for (const auto& level : stats.storage) out += fmt::format(",{}", level.energy_pJ);
-    out += ",\n";
+    out += "," + mapping_result_text(*layer.mapping) + ",\n";
   }
   return out;
+}
+
+std::string mapping_result_text(const LayerMapping& mapping) {
+  if (mapping.source == LayerMappingSource::kPool) return "best of pool";
+  if (mapping.report.optimal) return "optimal";
+  return fmt::format("gap {:.0f}%", 100 * mapping.report.gap);
 }
 
 std::string missing_mapping_reason(const LayerResult& layer, const Architecture& arch) {

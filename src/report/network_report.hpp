@@ -19,6 +19,9 @@ std::string network_csv(const NetworkResult& result, const Architecture& arch);
 std::string network_summary_text(const NetworkResult& result, const Architecture& arch);
 // Why a layer has no mapping: "no valid mapping; most rejections: capacity at GlobalBuffer".
 std::string missing_mapping_reason(const LayerResult& layer, const Architecture& arch);
+// How good a found mapping is known to be: "optimal" (proved), "gap 12%" (to the search's
+// lower bound), or "best of pool" (explore's re-ranked mappings, not a search of its own).
+std::string mapping_result_text(const LayerMapping& mapping);
 
 // config,energy_pJ,cycles,edp,energy_pJ.<component>... (arithmetic first, storage inner -> outer)
 std::string sweep_csv(const std::vector<NetworkResult>& runs);

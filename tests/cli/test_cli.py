@@ -300,6 +300,11 @@ def case_network_writes_json_csv_and_report(qloop):
     rows = open(os.path.join(out, "network.csv")).read().splitlines()
     assert rows[0].startswith("layer,type,Weights,Inputs,Outputs,macs,energy_pJ,cycles,energy_pJ.MACC"), rows[0]
     assert len(rows) == 5 and rows[2].startswith("conv2,conv,4,8,8,147456,"), rows
+    # Each layer says how good its mapping is known to be, as network.json does.
+    assert rows[0].endswith(",search,reason"), rows[0]
+    for row, layer in zip(rows[1:], layers):
+        expected = "optimal" if layer["optimal"] else f"gap {100 * layer['gap']:.0f}%"
+        assert row.split(",")[-2] == expected, (row, layer["optimal"], layer["gap"])
     html = open(os.path.join(out, "report.html")).read()
     assert html.count("<svg") >= 1 and "conv2" in html
 
