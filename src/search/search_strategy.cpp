@@ -115,7 +115,9 @@ class CertifiedSearch : public SearchStrategy {
     cursor_.assign(depths, 0);
     known_.fill(levels_);
     depth_ = depths == 0 ? -1 : 0;
-    split_depth_ = std::min(kSplitDepth, depths - 1);
+    // Above the split depth every thread must meet the same nodes, so it lies within the
+    // outermost level, before the first bound (which depends on the shared best).
+    split_depth_ = std::max(0, std::min({kSplitDepth, dims_ - 1, depths - 1}));
     if (depth_ == 0) enter(0);
   }
 
