@@ -1,5 +1,6 @@
 #include "arch/architecture.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace qloop {
@@ -12,6 +13,12 @@ const char* to_string(EnergySource source) {
       return "estimated";
   }
   return "?";
+}
+
+double StorageLevelSpec::most_instances_per_cluster() const {
+  auto all = static_cast<double>(instances);
+  double clusters = static_cast<double>(instances / std::max<std::int64_t>(cluster_size, 1));
+  return all / std::max(1.0, std::min(all, clusters));
 }
 
 std::optional<std::int64_t> StorageLevelSpec::effective_size_words() const {

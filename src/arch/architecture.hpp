@@ -58,6 +58,9 @@ struct StorageLevelSpec {
 
   // Capacity available to one tile after multiple buffering.
   std::optional<std::int64_t> effective_size_words() const;
+  // The instances in use per cluster in use, which a cluster's one access stands for (the
+  // model divides each instance's access energy by it), at its most: all instances in use.
+  double most_instances_per_cluster() const;
   bool can_reduce() const { return reduction_supported.value_or(!is_dram); }
 };
 

@@ -44,7 +44,9 @@ CompulsoryTraffic compulsory_traffic(const Architecture& arch, const Workload& w
     // Nothing is counted below the outermost level: an operand can stay at a compute unit
     // while the loops around it leave it unchanged (the model charges no access then), so the
     // operations do not bound the accesses of any level.
-    double per_word = (read_write ? spec.energy.update_pJ : spec.energy.read_pJ) / static_cast<double>(spec.block_size);
+    // A cluster's one access may stand for several instances: the least energy per word.
+    double per_word = (read_write ? spec.energy.update_pJ : spec.energy.read_pJ) /
+                      static_cast<double>(spec.block_size) / spec.most_instances_per_cluster();
     out.energy_pJ += words * per_word;
   }
   return out;
@@ -88,7 +90,7 @@ double kept_levels_energy(const Architecture& arch, const Workload& workload, co
         if (psum.fits) per_word = std::max(per_word, psum.operands_per_word);
       }
       double size = tensor_operands(workload, ds);
-      double vectors = size / per_word / static_cast<double>(spec.block_size);
+      double vectors = size / per_word / static_cast<double>(spec.block_size) / spec.most_instances_per_cluster();
       double once = tensor.read_write ? spec.energy.update_pJ : spec.energy.read_pJ;
       energy += vectors * (once + spec.energy.fill_pJ);
     }
@@ -144,6 +146,15 @@ double FlatProjections::hull(int ds, const std::array<double, kMaxDimensions>& e
 }
 
 double FlatProjections::distinct(int ds, const std::array<double, kMaxDimensions>& extent) const {
+  // A dimension in two terms (two ranks, or twice in one) ties them: the ranks are not
+  // independent and the count below would be too high. Then only one operand is certain.
+  std::array<bool, kMaxDimensions> seen{};
+  int last = space_ranks[ds + 1] == space_ranks[ds] ? first_term(ds) : rank_ends[space_ranks[ds + 1] - 1];
+  for (int t = first_term(ds); t < last; ++t) {
+    if (terms[t].coefficient == 0 || extent[terms[t].dimension] <= 1) continue;
+    if (seen[terms[t].dimension]) return 1;
+    seen[terms[t].dimension] = true;
+  }
   double size = 1;
   for (int r = space_ranks[ds]; r < space_ranks[ds + 1]; ++r) {
     int begin = r == 0 ? 0 : rank_ends[r - 1], end = rank_ends[r];
@@ -358,7 +369,8 @@ double TilingBound::energy_until(const std::vector<std::uint32_t>& tiling, doubl
         if (child >= 0 && space_.always_kept(child, ds)) break;  // none below can be the child
       }
       double once = workload_.data_spaces[ds].read_write ? spec.energy.update_pJ : spec.energy.read_pJ;
-      energy += instances * (per_instance(served) * once + per_instance(fills) * spec.energy.fill_pJ);
+      energy += instances * (per_instance(served) * once + per_instance(fills) * spec.energy.fill_pJ) /
+                spec.most_instances_per_cluster();
     }
   }
   return energy;

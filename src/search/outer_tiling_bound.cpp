@@ -131,7 +131,8 @@ double OuterTilingBound::energy(const std::vector<std::uint32_t>& tiling, int lo
     const auto& spec = arch_.storage[at];
     for (int ds = 0; ds < workload_.num_data_spaces(); ++ds) {
       if (!space_.always_kept(at, ds) || words_[at][ds] == 0) continue;
-      double per_operand = words_[at][ds] / static_cast<double>(spec.block_size);
+      // A cluster's one access may stand for several instances: the least energy per access.
+      double per_operand = words_[at][ds] / static_cast<double>(spec.block_size) / spec.most_instances_per_cluster();
       // Read (or updated) for what enters the children's tiles: the next level below that may
       // keep the tensor, or the compute units; the least over bypass choices.
       double served = HUGE_VAL;
