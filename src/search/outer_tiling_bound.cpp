@@ -30,13 +30,38 @@ OuterTilingBound::OuterTilingBound(const Architecture& arch, const Workload& wor
       compute_energy_(static_cast<double>(workload.total_operations()) *
                       compute_cost(arch.arithmetic, workload).energy_per_compute_pJ),
       cycles_per_compute_(compute_cost(arch.arithmetic, workload).cycles_per_compute),
-      floor_cycles_(lower_bound(arch, workload, Metric::kDelay)) {
+      floor_cycles_(lower_bound(arch, workload, Metric::kDelay)),
+      operations_(static_cast<double>(workload.total_operations())) {
   std::array<double, kMaxDimensions> whole;
   whole.fill(1);
   for (DimensionId d = 0; d < workload.num_dimensions(); ++d) {
     whole[d] = static_cast<double>(workload.dimension_bounds[d]);
   }
   for (int ds = 0; ds < workload.num_data_spaces(); ++ds) tensor_size_.push_back(projections_.distinct(ds, whole));
+  for (int ds = 0; ds < workload.num_data_spaces(); ++ds) {
+    pinned_.emplace_back(workload.num_dimensions(), 0);
+    for (int r = projections_.space_ranks[ds]; r < projections_.space_ranks[ds + 1]; ++r) {
+      int begin = r == 0 ? 0 : projections_.rank_ends[r - 1];
+      int live = 0, term = -1;
+      for (int t = begin; t < projections_.rank_ends[r]; ++t) {
+        if (projections_.terms[t].coefficient == 0) continue;
+        ++live;
+        term = t;
+      }
+      if (live == 1) pinned_[ds][projections_.terms[term].dimension] = 1;
+    }
+  }
+  int levels = arch.num_storage_levels();
+  temporal_ok_.assign(levels, std::vector<char>(workload.num_dimensions(), 0));
+  spatial_ok_.assign(levels, std::vector<char>(workload.num_dimensions(), 0));
+  const auto& slots = space.slots();
+  for (DimensionId d = 0; d < workload.num_dimensions(); ++d) {
+    for (const auto& option : space.factor_options()[d]) {
+      for (int slot = 0; slot < static_cast<int>(slots.size()); ++slot) {
+        if (option[slot] > 1) (slots[slot].spatial ? spatial_ok_ : temporal_ok_)[slots[slot].level][d] = 1;
+      }
+    }
+  }
   // Words per operand at each level, at the width that takes the fewest: a read-write tensor
   // may be held at its partial sums' width or its own, and which depends on the loops above.
   for (int level = 0; level < arch.num_storage_levels(); ++level) {
@@ -123,6 +148,28 @@ double OuterTilingBound::entries(const Chosen& c, int ds, int inner, int up) con
   return std::max(c.instances[up + 1] * most, tensor_size_[ds]);
 }
 
+double OuterTilingBound::operand_deliveries(const Chosen& c, int ds, int at) const {
+  int below = c.lowest;  // K
+  if (below == 0) return 0;
+  double pinned_left = 1, room = 1;
+  for (DimensionId d = 0; d < c.dims; ++d) {
+    if (pinned_[ds][d]) pinned_left *= c.extent(below - 1, d);
+  }
+  for (int level = 0; level < below; ++level) room *= static_cast<double>(arch_.fanout(level));
+  if (pinned_left <= room) return 0;  // every pinned loop below K may be spatial
+  double served_per_delivery = 1;
+  for (DimensionId d = 0; d < c.dims; ++d) {
+    if (pinned_[ds][d]) continue;
+    bool may_loop = false;
+    for (int level = 0; level < below; ++level) {
+      may_loop = may_loop || temporal_ok_[level][d] || (level <= at && spatial_ok_[level][d]);
+    }
+    if (may_loop) served_per_delivery *= c.extent(below - 1, d);
+    for (int level = below; level <= at; ++level) served_per_delivery *= c.s(level, d);
+  }
+  return operations_ / served_per_delivery;
+}
+
 double OuterTilingBound::energy(const std::vector<std::uint32_t>& tiling, int lowest) const {
   int levels = arch_.num_storage_levels();
   auto c = chosen(tiling, lowest);
@@ -138,7 +185,9 @@ double OuterTilingBound::energy(const std::vector<std::uint32_t>& tiling, int lo
       double served = HUGE_VAL;
       for (int child = at - 1; child >= -1; --child) {
         if (child >= 0 && !space_.may_keep(child, ds)) continue;
-        served = std::min(served, entries(c, ds, child, at));
+        double entering = entries(c, ds, child, at);
+        if (child < 0) entering = std::max(entering, operand_deliveries(c, ds, at));
+        served = std::min(served, entering);
         if (child >= 0 && space_.always_kept(child, ds)) break;
       }
       double once = workload_.data_spaces[ds].read_write ? spec.energy.update_pJ : spec.energy.read_pJ;

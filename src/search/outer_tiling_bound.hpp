@@ -13,6 +13,13 @@
 // own tile is known this is TilingBound's term; where it lies below K - 1 (not chosen yet) it
 // is at most the tile of level K - 1 (with the same spatial loops), so that tile's hull stands
 // in for H, for every M from K up; a level below K - 1 counts each operand once.
+// A compute unit's operand of a tensor is delivered afresh whenever it changes; it is fixed
+// by the dimensions that are each a rank of the tensor alone ("pinned"). When the pinned
+// dimensions left below K cannot all go across the fanouts there, one of them loops in time
+// below K, so an operand never stays across an iteration of the loops from K up, and one
+// delivery serves at most the other dimensions' iterations below K (those that some slot
+// there may take, in time or spread below `at`) times the chosen spatial factors of the
+// other dimensions from K to `at`: deliveries >= operations / that.
 // Cycles: the chosen temporal iterations, times what is left below K over the spatial factors
 // the levels below K may still take (at most their fanouts).
 // Checked against every valid mapping of random small designs
@@ -46,6 +53,9 @@ class OuterTilingBound {
   // the tiles of level `inner` below them (-1: the compute units' operands; `inner` = `up`:
   // the level's own fills).
   double entries(const Chosen& c, int ds, int inner, int up) const;
+  // What the buffers of level `at` deliver to the compute units over the run when no level
+  // between keeps the tensor, from the operations alone (0 when this says nothing).
+  double operand_deliveries(const Chosen& c, int ds, int at) const;
 
   const Architecture& arch_;
   const Workload& workload_;
@@ -57,6 +67,10 @@ class OuterTilingBound {
   double floor_cycles_;                     // lower_bound on delay: full parallelism, bandwidth
   std::vector<double> tensor_size_;         // per data space: distinct operands
   std::vector<std::vector<double>> words_;  // [level][ds]: words per operand at their fewest (0: does not fit)
+  double operations_;
+  std::vector<std::vector<char>> pinned_;      // [ds][dim]: the sole term of one of its ranks
+  std::vector<std::vector<char>> temporal_ok_;  // [level][dim]: some option splits it there in time
+  std::vector<std::vector<char>> spatial_ok_;   // [level][dim]: ... across the fanout
 };
 
 }  // namespace qloop
