@@ -16,6 +16,7 @@
 #include "app/model_command.hpp"
 #include "app/network_commands.hpp"
 #include "app/schema_command.hpp"
+#include "app/sources.hpp"
 #include "terminal.hpp"
 #include "util/error.hpp"
 
@@ -65,19 +66,28 @@ int main(int argc, char** argv) {
   std::vector<std::string> inputs;
   std::string out_dir = ".";
 
+  // Variables of jinja2 templates among the inputs (Timeloop v0.4 top.yaml.jinja2), for every command.
+  std::vector<std::string> template_variables;
+  auto add_template_variables = [&](CLI::App* cmd) {
+    cmd->add_option("--var", template_variables,
+                    "A variable of the jinja2 templates among the inputs, NAME=VALUE (repeat for more)");
+  };
   auto* model = cli.add_subcommand("model", "Evaluate one mapping of one workload on one architecture");
   model->add_option("inputs", inputs, "YAML files or folders (architecture, problem, mapping, ERT, ART)")->required();
+  add_template_variables(model);
   model->add_option("-o,--output", out_dir, "Output folder (default: current folder)");
 
   auto* energy = cli.add_subcommand("energy", "Estimate per-action energy and area of every component (ERT/ART)");
   energy->add_option("inputs", inputs, "YAML files or folders with the architecture")->required();
   energy->add_option("-o,--output", out_dir, "Output folder for ERT.yaml and ART.yaml (default: current folder)");
+  add_template_variables(energy);
 
   SearchOptions search;
   auto* mapper = cli.add_subcommand("mapper", "Search the mapspace for the best mapping");
   mapper->add_option("inputs", inputs, "YAML files or folders (architecture, problem, constraints, mapper, ERT, ART)")
       ->required();
   mapper->add_option("-o,--output", out_dir, "Output folder (default: current folder)");
+  add_template_variables(mapper);
   add_search_options(mapper, search, "Threads (default: the mapper settings', else every core)");
 
   app::NetworkRequest net;
@@ -91,6 +101,7 @@ int main(int argc, char** argv) {
     if (bits_help) cmd->add_option("--bits", bits, bits_help);
     cmd->add_option("--layers", net.layers, "Only these layers, comma-separated (default: all)")->delimiter(',');
     cmd->add_option("--set", assignments, "Values of the network's variables, e.g. seq=1,context=2048,batch=8");
+    add_template_variables(cmd);
     add_search_options(cmd, search, "Layer jobs at once (default: the mapper settings', else every core)");
   };
   auto* network = cli.add_subcommand("network", "Map every layer of a network and add up energy and cycles");
@@ -144,6 +155,10 @@ int main(int argc, char** argv) {
   }
   qloop::cli::ProgressPrinter printer;
   auto control = qloop::cli::interruptible(printer);
+  for (const auto& assignment : template_variables) {
+    inputs.push_back(app::variable_source(assignment));
+    net.arch_sources.push_back(app::variable_source(assignment));
+  }
   try {
     net.overrides = search.overrides();
     if (!bits.empty()) net.bits = {bits};

@@ -5,7 +5,8 @@ set -euo pipefail
 packages=(build-essential cmake ninja-build pkg-config python3
           libyaml-cpp-dev libfmt-dev libcli11-dev nlohmann-json3-dev libmuparser-dev
           libgtest-dev libgmock-dev libbenchmark-dev libonnx-dev libprotobuf-dev protobuf-compiler
-          pybind11-dev python3-dev python3-yaml python3-setuptools python3-pip)
+          pybind11-dev python3-dev python3-yaml python3-setuptools python3-pip
+          python3-jinja2)  # Timeloop v0.4 templates (top.yaml.jinja2) render with it
 if [ "${1:-}" = "--test" ]; then
   packages+=(chromium clang-format clang libclang-rt-dev)  # report.html in Chromium; format check; libFuzzer
   packages+=(python3-pytest python3-distributed python3-matplotlib python3-onnx)  # Python API, Dask, examples, import

@@ -61,6 +61,16 @@ def _sources(*groups: Optional[Sources], name: str = "input") -> List[str]:
     return out
 
 
+def _variables(variables: Optional[Mapping[str, Any]]) -> List[str]:
+    """jinja2 template variables (``--var NAME=VALUE``), passed among the sources; a value that
+    is not a string goes as JSON, so ``False`` and ``8`` stay a boolean and a number."""
+    if variables is None:
+        return []
+    if not isinstance(variables, Mapping):
+        raise TypeError(f"variables: expected a dict of names to values, got {type(variables).__name__}")
+    return [f"{_qloop.VARIABLE_PREFIX}{k}={v if isinstance(v, str) else json.dumps(v)}" for k, v in variables.items()]
+
+
 def load(path: Union[str, "os.PathLike[str]"]) -> Dict[str, Any]:
     """Reads a YAML file into a dict (to edit and pass back to any qloop function).
 
@@ -106,9 +116,12 @@ def _int(value: Optional[int], name: str) -> Optional[int]:
 
 
 def evaluate(arch: Sources, problem: Sources, mapping: Sources, ert: Optional[Sources] = None,
-             art: Optional[Sources] = None) -> Dict[str, Any]:
-    """Evaluates one mapping (``qloop model``): the dict of ``qloop.stats.json``."""
-    return _run(_qloop.evaluate(_sources(arch, problem, mapping, ert, art)))
+             art: Optional[Sources] = None, variables: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]:
+    """Evaluates one mapping (``qloop model``): the dict of ``qloop.stats.json``.
+
+    ``variables``: values for jinja2 templates among the inputs (a Timeloop v0.4
+    ``top.yaml.jinja2``), as ``--var``; the other functions take them too."""
+    return _run(_qloop.evaluate(_sources(arch, problem, mapping, ert, art) + _variables(variables)))
 
 
 def _seconds(time_limit: Optional[float]) -> Optional[float]:
@@ -118,7 +131,8 @@ def _seconds(time_limit: Optional[float]) -> Optional[float]:
 def search(arch: Sources, problem: Sources, constraints: Optional[Sources] = None, mapper: Optional[Sources] = None,
            metrics: Optional[Sequence[str]] = None, threads: Optional[int] = None, seed: Optional[int] = None,
            time_limit: Optional[float] = None, algorithm: Optional[str] = None,
-           ert: Optional[Sources] = None, art: Optional[Sources] = None) -> Dict[str, Any]:
+           ert: Optional[Sources] = None, art: Optional[Sources] = None,
+           variables: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]:
     """Searches the mapspace (``qloop mapper``).
 
     Returns ``{"found", "mapping" (YAML text that evaluate() reads), "stats" (the dict of
@@ -129,13 +143,14 @@ def search(arch: Sources, problem: Sources, constraints: Optional[Sources] = Non
     random, random-pruned, hybrid or optimal (a proof by branch and bound, best found and gap when
     it does not finish in time).
     """
-    return _run(_qloop.search(_sources(arch, problem, constraints, mapper, ert, art), _int(threads, "threads"),
+    return _run(_qloop.search(_sources(arch, problem, constraints, mapper, ert, art) + _variables(variables),
+                              _int(threads, "threads"),
                               _seed(seed), _seconds(time_limit), algorithm, _names(metrics, "metrics")))
 
 
-def energy(arch: Sources) -> Dict[str, Any]:
+def energy(arch: Sources, variables: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]:
     """Built-in energy/area estimates (``qloop energy``): components, and ERT/ART YAML texts."""
-    return _run(_qloop.energy(_sources(arch)))
+    return _run(_qloop.energy(_sources(arch) + _variables(variables)))
 
 
 def _bits(bits: Union[None, str, Mapping[str, Any]]) -> str:

@@ -153,6 +153,7 @@ PYBIND11_MODULE(_qloop, m) {
     }
   });
   m.attr("INLINE_PREFIX") = qloop::app::kInlineSourcePrefix;
+  m.attr("VARIABLE_PREFIX") = qloop::app::kVariableSourcePrefix;
 
   m.def("evaluate", [](const Sources& s) {
     return interruptible(

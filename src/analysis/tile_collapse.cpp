@@ -136,7 +136,10 @@ std::uint64_t whole_operands_truncated(double operands) {
 }
 
 // The counts of one level from its working copy (to_children is already in place).
-void finish(const LevelTile& t, bool kept, bool read_write, LevelTensorCounts& c) {
+// `kept_above`: a level above keeps the tensor (what Timeloop v4 asks before it leaves out a
+// partial-sum tile's first fill).
+void finish(const LevelTile& t, bool kept, bool read_write, bool kept_above, CountingRules rules,
+            LevelTensorCounts& c) {
   c.kept = kept && t.size > 0;
   c.tile_size = t.size;
   c.partition_size = t.partition_size;
@@ -146,6 +149,12 @@ void finish(const LevelTile& t, bool kept, bool read_write, LevelTensorCounts& c
   c.reads = c.fills = c.updates = c.temporal_reductions = 0;
   if (t.size == 0) return;
   c.fills = whole_operands_truncated(t.parent_access_share + t.peer_fills);
+  if (read_write && rules == CountingRules::kTimeloopV4) {
+    // Timeloop v4 (loop-analysis/tiling.cpp): the first fill of each partial sum brings only
+    // zeros from the level above, so it is not made; rounded, not truncated.
+    double first = kept_above ? static_cast<double>(t.partition_size) : 0;
+    c.fills = whole_operands_rounded(t.parent_access_share + t.peer_fills - first);
+  }
   if (read_write) {
     // The first update of each partial sum needs no read of a previous value.
     c.reads = whole_operands_rounded(t.content_accesses + t.peer_accesses - static_cast<double>(t.partition_size));
@@ -168,15 +177,15 @@ CollapseScratch::CollapseScratch(CollapseScratch&&) noexcept = default;
 CollapseScratch& CollapseScratch::operator=(CollapseScratch&&) noexcept = default;
 
 CollapsedTiles collapse_tiles(const NestAnalysisResult& analysis, const LoopNest& nest, const Mapping& mapping,
-                              const Workload& workload) {
+                              const Workload& workload, CountingRules rules) {
   CollapsedTiles out;
   CollapseScratch scratch;
-  collapse_tiles(analysis, nest, mapping, workload, out, scratch);
+  collapse_tiles(analysis, nest, mapping, workload, out, scratch, rules);
   return out;
 }
 
 void collapse_tiles(const NestAnalysisResult& analysis, const LoopNest& nest, const Mapping& mapping,
-                    const Workload& workload, CollapsedTiles& out, CollapseScratch& scratch) {
+                    const Workload& workload, CollapsedTiles& out, CollapseScratch& scratch, CountingRules rules) {
   int num_levels = static_cast<int>(nest.storage_boundaries.size());
   out.resize(num_levels);
   for (auto& level : out) level.resize(workload.num_data_spaces());
@@ -188,7 +197,11 @@ void collapse_tiles(const NestAnalysisResult& analysis, const LoopNest& nest, co
     apply_bypass(levels, mapping, ds);
     compute_peer_accesses(levels);
     bool read_write = workload.data_spaces[ds].read_write;
-    for (int l = 0; l < num_levels; ++l) finish(levels[l], mapping.levels[l].keep[ds], read_write, out[l][ds]);
+    for (int l = 0; l < num_levels; ++l) {
+      bool kept_above = false;
+      for (int above = l + 1; above < num_levels; ++above) kept_above = kept_above || levels[above].size > 0;
+      finish(levels[l], mapping.levels[l].keep[ds], read_write, kept_above, rules, out[l][ds]);
+    }
   }
 }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "analysis/nest_analysis.hpp"
+#include "arch/architecture.hpp"
 #include "mapping/mapping.hpp"
 
 namespace qloop {
@@ -44,9 +45,10 @@ class CollapseScratch {
 };
 
 CollapsedTiles collapse_tiles(const NestAnalysisResult& analysis, const LoopNest& nest, const Mapping& mapping,
-                              const Workload& workload);
+                              const Workload& workload, CountingRules rules = CountingRules::kQuantizationFork);
 // The same into `out`, reusing its buffers and the scratch.
 void collapse_tiles(const NestAnalysisResult& analysis, const LoopNest& nest, const Mapping& mapping,
-                    const Workload& workload, CollapsedTiles& out, CollapseScratch& scratch);
+                    const Workload& workload, CollapsedTiles& out, CollapseScratch& scratch,
+                    CountingRules rules = CountingRules::kQuantizationFork);
 
 }  // namespace qloop

@@ -7,5 +7,8 @@
 namespace qloop::app {
 
 using input::kInlineSourcePrefix;
+// A jinja2 template variable (`--var NAME=VALUE`), passed among the sources.
+using input::kVariableSourcePrefix;
+using input::variable_source;
 
 }  // namespace qloop::app

@@ -94,9 +94,17 @@ struct ArithmeticSpec {
   std::string estimate_model;  // what the estimator assumed, when it was used
 };
 
+// Whose counting rules the model follows where the quantization fork (the reference for
+// v0.2/v0.3 inputs) and Timeloop v4 (for v0.4 inputs) differ; docs/compatibility.md.
+enum class CountingRules {
+  kQuantizationFork,  // a partial-sum tile's first fill is counted, though it holds zeros
+  kTimeloopV4,        // it is not, below the outermost level that keeps the tensor
+};
+
 struct Architecture {
   std::vector<StorageLevelSpec> storage;  // index 0 = innermost
   ArithmeticSpec arithmetic;
+  CountingRules rules = CountingRules::kQuantizationFork;
 
   int num_storage_levels() const { return static_cast<int>(storage.size()); }
   // Number of children each instance of storage level `level` feeds (level 0 feeds the

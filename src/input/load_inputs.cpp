@@ -12,6 +12,7 @@
 #include "input/problems.hpp"
 #include "input/schema.hpp"
 #include "input/spelling.hpp"
+#include "input/v04_front_end.hpp"
 #include "input/yaml_document.hpp"
 #include "util/error.hpp"
 
@@ -178,11 +179,27 @@ void check_bit_serial_operands(const Architecture& arch, const Workload& workloa
   if (mode == BitSerial::kInputs || mode == BitSerial::kBoth) require("Inputs");
 }
 
+// A v0.4 specification is counted by Timeloop v4's rules, older inputs by the fork's, unless
+// `model: {counting_rules: ...}` chooses.
+CountingRules rules_of(const YamlDocument& doc) {
+  auto rules = doc.from_v04 ? CountingRules::kTimeloopV4 : CountingRules::kQuantizationFork;
+  auto* model = doc.find("model");
+  if (!model || !model->node.IsMap()) return rules;
+  NodeReader reader(model->node, model->file, "model");
+  auto chosen = reader.find("counting_rules");
+  if (!chosen) return rules;
+  auto name = chosen->as_string();
+  if (name == "quantization-fork") return CountingRules::kQuantizationFork;
+  if (name == "timeloop-v4") return CountingRules::kTimeloopV4;
+  chosen->fail(fmt::format("'{}': the counting rules are quantization-fork or timeloop-v4", name));
+}
+
 // Architecture (with energies) and workload: what every command needs.
 template <typename Inputs>
 void load_common(const YamlDocument& doc, Inputs& inputs, Problems& problems) {
   check_top_level(doc);
   inputs.architecture = parse_architecture(section(doc, "architecture", problems), &inputs.notes);
+  inputs.architecture.rules = rules_of(doc);
   inputs.workload = parse_problem(section(doc, "problem", problems));
   EnergyTables tables;
   if (doc.find("ERT")) parse_ert(section(doc, "ERT", problems), tables);
@@ -194,6 +211,13 @@ void load_common(const YamlDocument& doc, Inputs& inputs, Problems& problems) {
 
 ArchitectureInputs read_architecture_inputs(const std::vector<std::string>& paths);
 SearchSetup read_search_setup(const std::vector<std::string>& paths);
+
+// The files as one document, v0.4 specifications turned into the tree form first.
+YamlDocument load_document(const std::vector<std::string>& paths, std::vector<std::string>& notes) {
+  auto doc = load_yaml_files(paths);
+  if (is_v04(doc)) translate_v04(doc, notes);
+  return doc;
+}
 
 // Runs `read` with any error of the YAML library turned into an InputError: every check
 // above names its place, and this is the net under them (the fuzzers' findings end here).
@@ -212,10 +236,12 @@ auto guarded(const std::vector<std::string>& paths, Read read) {
 
 ModelInputs load_model_inputs(const std::vector<std::string>& paths) {
   return guarded(paths, [&] {
-    auto doc = load_yaml_files(paths);
+    std::vector<std::string> notes;
+    auto doc = load_document(paths, notes);
     Problems problems;
     return problems.collect([&] {
       ModelInputs inputs;
+      inputs.notes = notes;
       load_common(doc, inputs, problems);
       inputs.mapping = parse_mapping(section(doc, "mapping", problems), inputs.workload, inputs.architecture);
       return inputs;
@@ -233,10 +259,12 @@ SearchSetup load_search_setup(const std::vector<std::string>& paths) {
 
 MapperInputs load_mapper_inputs(const std::vector<std::string>& paths) {
   return guarded(paths, [&] {
-    auto doc = load_yaml_files(paths);
+    std::vector<std::string> notes;
+    auto doc = load_document(paths, notes);
     Problems problems;
     return problems.collect([&] {
       MapperInputs inputs;
+      inputs.notes = notes;
       load_common(doc, inputs, problems);
       inputs.constraints = parse_constraints(doc, inputs.workload, inputs.architecture);
       inputs.notes.insert(inputs.notes.end(), inputs.constraints.ignored.begin(), inputs.constraints.ignored.end());
@@ -249,12 +277,15 @@ MapperInputs load_mapper_inputs(const std::vector<std::string>& paths) {
 namespace {
 
 ArchitectureInputs read_architecture_inputs(const std::vector<std::string>& paths) {
-  auto doc = load_yaml_files(paths);
+  std::vector<std::string> notes;
+  auto doc = load_document(paths, notes);
   check_top_level(doc);
   Problems problems;
   return problems.collect([&] {
     ArchitectureInputs inputs;
+    inputs.notes = notes;
     inputs.architecture = parse_architecture(section(doc, "architecture", problems), &inputs.notes);
+    inputs.architecture.rules = rules_of(doc);
     if (doc.find("ERT") || doc.find("ART")) {
       inputs.notes.push_back("ERT/ART inputs are not read here: these tables are the built-in estimates");
     }
@@ -264,12 +295,15 @@ ArchitectureInputs read_architecture_inputs(const std::vector<std::string>& path
 }
 
 SearchSetup read_search_setup(const std::vector<std::string>& paths) {
-  auto doc = std::make_shared<YamlDocument>(load_yaml_files(paths));
+  std::vector<std::string> notes;
+  auto doc = std::make_shared<YamlDocument>(load_document(paths, notes));
   check_top_level(*doc);
   Problems problems;
   return problems.collect([&] {
     SearchSetup setup;
+    setup.notes = notes;
     setup.architecture = parse_architecture(section(*doc, "architecture", problems), &setup.notes);
+    setup.architecture.rules = rules_of(*doc);
     EnergyTables tables;
     if (doc->find("ERT")) parse_ert(section(*doc, "ERT", problems), tables);
     if (doc->find("ART")) parse_art(section(*doc, "ART", problems), tables);

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <map>
 
+#include "input/jinja_template.hpp"
 #include "util/error.hpp"
 
 namespace qloop::input {
@@ -21,6 +22,10 @@ const Section* YamlDocument::find(const std::string& key) const {
   auto it = sections.find(normalize_key(key));
   return it == sections.end() ? nullptr : &it->second;
 }
+
+bool is_variable_source(const std::string& source) { return source.rfind(kVariableSourcePrefix, 0) == 0; }
+
+std::string variable_source(const std::string& assignment) { return kVariableSourcePrefix + assignment; }
 
 bool is_inline_source(const std::string& source) { return source.rfind(kInlineSourcePrefix, 0) == 0; }
 
@@ -41,6 +46,7 @@ std::vector<std::string> expand_paths(const std::vector<std::string>& paths) {
   std::vector<std::string> files;
   for (const auto& path : paths) {
     std::error_code ec;
+    if (is_variable_source(path)) continue;
     if (is_inline_source(path)) {
       files.push_back(path);
     } else if (fs::is_directory(path, ec)) {
@@ -115,11 +121,65 @@ void refuse_duplicate_keys(const YAML::Node& node, const std::string& file, cons
   }
 }
 
-void merge_file(YamlDocument& doc, const std::string& source) {
+// The part of an included file under `key` (dotted: compound_components.classes).
+YAML::Node included_part(const YAML::Node& marker, const std::string& from) {
+  auto file = marker["file"].as<std::string>(), key = marker["key"].as<std::string>();
+  YAML::Node root;
+  try {
+    root = YAML::Load(marker["text"].as<std::string>());
+  } catch (const YAML::ParserException& e) {
+    throw InputError(file, "", e.mark.line + 1, "malformed YAML (included by " + from + "): " + e.msg);
+  }
+  refuse_duplicate_keys(root, file, "");
+  std::string path;
+  std::size_t start = 0;
+  while (!key.empty() && start <= key.size()) {
+    auto dot = key.find('.', start);
+    auto part = key.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    if (!root.IsMap() || !root[part]) {
+      throw InputError(file, path.empty() ? part : path + "." + part, 0,
+                       fmt::format("{} includes '{}' from this file, which has no such key", from, key));
+    }
+    root = root[part];
+    path += (path.empty() ? "" : ".") + part;
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  return root;
+}
+
+// Replaces the include markers a template left (jinja_template.hpp) by what they name.
+void resolve_includes(YAML::Node node, const std::string& file) {
+  if (node.Tag() == kIncludeTag) {
+    node = included_part(node, file);
+  } else if (node.Tag() == kIncludeAllTag) {
+    YAML::Node joined;
+    for (const auto& marker : node) {
+      auto part = included_part(marker, file);
+      if (part.IsSequence()) {
+        for (const auto& item : part) joined.push_back(item);
+      } else if (part.IsMap()) {
+        for (const auto& kv : part) joined[kv.first] = kv.second;
+      }
+    }
+    if (!joined) joined = YAML::Node(YAML::NodeType::Sequence);
+    node = joined;
+  }
+  if (node.IsMap()) {
+    for (auto kv : node) resolve_includes(kv.second, file);
+  } else if (node.IsSequence()) {
+    for (auto item : node) resolve_includes(item, file);
+  }
+}
+
+void merge_file(YamlDocument& doc, const std::string& source, const TemplateVariables& variables) {
   YAML::Node root;
   std::string file = source;
   try {
-    if (is_inline_source(source)) {
+    if (is_template_path(source)) {
+      root = YAML::Load(render_template(source, variables));
+      resolve_includes(root, file);
+    } else if (is_inline_source(source)) {
       auto newline = source.find('\n');
       file = source_name(source);
       root = YAML::Load(newline == std::string::npos ? std::string() : source.substr(newline + 1));
@@ -154,7 +214,17 @@ void merge_file(YamlDocument& doc, const std::string& source) {
 
 YamlDocument load_yaml_files(const std::vector<std::string>& paths) {
   YamlDocument doc;
-  for (const auto& file : expand_paths(paths)) merge_file(doc, file);
+  TemplateVariables variables;
+  for (const auto& source : paths) {
+    if (!is_variable_source(source)) continue;
+    auto assignment = source.substr(std::string(kVariableSourcePrefix).size());
+    auto eq = assignment.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      throw InputError("", "--var", 0, fmt::format("'{}' is no assignment; write --var NAME=VALUE", assignment));
+    }
+    variables[assignment.substr(0, eq)] = assignment.substr(eq + 1);
+  }
+  for (const auto& file : expand_paths(paths)) merge_file(doc, file, variables);
   return doc;
 }
 

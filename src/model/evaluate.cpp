@@ -188,7 +188,7 @@ void count_accesses(const Architecture& arch, const Workload& workload, const Ma
                     EvaluationWorkspace& ws) {
   build_loop_nest(mapping, workload, ws.nest);
   analyze_nest(workload, ws.nest, arch, ws.analysis, ws.closed_form, ws.walk, details ? nullptr : &mapping);
-  collapse_tiles(ws.analysis, ws.nest, mapping, workload, ws.tiles, ws.collapse);
+  collapse_tiles(ws.analysis, ws.nest, mapping, workload, ws.tiles, ws.collapse, arch.rules);
   mesh_expansions(mapping, ws.expansions);
   ws.widths.resize(arch.num_storage_levels());
   for (int level = 0; level < arch.num_storage_levels(); ++level) {
@@ -291,6 +291,7 @@ void evaluate_into(const Architecture& arch, const Workload& workload, const Map
   arithmetic_stats(arch, workload, ws.analysis, details, result.arithmetic);
   auto refusal = first_refusal(arch, workload, mapping, result.arithmetic, details, ws);
   result.valid = refusal.none();
+  result.rules = arch.rules;
   result.rejection = refusal.what;
   result.reason = std::move(refusal.message);
   result.storage.resize(arch.num_storage_levels());

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "arch/architecture.hpp"
 #include "model/rejection.hpp"
 
 namespace qloop {
@@ -85,8 +86,9 @@ struct EvaluationResult {
   std::string reason;                  // the same as a message with its numbers (reports only)
   Summary summary;
   ArithmeticStats arithmetic;
-  std::vector<StorageLevelStats> storage;  // innermost first
-  std::vector<NetworkStats> networks;      // innermost first
+  std::vector<StorageLevelStats> storage;                  // innermost first
+  std::vector<NetworkStats> networks;                      // innermost first
+  CountingRules rules = CountingRules::kQuantizationFork;  // whose counts these are
 };
 
 }  // namespace qloop

@@ -63,6 +63,7 @@ ordered_json to_json(const EvaluationResult& r) {
                     {"utilization", r.summary.utilization},
                     {"pJ_per_compute", r.summary.pJ_per_compute},
                     {"area_um2", r.summary.area_um2}};
+  out["counting_rules"] = r.rules == CountingRules::kTimeloopV4 ? "timeloop-v4" : "quantization-fork";
   const auto& a = r.arithmetic;
   out["arithmetic"] = {{"name", a.name},
                        {"instances", a.instances},

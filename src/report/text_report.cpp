@@ -51,6 +51,9 @@ std::string stats_text(const EvaluationResult& r, const Architecture& arch, cons
                        const Mapping& mapping) {
   std::string out = "qloop model statistics\n======================\n\n";
   if (!r.valid) return out + summary_text(r);
+  out += r.rules == CountingRules::kTimeloopV4
+             ? "Counting rules: Timeloop v4's (a v0.4 input; docs/compatibility.md)\n\n"
+             : "Counting rules: the quantization fork's (docs/compatibility.md)\n\n";
   const auto& a = r.arithmetic;
   out += fmt::format(
       "Compute: {}\n  Instances              : {}\n  Utilized instances     : {}\n"

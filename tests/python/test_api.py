@@ -27,6 +27,19 @@ def test_evaluate_equals_the_cli_on_a_conformance_case(cli, tmp_path):
     assert got["summary"]["energy_pJ"] == pytest.approx(reference["summary"]["energy_pJ"], rel=1e-3)
 
 
+def test_a_v04_template_takes_its_variables_and_gives_timeloop_v4s_numbers():
+    case = os.path.join(SHARED + "-v04", "eyeriss_like")
+    files = [os.path.join(case, f) for f in ("v04/top.yaml.jinja2", "map.yaml", "ERT.yaml", "ART.yaml")]
+    got = qloop.evaluate(*files[:3], ert=files[3], variables={"architecture": "eyeriss_like"})
+    reference = json.load(open(os.path.join(case, "expected.json")))
+    assert got["summary"]["energy_pJ"] == pytest.approx(reference["summary"]["energy_pJ"], rel=1e-3)
+    assert got["summary"]["cycles"] == reference["summary"]["cycles"]
+    with pytest.raises(qloop.InputError, match="'architecture' is undefined"):
+        qloop.evaluate(*files[:3], ert=files[3])
+    with pytest.raises(TypeError, match="variables"):
+        qloop.evaluate(*files[:3], variables=["architecture=eyeriss_like"])
+
+
 def test_inputs_may_be_dicts(tmp_path):
     problem = qloop.load(CASE_FILES[1])
     problem["problem"]["instance"]["bitwidths"] = {"Weights": 4}

@@ -173,7 +173,8 @@ TEST(OuterTilingBound, never_exceeds_a_valid_mapping_that_completes_the_outer_le
 // Inputs (ranks M, K) and Outputs (M, N) may stay across the other loop left below (2): 8 each.
 // MainMemory: 4 + 8 reads, 8 updates; Buffer fills 4 + 8 + 8, the whole tensors once.
 TEST(OuterTilingBound, counts_each_operation_a_delivery_when_a_pinned_loop_runs_below_the_chosen_levels) {
-  auto in = load_mapper_yaml({R"(
+  auto in =
+      load_mapper_yaml({R"(
 architecture:
   version: 0.3
   subtree:
@@ -183,7 +184,7 @@ architecture:
     - {name: Buffer, class: regfile, attributes: {depth: 64, width: 8, word-bits: 8}}
     - {name: MACC, class: intmac, attributes: {datawidth: 8}}
 )",
-                              R"(
+                        R"(
 problem:
   shape:
     name: gemm
@@ -194,7 +195,7 @@ problem:
     - {name: Outputs, projection: [[[M]], [[N]]], read-write: true}
   instance: {M: 4, N: 2, K: 2}
 )",
-                              "mapspace_constraints:\n- {target: Buffer, type: bypass, keep: [Weights, Inputs, Outputs]}\n"});
+                        "mapspace_constraints:\n- {target: Buffer, type: bypass, keep: [Weights, Inputs, Outputs]}\n"});
   Mapspace space(in.architecture, in.workload, in.constraints);
   // M: 4 at MainMemory; N and K: all at Buffer.
   std::vector<std::uint32_t> tiling(3);
