@@ -8,6 +8,7 @@
 
 #include "input/node_reader.hpp"
 #include "input/schema.hpp"
+#include "input/v04_constraints.hpp"
 #include "input/v04_expressions.hpp"
 
 namespace qloop::input {
@@ -54,10 +55,12 @@ struct Place {
 
 class NodeWalker {
  public:
-  NodeWalker(const V04Scope& variables, std::vector<std::string>& notes) : variables_(variables), notes_(notes) {}
+  NodeWalker(const V04Scope& variables, V04Problem problem, std::vector<std::string>& notes)
+      : variables_(variables), problem_(std::move(problem)), notes_(notes) {}
 
   YAML::Node local = YAML::Node(YAML::NodeType::Sequence);
   YAML::Node sparse_targets = YAML::Node(YAML::NodeType::Sequence);
+  YAML::Node constraint_targets = YAML::Node(YAML::NodeType::Sequence);
 
   void walk(const NodeReader& nodes, Place& place) {
     nodes.expect_sequence();
@@ -66,6 +69,7 @@ class NodeWalker {
 
  private:
   const V04Scope& variables_;
+  V04Problem problem_;
   std::vector<std::string>& notes_;
   std::set<std::string> names_;
 
@@ -114,7 +118,13 @@ class NodeWalker {
 
   void visit(const NodeReader& node, Place& place) {
     auto tag = node.node().Tag();
-    if (tag == "!Nothing") return;
+    if (tag == "!Nothing") {
+      if (node.has("constraints")) {
+        notes_.push_back(
+            fmt::format("{}:{}: constraints on a !Nothing node constrain nothing here", node.file(), node.line()));
+      }
+      return;
+    }
     if (tag == "!Parallel") {
       node.allow_only(schema("architecture.v04.parallel"));
       for (const auto& child : node.at("nodes").items()) {
@@ -133,11 +143,18 @@ class NodeWalker {
         if (x < 1 || y < 1) spatial->fail("meshX and meshY are at least 1");
         // Nothing is kept here: the level stands for the fan-out to the container's instances.
         AttributeList dummy = {{"width", YAML::Node(1)}, {"depth", YAML::Node(1)}, {"datawidth", YAML::Node(1)}};
-        emit(fmt::format("inter_{}_spatial", name), "dummy_storage", "", dummy, place);
+        auto level = fmt::format("inter_{}_spatial", name);
+        emit(level, "dummy_storage", "", dummy, place);
+        auto constraints = node.find("constraints");
+        add_v04_mesh_level_constraints(constraints ? &*constraints : nullptr, level, problem_, variables_,
+                                       constraint_targets, notes_);
         place.instances *= x * y;
         place.mesh_x *= x;
         place.mesh_y *= y;
         if (place.instances > (std::int64_t{1} << 24)) spatial->fail("more instances than any accelerator has");
+      } else if (auto constraints = node.find("constraints"); constraints && !constraints->is_null()) {
+        notes_.push_back(fmt::format("{}:{}: constraints of container '{}' without a mesh constrain nothing here",
+                                     constraints->file(), constraints->line(), name));
       }
       return;
     }
@@ -150,6 +167,9 @@ class NodeWalker {
       auto name = unique_name(node.at("name"));
       emit(name, node.at("class").as_string(), node.string_or("subclass", ""), attributes_of(node, place.attributes),
            place);
+      if (auto constraints = node.find("constraints")) {
+        add_v04_constraints(*constraints, name, problem_, variables_, constraint_targets, notes_);
+      }
       if (auto sparse = node.find("sparse_optimizations")) {
         YAML::Node target = YAML::Clone(sparse->node());
         target["name"] = name;
@@ -182,6 +202,24 @@ V04Scope variables_of(const YamlDocument& doc) {
     }
   }
   return scope;
+}
+
+// The problem's dimensions and tensors, for constraints that name all of them.
+V04Problem problem_names(const YamlDocument& doc) {
+  V04Problem out;
+  auto* problem = doc.find("problem");
+  if (!problem || !problem->node.IsMap()) return out;
+  NodeReader reader(problem->node, problem->file, "problem");
+  auto shape = reader.find("shape");
+  if (!shape || !shape->is_map()) return out;
+  if (auto dims = shape->find("dimensions"); dims && dims->is_sequence()) {
+    for (const auto& d : dims->items()) out.dimensions.push_back(d.as_string());
+  }
+  auto spaces = shape->find("data_spaces");
+  if (spaces && spaces->is_sequence()) {
+    for (const auto& ds : spaces->items()) out.data_spaces.push_back(ds.at("name").as_string());
+  }
+  return out;
 }
 
 // The instance keeps its dimensions, coefficients and qloop's own keys; other values are
@@ -237,7 +275,7 @@ void translate_v04(YamlDocument& doc, std::vector<std::string>& notes) {
     version->fail(fmt::format("the `nodes` form is version 0.4, not {}", version->as_string()));
   }
   auto variables = variables_of(doc);
-  NodeWalker walker(variables, notes);
+  NodeWalker walker(variables, problem_names(doc), notes);
   Place top;
   walker.walk(reader.at("nodes"), top);
   YAML::Node system;
@@ -249,6 +287,22 @@ void translate_v04(YamlDocument& doc, std::vector<std::string>& notes) {
   architecture.node = tree;
   doc.from_v04 = true;
   trim_problem_instance(doc, notes);
+  if (walker.constraint_targets.size() > 0) {
+    auto [it, inserted] = doc.sections.emplace("architecture_constraints", Section{YAML::Node(), architecture.file});
+    if (!inserted) {
+      throw InputError(it->second.file, "architecture_constraints", 0,
+                       "constraints are given both inline on v0.4 nodes and as architecture_constraints; keep one");
+    }
+    it->second.node["targets"] = walker.constraint_targets;
+  }
+  // The v0.4 front end's extra mapping constraints (a design's mapping.yaml) are mapspace constraints.
+  if (auto extra = doc.sections.find("extra_mapping_constraints"); extra != doc.sections.end()) {
+    if (!doc.sections.emplace("mapspace_constraints", extra->second).second) {
+      throw InputError(extra->second.file, "extra_mapping_constraints", 0,
+                       "extra_mapping_constraints and mapspace_constraints are both given; keep one");
+    }
+    doc.sections.erase(extra);
+  }
   if (walker.sparse_targets.size() > 0) {
     auto [it, inserted] = doc.sections.emplace("sparse_optimizations", Section{YAML::Node(), architecture.file});
     if (!inserted) {

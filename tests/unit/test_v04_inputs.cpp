@@ -145,6 +145,48 @@ TEST(V04Architecture, refuses_an_untagged_node_and_an_unknown_key_where_they_are
   }
 }
 
+// Inline constraints become the mapper's: the GLB's dataspace keep/bypass, the PE mesh level
+// (inter_PE_spatial) keeps nothing and loops nothing in time but takes the container's
+// spatial factors and split (an expression), and factors_only leaves the other dimensions 1.
+TEST(V04Constraints, inline_constraints_become_the_mappers_and_the_mesh_level_keeps_nothing) {
+  std::string arch = kArchitecture;
+  auto replace = [&](const std::string& from, const std::string& to) {
+    auto at = arch.find(from);
+    ASSERT_NE(at, std::string::npos) << from;
+    arch.replace(at, from.size(), to);
+  };
+  replace("    attributes: {depth: DEPTH * 2, width: datawidth * 8}\n",
+          "    attributes: {depth: DEPTH * 2, width: datawidth * 8}\n"
+          "    constraints: {dataspace: {keep: [Inputs, Outputs], bypass: [Weights]}}\n");
+  replace("    spatial: {meshX: 4, meshY: 2}\n",
+          "    spatial: {meshX: 4, meshY: 2}\n"
+          "    constraints: {spatial: {factors: [R=1], permutation: [P, R], split: len(spec.problem.instance) - 2}}\n");
+  replace("      attributes: {depth: 16, width: 8}\n",
+          "      attributes: {depth: 16, width: 8}\n      constraints: {temporal: {factors_only: [R=3]}}\n");
+  auto in = input::load_mapper_inputs(
+      {write_temp("v04-constrained.yaml", arch), write_temp("v04-constrained-problem.yaml", conv1d_problem(3, 16))});
+  const auto& levels = in.constraints.levels;
+  auto& ws = in.workload;
+  int weights = ws.find_data_space("Weights"), inputs = ws.find_data_space("Inputs"),
+      outputs = ws.find_data_space("Outputs");
+  DimensionId r = 0, p = 1;
+  ASSERT_EQ(ws.dimension_names[r], "R");
+  // GLB (level 3).
+  EXPECT_EQ(levels[3].keep[weights], std::optional<bool>(false));
+  EXPECT_EQ(levels[3].keep[inputs], std::optional<bool>(true));
+  // inter_PE_spatial (level 2): nothing kept, no temporal loop, the container's spatial ones.
+  for (int ds : {weights, inputs, outputs}) EXPECT_EQ(levels[2].keep[ds], std::optional<bool>(false));
+  EXPECT_EQ(levels[2].temporal.factors[r].exactly, std::optional<std::int64_t>(1));
+  EXPECT_EQ(levels[2].temporal.factors[p].exactly, std::optional<std::int64_t>(1));
+  EXPECT_EQ(levels[2].spatial.factors[r].exactly, std::optional<std::int64_t>(1));
+  EXPECT_FALSE(levels[2].spatial.factors[p].exactly);
+  EXPECT_EQ(levels[2].spatial.permutation.innermost, (std::vector<DimensionId>{p, r}));
+  EXPECT_EQ(levels[2].spatial_split, std::optional<int>(1));  // R, P, Wstride: 3 - 2
+  // weights (level 1): factors_only R=3, so P is 1.
+  EXPECT_EQ(levels[1].temporal.factors[r].exactly, std::optional<std::int64_t>(3));
+  EXPECT_EQ(levels[1].temporal.factors[p].exactly, std::optional<std::int64_t>(1));
+}
+
 // The front end's helpers: cwd, add_to_path, include (of a template too), include_all over a
 // glob (lists joined), path_exists and the default filter, with --var values read as JSON.
 TEST(JinjaTemplates, render_with_the_front_ends_helpers_and_the_variables_given) {
