@@ -10,6 +10,7 @@ packages=(build-essential cmake ninja-build pkg-config python3
 if [ "${1:-}" = "--test" ]; then
   packages+=(chromium clang-format clang libclang-rt-dev)  # report.html in Chromium; format check; libFuzzer
   packages+=(python3-pytest python3-distributed python3-matplotlib python3-onnx)  # Python API, Dask, examples, import
+  packages+=(python3-torch python3-sklearn)  # qloop.torch and its worked example (measured accuracy)
 fi
 missing=()
 for p in "${packages[@]}"; do

@@ -231,6 +231,15 @@ PYBIND11_MODULE(_qloop, m) {
       py::arg("population"), py::arg("offspring"), py::arg("generations"), py::arg("seed"), py::arg("exact_mapping"),
       py::arg("sensitivity"), py::arg("threads"), py::arg("time_limit"), py::arg("runner") = py::none(),
       py::arg("accuracy") = py::none());
+  m.def(
+      "accuracy_proxy",
+      [](const std::vector<std::tuple<std::string, int, int>>& layers,
+         const std::map<std::string, std::pair<double, double>>& sensitivity) {
+        std::map<std::string, qloop::LayerSensitivity> s;
+        for (const auto& [layer, ws] : sensitivity) s[layer] = {ws.first, ws.second};
+        return app::accuracy_proxy_db(layers, s);
+      },
+      py::arg("layers"), py::arg("sensitivity"));
   m.def("search_layer",
         [](const std::string& net, const Set& set, const Sources& arch, const Names& layers, std::size_t layer,
            const std::vector<int>& bits, std::size_t elite_size, const Seed& seed, std::optional<double> time_limit) {

@@ -13,6 +13,17 @@
 
 namespace qloop::app {
 
+double accuracy_proxy_db(const std::vector<std::tuple<std::string, int, int>>& layers,
+                         const std::map<std::string, LayerSensitivity>& sensitivity) {
+  std::vector<std::pair<std::string, LayerBitwidths>> bits;
+  for (const auto& [name, weights, inputs] : layers) {
+    LayerBitwidths b;
+    b.weights = weights, b.inputs = inputs;
+    bits.emplace_back(name, b);
+  }
+  return quantization_noise_db(bits, sensitivity);
+}
+
 std::vector<int> bit_choices_named(const std::vector<std::string>& items, const std::string& where) {
   auto number = [&](const std::string& text) {
     int value = 0;

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "app/output.hpp"
@@ -36,6 +37,11 @@ struct ExploreRequest {
 };
 
 // "2,4,8" items or ranges "2..8" (the docs write the default so), as the command line gives them.
+// The built-in accuracy proxy (quantization noise relative to signal, dB; docs/networks.md) of
+// per-layer bitwidths: (layer, Weights bits, Inputs bits), sensitivity 1 where not given.
+double accuracy_proxy_db(const std::vector<std::tuple<std::string, int, int>>& layers,
+                         const std::map<std::string, LayerSensitivity>& sensitivity);
+
 std::vector<int> bit_choices_named(const std::vector<std::string>& items, const std::string& where);
 
 // Checked settings; throws InputError naming the option (--bits-set, --objectives, --population).

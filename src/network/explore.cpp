@@ -51,15 +51,22 @@ std::vector<ExploreObjective> parse_explore_objectives(const std::vector<std::st
   return out;
 }
 
+double quantization_noise_db(const std::vector<std::pair<std::string, LayerBitwidths>>& layers,
+                             const std::map<std::string, LayerSensitivity>& sensitivity) {
+  double noise = 0;
+  for (const auto& [name, bits] : layers) {
+    LayerSensitivity s;
+    if (auto it = sensitivity.find(name); it != sensitivity.end()) s = it->second;
+    noise += s.weights * std::exp2(-2.0 * bits.weights) + s.inputs * std::exp2(-2.0 * bits.inputs);
+  }
+  return 10 * std::log10(std::max(noise, 1e-30));
+}
+
 AccuracyEvaluator noise_power_proxy(std::map<std::string, LayerSensitivity> sensitivity) {
   return [sensitivity = std::move(sensitivity)](const Network& net, const std::vector<LayerBitwidths>& bits) {
-    double loss = 0;
-    for (std::size_t i = 0; i < net.layers.size(); ++i) {
-      LayerSensitivity s;
-      if (auto it = sensitivity.find(net.layers[i].name); it != sensitivity.end()) s = it->second;
-      loss += s.weights * std::exp2(2.0 * (8 - bits[i].weights)) + s.inputs * std::exp2(2.0 * (8 - bits[i].inputs));
-    }
-    return loss;
+    std::vector<std::pair<std::string, LayerBitwidths>> layers;
+    for (std::size_t i = 0; i < net.layers.size(); ++i) layers.emplace_back(net.layers[i].name, bits[i]);
+    return quantization_noise_db(layers, sensitivity);
   };
 }
 

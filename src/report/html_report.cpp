@@ -155,7 +155,7 @@ std::string objective_label(ExploreObjective objective) {
     case ExploreObjective::kMemory:
       return "memory footprint (KiB)";
     case ExploreObjective::kAccuracy:
-      return "accuracy loss proxy (relative noise power)";
+      return "quantization noise (dB; the accuracy proxy)";
   }
   return "";
 }

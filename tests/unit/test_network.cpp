@@ -2,6 +2,7 @@
 // layers as grouped convolutions, bitwidth plans and their errors, and mapping a network.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 
 #include "input/parse_bitwidth_plan.hpp"
@@ -401,12 +402,17 @@ TEST(Explore, dominance_needs_no_worse_everywhere_and_better_somewhere) {
   EXPECT_FALSE(dominates({1, 2}, {1, 2}));
 }
 
-TEST(Explore, noise_power_proxy_by_hand) {
+TEST(Explore, the_accuracy_proxy_is_the_networks_quantization_noise_in_db_by_hand) {
   auto net = three_layers();
   auto proxy = noise_power_proxy({{"first", {2.0, 1.0}}});
-  // first: 2 x 2^(2 x 4) + 1 x 2^0 = 513; middle and last at 8 bits, sensitivity 1: 1 + 1 each.
+  // In units of 2^-16 (one 8-bit operand): first 2 x 2^8 (4-bit weights, sensitivity 2) + 1;
+  // middle and last at 8 bits, sensitivity 1: 1 + 1 each. 517 x 2^-16 -> 10 (2.71349 - 4.81648) = -21.0299 dB.
   std::vector<LayerBitwidths> bits = {{4, 8, 8}, {8, 8, 8}, {8, 8, 8}};
-  EXPECT_DOUBLE_EQ(proxy(net, bits), 513 + 2 + 2);
+  EXPECT_NEAR(proxy(net, bits), 10 * std::log10(517.0 / 65536.0), 1e-12);
+  EXPECT_NEAR(proxy(net, bits), -21.0299, 1e-4);
+  // One 8-bit operand alone: -48.16 dB; a bit less: 6.02 dB more.
+  EXPECT_NEAR(quantization_noise_db({{"x", {8, 8, 8}}}, {{"x", {0.0, 1.0}}}), -48.1648, 1e-4);
+  EXPECT_NEAR(quantization_noise_db({{"x", {8, 7, 8}}}, {{"x", {0.0, 1.0}}}), -48.1648 + 6.0206, 1e-4);
 }
 
 ExploreSettings small_exploration(std::uint64_t seed, bool exact) {
