@@ -8,7 +8,8 @@ measured by fake quantization of the model itself (qloop.torch).
     /usr/bin/python3 examples/python/accuracy_dse.py --quick -o out/accuracy    # a short run
 
 Writes front.csv, accuracy_dse.png (energy against measured top-1 along the front, with the float
-model's accuracy) and summary.json (the cheapest point within 1 %, and how well the built-in
+model's accuracy), report.html (the same, and the bitwidths along the front as a heat map) and
+summary.json (the cheapest point within 1 %, and how well the built-in
 accuracy proxy ranks the evaluated candidates against the measurements: Spearman's rho).
 """
 import argparse
@@ -132,6 +133,8 @@ def main():
                                                       "bitwidths": best["bitwidths"]}}
     with open(os.path.join(args.output, "summary.json"), "w") as f:
         json.dump(summary, f, indent=1)
+    with open(os.path.join(args.output, "report.html"), "w") as f:
+        f.write(qloop.explore_report(result))  # the front with the float model's accuracy, bits as a heat map
 
     fig, ax = plt.subplots(figsize=(6, 4))
     ax.plot([p["energy_pJ"] / 1e6 for p in front], [p["accuracy"] for p in front], "o-", label="Pareto front")

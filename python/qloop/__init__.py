@@ -17,7 +17,7 @@ from . import _qloop
 from ._qloop import InputError
 
 __all__ = ["InputError", "Interrupted", "evaluate", "search", "energy", "network", "sweep", "explore",
-           "accuracy_proxy", "import_onnx", "load", "schema", "Source"]
+           "accuracy_proxy", "explore_report", "import_onnx", "load", "schema", "Source"]
 
 class Interrupted(KeyboardInterrupt):
     """Ctrl-C during a qloop call: the work stopped within a fraction of a second, keeping
@@ -246,6 +246,13 @@ def explore(net: Source, arch: Sources, bit_choices: Optional[Iterable[int]] = N
         for point in result.get("front", []) + result.get("evaluated", []):
             point["accuracy"] = measured - point["accuracy_loss"]
     return result
+
+
+def explore_report(result: Mapping[str, Any]) -> str:
+    """The HTML report of an :func:`explore` result (as ``qloop explore`` writes report.html):
+    candidates and front, with the float model's accuracy when it was measured, and the
+    bitwidths along the front as a heat map."""
+    return _qloop.explore_report(json.dumps(result))
 
 
 def accuracy_proxy(bitwidths: Sequence[Mapping[str, Any]],

@@ -231,6 +231,7 @@ PYBIND11_MODULE(_qloop, m) {
       py::arg("population"), py::arg("offspring"), py::arg("generations"), py::arg("seed"), py::arg("exact_mapping"),
       py::arg("sensitivity"), py::arg("threads"), py::arg("time_limit"), py::arg("runner") = py::none(),
       py::arg("accuracy") = py::none());
+  m.def("explore_report", [](const std::string& explore_json) { return app::explore_report_html(explore_json); });
   m.def(
       "accuracy_proxy",
       [](const std::vector<std::tuple<std::string, int, int>>& layers,

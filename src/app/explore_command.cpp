@@ -13,6 +13,15 @@
 
 namespace qloop::app {
 
+std::string explore_report_html(const std::string& explore_json_text) {
+  try {
+    return report::explore_html(nlohmann::ordered_json::parse(explore_json_text));
+  } catch (const nlohmann::json::exception& e) {
+    throw InputError("", "explore result", 0,
+                     std::string("not an explore result (network, objectives, search, front, evaluated): ") + e.what());
+  }
+}
+
 double accuracy_proxy_db(const std::vector<std::tuple<std::string, int, int>>& layers,
                          const std::map<std::string, LayerSensitivity>& sensitivity) {
   std::vector<std::pair<std::string, LayerBitwidths>> bits;
@@ -115,9 +124,10 @@ nlohmann::ordered_json explore_json(const ExploreRun& run) {
 
 Output explore_output(const ExploreRun& run) {
   Output out;
+  auto json = explore_json(run);
   out.files = {{"pareto.csv", report::pareto_csv(run.result, run.net, run.settings)},
-               {"explore.json", explore_json(run).dump(2) + "\n"},
-               {"report.html", report::explore_html(run.result, run.net, run.settings)}};
+               {"explore.json", json.dump(2) + "\n"},
+               {"report.html", report::explore_html(json)}};
   out.summary = report::explore_summary_text(run.result, run.settings);
   out.complete = !run.result.front.empty();
   return out;

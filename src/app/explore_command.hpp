@@ -37,6 +37,10 @@ struct ExploreRequest {
 };
 
 // "2,4,8" items or ranges "2..8" (the docs write the default so), as the command line gives them.
+// report.html of an exploration from its explore.json text (the Python API's result, which may
+// carry the measured baseline_accuracy). InputError when the text is no explore.json.
+std::string explore_report_html(const std::string& explore_json_text);
+
 // The built-in accuracy proxy (quantization noise relative to signal, dB; docs/networks.md) of
 // per-layer bitwidths: (layer, Weights bits, Inputs bits), sensitivity 1 where not given.
 double accuracy_proxy_db(const std::vector<std::tuple<std::string, int, int>>& layers,

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <future>
 #include <limits>
 #include <random>
 #include <set>
@@ -190,17 +191,25 @@ struct Evaluator {
     for (const auto& g : genomes) {
       if (!seen.count(g) && std::find(fresh.begin(), fresh.end(), g) == fresh.end()) fresh.push_back(g);
     }
-    if (pooled) {
-      prefetch_pooled_jobs(fresh);
-    } else {
-      // Every new candidate's layer jobs at once: in parallel here, or as one batch remotely.
-      std::vector<BitwidthPlan> plans;
-      for (const auto& g : fresh) plans.push_back(plan_of(net, bits_of(g, settings.bit_choices)));
-      map_layer_jobs(net, plans, setup, cache, stop, {});
-    }
-    for (const auto& g : fresh) {
-      seen[g] = candidate(g);
-      order.push_back(g);
+    // The layer jobs are mapped in the background while this thread measures the candidates'
+    // accuracy (a measured evaluator, such as a model's validation run from Python, must run
+    // on the calling thread): the two take the time of the longer, not of both.
+    auto mapping = std::async(std::launch::async, [&] {
+      if (pooled) {
+        prefetch_pooled_jobs(fresh);
+      } else {
+        // Every new candidate's layer jobs at once: in parallel here, or as one batch remotely.
+        std::vector<BitwidthPlan> plans;
+        for (const auto& g : fresh) plans.push_back(plan_of(net, bits_of(g, settings.bit_choices)));
+        map_layer_jobs(net, plans, setup, cache, stop, {});
+      }
+    });
+    std::vector<double> losses;
+    for (const auto& g : fresh) losses.push_back(accuracy ? accuracy(net, bits_of(g, settings.bit_choices)) : 0);
+    mapping.get();
+    for (std::size_t k = 0; k < fresh.size(); ++k) {
+      seen[fresh[k]] = candidate(fresh[k], losses[k]);
+      order.push_back(fresh[k]);
     }
   }
 
@@ -222,7 +231,7 @@ struct Evaluator {
     for (std::size_t k = 0; k < jobs.size(); ++k) cache.insert(jobs[k].first, results[k]);
   }
 
-  ExploreCandidate candidate(const Genome& g) {
+  ExploreCandidate candidate(const Genome& g, double accuracy_loss) {
     ExploreCandidate c;
     c.bits = bits_of(g, settings.bit_choices);
     auto result = map_network(net, plan_of(net, c.bits), setup, cache, stop, {});
@@ -230,7 +239,7 @@ struct Evaluator {
     c.energy_pJ = result.energy_pJ;
     c.cycles = result.cycles;
     c.memory_bytes = result.weight_bytes + result.kv_bytes + result.peak_activation_bytes;
-    c.accuracy_loss = accuracy ? accuracy(net, c.bits) : 0;
+    c.accuracy_loss = accuracy_loss;
     for (auto objective : settings.objectives) {
       double v = 0;
       switch (objective) {

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "report/bits_text.hpp"
 #include "report/network_report.hpp"
 #include "report/svg_chart.hpp"
@@ -144,71 +146,116 @@ std::string sweep_html(const std::vector<NetworkResult>& runs, const Architectur
 
 namespace {
 
-std::string objective_label(ExploreObjective objective) {
-  switch (objective) {
-    case ExploreObjective::kEnergy:
-      return "energy (µJ)";
-    case ExploreObjective::kCycles:
-      return "cycles";
-    case ExploreObjective::kEdp:
-      return "EDP (J·cycle)";
-    case ExploreObjective::kMemory:
-      return "memory footprint (KiB)";
-    case ExploreObjective::kAccuracy:
-      return "quantization noise (dB; the accuracy proxy)";
+// An objective of explore.json: its label with units, and a value in those units.
+struct ShownObjective {
+  std::string key, label;
+  double scale = 1;
+};
+
+// Keys as explore.json names the objectives (network/explore.cpp to_string). With a measured
+// accuracy the Python API adds each point's metric as `accuracy`, which is shown instead of
+// the loss the search minimised.
+ShownObjective shown(const std::string& key, bool measured) {
+  if (key == "energy_pJ") return {key, "energy (µJ)", 1e-6};
+  if (key == "edp") return {key, "EDP (J·cycle)", 1e-12};
+  if (key == "memory_bytes") return {key, "memory footprint (KiB)", 1.0 / 1024};
+  if (key == "accuracy_loss") {
+    if (measured) return {"accuracy", "measured accuracy (higher is better)", 1};
+    return {key, "quantization noise (dB; the accuracy proxy)", 1};
   }
-  return "";
+  return {key, key, 1};
 }
 
-// Objective values in the chart's units.
-double display(ExploreObjective objective, double value) {
-  switch (objective) {
-    case ExploreObjective::kEnergy:
-      return value / 1e6;
-    case ExploreObjective::kEdp:
-      return value * 1e-12;
-    case ExploreObjective::kMemory:
-      return value / 1024;
-    default:
-      return value;
+// The bitwidths along the front: one row per layer and operand, one column per front point
+// (ordered by the first objective), colour = bits.
+HeatMap bits_along_front(const std::vector<const nlohmann::ordered_json*>& front, const ShownObjective& first) {
+  HeatMap map;
+  map.title = "Bitwidths along the front";
+  map.x_label = "front points, by " + first.label;
+  if (front.empty()) return map;
+  for (const auto& [layer, bits] : (*front.front())["bitwidths"].items()) {
+    for (const char* operand : {"Weights", "Inputs"}) {
+      map.rows.push_back(layer + (operand[0] == 'W' ? " W" : " I"));
+      std::vector<double> row;
+      for (const auto* point : front) row.push_back((*point)["bitwidths"][layer][operand].get<double>());
+      map.values.push_back(row);
+    }
   }
+  for (std::size_t i = 0; i < front.size(); ++i) {
+    map.columns.push_back(std::to_string(i + 1));
+    map.column_notes.push_back(
+        fmt::format("point {}: {} {:.4g}", i + 1, first.label, (*front[i])[first.key].get<double>() * first.scale));
+  }
+  map.value_unit = "bits";
+  return map;
 }
 
 }  // namespace
 
-std::string explore_html(const ExploreResult& result, const Network& net, const ExploreSettings& settings) {
+std::string explore_html(const nlohmann::ordered_json& explore) {
+  const auto& search = explore["search"];
+  std::vector<std::string> objectives;
+  for (const auto& o : explore["objectives"]) objectives.push_back(o.get<std::string>());
+  bool measured = explore.contains("baseline_accuracy");
+  std::vector<const nlohmann::ordered_json*> front;
+  for (const auto& point : explore["front"]) {
+    if (point.value("complete", true)) front.push_back(&point);
+  }
   std::string body =
       fmt::format("<p>{} candidates evaluated ({} distinct layer jobs) in {:.1f} s; {} on the front.</p>\n",
-                  result.evaluated.size(), result.layer_jobs, result.seconds, result.front.size());
-  if (settings.objectives.size() >= 2) {
-    auto ox = settings.objectives[0], oy = settings.objectives[1];
-    Scatter chart{"Candidates and Pareto front", objective_label(ox), objective_label(oy), {}, {}, {}, {}};
-    auto add = [&](const ExploreCandidate& c, bool front) {
-      if (!c.complete) return;
-      chart.x.push_back(display(ox, c.objectives[0]));
-      chart.y.push_back(display(oy, c.objectives[1]));
-      chart.labels.push_back(
-          fmt::format("{} {:.4g}, {} {:.4g}", to_string(ox), c.objectives[0], to_string(oy), c.objectives[1]));
-      chart.highlighted.push_back(front);
+                  search["candidates"].get<std::size_t>(), search["layer_jobs"].get<std::size_t>(),
+                  search["seconds"].get<double>(), front.size());
+  if (measured) {
+    body += fmt::format("<p>Accuracy measured on the model (qloop.torch); the float model scores {:.4g}.</p>\n",
+                        explore["baseline_accuracy"].get<double>());
+  }
+  if (objectives.size() >= 2) {
+    auto ox = shown(objectives[0], measured), oy = shown(objectives[1], measured);
+    Scatter chart{"Candidates and Pareto front", ox.label, oy.label, {}, {}, {}, {}};
+    auto add = [&](const nlohmann::ordered_json& c, bool on_front) {
+      if (!c.value("complete", true)) return;
+      double x = c[ox.key].get<double>() * ox.scale, y = c[oy.key].get<double>() * oy.scale;
+      chart.x.push_back(x);
+      chart.y.push_back(y);
+      chart.labels.push_back(fmt::format("{} {:.4g}, {} {:.4g}", ox.label, x, oy.label, y));
+      chart.highlighted.push_back(on_front);
     };
-    for (const auto& c : result.evaluated) add(c, false);
-    for (const auto& c : result.front) add(c, true);
+    for (const auto& c : explore["evaluated"]) add(c, false);
+    for (const auto* c : front) add(*c, true);
+    if (measured && oy.key == "accuracy") {  // the float model's accuracy, for reference
+      chart.reference_y = explore["baseline_accuracy"].get<double>();
+      chart.reference_label = "float model";
+    }
     body += figure(svg(chart));
   }
-  body += "<h2>Pareto front</h2>\n<table><tr>";
-  for (auto objective : settings.objectives) body += "<th>" + escape_html(objective_label(objective)) + "</th>";
-  for (const auto& layer : net.layers) body += "<th>" + escape_html(layer.name) + " W/I</th>";
-  body += "</tr>\n";
-  for (const auto& c : result.front) {
-    body += "<tr>";
-    for (std::size_t i = 0; i < c.objectives.size(); ++i) {
-      body += fmt::format("<td>{:.4g}</td>", display(settings.objectives[i], c.objectives[i]));
+  if (!objectives.empty()) {
+    auto first = shown(objectives[0], measured);
+    std::sort(front.begin(), front.end(), [&](const auto* a, const auto* b) {
+      return (*a)[first.key].template get<double>() < (*b)[first.key].template get<double>();
+    });
+    body += figure(svg(bits_along_front(front, first)));
+  }
+  body += "<h2>Pareto front</h2>\n<table><tr><th>point</th>";
+  for (const auto& objective : objectives) body += "<th>" + escape_html(shown(objective, measured).label) + "</th>";
+  if (!front.empty()) {
+    for (const auto& [layer, bits] : (*front.front())["bitwidths"].items()) {
+      body += "<th>" + escape_html(layer) + " W/I</th>";
     }
-    for (const auto& bits : c.bits) body += fmt::format("<td>{}/{}</td>", bits.weights, bits.inputs);
+  }
+  body += "</tr>\n";
+  for (std::size_t i = 0; i < front.size(); ++i) {
+    body += fmt::format("<tr><td>{}</td>", i + 1);
+    for (const auto& objective : objectives) {
+      auto o = shown(objective, measured);
+      body += fmt::format("<td>{:.4g}</td>", (*front[i])[o.key].get<double>() * o.scale);
+    }
+    for (const auto& [layer, bits] : (*front[i])["bitwidths"].items()) {
+      body += fmt::format("<td>{}/{}</td>", bits["Weights"].get<int>(), bits["Inputs"].get<int>());
+    }
     body += "</tr>\n";
   }
   body += "</table>\n";
-  return page(net.name + ": bitwidth exploration", body);
+  return page(explore["network"].get<std::string>() + ": bitwidth exploration", body);
 }
 
 }  // namespace qloop::report

@@ -193,7 +193,9 @@ std::string svg(const Scatter& chart) {
     return std::pair<double, double>{low, *hi + pad};
   };
   auto [xlo, xhi] = range(chart.x);
-  auto [ylo, yhi] = range(chart.y);
+  auto ys = chart.y;
+  if (chart.reference_y) ys.push_back(*chart.reference_y);
+  auto [ylo, yhi] = range(ys);
   auto xa = nice_axis(xlo, xhi), ya = nice_axis(ylo, yhi);
   std::string out = header(f, chart.title) + y_axis(f, ya, chart.y_label);
   auto px = [&](double x) { return f.left + (x - xa.lo) / (xa.hi - xa.lo) * plot_w; };
@@ -214,7 +216,17 @@ std::string svg(const Scatter& chart) {
         px(chart.x[i]), py(chart.y[i]), front ? 5 : 3.5, front ? kPalette[5] : kPalette[4],
         escape_html(i < chart.labels.size() ? chart.labels[i] : ""));
   }
-  if (!chart.highlighted.empty()) out += legend(f, {{"evaluated", kPalette[4]}, {"Pareto front", kPalette[5]}});
+  std::vector<LegendEntry> entries;
+  if (!chart.highlighted.empty()) entries = {{"evaluated", kPalette[4]}, {"Pareto front", kPalette[5]}};
+  if (chart.reference_y) {
+    double y = py(*chart.reference_y);
+    out += fmt::format(
+        "<line class=\"reference\" x1=\"{}\" x2=\"{}\" y1=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"{}\" "
+        "stroke-dasharray=\"6 4\" stroke-width=\"1.5\"><title>{} {}</title></line>\n",
+        f.left, f.width - f.right, y, y, kPalette[7], escape_html(chart.reference_label), number(*chart.reference_y));
+    entries.insert(entries.begin(), {chart.reference_label + " (dashed)", kPalette[7]});
+  }
+  if (!entries.empty()) out += legend(f, entries);
   return out + "</svg>\n";
 }
 

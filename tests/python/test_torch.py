@@ -104,6 +104,25 @@ def test_explore_reports_the_measured_metric_and_the_baseline():
         assert point["accuracy_loss"] == pytest.approx(acc.baseline - point["accuracy"], abs=1e-6)
 
 
+def test_the_report_of_a_measured_front_draws_the_float_model_and_the_bits_in_chromium(tmp_path):
+    net = {"network": {"name": "Two", "layers": [{"name": "fc1", "type": "fc", "in_features": 1, "out_features": 1},
+                                                 {"name": "fc2", "type": "fc", "in_features": 1, "out_features": 1}]}}
+    acc = qloop.torch.evaluator(Two(), LOADER, identity_metric)
+    result = qloop.explore(net, [SMALL_ARCH, QUICK_MAPPER], bit_choices=[1, 8], population=4, offspring=4,
+                           generations=2, seed=3, objectives=["energy", "accuracy"], accuracy=acc)
+    report = tmp_path / "report.html"
+    report.write_text(qloop.explore_report(result))
+    sys.path.insert(0, os.path.join(ROOT, "tests", "report"))
+    from test_report_render import measure_explore_report
+    cells, drawn, reference, points = measure_explore_report(str(report), str(tmp_path))
+    front = [p for p in result["front"] if p["complete"]]
+    assert cells == drawn == 2 * 2 * len(front)
+    assert reference == 1 and points >= len(front)
+    assert "float model scores 1.2" in report.read_text()
+    with pytest.raises(qloop.InputError, match="not an explore result"):
+        qloop.explore_report({"front": []})
+
+
 def test_the_proxy_is_quantization_noise_in_db():
     # Two 8-bit operands: 10 log10(2 x 2^-16) = -45.15 dB; Weights at 4 bits: 2^-8 + 2^-16.
     assert qloop.accuracy_proxy([{"layer": "a", "Weights": 8, "Inputs": 8}]) == pytest.approx(-45.1545, abs=1e-4)

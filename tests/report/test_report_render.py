@@ -82,6 +82,7 @@ def main(qloop):
     assert drawn >= marks - 2, (drawn, marks)  # a component with zero energy in a layer has no height
     print(f"report renders: {charts} charts, {drawn} of {marks} marks drawn, no console errors")
     check_many_layers(qloop, d)
+    check_explore(qloop, d)
 
 
 def check_many_layers(qloop, d):
@@ -101,6 +102,46 @@ def check_many_layers(qloop, d):
     count, overlaps = map(int, found[0].groups())
     assert count == 100 and overlaps == 0, (count, overlaps)
     print(f"100-layer chart: {count} labels, none overlapping")
+
+
+# The explore report's heat map: every cell has a size on the page, one per layer, operand and
+# front point; and a reference line (the float model's accuracy) when there is one.
+MEASURE_HEAT_MAP = """<script>
+window.addEventListener('load', () => {
+  const cells = [...document.querySelectorAll('svg.heat-map rect.cell')];
+  const drawn = cells.filter(c => { const b = c.getBoundingClientRect(); return b.width > 0 && b.height > 0; });
+  const lines = [...document.querySelectorAll('svg.chart line.reference')].filter(l => l.getBoundingClientRect().width > 0);
+  const points = document.querySelectorAll('svg.chart circle.point').length;
+  console.log(`qloop-heat cells=${cells.length} drawn=${drawn.length} reference=${lines.length} points=${points}`);
+});
+</script>"""
+
+
+def measure_explore_report(report, d):
+    """(cells, drawn, reference lines, points) of an explore report rendered in Chromium, after
+    checking that it logs no console error."""
+    assert render(report, os.path.join(d, "explore.png")) == [], "console messages"
+    measured = os.path.join(d, "explore-measured.html")
+    open(measured, "w").write(open(report).read().replace("</body>", MEASURE_HEAT_MAP + "</body>"))
+    lines = render(measured, os.path.join(d, "explore-measured.png"))
+    found = [m for m in (re.search(r"qloop-heat cells=(\d+) drawn=(\d+) reference=(\d+) points=(\d+)", l)
+                         for l in lines) if m]
+    assert found, f"no measurement logged: {lines}"
+    return tuple(map(int, found[0].groups()))
+
+
+def check_explore(qloop, d):
+    out = os.path.join(d, "explore")
+    r = subprocess.run([qloop, "explore", os.path.join(d, "net.yaml"), ARCH, os.path.join(d, "mapper.yaml"),
+                        "--population", "4", "--offspring", "4", "--generations", "2", "--bits-set", "2,4,8",
+                        "-o", out], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    import json
+    front = [p for p in json.load(open(os.path.join(out, "explore.json")))["front"] if p["complete"]]
+    cells, drawn, reference, points = measure_explore_report(os.path.join(out, "report.html"), d)
+    assert cells == 2 * 2 * len(front) and drawn == cells, (cells, drawn, len(front))  # 2 layers x W, I
+    assert reference == 0 and points > 0  # the proxy has no float model to draw
+    print(f"explore report: {drawn} heat-map cells for {len(front)} front points")
 
 
 if __name__ == "__main__":
