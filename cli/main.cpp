@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "app/convert_command.hpp"
 #include "app/explore_command.hpp"
 #include "app/import_command.hpp"
 #include "app/mapper_command.hpp"
@@ -140,6 +141,16 @@ int main(int argc, char** argv) {
       ->required();
   import->add_option("--dim", import_dims, "Values of the model's symbolic dimensions, e.g. seq=128,batch=1");
 
+  std::string convert_to = "v0.4", convert_output;
+  auto* convert =
+      cli.add_subcommand("convert", "Write the inputs in the other Timeloop form (v0.3 tree <-> v0.4 nodes)");
+  convert->add_option("inputs", inputs, "YAML files, folders or templates (architecture, problem, mapping, ...)")
+      ->required();
+  convert->add_option("--to", convert_to, "v0.4 (default) or v0.3");
+  convert->add_option("-o,--output", convert_output, "The file to write (one YAML file with every section)")
+      ->required();
+  add_template_variables(convert);
+
   auto* schema = cli.add_subcommand("schema", "Print the reference of every input key (Markdown: docs/inputs.md)");
 
   try {
@@ -164,8 +175,10 @@ int main(int argc, char** argv) {
     if (!bits.empty()) net.bits = {bits};
     if (!assignments.empty()) net.set = app::variable_values(assignments);
     // Before any work: a run must not be lost to an output folder it cannot write.
-    qloop::cli::check_writable(import->parsed() ? std::filesystem::path(import_output).parent_path()
-                                                : std::filesystem::path(out_dir));
+    qloop::cli::check_writable(import->parsed()    ? std::filesystem::path(import_output).parent_path()
+                               : convert->parsed() ? std::filesystem::path(convert_output).parent_path()
+                                                   : std::filesystem::path(out_dir));
+    if (convert->parsed()) return finish(app::convert_output(inputs, convert_to, convert_output, control), "");
     if (model->parsed()) return finish(app::model_output(app::run_model(inputs, control)), out_dir);
     if (energy->parsed()) return finish(app::energy_output(app::run_energy(inputs, control)), out_dir);
     if (import->parsed())

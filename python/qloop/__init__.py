@@ -17,7 +17,7 @@ from . import _qloop
 from ._qloop import InputError
 
 __all__ = ["InputError", "Interrupted", "evaluate", "search", "energy", "network", "sweep", "explore",
-           "accuracy_proxy", "explore_report", "import_onnx", "load", "schema", "Source"]
+           "accuracy_proxy", "convert", "explore_report", "import_onnx", "load", "schema", "Source"]
 
 class Interrupted(KeyboardInterrupt):
     """Ctrl-C during a qloop call: the work stopped within a fraction of a second, keeping
@@ -246,6 +246,13 @@ def explore(net: Source, arch: Sources, bit_choices: Optional[Iterable[int]] = N
         for point in result.get("front", []) + result.get("evaluated", []):
             point["accuracy"] = measured - point["accuracy_loss"]
     return result
+
+
+def convert(inputs: Sources, to: str = "v0.4", variables: Optional[Mapping[str, Any]] = None) -> str:
+    """The inputs in the other Timeloop form (``qloop convert``): one YAML text, ``to`` "v0.4"
+    (a tree as nodes; a mapping moves to the mesh levels) or "v0.3" (a v0.4 specification as
+    the tree), giving the same numbers."""
+    return _run(_qloop.convert(_sources(inputs) + _variables(variables), to))
 
 
 def explore_report(result: Mapping[str, Any]) -> str:

@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "app/convert_command.hpp"
 #include "app/explore_command.hpp"
 #include "app/import_command.hpp"
 #include "app/layer_jobs.hpp"
@@ -231,6 +232,10 @@ PYBIND11_MODULE(_qloop, m) {
       py::arg("population"), py::arg("offspring"), py::arg("generations"), py::arg("seed"), py::arg("exact_mapping"),
       py::arg("sensitivity"), py::arg("threads"), py::arg("time_limit"), py::arg("runner") = py::none(),
       py::arg("accuracy") = py::none());
+  m.def("convert", [](const Sources& sources, const std::string& to) {
+    return interruptible(
+        [&](const app::RunControl& control) { return nlohmann::json(app::run_convert(sources, to, control)).dump(); });
+  });
   m.def("explore_report", [](const std::string& explore_json) { return app::explore_report_html(explore_json); });
   m.def(
       "accuracy_proxy",

@@ -53,6 +53,13 @@ StorageEstimate estimate_dram(const StorageLevelSpec& level, int width_bits) {
 StorageEstimate estimate_storage(const StorageLevelSpec& level) {
   int width_bits = level.word_bits * static_cast<int>(level.block_size);
   if (level.is_dram) return estimate_dram(level, width_bits);
+  // Accelergy's dummy_storage (the level Timeloop's v0.4 front end adds for a mesh, which keeps
+  // nothing) costs nothing and takes no area.
+  if (level.component_class == "dummy_storage") {
+    StorageEstimate e;
+    e.model = "dummy storage: no energy, no area";
+    return e;
+  }
   double node = node_of(level.technology, level.origin, level.name);
   double capacity_bits = static_cast<double>(level.size_words.value_or(0)) * level.word_bits;
   bool regfile = is_register_file(level);

@@ -288,12 +288,16 @@ void translate_v04(YamlDocument& doc, std::vector<std::string>& notes) {
   doc.from_v04 = true;
   trim_problem_instance(doc, notes);
   if (walker.constraint_targets.size() > 0) {
+    // Inline constraints join any given as architecture_constraints (a converted design's).
     auto [it, inserted] = doc.sections.emplace("architecture_constraints", Section{YAML::Node(), architecture.file});
-    if (!inserted) {
-      throw InputError(it->second.file, "architecture_constraints", 0,
-                       "constraints are given both inline on v0.4 nodes and as architecture_constraints; keep one");
+    auto& node = it->second.node;
+    if (inserted || node.IsNull()) node = YAML::Node(YAML::NodeType::Map);
+    YAML::Node list = node.IsMap() ? node["targets"] : node;
+    if (!list || list.IsNull()) {
+      node["targets"] = walker.constraint_targets;
+    } else {
+      for (const auto& target : walker.constraint_targets) list.push_back(target);
     }
-    it->second.node["targets"] = walker.constraint_targets;
   }
   // The v0.4 front end's extra mapping constraints (a design's mapping.yaml) are mapspace constraints.
   if (auto extra = doc.sections.find("extra_mapping_constraints"); extra != doc.sections.end()) {

@@ -40,6 +40,17 @@ def test_a_v04_template_takes_its_variables_and_gives_timeloop_v4s_numbers():
         qloop.evaluate(*files[:3], variables=["architecture=eyeriss_like"])
 
 
+def test_convert_writes_the_other_form_with_the_same_numbers(tmp_path):
+    v04 = qloop.convert(CASE_FILES[:3])
+    assert "!Container" in v04 and "counting_rules: quantization-fork" in v04
+    (tmp_path / "v04.yaml").write_text(v04)
+    original = qloop.evaluate(*CASE_FILES[:3], ert=CASE_FILES[3], art=CASE_FILES[4])
+    converted = qloop.evaluate(str(tmp_path / "v04.yaml"), [], [], ert=CASE_FILES[3], art=CASE_FILES[4])
+    assert converted["summary"] == original["summary"]
+    with pytest.raises(qloop.InputError, match="already the v0.2/v0.3 tree"):
+        qloop.convert(CASE_FILES[:3], to="v0.3")
+
+
 def test_inputs_may_be_dicts(tmp_path):
     problem = qloop.load(CASE_FILES[1])
     problem["problem"]["instance"]["bitwidths"] = {"Weights": 4}
