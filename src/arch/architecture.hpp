@@ -19,6 +19,7 @@ struct ActionEnergies {
   double read_pJ = 0;    // per vector (block) read
   double fill_pJ = 0;    // per vector write of data arriving from the parent
   double update_pJ = 0;  // per vector write of partial sums arriving from a child
+  double leak_pJ = 0;    // per instance in use per cycle (the ERT's `leak`; none: 0)
   EnergySource source = EnergySource::kEstimated;
 };
 

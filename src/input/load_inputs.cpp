@@ -70,6 +70,8 @@ ActionEnergies energies_from_ert(const std::map<std::string, double>& actions, c
   e.read_pJ = pick({"random_read", "read"});
   e.fill_pJ = pick({"random_fill", "write"});
   e.update_pJ = pick({"random_update", "random_fill", "write"});
+  auto* leak = find_action(actions, {"leak"});
+  e.leak_pJ = leak ? *leak : 0;  // not the fallback: a table without `leak` says nothing leaks
   e.source = EnergySource::kErt;
   return e;
 }
@@ -84,7 +86,7 @@ void resolve_storage(StorageLevelSpec& level, const EnergyTables& tables) {
   bool has_art = art != tables.area_um2.end();
   if (!has_ert || !has_art) {
     auto estimate = estimate::estimate_storage(level);
-    level.energy = {estimate.read_pJ, estimate.write_pJ, estimate.update_pJ, EnergySource::kEstimated};
+    level.energy = {estimate.read_pJ, estimate.write_pJ, estimate.update_pJ, 0, EnergySource::kEstimated};
     level.area_um2 = estimate.area_um2;
     level.area_source = EnergySource::kEstimated;
     level.estimate_model = estimate.model;

@@ -265,7 +265,7 @@ void storage_level_stats(const StorageLevelSpec& spec, int level, const Workload
   level_performance(spec, stats, compute_cycles);
 }
 
-void summarize(EvaluationResult& result) {
+void summarize(const Architecture& arch, EvaluationResult& result) {
   const auto& arith = result.arithmetic;
   auto& s = result.summary;
   s.energy_pJ = arith.energy_pJ;
@@ -275,6 +275,16 @@ void summarize(EvaluationResult& result) {
     s.cycles = std::max(s.cycles, level.cycles);
     s.energy_pJ += level.energy_pJ;
     s.area_um2 += level.area_um2;
+  }
+  // Leakage, as Timeloop v4 counts it (model/buffer.cpp, each instance its own power gate):
+  // every cycle of the run, the most instances any tensor uses (at least one) leak.
+  s.leakage_pJ = 0;
+  for (std::size_t level = 0; level < result.storage.size(); ++level) {
+    auto& stats = result.storage[level];
+    std::uint64_t in_use = 1;
+    for (const auto& t : stats.tensors) in_use = std::max(in_use, t.utilized_instances);
+    stats.leakage_pJ = arch.storage[level].energy.leak_pJ * static_cast<double>(in_use) * static_cast<double>(s.cycles);
+    s.leakage_pJ += stats.leakage_pJ;
   }
   s.computes = arith.computes;
   // Busy fraction of the compute units (a bit-serial unit is busy for every cycle of an operation).
@@ -301,7 +311,7 @@ void evaluate_into(const Architecture& arch, const Workload& workload, const Map
                         result.storage[level]);
     if (details) result.networks.push_back(network_stats(arch, level, ws.tiles[level], workload, ws.widths[level]));
   }
-  summarize(result);
+  summarize(arch, result);
 }
 
 }  // namespace

@@ -33,6 +33,7 @@ struct StorageLevelStats {
   int level = 0;                            // 1 = innermost storage level (0 is the arithmetic)
   std::vector<StorageTensorStats> tensors;  // kept tensors only
   double energy_pJ = 0;
+  double leakage_pJ = 0;  // not in energy_pJ (Timeloop v4 reports it beside the dynamic energy)
   std::uint64_t cycles = 0;
   double bandwidth_throttling = 1.0;
   std::string energy_source;  // "ERT" or "estimated"
@@ -73,6 +74,7 @@ struct ArithmeticStats {
 
 struct Summary {
   double energy_pJ = 0;
+  double leakage_pJ = 0;  // every level's, apart from energy_pJ
   std::uint64_t cycles = 0;
   std::uint64_t computes = 0;
   double utilization = 0;

@@ -28,6 +28,7 @@ ordered_json storage_json(const StorageLevelStats& level) {
           {"level", level.level},
           {"tensors", tensors},
           {"energy_pJ", level.energy_pJ},
+          {"leakage_pJ", level.leakage_pJ},
           {"cycles", level.cycles},
           {"bandwidth_throttling", level.bandwidth_throttling},
           {"energy_source", level.energy_source},
@@ -62,7 +63,8 @@ ordered_json to_json(const EvaluationResult& r) {
                     {"computes", r.summary.computes},
                     {"utilization", r.summary.utilization},
                     {"pJ_per_compute", r.summary.pJ_per_compute},
-                    {"area_um2", r.summary.area_um2}};
+                    {"area_um2", r.summary.area_um2},
+                    {"leakage_pJ", r.summary.leakage_pJ}};
   out["counting_rules"] = r.rules == CountingRules::kTimeloopV4 ? "timeloop-v4" : "quantization-fork";
   const auto& a = r.arithmetic;
   out["arithmetic"] = {{"name", a.name},

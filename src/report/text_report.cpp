@@ -44,6 +44,9 @@ std::string summary_text(const EvaluationResult& r) {
     estimated = estimated || level.energy_source == "estimated";
   }
   if (estimated) out += "  (energies without an ERT entry come from the built-in estimator; see docs/energy.md)\n";
+  if (r.summary.leakage_pJ > 0) {
+    out += fmt::format("  Leakage (the ERT's `leak`, apart from the energy above): {:.2f} pJ\n", r.summary.leakage_pJ);
+  }
   return out;
 }
 

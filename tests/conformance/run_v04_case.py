@@ -19,4 +19,18 @@ if r.returncode != 0:
     sys.exit(1)
 c = subprocess.run([sys.executable, compare, os.path.join(case, "expected.json"), os.path.join(out, "qloop.stats.json"),
                     "--rtol", "0.001"])
-sys.exit(c.returncode)
+if c.returncode:
+    sys.exit(c.returncode)
+# Leakage, which energy_pJ leaves out: each level's as the published stats print it (2 decimals).
+import re
+stats = json.load(open(os.path.join(out, "qloop.stats.json")))
+ours = {level["name"]: level["leakage_pJ"] for level in stats["storage"]}
+published = open(os.path.join(case, "ref", "timeloop-mapper.stats.txt")).read()
+checked = 0
+for name, value in re.findall(r"=== (\S+) ===(?:(?!===).)*?Leakage energy \(total\)\s*: ([0-9.]+) pJ", published, re.S):
+    if name in ours:
+        checked += 1
+        if abs(ours[name] - float(value)) > max(0.006, 1e-3 * float(value)):
+            print(f"{name}: leakage {ours[name]:.4f} pJ, published {value}")
+            sys.exit(1)
+print(f"leakage of {checked} levels as published")
