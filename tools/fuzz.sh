@@ -21,6 +21,13 @@ for case in examples/*/ ../shared/conformance/*/; do
   [ -f "$case/arch.yaml" ] || continue
   cat "$case"/*.yaml > "$seeds/inputs/$(basename "$case").yaml" 2>/dev/null || true
 done
+# Timeloop v0.4 node lists (the dense published designs: their arch.yaml, problem and mapping).
+for arch in ../shared/conformance-v04/*/v04/*/arch.yaml; do
+  [ -f "$arch" ] || continue
+  case_dir=$(dirname "$(dirname "$(dirname "$arch")")")
+  cat "$arch" "$case_dir"/v04/_include/default_problem.yaml "$case_dir"/map.yaml \
+    > "$seeds/inputs/v04-$(basename "$case_dir").yaml" 2>/dev/null || true
+done
 for map in examples/*/map.yaml ../shared/conformance/*/map.yaml; do
   [ -f "$map" ] && cp "$map" "$seeds/mapping/$(basename "$(dirname "$map")").yaml"
 done
