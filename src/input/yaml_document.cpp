@@ -121,6 +121,34 @@ void refuse_duplicate_keys(const YAML::Node& node, const std::string& file, cons
   }
 }
 
+// YAML merge keys (`<<: *anchor`, or a list of them), which yaml-cpp reads as a plain key named
+// "<<": the anchored mapping's entries join the mapping where it is written, its own entries
+// winning (as YAML 1.1 says and Python's YAML reader does; v0.4 specifications use them).
+void apply_merge_keys(YAML::Node node) {
+  if (node.IsSequence()) {
+    for (auto item : node) apply_merge_keys(item);
+    return;
+  }
+  if (!node.IsMap()) return;
+  for (auto kv : node) apply_merge_keys(kv.second);
+  auto merged = node["<<"];
+  if (!merged) return;
+  std::vector<YAML::Node> sources;
+  if (merged.IsSequence()) {
+    for (const auto& item : merged) sources.push_back(item);
+  } else {
+    sources.push_back(merged);
+  }
+  node.remove("<<");
+  for (const auto& source : sources) {
+    if (!source.IsMap()) continue;
+    for (const auto& kv : source) {
+      auto key = kv.first.as<std::string>();
+      if (!node[key]) node[key] = kv.second;
+    }
+  }
+}
+
 // The part of an included file under `key` (dotted: compound_components.classes).
 YAML::Node included_part(const YAML::Node& marker, const std::string& from) {
   auto file = marker["file"].as<std::string>(), key = marker["key"].as<std::string>();
@@ -131,6 +159,7 @@ YAML::Node included_part(const YAML::Node& marker, const std::string& from) {
     throw InputError(file, "", e.mark.line + 1, "malformed YAML (included by " + from + "): " + e.msg);
   }
   refuse_duplicate_keys(root, file, "");
+  apply_merge_keys(root);
   std::string path;
   std::size_t start = 0;
   while (!key.empty() && start <= key.size()) {
@@ -199,6 +228,7 @@ void merge_file(YamlDocument& doc, const std::string& source, const TemplateVari
                      "expected a mapping of top-level keys (architecture, problem, mapping, ...)");
   }
   refuse_duplicate_keys(root, file, "");
+  apply_merge_keys(root);
   for (const auto& kv : root) {
     auto key = normalize_key(kv.first.as<std::string>());
     auto [it, inserted] = doc.sections.emplace(key, Section{kv.second, file});

@@ -127,6 +127,32 @@ TEST(V04Architecture, reads_the_node_list_in_order_with_meshes_inheritance_and_e
   EXPECT_EQ(arch.rules, CountingRules::kTimeloopV4);
 }
 
+// A YAML merge key brings in the anchored attributes, the component's own winning: the GLB
+// gets DRAM's width 64 and datawidth 8 (8 words a row) but its own depth 512.
+TEST(V04Architecture, merge_keys_bring_in_anchored_attributes_and_own_ones_win) {
+  auto in = input::load_architecture_inputs({write_temp("v04-merge.yaml", R"(
+architecture:
+  version: 0.4
+  nodes:
+  - !Component
+    name: DRAM
+    class: DRAM
+    attributes: &dram {type: LPDDR4, width: 64, datawidth: 8, depth: 4}
+  - !Component
+    name: GLB
+    class: SRAM
+    attributes:
+      <<: *dram
+      depth: 512
+      technology: 45nm
+  - !Component {name: mac, class: intmac, attributes: {datawidth: 8}}
+)")});
+  const auto& glb = in.architecture.storage[0];
+  EXPECT_EQ(glb.word_bits, 8);
+  EXPECT_EQ(glb.block_size, 8);
+  EXPECT_EQ(glb.size_words, 512 * 8);
+}
+
 TEST(V04Architecture, refuses_an_untagged_node_and_an_unknown_key_where_they_are_written) {
   try {
     input::load_architecture_inputs(
