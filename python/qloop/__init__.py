@@ -220,7 +220,8 @@ def explore(net: Source, arch: Sources, bit_choices: Optional[Iterable[int]] = N
             sensitivity: Optional[Mapping[str, Mapping[str, float]]] = None, exact_mapping: bool = False,
             layers: Optional[Sequence[str]] = None, threads: Optional[int] = None, time_limit: Optional[float] = None,
             accuracy: Optional[Callable[[List[Dict[str, Any]]], float]] = None,
-            set: Optional[Mapping[str, int]] = None) -> Dict[str, Any]:
+            set: Optional[Mapping[str, int]] = None,
+            progress: Optional[Callable[[str], None]] = None) -> Dict[str, Any]:
     """NSGA-II over per-layer bitwidths (``qloop explore``): the dict of ``explore.json``.
 
     Options left at None take ``qloop explore``'s defaults: bitwidths 2..8, objectives energy and
@@ -232,14 +233,21 @@ def explore(net: Source, arch: Sources, bit_choices: Optional[Iterable[int]] = N
     accuracy loss to minimise (it runs on the calling thread, with the GIL). With a measured
     evaluator (:func:`qloop.torch.evaluator`) the result also has ``baseline_accuracy`` (the float
     model's metric) and every point's ``accuracy`` is the measured metric (``accuracy_loss``:
-    the drop from the baseline, which the search minimised).
+    the drop from the baseline, which the search minimised). ``progress``: called with a line
+    after each generation (e.g. ``print``).
     """
     result = _run(_qloop.explore(_network(net), _set(set), _sources(arch), _names(layers, "layers") or [],
                                  _bit_choices(bit_choices), _names(objectives, "objectives"),
                                  _int(population, "population"), _int(offspring, "offspring"),
                                  _int(generations, "generations"), _seed(seed), exact_mapping,
                                  _sensitivity_table(sensitivity), _int(threads, "threads"), _seconds(time_limit),
-                                 None, accuracy))
+                                 None, accuracy, progress))
+    return _with_measured_accuracy(result, accuracy)
+
+
+def _with_measured_accuracy(result: Dict[str, Any], accuracy: Any) -> Dict[str, Any]:
+    """With a measured evaluator (qloop.torch), the float model's metric as baseline_accuracy
+    and each point's metric as accuracy (the search minimised the drop, accuracy_loss)."""
     measured = getattr(accuracy, "baseline", None) if accuracy is not None and hasattr(accuracy, "cache") else None
     if isinstance(measured, float):
         result["baseline_accuracy"] = measured

@@ -17,7 +17,7 @@ import hashlib
 import json
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Union
 
-from . import _bit_choices, _run, _set, _int, _names, _network, _qloop, _seconds, _seed, _sensitivity_table, _sources, Source, Sources
+from . import _bit_choices, _run, _set, _int, _names, _network, _qloop, _seconds, _seed, _sensitivity_table, _sources, _with_measured_accuracy, Source, Sources
 
 __all__ = ["sweep", "explore", "layer_jobs"]
 
@@ -110,7 +110,8 @@ def explore(client: Any, net: Source, arch: Sources, bit_choices: Optional[Itera
                 progress(done, len(requests))
         return json.dumps(answers)
 
-    return _run(_qloop.explore(net_source, values, arch_sources, layer_list, _bit_choices(bit_choices),
-                                     _names(objectives, "objectives"), _int(population, "population"),
-                                     _int(offspring, "offspring"), _int(generations, "generations"), _seed(seed),
-                                     exact_mapping, _sensitivity_table(sensitivity), None, limit, runner, accuracy))
+    result = _run(_qloop.explore(net_source, values, arch_sources, layer_list, _bit_choices(bit_choices),
+                                 _names(objectives, "objectives"), _int(population, "population"),
+                                 _int(offspring, "offspring"), _int(generations, "generations"), _seed(seed),
+                                 exact_mapping, _sensitivity_table(sensitivity), None, limit, runner, accuracy))
+    return _with_measured_accuracy(result, accuracy)

@@ -40,10 +40,18 @@ namespace {
 // stop flag, the command ends with what it has (a search keeps its best), and the caller gets
 // that result with `interrupted` true (qloop raises qloop.Interrupted with it).
 template <typename Work>
-py::tuple interruptible(Work work) {
+py::tuple interruptible(Work work, py::object progress = py::none()) {
   std::atomic<bool> stop{false};
   app::RunControl control;
   control.stop = &stop;
+  if (!progress.is_none()) {
+    // The caller's function gets each progress line (called with the GIL, from the worker).
+    auto callable = std::make_shared<py::object>(std::move(progress));
+    control.progress = [callable](const std::string& line) {
+      py::gil_scoped_acquire gil;
+      (*callable)(line);
+    };
+  }
   std::string result;
   std::exception_ptr error;
   bool interrupted = false;
@@ -212,7 +220,7 @@ PYBIND11_MODULE(_qloop, m) {
          std::optional<std::vector<int>> bit_choices, std::optional<Names> objectives, std::optional<int> population,
          std::optional<int> offspring, std::optional<int> generations, const Seed& seed, bool exact_mapping,
          const std::map<std::string, std::pair<double, double>>& sensitivity, std::optional<int> threads,
-         std::optional<double> time_limit, py::object runner, py::object accuracy) {
+         std::optional<double> time_limit, py::object runner, py::object accuracy, py::object progress) {
         app::ExploreRequest r;
         r.network = net, r.set = set, r.arch_sources = arch, r.layers = layers;
         r.overrides = overrides_of(threads, std::nullopt, time_limit, std::nullopt, std::nullopt);
@@ -226,12 +234,13 @@ PYBIND11_MODULE(_qloop, m) {
         searches.overrides.seed = r.seed;
         r.remote = app::remote_runner(python_text_function(std::move(runner)), searches);
         return interruptible(
-            [&](const app::RunControl& control) { return app::explore_json(app::run_explore(r, control)).dump(); });
+            [&](const app::RunControl& control) { return app::explore_json(app::run_explore(r, control)).dump(); },
+            std::move(progress));
       },
       py::arg("net"), py::arg("set"), py::arg("arch"), py::arg("layers"), py::arg("bit_choices"), py::arg("objectives"),
       py::arg("population"), py::arg("offspring"), py::arg("generations"), py::arg("seed"), py::arg("exact_mapping"),
       py::arg("sensitivity"), py::arg("threads"), py::arg("time_limit"), py::arg("runner") = py::none(),
-      py::arg("accuracy") = py::none());
+      py::arg("accuracy") = py::none(), py::arg("progress") = py::none());
   m.def("convert", [](const Sources& sources, const std::string& to) {
     return interruptible(
         [&](const app::RunControl& control) { return nlohmann::json(app::run_convert(sources, to, control)).dump(); });

@@ -95,9 +95,12 @@ def test_explore_reports_the_measured_metric_and_the_baseline():
     net = {"network": {"name": "Two", "layers": [{"name": "fc1", "type": "fc", "in_features": 1, "out_features": 1},
                                                  {"name": "fc2", "type": "fc", "in_features": 1, "out_features": 1}]}}
     acc = qloop.torch.evaluator(Two(), LOADER, identity_metric)
+    lines = []
     result = qloop.explore(net, [SMALL_ARCH, QUICK_MAPPER], bit_choices=[1, 8], population=4, offspring=4,
-                           generations=2, seed=3, objectives=["energy", "accuracy"], accuracy=acc)
+                           generations=2, seed=3, objectives=["energy", "accuracy"], accuracy=acc,
+                           progress=lines.append)
     assert result["baseline_accuracy"] == pytest.approx(1.2)
+    assert len(lines) >= 2 and "generation" in lines[-1]
     for point in result["front"] + result["evaluated"]:
         config = [{"layer": l, **b} for l, b in point["bitwidths"].items()]
         assert point["accuracy"] == pytest.approx(acc.accuracy(config), abs=1e-6)
