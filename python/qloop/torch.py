@@ -37,8 +37,12 @@ def _weight_quantizer(bits: int, symmetric: bool, per_channel: bool):
 
     def quantize(w: torch.Tensor) -> torch.Tensor:
         reduce_dims = tuple(range(1, w.dim())) if per_channel and w.dim() > 1 else tuple(range(w.dim()))
-        if symmetric:
-            levels = max(2 ** (bits - 1) - 1, 1)
+        if bits == 1:
+            # Binary: the sign times the mean magnitude (two levels; rounding to {-1, 0, 1}
+            # would take three, which is two bits).
+            q = torch.where(w >= 0, 1.0, -1.0) * w.detach().abs().mean(dim=reduce_dims, keepdim=True)
+        elif symmetric:
+            levels = 2 ** (bits - 1) - 1
             amax = w.detach().abs().amax(dim=reduce_dims, keepdim=True).clamp(min=1e-12)
             scale = amax / levels
             q = torch.clamp(torch.round(w / scale), -levels, levels) * scale
@@ -111,14 +115,16 @@ def _module_of_layer(layer: str, modules: Mapping[str, torch.nn.Module]) -> Opti
 
 
 class Evaluator:
-    """A callable for ``qloop.explore(accuracy=...)``: the accuracy drop (baseline - metric) of a
-    configuration ``[{"layer", "Weights", "Inputs", ...}, ...]``, which explore minimises."""
+    """A callable for ``qloop.explore(accuracy=...)``: how much worse than the float model a
+    configuration ``[{"layer", "Weights", "Inputs", ...}, ...]`` measures (baseline - metric, or
+    metric - baseline with ``higher_is_better=False`` for a loss or perplexity), which explore
+    minimises."""
 
     def __init__(self, model: torch.nn.Module, loader: Iterable, metric: Callable[[Any, Any], float], *,
                  layers: Optional[Mapping[str, str]] = None, weights: str = "symmetric",
                  granularity: str = "per-channel", activations: str = "asymmetric", calibration_batches: int = 4,
                  finetune_steps: int = 0, finetune_loader: Optional[Iterable] = None, finetune_lr: float = 1e-3,
-                 loss: Optional[Callable[[Any, Any], torch.Tensor]] = None):
+                 loss: Optional[Callable[[Any, Any], torch.Tensor]] = None, higher_is_better: bool = True):
         if not isinstance(model, torch.nn.Module):
             raise TypeError(f"model: expected a torch.nn.Module, got {type(model).__name__}")
         if not callable(metric):
@@ -134,6 +140,7 @@ class Evaluator:
         self.model = model
         self.loader = loader
         self.finetune_loader = finetune_loader
+        self.higher_is_better = bool(higher_is_better)
         self.metric = metric
         self.explicit = dict(layers or {})
         self.weights_symmetric = weights == "symmetric"
@@ -198,6 +205,10 @@ class Evaluator:
             path = self.explicit.get(name, _module_of_layer(name, with_weights))
             if path is None or path not in with_weights:
                 missing.append(name)
+            elif path in self._modules.values():
+                other = next(n for n, p in self._modules.items() if p == path)
+                raise InputError(f"the network's layers {other} and {name} are both the module {path}: give each "
+                                 f"its own with layers={{qloop layer: module}}")
             else:
                 self._modules[name] = path
         if missing:
@@ -228,6 +239,10 @@ class Evaluator:
             for h in hooks:
                 h.remove()
         for path, (lo, hi) in seen.items():
+            if not math.isfinite(lo) or not math.isfinite(hi):
+                layer = next(n for n, p in self._modules.items() if p == path)
+                raise InputError(f"module {path} (layer {layer}) did not run on the calibration batches, so its "
+                                 f"inputs have no range")
             self._ranges[path] = (lo, hi)
 
     # --- one configuration ---
@@ -255,7 +270,7 @@ class Evaluator:
         while steps < self.finetune_steps:
             for x, y in self._batches(self.finetune_loader):
                 optimizer.zero_grad()
-                self.loss(model(x.to(self.device)), y.to(self.device)).backward()
+                self.loss(model(x.to(self.device)), torch.as_tensor(y).to(self.device)).backward()
                 optimizer.step()
                 steps += 1
                 if steps >= self.finetune_steps:
@@ -278,7 +293,9 @@ class Evaluator:
         return value
 
     def __call__(self, config: List[Mapping[str, Any]]) -> float:
-        return self.baseline - self.accuracy(config)
+        """How much worse than the float model (what explore minimises)."""
+        drop = self.baseline - self.accuracy(config)
+        return drop if self.higher_is_better else -drop
 
 
 def evaluator(model: torch.nn.Module, loader: Iterable, metric: Callable[[Any, Any], float], **options) -> Evaluator:

@@ -151,7 +151,17 @@ void retarget_spatial(YAML::Node list, const std::map<std::string, std::string>&
 
 }  // namespace
 
-ConvertedInputs convert_to_v03(const std::vector<std::string>& sources) {
+// The YAML library's errors on inputs that are not what convert expects, as InputErrors.
+template <typename Convert>
+ConvertedInputs guarded(Convert convert) {
+  try {
+    return convert();
+  } catch (const YAML::Exception& e) {
+    throw InputError("", "", e.mark.is_null() ? 0 : e.mark.line + 1, "cannot convert these inputs: " + e.msg);
+  }
+}
+
+ConvertedInputs to_v03(const std::vector<std::string>& sources) {
   ConvertedInputs out;
   auto doc = load_yaml_files(sources);
   if (!is_v04(doc)) {
@@ -163,7 +173,7 @@ ConvertedInputs convert_to_v03(const std::vector<std::string>& sources) {
   return out;
 }
 
-ConvertedInputs convert_to_v04(const std::vector<std::string>& sources) {
+ConvertedInputs to_v04(const std::vector<std::string>& sources) {
   ConvertedInputs out;
   auto doc = load_yaml_files(sources);
   if (is_v04(doc)) throw InputError("", "architecture", 0, "these inputs are already a v0.4 specification");
@@ -252,6 +262,14 @@ ConvertedInputs convert_to_v04(const std::vector<std::string>& sources) {
   keep_rules(doc, "quantization-fork");
   out.yaml = emitted(doc, kSectionOrder);
   return out;
+}
+
+ConvertedInputs convert_to_v03(const std::vector<std::string>& sources) {
+  return guarded([&] { return to_v03(sources); });
+}
+
+ConvertedInputs convert_to_v04(const std::vector<std::string>& sources) {
+  return guarded([&] { return to_v04(sources); });
 }
 
 }  // namespace qloop::input

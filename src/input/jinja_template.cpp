@@ -69,7 +69,7 @@ class Failure(Exception):
 def render(path):
     if not os.path.isfile(path):
         raise Failure(path, 0, "no such file to include")
-    with open(path) as f:
+    with open(path, encoding="utf-8") as f:
         text = f.read()
     env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
     env.globals.update(cwd=lambda: home, add_to_path=add_to_path, path_exists=path_exists,
@@ -90,19 +90,19 @@ def entry(path, key):
     return {"file": path, "key": key, "text": render(path)}
 
 def include(path, key=""):
-    return "!qloop-include " + json.dumps(entry(path, key))
+    return "!qloop-include " + json.dumps(entry(path, key), ensure_ascii=False)
 
 def include_all(pattern, key=""):
     found = sorted(glob.glob(pattern if os.path.isabs(pattern) else os.path.join(home, pattern)))
     for folder in folders[1:]:
         if not found and not os.path.isabs(pattern):
             found = sorted(glob.glob(os.path.join(folder, pattern)))
-    return "!qloop-include-all " + json.dumps([entry(p, key) for p in found])
+    return "!qloop-include-all " + json.dumps([entry(p, key) for p in found], ensure_ascii=False)
 
 try:
-    sys.stdout.write(render(top))
+    sys.stdout.buffer.write(render(top).encode("utf-8"))
 except Failure as e:
-    sys.stderr.write("%s\n%d\n%s" % (e.file, e.line, e.message))
+    sys.stderr.buffer.write(("%s\n%d\n%s" % (e.file, e.line, e.message)).encode("utf-8"))
     sys.exit(3)
 )PY";
 
@@ -144,9 +144,18 @@ std::string render_template(const std::string& path, const TemplateVariables& va
     vars += (vars.size() > 1 ? "," : "") + json_string(name) + ":" + json_string(value);
   }
   vars += "}";
-  // Output through files: a pipe read after the child ends could fill up and block it.
-  auto dir = fs::temp_directory_path() / fmt::format("qloop-jinja-{}", ::getpid());
-  fs::create_directories(dir);
+  // Output through files: a pipe read after the child ends could fill up and block it. A
+  // folder of its own per render (mkdtemp): renders may run at once in one process (Python
+  // threads), and nobody else can place a file there.
+  std::error_code ec;
+  auto base = fs::temp_directory_path(ec);
+  if (ec) base = "/tmp";
+  std::string pattern = (base / "qloop-jinja-XXXXXX").string();
+  if (::mkdtemp(pattern.data()) == nullptr) {
+    throw InputError(path, "", 0,
+                     fmt::format("cannot make a temporary folder in {} to render the template", base.string()));
+  }
+  fs::path dir = pattern;
   auto out_file = (dir / "rendered").string(), err_file = (dir / "errors").string();
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
@@ -166,7 +175,6 @@ std::string render_template(const std::string& path, const TemplateVariables& va
     }
   }
   auto rendered = read_all(out_file), errors = read_all(err_file);
-  std::error_code ec;
   fs::remove_all(dir, ec);
   int code = spawned != 0 ? -1 : WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   if (code == 0) return rendered;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <cmath>
 #include <set>
 
 namespace qloop::input {
@@ -43,7 +44,10 @@ void add_loops(const NodeReader& loops, const std::string& type, const std::stri
   if (auto permutation = loops.find("permutation")) out["permutation"] = joined(*permutation, "");
   if (auto split = loops.find("split")) {
     auto value = scope.evaluate(split->as_string());
-    if (!value.number) split->fail(fmt::format("'{}' is no number or expression over known names", split->as_string()));
+    if (!value.number || *value.number < 0 || *value.number > 1e6 || *value.number != std::trunc(*value.number)) {
+      split->fail(fmt::format("'{}' is no whole number from 0 up (an expression over known names may give one)",
+                              split->as_string()));
+    }
     out["split"] = static_cast<std::int64_t>(*value.number);
   }
   if (loops.has("maximize_dims")) {

@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <set>
 
 #include "input/node_reader.hpp"
@@ -18,10 +19,16 @@ namespace {
 // Attributes as written, in order, each already evaluated.
 using AttributeList = std::vector<std::pair<std::string, YAML::Node>>;
 
+// An attribute's value with its expression evaluated; the node as written (with its line, for
+// errors) when there is nothing to evaluate.
 YAML::Node evaluated(const NodeReader& value, const V04Scope& scope) {
   if (!value.is_scalar()) return value.node();
-  auto result = scope.evaluate(value.node().Scalar());
-  if (!result.number) return YAML::Node(result.text);
+  const auto& text = value.node().Scalar();
+  auto result = scope.evaluate(text);
+  if (!result.number) return result.text == text ? value.node() : YAML::Node(result.text);
+  char* end = nullptr;
+  std::strtod(text.c_str(), &end);
+  if (!text.empty() && end == text.c_str() + text.size()) return value.node();  // a plain number
   double n = *result.number;
   if (n == std::trunc(n) && std::abs(n) < 9.0e15) return YAML::Node(static_cast<std::int64_t>(n));
   return YAML::Node(n);
@@ -140,7 +147,14 @@ class NodeWalker {
       if (auto spatial = node.find("spatial")) {
         spatial->allow_only(std::vector<std::string>{"meshX", "meshY"});
         auto x = spatial->optional_int("meshX").value_or(1), y = spatial->optional_int("meshY").value_or(1);
+        constexpr std::int64_t kMostInstances = std::int64_t{1} << 24;
         if (x < 1 || y < 1) spatial->fail("meshX and meshY are at least 1");
+        if (x > kMostInstances / y || place.instances > kMostInstances / (x * y)) {
+          spatial->fail(
+              fmt::format("{} x {} instances of what follows, {} times: more than any accelerator has "
+                          "(at most 2^24)",
+                          x, y, place.instances));
+        }
         // Nothing is kept here: the level stands for the fan-out to the container's instances.
         AttributeList dummy = {{"width", YAML::Node(1)}, {"depth", YAML::Node(1)}, {"datawidth", YAML::Node(1)}};
         auto level = fmt::format("inter_{}_spatial", name);
@@ -151,7 +165,6 @@ class NodeWalker {
         place.instances *= x * y;
         place.mesh_x *= x;
         place.mesh_y *= y;
-        if (place.instances > (std::int64_t{1} << 24)) spatial->fail("more instances than any accelerator has");
       } else if (auto constraints = node.find("constraints"); constraints && !constraints->is_null()) {
         notes_.push_back(fmt::format("{}:{}: constraints of container '{}' without a mesh constrain nothing here",
                                      constraints->file(), constraints->line(), name));

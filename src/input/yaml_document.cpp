@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <set>
 
 #include "input/jinja_template.hpp"
 #include "util/error.hpp"
@@ -140,11 +141,13 @@ void apply_merge_keys(YAML::Node node) {
     sources.push_back(merged);
   }
   node.remove("<<");
+  std::set<std::string> own;  // normalized: block-size and block_size are one key
+  for (const auto& kv : node) own.insert(normalize_key(kv.first.as<std::string>()));
   for (const auto& source : sources) {
     if (!source.IsMap()) continue;
     for (const auto& kv : source) {
       auto key = kv.first.as<std::string>();
-      if (!node[key]) node[key] = kv.second;
+      if (own.insert(normalize_key(key)).second) node[key] = kv.second;
     }
   }
 }
@@ -203,11 +206,16 @@ void resolve_includes(YAML::Node node, const std::string& file) {
 
 void merge_file(YamlDocument& doc, const std::string& source, const TemplateVariables& variables) {
   YAML::Node root;
+  bool rendered = false;
   std::string file = source;
   try {
     if (is_template_path(source)) {
       root = YAML::Load(render_template(source, variables));
+      // Its own keys checked before the includes come in (those were checked in their files,
+      // and their merge keys applied: a merged key beside its other spelling is no repeat).
+      refuse_duplicate_keys(root, file, "");
       resolve_includes(root, file);
+      rendered = true;
     } else if (is_inline_source(source)) {
       auto newline = source.find('\n');
       file = source_name(source);
@@ -227,7 +235,7 @@ void merge_file(YamlDocument& doc, const std::string& source, const TemplateVari
     throw InputError(file, "", root.Mark().line + 1,
                      "expected a mapping of top-level keys (architecture, problem, mapping, ...)");
   }
-  refuse_duplicate_keys(root, file, "");
+  if (!rendered) refuse_duplicate_keys(root, file, "");
   apply_merge_keys(root);
   for (const auto& kv : root) {
     auto key = normalize_key(kv.first.as<std::string>());

@@ -173,18 +173,18 @@ HeatMap bits_along_front(const std::vector<const nlohmann::ordered_json*>& front
   map.title = "Bitwidths along the front";
   map.x_label = "front points, by " + first.label;
   if (front.empty()) return map;
-  for (const auto& [layer, bits] : (*front.front())["bitwidths"].items()) {
+  for (const auto& [layer, bits] : (*front.front()).at("bitwidths").items()) {
     for (const char* operand : {"Weights", "Inputs"}) {
       map.rows.push_back(layer + (operand[0] == 'W' ? " W" : " I"));
       std::vector<double> row;
-      for (const auto* point : front) row.push_back((*point)["bitwidths"][layer][operand].get<double>());
+      for (const auto* point : front) row.push_back((*point).at("bitwidths").at(layer).at(operand).get<double>());
       map.values.push_back(row);
     }
   }
   for (std::size_t i = 0; i < front.size(); ++i) {
     map.columns.push_back(std::to_string(i + 1));
     map.column_notes.push_back(
-        fmt::format("point {}: {} {:.4g}", i + 1, first.label, (*front[i])[first.key].get<double>() * first.scale));
+        fmt::format("point {}: {} {:.4g}", i + 1, first.label, (*front[i]).at(first.key).get<double>() * first.scale));
   }
   map.value_unit = "bits";
   return map;
@@ -193,37 +193,37 @@ HeatMap bits_along_front(const std::vector<const nlohmann::ordered_json*>& front
 }  // namespace
 
 std::string explore_html(const nlohmann::ordered_json& explore) {
-  const auto& search = explore["search"];
+  const auto& search = explore.at("search");
   std::vector<std::string> objectives;
-  for (const auto& o : explore["objectives"]) objectives.push_back(o.get<std::string>());
+  for (const auto& o : explore.at("objectives")) objectives.push_back(o.get<std::string>());
   bool measured = explore.contains("baseline_accuracy");
   std::vector<const nlohmann::ordered_json*> front;
-  for (const auto& point : explore["front"]) {
+  for (const auto& point : explore.at("front")) {
     if (point.value("complete", true)) front.push_back(&point);
   }
   std::string body =
       fmt::format("<p>{} candidates evaluated ({} distinct layer jobs) in {:.1f} s; {} on the front.</p>\n",
-                  search["candidates"].get<std::size_t>(), search["layer_jobs"].get<std::size_t>(),
-                  search["seconds"].get<double>(), front.size());
+                  search.at("candidates").get<std::size_t>(), search.at("layer_jobs").get<std::size_t>(),
+                  search.at("seconds").get<double>(), front.size());
   if (measured) {
     body += fmt::format("<p>Accuracy measured on the model (qloop.torch); the float model scores {:.4g}.</p>\n",
-                        explore["baseline_accuracy"].get<double>());
+                        explore.at("baseline_accuracy").get<double>());
   }
   if (objectives.size() >= 2) {
     auto ox = shown(objectives[0], measured), oy = shown(objectives[1], measured);
     Scatter chart{"Candidates and Pareto front", ox.label, oy.label, {}, {}, {}, {}};
     auto add = [&](const nlohmann::ordered_json& c, bool on_front) {
       if (!c.value("complete", true)) return;
-      double x = c[ox.key].get<double>() * ox.scale, y = c[oy.key].get<double>() * oy.scale;
+      double x = c.at(ox.key).get<double>() * ox.scale, y = c.at(oy.key).get<double>() * oy.scale;
       chart.x.push_back(x);
       chart.y.push_back(y);
       chart.labels.push_back(fmt::format("{} {:.4g}, {} {:.4g}", ox.label, x, oy.label, y));
       chart.highlighted.push_back(on_front);
     };
-    for (const auto& c : explore["evaluated"]) add(c, false);
+    for (const auto& c : explore.at("evaluated")) add(c, false);
     for (const auto* c : front) add(*c, true);
     if (measured && oy.key == "accuracy") {  // the float model's accuracy, for reference
-      chart.reference_y = explore["baseline_accuracy"].get<double>();
+      chart.reference_y = explore.at("baseline_accuracy").get<double>();
       chart.reference_label = "float model";
     }
     body += figure(svg(chart));
@@ -231,14 +231,14 @@ std::string explore_html(const nlohmann::ordered_json& explore) {
   if (!objectives.empty()) {
     auto first = shown(objectives[0], measured);
     std::sort(front.begin(), front.end(), [&](const auto* a, const auto* b) {
-      return (*a)[first.key].template get<double>() < (*b)[first.key].template get<double>();
+      return (*a).at(first.key).template get<double>() < (*b).at(first.key).template get<double>();
     });
     body += figure(svg(bits_along_front(front, first)));
   }
   body += "<h2>Pareto front</h2>\n<table><tr><th>point</th>";
   for (const auto& objective : objectives) body += "<th>" + escape_html(shown(objective, measured).label) + "</th>";
   if (!front.empty()) {
-    for (const auto& [layer, bits] : (*front.front())["bitwidths"].items()) {
+    for (const auto& [layer, bits] : (*front.front()).at("bitwidths").items()) {
       body += "<th>" + escape_html(layer) + " W/I</th>";
     }
   }
@@ -247,15 +247,15 @@ std::string explore_html(const nlohmann::ordered_json& explore) {
     body += fmt::format("<tr><td>{}</td>", i + 1);
     for (const auto& objective : objectives) {
       auto o = shown(objective, measured);
-      body += fmt::format("<td>{:.4g}</td>", (*front[i])[o.key].get<double>() * o.scale);
+      body += fmt::format("<td>{:.4g}</td>", (*front[i]).at(o.key).get<double>() * o.scale);
     }
-    for (const auto& [layer, bits] : (*front[i])["bitwidths"].items()) {
-      body += fmt::format("<td>{}/{}</td>", bits["Weights"].get<int>(), bits["Inputs"].get<int>());
+    for (const auto& [layer, bits] : (*front[i]).at("bitwidths").items()) {
+      body += fmt::format("<td>{}/{}</td>", bits.at("Weights").get<int>(), bits.at("Inputs").get<int>());
     }
     body += "</tr>\n";
   }
   body += "</table>\n";
-  return page(explore["network"].get<std::string>() + ": bitwidth exploration", body);
+  return page(explore.at("network").get<std::string>() + ": bitwidth exploration", body);
 }
 
 }  // namespace qloop::report

@@ -69,6 +69,13 @@ double bandwidth_cycles(const Architecture& arch, const CompulsoryTraffic& t) {
 
 }  // namespace
 
+// Under Timeloop v4's counting rules a partial sum's first fill is not counted, so a
+// read-write tensor's fills are bounded by nothing but zero (the count drops by the
+// partition size, which no bound here tracks).
+bool first_fill_free(const Architecture& arch, const DataSpaceShape& tensor) {
+  return tensor.read_write && arch.rules == CountingRules::kTimeloopV4;
+}
+
 namespace {
 
 // Every level below the top that keeps a tensor in every variant is filled with all of it at
@@ -92,7 +99,7 @@ double kept_levels_energy(const Architecture& arch, const Workload& workload, co
       double size = tensor_operands(workload, ds);
       double vectors = size / per_word / static_cast<double>(spec.block_size) / spec.most_instances_per_cluster();
       double once = tensor.read_write ? spec.energy.update_pJ : spec.energy.read_pJ;
-      energy += vectors * (once + spec.energy.fill_pJ);
+      energy += vectors * (once + (first_fill_free(arch, tensor) ? 0 : spec.energy.fill_pJ));
     }
   }
   return energy;
@@ -358,7 +365,8 @@ double TilingBound::energy_until(const std::vector<std::uint32_t>& tiling, doubl
       };
       // Filled (below the top: the outermost level has no parent) with everything that enters
       // its tile.
-      double fills = outermost ? 0 : g.compulsory_entries(ds, level, level);
+      double fills =
+          outermost || first_fill_free(arch_, workload_.data_spaces[ds]) ? 0 : g.compulsory_entries(ds, level, level);
       // Read (or, for a read-write tensor, updated: its reads can all be first updates) for
       // everything that enters its children's tiles: those of the next level below that keeps
       // the tensor, or the compute units' operands. Bypass choices decide which: the least.

@@ -21,6 +21,10 @@ namespace qloop {
 // across iterations that do not change it.
 double lower_bound(const Architecture& arch, const Workload& workload, Metric metric, const Mapspace* space = nullptr);
 
+// No fill of the tensor can be counted on (its fills bounded by zero): a read-write tensor under
+// Timeloop v4's rules, which leave out each partial sum's first fill.
+bool first_fill_free(const Architecture& arch, const DataSpaceShape& tensor);
+
 // The tensors' projections, flat: per tensor, per rank, (dimension, |coefficient|) terms.
 struct FlatProjections {
   struct Term {

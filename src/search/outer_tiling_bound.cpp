@@ -192,7 +192,9 @@ double OuterTilingBound::energy(const std::vector<std::uint32_t>& tiling, int lo
       }
       double once = workload_.data_spaces[ds].read_write ? spec.energy.update_pJ : spec.energy.read_pJ;
       energy += served * per_operand * once;
-      if (at + 1 < levels) energy += entries(c, ds, at, at) * per_operand * spec.energy.fill_pJ;
+      if (at + 1 < levels && !first_fill_free(arch_, workload_.data_spaces[ds])) {
+        energy += entries(c, ds, at, at) * per_operand * spec.energy.fill_pJ;
+      }
     }
   }
   return energy;

@@ -40,6 +40,24 @@ def test_a_v04_template_takes_its_variables_and_gives_timeloop_v4s_numbers():
         qloop.evaluate(*files[:3], variables=["architecture=eyeriss_like"])
 
 
+def test_templates_render_in_many_threads_at_once():
+    # Each render has its own temporary folder (found by review: one shared folder per process
+    # let concurrent renders read each other's output).
+    case = os.path.join(SHARED + "-v04", "simba_like")
+    files = [os.path.join(case, f) for f in ("v04/top.yaml.jinja2", "map.yaml", "ERT.yaml")]
+    results = [None] * 8
+
+    def run(i):
+        results[i] = qloop.evaluate(files[0], [], files[1], ert=files[2], variables={"architecture": "simba_like"})
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all(r is not None and r["summary"] == results[0]["summary"] for r in results)
+
+
 def test_convert_writes_the_other_form_with_the_same_numbers(tmp_path):
     v04 = qloop.convert(CASE_FILES[:3])
     assert "!Container" in v04 and "counting_rules: quantization-fork" in v04

@@ -52,6 +52,24 @@ def test_weights_are_rounded_symmetrically_to_their_bits():
     assert acc.evaluations == 2  # cached
 
 
+def test_one_bit_weights_are_the_sign_times_the_mean_magnitude():
+    # Weights 1.0 and -0.5 at 1 bit: +-0.75 (two levels, not the three of rounding to -1, 0, 1).
+    model = torch.nn.Sequential()
+    model.add_module("fc", torch.nn.Linear(2, 1, bias=False))
+    with torch.no_grad():
+        model.fc.weight.copy_(torch.tensor([[1.0, -0.5]]))
+    loader = [(torch.tensor([[1.0, 0.0], [0.0, 1.0]]), torch.tensor([0, 0]))]
+    outputs = lambda o, t: o[0, 0].item() * 10 + o[1, 0].item()
+    acc = qloop.torch.evaluator(model, loader, outputs)
+    assert acc.accuracy([{"layer": "fc", "Weights": 1, "Inputs": 32}]) == pytest.approx(0.75 * 10 - 0.75)
+
+
+def test_a_lower_is_better_metric_is_minimised_the_right_way():
+    acc = qloop.torch.evaluator(Two(), LOADER, identity_metric, higher_is_better=False)
+    one_bit = [{"layer": "fc2", "Weights": 8, "Inputs": 1}]
+    assert acc(one_bit) == pytest.approx(0.9 - 1.2)  # a lower metric is better here
+
+
 def test_per_channel_weights_keep_each_channels_own_scale():
     # Two output channels with weights 1.0 and 0.1 at 2 bits: per channel each is its own
     # max, so both stay; per tensor the step is 1.0 and 0.1 rounds to 0.
@@ -78,6 +96,9 @@ def test_onnx_layer_names_find_their_modules_and_unmatched_ones_are_listed():
     assert "fc1, fc2" in str(e.value)
     explicit = qloop.torch.evaluator(Two(), LOADER, identity_metric, layers={"first": "fc1"})
     assert explicit.accuracy([{"layer": "first", "Weights": 8, "Inputs": 32}]) == pytest.approx(1.2, rel=0.01)
+    twice = qloop.torch.evaluator(Two(), LOADER, identity_metric, layers={"a": "fc1", "b": "fc1"})
+    with pytest.raises(qloop.InputError, match="both the module fc1"):
+        twice.accuracy([{"layer": "a", "Weights": 8, "Inputs": 8}, {"layer": "b", "Weights": 4, "Inputs": 8}])
 
 
 def test_bad_metrics_loaders_and_options_are_clear_errors():

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <string>
 
+#include "input/convert_inputs.hpp"
 #include "input/load_inputs.hpp"
 #include "input/v04_expressions.hpp"
 #include "input/yaml_document.hpp"
@@ -265,6 +266,51 @@ TEST(JinjaTemplates, a_variable_nobody_gave_is_an_error_that_says_how_to_give_it
     EXPECT_NE(e.file().find("arch.yaml"), std::string::npos) << e.file();
     EXPECT_NE(e.message().find("has no such key"), std::string::npos) << e.message();
   }
+}
+
+// Found by review: an include with a character beyond the BMP (here in a comment), a mesh whose
+// instance count overflows, and convert given a directive without a target.
+TEST(JinjaTemplates, an_included_file_may_hold_any_unicode) {
+  Folder folder("unicode");
+  auto top = folder.write("top.yaml.jinja2", "variables: {{include('v.yaml', 'variables')}}\n");
+  folder.write("v.yaml", "variables:  # \xF0\x9F\x98\x80 smile\n  DEPTH: 4\n");
+  auto doc = input::load_yaml_files({top});
+  EXPECT_EQ(doc.find("variables")->node["DEPTH"].as<int>(), 4);
+}
+
+// An included file's merge key may bring a key its mapping also spells the other way
+// (block-size beside block_size): its own wins, as in a file read directly.
+TEST(JinjaTemplates, an_included_merge_key_is_no_repeated_key) {
+  Folder folder("merge");
+  auto top = folder.write("top.yaml.jinja2", "variables: {{include('v.yaml', 'variables')}}\n");
+  folder.write("v.yaml", "base: &b {block-size: 2, depth: 4}\nvariables:\n  <<: *b\n  block_size: 8\n");
+  auto doc = input::load_yaml_files({top});
+  EXPECT_EQ(doc.find("variables")->node["block_size"].as<int>(), 8);
+  EXPECT_EQ(doc.find("variables")->node["depth"].as<int>(), 4);
+  EXPECT_FALSE(doc.find("variables")->node["block-size"]);
+}
+
+TEST(V04Architecture, a_mesh_beyond_any_accelerator_is_refused_before_it_overflows) {
+  try {
+    input::load_architecture_inputs({write_temp("v04-huge.yaml", R"(
+architecture:
+  version: 0.4
+  nodes:
+  - !Component {name: DRAM, class: DRAM, attributes: {width: 64, datawidth: 8}}
+  - !Container {name: PE, spatial: {meshX: 4294967296, meshY: 4294967296}}
+  - !Component {name: mac, class: intmac, attributes: {datawidth: 8}}
+)")});
+    FAIL() << "an overflowing mesh was accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(e.message().find("more than any accelerator has"), std::string::npos) << e.message();
+  }
+}
+
+TEST(Convert, a_directive_without_a_target_is_an_input_error) {
+  EXPECT_THROW(input::convert_to_v04({write_temp("convert-arch.yaml", pe_row_arch()),
+                                      write_temp("convert-problem.yaml", conv1d_problem(3, 8)),
+                                      write_temp("convert-map.yaml", "mapping:\n- {type: temporal, factors: P=8}\n")}),
+               InputError);
 }
 
 // Outputs revisited: MainMemory runs P = 4 inside R = 3, the Buffer holds one output at a
