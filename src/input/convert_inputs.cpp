@@ -8,6 +8,7 @@
 
 #include "input/node_reader.hpp"
 #include "input/parse_architecture.hpp"
+#include "input/v04_constraints.hpp"
 #include "input/v04_front_end.hpp"
 #include "input/yaml_document.hpp"
 #include "util/error.hpp"
@@ -98,42 +99,16 @@ YAML::Node component_node(const TreeComponent& c) {
 }
 
 // Names the problem gives, for the directives of a mesh level.
-struct ProblemNames {
-  std::vector<std::string> dimensions, tensors;
-};
-
-ProblemNames problem_names(const YamlDocument& doc) {
-  ProblemNames out;
+V04Problem problem_names(const YamlDocument& doc) {
+  V04Problem out;
   auto* problem = doc.find("problem");
   if (!problem) return out;
   auto shape = problem->node["shape"];
   if (!shape) return out;
   for (const auto& d : shape["dimensions"]) out.dimensions.push_back(d.as<std::string>());
   auto spaces = shape["data_spaces"] ? shape["data_spaces"] : shape["data-spaces"];
-  for (const auto& ds : spaces) out.tensors.push_back(ds["name"].as<std::string>());
+  for (const auto& ds : spaces) out.data_spaces.push_back(ds["name"].as<std::string>());
   return out;
-}
-
-// A mesh level's directives: no temporal loop, nothing kept.
-void add_mesh_level_directives(YAML::Node& list, const std::string& level, const ProblemNames& names,
-                               const char* keep_type) {
-  if (!names.dimensions.empty()) {
-    YAML::Node temporal;
-    temporal["target"] = level;
-    temporal["type"] = "temporal";
-    std::string ones;
-    for (const auto& d : names.dimensions) ones += (ones.empty() ? "" : " ") + d + "=1";
-    temporal["factors"] = ones;
-    list.push_back(temporal);
-  }
-  YAML::Node bypass;
-  bypass["target"] = level;
-  bypass["type"] = keep_type;
-  bypass["keep"] = YAML::Node(YAML::NodeType::Sequence);
-  YAML::Node all(YAML::NodeType::Sequence);
-  for (const auto& t : names.tensors) all.push_back(t);
-  bypass["bypass"] = all;
-  list.push_back(bypass);
 }
 
 // The directives of a mapping or constraint section (a list, or {targets: [...]}).
@@ -247,7 +222,7 @@ ConvertedInputs to_v04(const std::vector<std::string>& sources) {
   v04["nodes"] = nodes;
   doc.sections["architecture"].node = v04;
   auto names = problem_names(doc);
-  if (names.tensors.empty() && (doc.find("mapping") || !mesh_of.empty())) {
+  if (names.data_spaces.empty() && (doc.find("mapping") || !mesh_of.empty())) {
     out.notes.push_back("no problem among the inputs: the mesh levels' directives name no tensor to bypass");
   }
   if (auto it = doc.sections.find("mapping"); it != doc.sections.end()) {

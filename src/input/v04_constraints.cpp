@@ -112,20 +112,28 @@ void add_v04_mesh_level_constraints(const NodeReader* constraints, const std::st
     if (auto spatial = constraints->find("spatial"))
       add_loops(*spatial, "spatial", target, problem, scope, targets, notes);
   }
-  YAML::Node temporal;
-  temporal["target"] = target;
-  temporal["type"] = "temporal";
-  std::string ones;
-  for (const auto& dim : problem.dimensions) ones += (ones.empty() ? "" : " ") + dim + "=1";
-  temporal["factors"] = ones;
-  targets.push_back(temporal);
+  add_mesh_level_directives(targets, target, problem, "bypass");
+}
+
+void add_mesh_level_directives(YAML::Node& list, const std::string& level, const V04Problem& problem,
+                               const char* keep_type) {
+  if (!problem.dimensions.empty()) {
+    YAML::Node temporal;
+    temporal["target"] = level;
+    temporal["type"] = "temporal";
+    std::string ones;
+    for (const auto& dim : problem.dimensions) ones += (ones.empty() ? "" : " ") + dim + "=1";
+    temporal["factors"] = ones;
+    list.push_back(temporal);
+  }
   YAML::Node bypass;
-  bypass["target"] = target;
-  bypass["type"] = "bypass";
+  bypass["target"] = level;
+  bypass["type"] = keep_type;
+  bypass["keep"] = YAML::Node(YAML::NodeType::Sequence);
   YAML::Node all(YAML::NodeType::Sequence);
   for (const auto& ds : problem.data_spaces) all.push_back(ds);
   bypass["bypass"] = all;
-  targets.push_back(bypass);
+  list.push_back(bypass);
 }
 
 }  // namespace qloop::input

@@ -29,4 +29,10 @@ void add_v04_constraints(const NodeReader& constraints, const std::string& targe
 void add_v04_mesh_level_constraints(const NodeReader* constraints, const std::string& target, const V04Problem& problem,
                                     const V04Scope& scope, YAML::Node& targets, std::vector<std::string>& notes);
 
+// The directives of a level that keeps nothing and loops nothing in time (a mesh level): a
+// temporal one with every dimension's factor 1 and one of `keep_type` ("bypass" for
+// constraints, "datatype" for a mapping) that bypasses every tensor.
+void add_mesh_level_directives(YAML::Node& list, const std::string& level, const V04Problem& problem,
+                               const char* keep_type);
+
 }  // namespace qloop::input
