@@ -111,6 +111,17 @@ std::optional<std::int64_t> int_attribute(const Attributes& a, std::initializer_
   return value;
 }
 
+// A capacity may be 0: a level that holds nothing (Sparseloop's designs use one as a
+// placeholder in the hierarchy; every tensor must bypass it).
+std::optional<std::int64_t> size_attribute(const Attributes& a, std::initializer_list<const char*> names) {
+  auto* node = find_attribute(a, names);
+  if (!node) return std::nullopt;
+  auto value = node->as_int();
+  if (value < 0) node->fail(fmt::format("expected a size of 0 or more, got {}", value));
+  if (value > kMaxAttribute) node->fail(fmt::format("{} is too large (at most 2^40)", value));
+  return value;
+}
+
 std::optional<double> double_attribute(const Attributes& a, std::initializer_list<const char*> names) {
   auto* node = find_attribute(a, names);
   if (!node) return std::nullopt;
@@ -181,11 +192,11 @@ StorageLevelSpec make_storage(const NodeReader& component, const std::string& na
     if (!cluster && block) level.cluster_size = *width / (level.word_bits * level.block_size);
     if (!cluster && !block) level.block_size = *width / level.word_bits;
   }
-  if (auto entries = int_attribute(a, {"entries"})) {
+  if (auto entries = size_attribute(a, {"entries"})) {
     level.size_words = *entries;
-  } else if (auto depth = int_attribute(a, {"depth", "memory_depth", "data_storage_depth"})) {
+  } else if (auto depth = size_attribute(a, {"depth", "memory_depth", "data_storage_depth"})) {
     level.size_words = *depth * level.block_size;
-  } else if (auto kb = int_attribute(a, {"sizeKB"})) {
+  } else if (auto kb = size_attribute(a, {"sizeKB"})) {
     level.size_words = *kb * 1024 * 8 / level.word_bits;
   }
   if (!level.size_words && !level.is_dram) {

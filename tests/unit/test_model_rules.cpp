@@ -276,5 +276,22 @@ mapping:
   EXPECT_DOUBLE_EQ(w.energy_pJ, 240.0);
 }
 
+// Sparseloop's designs place a level of depth 0 in the hierarchy: it can hold nothing, so a
+// mapping that keeps a tensor there does not fit, and one that bypasses it runs.
+TEST(ModelRules, level_of_size_zero_holds_nothing) {
+  const std::string mapping =
+      "mapping:\n"
+      "- {target: MainMemory, type: temporal, factors: R=3 P=16, permutation: RP}\n"
+      "- {target: Buffer, type: temporal, factors: R=1 P=1, permutation: RP}\n";
+  auto kept = evaluate_yaml({two_level_arch(0), conv1d_problem(3, 16), mapping});
+  EXPECT_FALSE(kept.valid);
+  ASSERT_TRUE(kept.rejection.has_value());
+  EXPECT_EQ(kept.rejection->kind, RejectionKind::kCapacity);
+  auto bypassed = evaluate_yaml({two_level_arch(0), conv1d_problem(3, 16),
+                                 mapping + "- {target: Buffer, type: bypass, bypass: [Weights, Inputs, Outputs]}\n"});
+  EXPECT_TRUE(bypassed.valid) << bypassed.reason;
+  EXPECT_EQ(bypassed.summary.computes, 48u);
+}
+
 }  // namespace
 }  // namespace qloop::testing
