@@ -15,12 +15,69 @@ namespace qloop {
 enum class EnergySource { kErt, kEstimated };
 const char* to_string(EnergySource source);
 
+// One kind of access, read, fill or update.
+struct AccessEnergies {
+  double read_pJ = 0;
+  double fill_pJ = 0;
+  double update_pJ = 0;
+};
+
 struct ActionEnergies {
   double read_pJ = 0;    // per vector (block) read
   double fill_pJ = 0;    // per vector write of data arriving from the parent
   double update_pJ = 0;  // per vector write of partial sums arriving from a child
   double leak_pJ = 0;    // per instance in use per cycle (the ERT's `leak`; none: 0)
+  // Sparseloop's accesses (docs/sparsity.md): data accesses gated (the unit idles) or skipped
+  // (no cycle either), per vector; metadata accesses, per metadata-storage-width bits;
+  // (de)compression of a tile moving between a compressed parent and this level, per operand.
+  AccessEnergies gated, skipped;
+  AccessEnergies metadata, gated_metadata, skipped_metadata;
+  double decompression_pJ = 0, compression_pJ = 0;
   EnergySource source = EnergySource::kEstimated;
+};
+
+// Sparseloop's action optimizations on a storage level: accesses to `target` that would
+// meet a zero of any `condition_on` tensor are gated (the access idles) or skipped (not made,
+// no cycle); spatial skipping also leaves the instances that would hold only zeros unused.
+// Of several `options`, the one that saves the most energy applies.
+enum class ActionOptimizationKind { kGating, kSkipping, kSpatialSkipping };
+struct ActionChoice {
+  std::string target;
+  std::vector<std::string> condition_on;
+};
+struct ActionOptimization {
+  ActionOptimizationKind kind = ActionOptimizationKind::kGating;
+  std::vector<ActionChoice> options;
+};
+
+// A compressed tensor's representation: one format per rank, outermost rank first.
+enum class RankFormatKind { kUncompressedOffsetPair, kCoordinatePayload, kRunLengthEncoding, kBitmask, kUncompressed };
+struct RankFormat {
+  RankFormatKind kind = RankFormatKind::kUncompressed;
+  std::optional<int> metadata_word_bits;  // none: the level's metadata word bits
+  std::optional<int> payload_word_bits;
+  std::vector<std::vector<std::string>> flattened_dimensions;  // dimensions this rank covers (none: derived)
+};
+struct TensorFormat {
+  std::string tensor;
+  std::vector<RankFormat> ranks;
+  bool inner_to_outer = false;  // rank-application-order
+};
+
+// What a level's metadata storage holds and how (Sparseloop's attributes).
+struct MetadataStorage {
+  int word_bits = 0;                  // metadata_datawidth
+  std::int64_t block_size = 1;        // metadata_block_size (read, not used by the model)
+  std::int64_t width_bits = 0;        // metadata_storage_width: bits per metadata access; 0 = none
+  std::optional<std::int64_t> depth;  // metadata_storage_depth: rows
+  bool decompression_supported = false;
+  bool compression_supported = false;
+};
+
+struct LevelSparsity {
+  std::vector<ActionOptimization> actions;
+  std::vector<TensorFormat> formats;
+  bool empty() const { return actions.empty() && formats.empty(); }
 };
 
 // Where a component was declared, so that later checks (e.g. of its technology) can name it.
@@ -56,6 +113,8 @@ struct StorageLevelSpec {
   double area_um2 = 0;  // one instance
   EnergySource area_source = EnergySource::kEstimated;
   std::string estimate_model;  // what the estimator assumed, when it was used
+  MetadataStorage metadata;
+  LevelSparsity sparsity;
 
   // Capacity available to one tile after multiple buffering.
   std::optional<std::int64_t> effective_size_words() const;
@@ -89,6 +148,12 @@ struct ArithmeticSpec {
   ComponentOrigin origin;
   // Per operation; for a bit-serial unit, per cycle (one bit step).
   double energy_per_compute_pJ = 0;
+  double gated_compute_pJ = 0;    // an operation gated on a zero operand (Sparseloop)
+  double skipped_compute_pJ = 0;  // an operation skipped (no cycle)
+  // Sparseloop's compute optimizations: an operation with a zero operand is gated; one whose
+  // operands do not line up (one stored compressed, the other not) is skipped.
+  bool gate_on_zero_operand = false;
+  bool skip_on_not_aligned_operands = false;
   EnergySource energy_source = EnergySource::kEstimated;
   double area_um2 = 0;  // one instance
   EnergySource area_source = EnergySource::kEstimated;

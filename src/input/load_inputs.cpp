@@ -9,6 +9,7 @@
 #include "input/parse_energy_tables.hpp"
 #include "input/parse_mapping.hpp"
 #include "input/parse_problem.hpp"
+#include "input/parse_sparse.hpp"
 #include "input/problems.hpp"
 #include "input/schema.hpp"
 #include "input/spelling.hpp"
@@ -60,7 +61,8 @@ double largest_action(const std::map<std::string, double>& actions) {
 
 // Timeloop's mapping of storage operations onto ERT actions; an operation with no matching
 // action is charged the component's most expensive action.
-ActionEnergies energies_from_ert(const std::map<std::string, double>& actions, const StorageLevelSpec& level) {
+ActionEnergies energies_from_ert(const std::map<std::string, double>& actions, const StorageLevelSpec& level,
+                                 CountingRules rules) {
   double fallback = largest_action(actions) / static_cast<double>(level.cluster_size);
   auto pick = [&](std::initializer_list<const char*> names) {
     auto* e = find_action(actions, names);
@@ -72,26 +74,84 @@ ActionEnergies energies_from_ert(const std::map<std::string, double>& actions, c
   e.update_pJ = pick({"random_update", "random_fill", "write"});
   auto* leak = find_action(actions, {"leak"});
   e.leak_pJ = leak ? *leak : 0;  // not the fallback: a table without `leak` says nothing leaks
+  // Sparseloop's accesses: the first action the table has, else nothing is charged. The
+  // fork falls back on idle and plain accesses (topology.hpp of ac2aec7); Timeloop v4 only
+  // on other gated names (NVlabs/timeloop include/model/topology.hpp).
+  auto or_zero = [&](std::initializer_list<const char*> names) {
+    auto* found = find_action(actions, names);
+    return found ? *found : 0.0;
+  };
+  if (rules == CountingRules::kTimeloopV4) {
+    e.update_pJ = pick({"random_update", "random_write", "update", "write"});
+    e.fill_pJ = pick({"random_fill", "random_write", "fill", "write"});
+    e.gated = {or_zero({"gated_read"}), or_zero({"gated_fill", "gated_write"}),
+               or_zero({"gated_update", "gated_write"})};
+    e.skipped = {or_zero({"skipped_read", "gated_read"}),
+                 or_zero({"skipped_fill", "skipped_write", "gated_fill", "gated_write"}),
+                 or_zero({"skipped_update", "skipped_write", "gated_update", "gated_write"})};
+    e.metadata = {or_zero({"random_metadata_read", "metadata_read"}),
+                  or_zero({"random_metadata_fill", "random_metadata_write", "metadata_fill", "metadata_write"}),
+                  or_zero({"random_metadata_update", "random_metadata_write", "metadata_update", "metadata_write"})};
+    e.gated_metadata = {or_zero({"gated_metadata_read"}), or_zero({"gated_metadata_fill", "gated_metadata_write"}),
+                        or_zero({"gated_metadata_update", "gated_metadata_write"})};
+    e.skipped_metadata = {
+        or_zero({"skipped_metadata_read", "gated_metadata_read"}),
+        or_zero({"skipped_metadata_fill", "skipped_metadata_write", "gated_metadata_fill", "gated_metadata_write"}),
+        or_zero(
+            {"skipped_metadata_update", "skipped_metadata_write", "gated_metadata_update", "gated_metadata_write"})};
+  } else {
+    e.gated = {or_zero({"gated_read", "idle", "read"}), or_zero({"gated_fill", "gated_write", "idle", "write"}),
+               or_zero({"gated_update", "gated_write", "idle", "write"})};
+    e.skipped = {or_zero({"skipped_read", "gated_read", "idle", "read"}),
+                 or_zero({"skipped_fill", "skipped_write", "gated_write", "idle", "write"}),
+                 or_zero({"skipped_update", "skipped_write", "gated_write", "idle", "write"})};
+    e.metadata = {or_zero({"random_metadata_read", "metadata_read", "metadata_idle", "idle"}),
+                  or_zero({"random_metadata_fill", "metadata_write", "metadata_idle", "idle"}),
+                  or_zero({"random_metadata_update", "metadata_write", "metadata_idle", "idle"})};
+    e.gated_metadata = {or_zero({"gated_metadata_read", "metadata_idle", "metadata_read"}),
+                        or_zero({"gated_metadata_fill", "gated_metadata_write", "metadata_idle", "metadata_write"}),
+                        or_zero({"gated_metadata_update", "gated_metadata_write", "metadata_idle", "metadata_write"})};
+    e.skipped_metadata = {
+        or_zero({"skipped_metadata_read", "metadata_idle", "metadata_read"}),
+        or_zero({"skipped_metadata_fill", "skipped_metadata_write", "metadata_idle", "metadata_write"}),
+        or_zero({"skipped_metadata_update", "skipped_metadata_write", "metadata_idle", "metadata_write"})};
+  }
+  e.decompression_pJ = or_zero({"decompression_count"});
+  e.compression_pJ = or_zero({"compression_count"});
   e.source = EnergySource::kErt;
   return e;
+}
+
+// Without a table, the estimator prices a metadata access as a data access of the metadata
+// storage's width, and a gated or skipped access at nothing (Sparseloop's defaults).
+void estimate_metadata_energies(StorageLevelSpec& level) {
+  if (level.metadata.width_bits <= 0) return;
+  double data_bits = static_cast<double>(level.word_bits) * static_cast<double>(level.block_size);
+  double scale = static_cast<double>(level.metadata.width_bits) / data_bits;
+  auto& e = level.energy;
+  e.metadata = {e.read_pJ * scale, e.fill_pJ * scale, e.update_pJ * scale};
 }
 
 // ERT/ART entries win; every component (or just its area) they do not cover gets the
 // built-in estimate, which is computed only then (so an ERT makes the estimator's
 // attribute checks moot for that component).
-void resolve_storage(StorageLevelSpec& level, const EnergyTables& tables) {
+void resolve_storage(StorageLevelSpec& level, const EnergyTables& tables, CountingRules rules) {
   auto ert = tables.energy_pJ.find(level.name);
   auto art = tables.area_um2.find(level.name);
   bool has_ert = ert != tables.energy_pJ.end();
   bool has_art = art != tables.area_um2.end();
   if (!has_ert || !has_art) {
     auto estimate = estimate::estimate_storage(level);
-    level.energy = {estimate.read_pJ, estimate.write_pJ, estimate.update_pJ, 0, EnergySource::kEstimated};
+    level.energy = ActionEnergies{};
+    level.energy.read_pJ = estimate.read_pJ;
+    level.energy.fill_pJ = estimate.write_pJ;
+    level.energy.update_pJ = estimate.update_pJ;
+    estimate_metadata_energies(level);
     level.area_um2 = estimate.area_um2;
     level.area_source = EnergySource::kEstimated;
     level.estimate_model = estimate.model;
   }
-  if (has_ert) level.energy = energies_from_ert(ert->second, level);
+  if (has_ert) level.energy = energies_from_ert(ert->second, level, rules);
   if (has_art) {
     level.area_um2 = art->second;
     level.area_source = EnergySource::kErt;
@@ -114,6 +174,13 @@ void resolve_compute(ArithmeticSpec& arith, const EnergyTables& tables) {
   if (has_ert) {
     auto* e = find_action(ert->second, {"mac_random", "mult_random", "mac", "mult", "compute"});
     arith.energy_per_compute_pJ = e ? *e : largest_action(ert->second);
+    auto or_zero = [&](std::initializer_list<const char*> names) {
+      auto* found = find_action(ert->second, names);
+      return found ? *found : 0.0;
+    };
+    arith.gated_compute_pJ = or_zero({"mac_gated", "mult_gated", "compute_gated", "mac", "mult", "compute"});
+    arith.skipped_compute_pJ = or_zero({"mac_skipped", "mult_skipped", "compute_skipped", "mac_gated", "mult_gated",
+                                        "compute_gated", "mac", "mult", "compute"});
     arith.energy_source = EnergySource::kErt;
   }
   if (has_art) {
@@ -123,49 +190,8 @@ void resolve_compute(ArithmeticSpec& arith, const EnergyTables& tables) {
 }
 
 void apply_tables(Architecture& arch, const EnergyTables& tables) {
-  for (auto& level : arch.storage) resolve_storage(level, tables);
+  for (auto& level : arch.storage) resolve_storage(level, tables, arch.rules);
   resolve_compute(arch.arithmetic, tables);
-}
-
-// qloop models dense tensors. Sparse optimizations (gating, skipping) change nothing while
-// every tensor they are conditioned on is dense; anything else is refused, never ignored.
-void check_sparse_optimizations(const YamlDocument& doc, const NodeReader& problem, std::vector<std::string>& notes) {
-  auto* found = doc.find("sparse_optimizations");
-  if (!found) return;
-  NodeReader sparse(found->node, found->file, "sparse_optimizations");
-  auto density_of = [&](const std::string& tensor) {
-    auto instance = problem.at("instance");
-    auto densities = instance.find("densities");
-    if (!densities || !densities->has(tensor)) return 1.0;
-    auto d = densities->at(tensor);
-    return d.is_map() ? d.optional_double("density").value_or(1.0) : d.as_double();
-  };
-  if (auto targets = sparse.find("targets")) {
-    for (const auto& target : targets->items()) {
-      if (target.has("representation_format")) {
-        target.at("representation_format")
-            .fail("compressed representations are not supported (qloop models dense tensors)");
-      }
-      auto optimizations = target.find("action_optimization");
-      if (!optimizations) continue;
-      for (const auto& opt : optimizations->items()) {
-        for (const auto& option : opt.at("options").items()) {
-          auto conditions = option.find("condition_on");
-          if (!conditions) continue;
-          for (const auto& tensor : conditions->items()) {
-            if (density_of(tensor.as_string()) < 1.0) {
-              tensor.fail(
-                  fmt::format("{} is conditioned on {}, whose density is below 1: sparse optimizations are "
-                              "not supported (qloop models dense tensors)",
-                              opt.string_or("type", "optimization"), tensor.as_string()));
-            }
-          }
-        }
-      }
-    }
-  }
-  notes.push_back(
-      fmt::format("{}: sparse optimizations have no effect here (every condition tensor is dense)", found->file));
 }
 
 // A bit-serial unit streams Weights and/or Inputs: the workload must have them.
@@ -208,7 +234,10 @@ void load_common(const YamlDocument& doc, Inputs& inputs, Problems& problems) {
   if (doc.find("ART")) parse_art(section(doc, "ART", problems), tables);
   apply_tables(inputs.architecture, tables);
   check_bit_serial_operands(inputs.architecture, inputs.workload, section(doc, "architecture", problems));
-  check_sparse_optimizations(doc, section(doc, "problem", problems), inputs.notes);
+  if (auto* sparse = doc.find("sparse_optimizations")) {
+    parse_sparse_optimizations(NodeReader(sparse->node, sparse->file, "sparse_optimizations", &problems),
+                               inputs.workload, inputs.architecture, inputs.notes);
+  }
 }
 
 ArchitectureInputs read_architecture_inputs(const std::vector<std::string>& paths);

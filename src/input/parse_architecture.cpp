@@ -130,6 +130,17 @@ std::optional<double> double_attribute(const Attributes& a, std::initializer_lis
   return value;
 }
 
+// Sparseloop's metadata storage of a level (formats' metadata and payloads live there).
+void read_metadata_storage(const Attributes& a, MetadataStorage& metadata) {
+  metadata.width_bits = size_attribute(a, {"metadata_storage_width"}).value_or(0);
+  metadata.depth = size_attribute(a, {"metadata_storage_depth"});
+  metadata.word_bits = static_cast<int>(size_attribute(a, {"metadata_datawidth", "metadata_word_bits"}).value_or(0));
+  metadata.block_size = int_attribute(a, {"metadata_block_size"}).value_or(1);
+  if (auto* d = find_attribute(a, {"decompression_supported"})) metadata.decompression_supported = d->as_bool();
+  if (auto* c = find_attribute(a, {"compression_supported"})) metadata.compression_supported = c->as_bool();
+  if (auto* c = find_attribute(a, {"concordant_compressed_tile_traversal"})) c->as_bool();
+}
+
 // Mesh shape as Timeloop derives it: meshX * meshY = instances, all on X by default.
 void resolve_mesh(const NodeReader& where, const Attributes& a, std::int64_t instances, std::int64_t& mesh_x,
                   std::int64_t& mesh_y) {
@@ -212,6 +223,7 @@ StorageLevelSpec make_storage(const NodeReader& component, const std::string& na
   level.multiple_buffering = double_attribute(a, {"multiple_buffering"}).value_or(1.0);
   if (auto* min_util = find_attribute(a, {"min_utilization"})) level.min_utilization = min_util->as_double();
   if (auto* reduction = find_attribute(a, {"reduction_supported"})) level.reduction_supported = reduction->as_bool();
+  read_metadata_storage(a, level.metadata);
   resolve_mesh(component, a, instances, level.mesh_x, level.mesh_y);
   return level;
 }

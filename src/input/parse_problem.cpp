@@ -116,38 +116,56 @@ void parse_bitwidths(const NodeReader& instance, Workload& workload) {
   if (auto psum = instance.find("partial_sum_bitwidth")) workload.partial_sum_bitwidth = parse_bitwidth(*psum);
 }
 
-// A density as the reference reads it: a number in [0, 1], or a density model. qloop models
-// dense tensors; a density is checked here so that a mistyped one is not read as "dense".
-void check_density(const NodeReader& node) {
+// A density as the reference reads it: a fraction in [0, 1] (a fixed-structured density), or
+// a density model {distribution, density | band_width}.
+DensitySpec parse_density(const NodeReader& node) {
   auto fraction = [](const NodeReader& n) {
     double d = n.as_double();
     if (!(d >= 0 && d <= 1)) n.fail(fmt::format("a density is a fraction from 0 to 1, got {}", n.node().Scalar()));
+    return d;
   };
-  if (!node.is_map()) return fraction(node);
-  node.allow_only(schema("problem.density"));
-  if (auto distribution = node.find("distribution")) {
-    auto d = normalize_key(distribution->as_string());
-    if (d != "fixed_structured" && d != "hypergeometric" && d != "banded") {
-      distribution->fail(
-          fmt::format("unknown density distribution '{}'; expected fixed-structured, hypergeometric or "
-                      "banded",
-                      distribution->as_string()));
-    }
+  DensitySpec spec;
+  if (!node.is_map()) {
+    spec.density = fraction(node);
+    return spec;
   }
-  if (auto density = node.find("density")) fraction(*density);
+  node.allow_only(schema("problem.density"));
+  auto distribution = node.at("distribution");
+  auto name = normalize_key(distribution.as_string());
+  if (name == "fixed_structured" || name == "fixed") {
+    spec.distribution = DensityDistribution::kFixedStructured;
+  } else if (name == "hypergeometric") {
+    spec.distribution = DensityDistribution::kHypergeometric;
+  } else if (name == "banded" || name == "diagonal") {
+    distribution.fail(
+        "banded density distributions are not modelled yet (docs/compatibility.md); use fixed-structured or "
+        "hypergeometric");
+  } else {
+    distribution.fail(fmt::format("unknown density distribution '{}'; expected fixed-structured or hypergeometric",
+                                  distribution.as_string()));
+  }
+  spec.density = fraction(node.at("density"));
+  return spec;
 }
 
-void check_densities(const NodeReader& instance, const Workload& workload) {
-  if (auto common = instance.find("commonDensity")) check_density(*common);
+void parse_densities(const NodeReader& instance, Workload& workload) {
+  auto common = instance.find("commonDensity");
   auto densities = instance.find("densities");
+  if (common && densities) {
+    densities->fail("both commonDensity and densities are given (the reference would ignore densities); keep one");
+  }
+  if (common) {
+    workload.densities.assign(workload.num_data_spaces(), parse_density(*common));
+    return;
+  }
   if (!densities) return;
   densities->expect_map();
+  workload.densities.assign(workload.num_data_spaces(), DensitySpec{});
   for (const auto& tensor : densities->keys()) {
     auto value = densities->at(tensor);
-    if (workload.find_data_space(tensor) < 0) {
-      value.fail(fmt::format("'{}' is not a data space of the problem shape", tensor));
-    }
-    check_density(value);
+    auto id = workload.find_data_space(tensor);
+    if (id < 0) value.fail(fmt::format("'{}' is not a data space of the problem shape", tensor));
+    workload.densities[id] = parse_density(value);
   }
 }
 
@@ -157,7 +175,7 @@ void parse_instance(const NodeReader& instance, Workload& workload) {
   valid.insert(valid.end(), workload.coefficient_names.begin(), workload.coefficient_names.end());
   valid.insert(valid.end(), kPerTensorBitwidthKeys.begin(), kPerTensorBitwidthKeys.end());
   valid.insert(valid.end(), kCommonBitwidthKeys.begin(), kCommonBitwidthKeys.end());
-  valid.push_back("densities");  // sparse densities: checked, dense modelling only
+  valid.push_back("densities");  // Sparseloop's density models
   valid.push_back("commonDensity");
   valid.push_back("partial_sum_bitwidth");
   instance.allow_only(valid);
@@ -176,7 +194,7 @@ void parse_instance(const NodeReader& instance, Workload& workload) {
     if (auto value = instance.find(workload.coefficient_names[c])) workload.coefficient_values[c] = size(*value);
   }
   parse_bitwidths(instance, workload);
-  check_densities(instance, workload);
+  parse_densities(instance, workload);
 }
 
 // Counts are exact up to 2^53 (the analysis adds them in doubles, as the reference does): the

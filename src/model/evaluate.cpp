@@ -11,6 +11,7 @@
 #include "model/compute_cost.hpp"
 #include "model/level_fit.hpp"
 #include "model/packing.hpp"
+#include "model/sparse_costs.hpp"
 #include "model/stored_bitwidth.hpp"
 
 namespace qloop {
@@ -49,11 +50,18 @@ Refusal check_mesh(const std::string& name, int level, MeshExpansion used, std::
 
 // No refusal when every kept tensor fits its words and the level's capacity (level_fit.hpp).
 Refusal check_level(const StorageLevelSpec& spec, int level, const std::vector<LevelTensorCounts>& counts,
-                    const Workload& workload, const std::vector<std::optional<int>>& widths, bool details) {
+                    const Workload& workload, const std::vector<std::optional<int>>& widths,
+                    const sparse::SparseAnalysis* sparse, bool details) {
   std::uint64_t required = 0;
+  std::uint64_t metadata_bits = 0;
   for (int ds = 0; ds < workload.num_data_spaces(); ++ds) {
     if (!counts[ds].kept) continue;
     auto words = kept_tile_words(counts[ds].tile_size, widths[ds], spec.word_bits, workload.scales_of(ds));
+    if (sparse) {
+      const auto& rep = sparse->representation.levels[level][ds];
+      words = sparse_tile_words(counts[ds], rep, widths[ds], spec.word_bits, workload.scales_of(ds));
+      metadata_bits += rep.worst_case_bits;
+    }
     if (!words) {
       Refusal r{Rejection{RejectionKind::kBitwidth, level, ds}, {}};
       if (details) {
@@ -69,6 +77,19 @@ Refusal check_level(const StorageLevelSpec& spec, int level, const std::vector<L
     return {over, details ? fmt::format("level {}: mapped tiles need {} words but the level holds {} words", spec.name,
                                         required, capacity)
                           : std::string()};
+  }
+  if (spec.size_words && metadata_bits > 0) {
+    auto rows = static_cast<double>(spec.metadata.depth.value_or(0));
+    auto available = static_cast<std::uint64_t>(
+        std::floor(rows * static_cast<double>(spec.metadata.width_bits) / spec.multiple_buffering));
+    if (metadata_bits > available) {
+      Refusal r{Rejection{RejectionKind::kCapacity, level, -1}, {}};
+      if (details) {
+        r.message = fmt::format("level {}: the tiles' formats need {} metadata bits but its metadata storage holds {}",
+                                spec.name, metadata_bits, available);
+      }
+      return r;
+    }
   }
   if (auto under = utilization_rejection(spec, level, required)) {
     return {under, details ? fmt::format("level {}: mapped tiles use {} words, below the minimum utilization of {}",
@@ -130,6 +151,12 @@ void level_performance(const StorageLevelSpec& spec, StorageLevelStats& level, s
   double cycles = static_cast<double>(std::max<std::uint64_t>(compute_cycles, 1));
   double read_bw = 0, write_bw = 0;
   for (const auto& t : level.tensors) {
+    if (t.sparse) {
+      auto traffic = sparse_traffic(spec, t);
+      read_bw += traffic.read_words / cycles;
+      write_bw += traffic.write_words / cycles;
+      continue;
+    }
     read_bw += static_cast<double>(t.reads) / cycles;
     write_bw += static_cast<double>(t.fills + t.updates) / cycles;
   }
@@ -197,6 +224,28 @@ void count_accesses(const Architecture& arch, const Workload& workload, const Ma
       ws.widths[level].push_back(stored_bitwidth(workload, mapping, level, ds));
     }
   }
+  ws.sparse_active = sparse::sparse_analysis_applies(arch);
+  if (ws.sparse_active) {
+    sparse::analyze_sparsity(arch, workload, mapping, ws.tiles, ws.analysis.compute_instances, ws.sparse);
+  }
+}
+
+// With Sparseloop's analysis: the actual computes at the table's energy, gated and skipped
+// ones at theirs (scaled with bitwidths as the actual ones are); a skipped compute takes no
+// cycle, a gated one does.
+void sparse_arithmetic(const Architecture& arch, const sparse::SparseComputeCounts& counts, ArithmeticStats& arith) {
+  const auto& spec = arch.arithmetic;
+  double scaling = spec.energy_per_compute_pJ > 0 ? arith.energy_per_compute_pJ / spec.energy_per_compute_pJ : 1;
+  auto actual = counts.computes[sparse::kActual], gated = counts.computes[sparse::kGated],
+       skipped = counts.computes[sparse::kSkipped];
+  arith.computes = actual;
+  arith.energy_pJ = static_cast<double>(actual) * arith.energy_per_compute_pJ +
+                    static_cast<double>(gated) * spec.gated_compute_pJ * scaling +
+                    static_cast<double>(skipped) * spec.skipped_compute_pJ * scaling;
+  auto instances = std::max<std::uint64_t>(static_cast<std::uint64_t>(counts.utilized_instances), 1);
+  arith.cycles = static_cast<std::uint64_t>(std::ceil(
+      std::ceil(static_cast<double>(actual + gated) / static_cast<double>(instances)) * arith.cycles_per_compute));
+  arith.sparse = SparseComputeStats{counts.algorithmic, actual, gated, skipped, counts.utilized_instances};
 }
 
 void arithmetic_stats(const Architecture& arch, const Workload& workload, const NestAnalysisResult& analysis,
@@ -232,9 +281,14 @@ Refusal first_refusal(const Architecture& arch, const Workload& workload, const 
   mesh_expansions(mapping, ws.expansions);
   auto refusal =
       check_mesh(arch.arithmetic.name, 0, ws.expansions[0], arch.arithmetic.mesh_x, arch.arithmetic.mesh_y, details);
+  const sparse::SparseAnalysis* sparse = ws.sparse_active ? &ws.sparse : nullptr;
+  if (refusal.none() && sparse && sparse->failure) {
+    refusal = {Rejection{RejectionKind::kFormat, std::max(sparse->failure_level, 0), -1},
+               details ? *sparse->failure : std::string()};
+  }
   for (int level = 0; level < arch.num_storage_levels() && refusal.none(); ++level) {
     const auto& spec = arch.storage[level];
-    refusal = check_level(spec, level, ws.tiles[level], workload, ws.widths[level], details);
+    refusal = check_level(spec, level, ws.tiles[level], workload, ws.widths[level], sparse, details);
     if (refusal.none()) {
       refusal = check_mesh(spec.name, level + 1, ws.expansions[level + 1], spec.mesh_x, spec.mesh_y, details);
     }
@@ -258,8 +312,14 @@ void storage_level_stats(const StorageLevelSpec& spec, int level, const Workload
   stats.tensors.clear();
   for (int ds = 0; ds < workload.num_data_spaces(); ++ds) {
     if (!ws.tiles[level][ds].kept) continue;
-    stats.tensors.push_back(
-        tensor_stats(spec, ws.tiles[level][ds], workload, ds, ws.widths[level][ds], ws.expansions[level + 1], details));
+    if (ws.sparse_active) {
+      stats.tensors.push_back(sparse_tensor_stats(spec, ws.tiles[level][ds], ws.sparse, level, ds, workload,
+                                                  ws.widths[level][ds],
+                                                  instances_per_cluster(spec, ws.expansions[level + 1]), details));
+    } else {
+      stats.tensors.push_back(tensor_stats(spec, ws.tiles[level][ds], workload, ds, ws.widths[level][ds],
+                                           ws.expansions[level + 1], details));
+    }
     stats.energy_pJ += stats.tensors.back().energy_pJ;
   }
   level_performance(spec, stats, compute_cycles);
@@ -287,11 +347,16 @@ void summarize(const Architecture& arch, EvaluationResult& result) {
     s.leakage_pJ += stats.leakage_pJ;
   }
   s.computes = arith.computes;
-  // Busy fraction of the compute units (a bit-serial unit is busy for every cycle of an operation).
+  // Busy fraction of the compute units (a bit-serial unit is busy for every cycle of an
+  // operation; a gated operation occupies its unit too).
+  auto busy = arith.computes + (arith.sparse ? arith.sparse->gated : 0);
   s.utilization = s.cycles == 0 ? 0
-                                : static_cast<double>(arith.computes) * arith.cycles_per_compute /
+                                : static_cast<double>(busy) * arith.cycles_per_compute /
                                       (static_cast<double>(arith.instances) * static_cast<double>(s.cycles));
   s.pJ_per_compute = arith.computes == 0 ? 0 : s.energy_pJ / static_cast<double>(arith.computes);
+  s.algorithmic_computes = arith.sparse ? arith.sparse->algorithmic : arith.computes;
+  s.pJ_per_algorithmic_compute =
+      s.algorithmic_computes == 0 ? 0 : s.energy_pJ / static_cast<double>(s.algorithmic_computes);
 }
 
 // Both evaluations; `details` adds what only reports read.
@@ -299,6 +364,8 @@ void evaluate_into(const Architecture& arch, const Workload& workload, const Map
                    EvaluationResult& result, EvaluationWorkspace& ws) {
   count_accesses(arch, workload, mapping, details, ws);
   arithmetic_stats(arch, workload, ws.analysis, details, result.arithmetic);
+  result.arithmetic.sparse.reset();
+  if (ws.sparse_active) sparse_arithmetic(arch, ws.sparse.compute, result.arithmetic);
   auto refusal = first_refusal(arch, workload, mapping, result.arithmetic, details, ws);
   result.valid = refusal.none();
   result.rules = arch.rules;

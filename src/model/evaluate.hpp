@@ -12,6 +12,7 @@
 #include "mapping/loop_nest.hpp"
 #include "mapping/mapping.hpp"
 #include "model/stats.hpp"
+#include "sparse/sparse_analysis.hpp"
 #include "workload/workload.hpp"
 
 namespace qloop {
@@ -28,6 +29,8 @@ struct EvaluationWorkspace {
   CollapseScratch collapse;
   std::vector<std::vector<std::optional<int>>> widths;  // [level][tensor]: stored bitwidth
   std::vector<MeshExpansion> expansions;
+  bool sparse_active = false;  // the architecture asks for Sparseloop's analysis
+  sparse::SparseAnalysis sparse;
 };
 
 // An invalid mapping is a result with valid = false and a rejection, never an exception.

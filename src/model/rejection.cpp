@@ -16,6 +16,8 @@ const char* to_string(RejectionKind kind) {
       return "level-utilization";
     case RejectionKind::kComputeUtilization:
       return "compute-utilization";
+    case RejectionKind::kFormat:
+      return "format";
   }
   return "?";
 }

@@ -15,8 +15,9 @@ enum class RejectionKind : std::uint8_t {
   kBitwidth,            // `tensor`'s operands are wider than `level`'s word
   kLevelUtilization,    // the tiles kept at `level` fill less of it than its min_utilization
   kComputeUtilization,  // fewer compute units in use than the constraints' minimum utilization
+  kFormat,              // a compressed format at `level` cannot hold the mapped tile (ranks, (de)compression)
 };
-inline constexpr int kNumRejectionKinds = 5;
+inline constexpr int kNumRejectionKinds = 6;
 
 struct Rejection {
   RejectionKind kind = RejectionKind::kCapacity;

@@ -2,6 +2,7 @@
 // Results of evaluating one mapping: plain structs with units in their names. Printing
 // them is the report layer's job.
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -11,6 +12,37 @@
 #include "model/rejection.hpp"
 
 namespace qloop {
+
+// Sparseloop's view of one kind of access (reads, fills or updates), words per instance:
+// the dense count, and what is actually made, gated or skipped.
+struct SparseAccessCounts {
+  std::uint64_t algorithmic = 0, actual = 0, gated = 0, skipped = 0;
+};
+
+// Metadata and payload units of one format rank (rank 0 = innermost).
+struct RankCount {
+  int rank = 0;
+  std::uint64_t metadata = 0;
+  std::uint64_t payload = 0;
+};
+
+// What the sparse model adds for a tensor at a level (docs/sparsity.md).
+struct SparseTensorStats {
+  std::array<SparseAccessCounts, 3> accesses;  // reads, fills, updates
+  // [actual, gated, skipped][reads, fills, updates]: metadata accesses per rank, outermost
+  // first; empty when they move no bits (no format, or no metadata storage width).
+  std::array<std::array<std::vector<RankCount>, 3>, 3> format;
+  std::array<std::array<std::uint64_t, 3>, 3> format_bits{};  // the bits those accesses move
+  std::vector<RankCount> format_capacity;                     // the fullest tile's, outermost first
+  std::string density_distribution = "fixed-structured";
+  std::string representation_format = "none";
+  std::uint64_t partition_size = 0;
+  std::uint64_t data_tile_shape = 0;
+  double utilized_instances_average = 0;
+  std::uint64_t metadata_bits = 0;     // the fullest tile's metadata and payload bits
+  double metadata_energy_pJ = 0;       // part of energy_pJ: metadata accesses, all instances
+  double gated_skipped_energy_pJ = 0;  // part of energy_pJ: gated and skipped accesses
+};
 
 struct StorageTensorStats {
   std::string tensor;
@@ -25,7 +57,8 @@ struct StorageTensorStats {
   std::uint64_t fills = 0;
   std::uint64_t updates = 0;
   std::uint64_t temporal_reductions = 0;
-  double energy_pJ = 0;  // all instances
+  double energy_pJ = 0;                     // all instances
+  std::optional<SparseTensorStats> sparse;  // with Sparseloop's optimizations
 };
 
 struct StorageLevelStats {
@@ -58,6 +91,11 @@ struct NetworkStats {
   std::vector<NetworkTensorStats> tensors;
 };
 
+struct SparseComputeStats {
+  std::uint64_t algorithmic = 0, actual = 0, gated = 0, skipped = 0;
+  double utilized_instances_average = 0;
+};
+
 struct ArithmeticStats {
   std::string name;
   std::int64_t instances = 0;
@@ -69,7 +107,8 @@ struct ArithmeticStats {
   double energy_per_compute_pJ = 0;  // after bitwidth scaling
   std::string energy_source;         // "ERT" or "estimated"
   std::string area_source;
-  double area_um2 = 0;  // all instances
+  double area_um2 = 0;                       // all instances
+  std::optional<SparseComputeStats> sparse;  // computes is then the actual ones
 };
 
 struct Summary {
@@ -80,6 +119,8 @@ struct Summary {
   double utilization = 0;
   double pJ_per_compute = 0;
   double area_um2 = 0;
+  std::uint64_t algorithmic_computes = 0;  // with sparsity: before gating and skipping
+  double pJ_per_algorithmic_compute = 0;
 };
 
 struct EvaluationResult {

@@ -1,10 +1,51 @@
 #include "report/json_report.hpp"
 
+#include <fmt/format.h>
+
+#include <cmath>
+
 namespace qloop::report {
 
 using nlohmann::ordered_json;
 
 namespace {
+
+// A list of [rank, metadata, payload], outermost rank first; 0 when it moves no bits.
+ordered_json ranks_json(const std::vector<RankCount>& ranks) {
+  if (ranks.empty()) return 0;
+  ordered_json list = ordered_json::array();
+  for (const auto& r : ranks) list.push_back({r.rank, r.metadata, r.payload});
+  return list;
+}
+
+// Sparseloop's counts beside the dense fields (which then hold the actual counts).
+void add_sparse_json(const SparseTensorStats& s, ordered_json& out) {
+  static const char* kAccess[] = {"reads", "fills", "updates"};
+  static const char* kOutcome[] = {"actual", "gated", "skipped"};
+  for (int a = 0; a < 3; ++a) {
+    out[fmt::format("algorithmic_{}", kAccess[a])] = s.accesses[a].algorithmic;
+    out[fmt::format("actual_{}", kAccess[a])] = s.accesses[a].actual;
+    out[fmt::format("gated_{}", kAccess[a])] = s.accesses[a].gated;
+    out[fmt::format("skipped_{}", kAccess[a])] = s.accesses[a].skipped;
+  }
+  if (s.representation_format != "none") {
+    for (int o = 0; o < 3; ++o) {
+      for (int a = 0; a < 3; ++a) {
+        out[fmt::format("{}_format_{}", kOutcome[o], kAccess[a])] = ranks_json(s.format[o][a]);
+      }
+    }
+    ordered_json capacity = ordered_json::array();
+    for (const auto& r : s.format_capacity) capacity.push_back({r.rank, r.metadata, r.payload});
+    out["format_capacity"] = capacity;
+  }
+  out["partition_size"] = s.partition_size;
+  out["data_tile_shape"] = s.data_tile_shape;
+  out["tile_density_distribution"] = s.density_distribution;
+  out["representation_format"] = s.representation_format;
+  out["utilized_instances_average"] = s.utilized_instances_average;
+  out["metadata_energy_pJ"] = s.metadata_energy_pJ;
+  out["gated_skipped_energy_pJ"] = s.gated_skipped_energy_pJ;
+}
 
 ordered_json storage_json(const StorageLevelStats& level) {
   ordered_json tensors = ordered_json::object();
@@ -23,6 +64,7 @@ ordered_json storage_json(const StorageLevelStats& level) {
         {"tile_operands", t.tile_operands},
         {"energy_pJ", t.energy_pJ},
     };
+    if (t.sparse) add_sparse_json(*t.sparse, tensors[t.tensor]);
   }
   return {{"name", level.name},
           {"level", level.level},
@@ -78,6 +120,18 @@ ordered_json to_json(const EvaluationResult& r) {
                        {"energy_source", a.energy_source},
                        {"area_um2", a.area_um2},
                        {"area_source", a.area_source}};
+  if (a.sparse) {
+    auto& arith = out["arithmetic"];
+    arith["algorithmic_computes"] = a.sparse->algorithmic;
+    arith["actual_computes"] = a.sparse->actual;
+    arith["gated_computes"] = a.sparse->gated;
+    arith["skipped_computes"] = a.sparse->skipped;
+    arith["utilized_instances_average"] = a.sparse->utilized_instances_average;
+    out["summary"]["algorithmic_computes"] = r.summary.algorithmic_computes;
+    out["summary"]["pJ_per_algorithmic_compute"] = r.summary.pJ_per_algorithmic_compute;
+    // As the reference's stats print it (two decimals), for comparisons with its text output.
+    out["summary"]["pJ_per_algorithmic_compute_printed"] = std::round(r.summary.pJ_per_algorithmic_compute * 100) / 100;
+  }
   out["storage"] = ordered_json::array();
   for (const auto& level : r.storage) out["storage"].push_back(storage_json(level));
   out["networks"] = ordered_json::array();

@@ -29,6 +29,8 @@ std::string describe(const Rejection& r, const Architecture& arch, const Workloa
       return "utilization at " + level;
     case RejectionKind::kComputeUtilization:
       return "utilization below the minimum";
+    case RejectionKind::kFormat:
+      return "compressed format at " + level;
   }
   return "?";
 }

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "workload/density.hpp"
+
 namespace qloop {
 
 using DimensionId = int;
@@ -53,6 +55,11 @@ struct Workload {
   // Width of partial sums of read-write tensors while they are still being reduced
   // (ZigZag's O vs O_final); nullopt = the tensor's own bitwidth.
   std::optional<int> partial_sum_bitwidth;
+  // Per data space its density model; empty = every tensor dense.
+  std::vector<DensitySpec> densities;
+  DensitySpec density_of(DataSpaceId d) const {
+    return d < static_cast<int>(densities.size()) ? densities[d] : DensitySpec{};
+  }
 
   int num_dimensions() const { return static_cast<int>(dimension_names.size()); }
   int num_data_spaces() const { return static_cast<int>(data_spaces.size()); }

@@ -98,25 +98,66 @@ TEST(SpecErrors, missing_section_is_named) {
   expect_mentions(e, "no input file has a top-level 'mapping' section");
 }
 
-const char* kGatingWeightsOnInputs =
-    "sparse_optimizations:\n"
-    "  targets:\n"
-    "  - name: Buffer\n"
-    "    action-optimization:\n"
-    "    - {type: gating, options: [{target: Weights, condition-on: [Inputs]}]}\n";
-
-TEST(SpecErrors, sparse_optimization_on_a_sparse_tensor_is_refused) {
-  auto problem = conv1d_problem(3, 16, 1, ", densities: {Inputs: 0.5}");
-  auto sparse = kGatingWeightsOnInputs;
-  auto e = load_error({two_level_arch(), problem, kGoodMapping, sparse});
-  expect_mentions(e, "conditioned on Inputs, whose density is below 1");
+TEST(SpecErrors, density_outside_zero_to_one_is_refused) {
+  auto e = load_error({two_level_arch(), conv1d_problem(3, 16, 1, ", densities: {Inputs: 1.5}"), kGoodMapping});
+  expect_mentions(e, "a density is a fraction from 0 to 1, got 1.5");
+  EXPECT_EQ(e.key_path(), "problem.instance.densities.Inputs");
 }
 
-TEST(SpecErrors, sparse_optimization_on_dense_tensors_is_accepted_with_a_note) {
-  auto sparse = kGatingWeightsOnInputs;
-  auto inputs = load_yaml({two_level_arch(), conv1d_problem(3, 16), kGoodMapping, sparse});
-  ASSERT_EQ(inputs.notes.size(), 1u);
-  EXPECT_NE(inputs.notes[0].find("no effect"), std::string::npos);
+TEST(SpecErrors, unknown_density_distribution_is_refused) {
+  auto e = load_error({two_level_arch(),
+                       conv1d_problem(3, 16, 1, ", densities: {Inputs: {distribution: uniform, density: 0.5}}"),
+                       kGoodMapping});
+  expect_mentions(e, "unknown density distribution 'uniform'");
+}
+
+TEST(SpecErrors, density_model_without_a_density_is_refused) {
+  auto e =
+      load_error({two_level_arch(), conv1d_problem(3, 16, 1, ", densities: {Inputs: {distribution: hypergeometric}}"),
+                  kGoodMapping});
+  expect_mentions(e, "missing required key 'density'");
+}
+
+TEST(SpecErrors, condition_on_an_unknown_tensor_names_the_tensors) {
+  std::string sparse =
+      "sparse_optimizations:\n  targets:\n  - name: Buffer\n"
+      "    action-optimization: [{type: gating, target: Weights, condition-on: [Input]}]\n";
+  auto e = load_error({two_level_arch(), conv1d_problem(3, 16), kGoodMapping, sparse});
+  expect_mentions(e, "'Input' is not a tensor of the problem; did you mean 'Inputs'?");
+  EXPECT_EQ(e.key_path(), "sparse_optimizations.targets[0].action-optimization[0].condition-on[0]");
+}
+
+TEST(SpecErrors, tensor_conditioned_on_itself_is_refused) {
+  std::string sparse =
+      "sparse_optimizations:\n  targets:\n  - name: Buffer\n"
+      "    action-optimization: [{type: skipping, target: Weights, condition-on: [Weights]}]\n";
+  auto e = load_error({two_level_arch(), conv1d_problem(3, 16), kGoodMapping, sparse});
+  expect_mentions(e, "Weights cannot be conditioned on itself");
+}
+
+TEST(SpecErrors, unknown_rank_format_lists_the_formats) {
+  std::string sparse =
+      "sparse_optimizations:\n  targets:\n  - name: Buffer\n"
+      "    representation-format: {data-spaces: [{name: Weights, ranks: [{format: CSR}]}]}\n";
+  auto e = load_error({two_level_arch(), conv1d_problem(3, 16), kGoodMapping, sparse});
+  expect_mentions(e, "unknown rank format 'CSR'; expected UOP, CP, RLE, B or UB");
+}
+
+TEST(SpecErrors, unknown_optimization_target_level_is_named) {
+  std::string sparse =
+      "sparse_optimizations:\n  targets:\n  - name: Bufer\n"
+      "    action-optimization: [{type: gating, target: Weights, condition-on: [Inputs]}]\n";
+  auto e = load_error({two_level_arch(), conv1d_problem(3, 16), kGoodMapping, sparse});
+  expect_mentions(e, "did you mean 'Buffer'?");
+}
+
+TEST(SpecErrors, format_words_wider_than_the_metadata_storage_are_refused) {
+  // The buffer declares no metadata storage: a bitmask's 1-bit words have nowhere to go.
+  std::string sparse =
+      "sparse_optimizations:\n  targets:\n  - name: Buffer\n"
+      "    representation-format: {data-spaces: [{name: Weights, ranks: [{format: B}]}]}\n";
+  auto e = load_error({two_level_arch(), conv1d_problem(3, 16), kGoodMapping, sparse});
+  expect_mentions(e, "do not fit Buffer's metadata storage width of 0 bits");
 }
 
 TEST(SpecErrors, compound_components_may_span_several_files) {
