@@ -37,6 +37,14 @@ ChildShape child_of(const Architecture& arch, int level) {
 }
 }  // namespace
 
+bool Architecture::has_sparse_optimizations() const {
+  if (arithmetic.gate_on_zero_operand || arithmetic.skip_on_not_aligned_operands) return true;
+  for (const auto& level : storage) {
+    if (!level.sparsity.empty()) return true;
+  }
+  return false;
+}
+
 std::int64_t Architecture::fanout(int level) const {
   return child_of(*this, level).instances / storage[level].instances;
 }

@@ -116,6 +116,8 @@ struct StorageLevelSpec {
   MetadataStorage metadata;
   LevelSparsity sparsity;
 
+  // Whether a tensor has a compressed format here (its tile holds fewer words than dense).
+  bool has_formats() const { return !sparsity.formats.empty(); }
   // Capacity available to one tile after multiple buffering.
   std::optional<std::int64_t> effective_size_words() const;
   // The instances in use per cluster in use, which a cluster's one access stands for (the
@@ -173,6 +175,9 @@ struct Architecture {
   CountingRules rules = CountingRules::kQuantizationFork;
 
   int num_storage_levels() const { return static_cast<int>(storage.size()); }
+  // Whether Sparseloop's analysis applies (gating, skipping, formats or compute optimizations):
+  // then accesses, computes and cycles can fall below the dense counts.
+  bool has_sparse_optimizations() const;
   // Number of children each instance of storage level `level` feeds (level 0 feeds the
   // compute units).
   std::int64_t fanout(int level) const;

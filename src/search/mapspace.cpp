@@ -443,6 +443,8 @@ std::optional<Rejection> Mapspace::first_overflow(const std::vector<std::uint32_
             level >= (*known)[dim] - 1 ? workload_.dimension_bounds[dim] / factors_above(tiling, dim, level) : 1;
       }
     }
+    // A compressed tile holds fewer words than its dense size: the model checks it exactly.
+    if (arch_.storage[level].has_formats()) continue;
     std::uint64_t used = 0;
     for (int ds = 0; ds < spaces; ++ds) {
       if (!keep[level][ds]) continue;
@@ -502,6 +504,7 @@ std::optional<Rejection> Mapspace::capacity_check(const std::vector<std::uint32_
   const auto& words = tile_words(tiling, cache);
   int spaces = workload_.num_data_spaces();
   for (int level = 0; level < arch_.num_storage_levels(); ++level) {
+    if (arch_.storage[level].has_formats()) continue;  // compressed tiles: the model checks them
     std::uint64_t used = 0;
     for (int ds = 0; ds < spaces; ++ds) {
       if (!keep[level][ds]) continue;

@@ -345,13 +345,7 @@ void analyze_compute(const Context& ctx, double remaining, const std::vector<boo
 
 }  // namespace
 
-bool sparse_analysis_applies(const Architecture& arch) {
-  if (arch.arithmetic.gate_on_zero_operand || arch.arithmetic.skip_on_not_aligned_operands) return true;
-  for (const auto& level : arch.storage) {
-    if (!level.sparsity.empty()) return true;
-  }
-  return false;
-}
+bool sparse_analysis_applies(const Architecture& arch) { return arch.has_sparse_optimizations(); }
 
 void analyze_sparsity(const Architecture& arch, const Workload& workload, const Mapping& mapping,
                       const CollapsedTiles& tiles, std::uint64_t compute_instances, SparseAnalysis& out) {

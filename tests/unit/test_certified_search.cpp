@@ -368,5 +368,78 @@ problem:
   }
 }
 
+// Gating, skipping and compressed tiles save accesses, computes and cycles below any dense
+// count, and a compressed tile fits where its dense size would not: the search must neither
+// bound them out nor refuse them by the dense capacity.
+TEST(CertifiedSearch, equals_the_whole_enumeration_with_gating_skipping_and_compressed_tiles) {
+  const std::string arch = R"(
+architecture:
+  version: 0.3
+  subtree:
+  - name: System
+    local:
+    - {name: MainMemory, class: DRAM, attributes: {width: 8, word-bits: 8, metadata_storage_width: 8,
+                                                    metadata_datawidth: 4}}
+    - {name: Buffer, class: regfile, attributes: {depth: 6, width: 8, word-bits: 8, metadata_storage_width: 8,
+                                                   metadata_storage_depth: 16, metadata_datawidth: 4}}
+    - {name: MACC, class: intmac, attributes: {datawidth: 8}}
+)";
+  const std::string problem = R"(
+problem:
+  shape:
+    name: gemm
+    dimensions: [M, N, K]
+    data-spaces:
+    - {name: Weights, projection: [[[K]], [[N]]]}
+    - {name: Inputs, projection: [[[M]], [[K]]]}
+    - {name: Outputs, projection: [[[M]], [[N]]], read-write: true}
+  instance: {M: 2, N: 2, K: 4, densities: {Weights: 0.25, Inputs: {distribution: hypergeometric, density: 0.5}}}
+)";
+  const std::vector<std::string> optimizations = {
+      "sparse_optimizations:\n  targets:\n  - name: Buffer\n    action-optimization:\n"
+      "    - {type: gating, target: Inputs, condition-on: [Weights]}\n",
+      "sparse_optimizations:\n  targets:\n  - name: Buffer\n    action-optimization:\n"
+      "    - {type: skipping, target: Outputs, condition-on: [Weights, Inputs]}\n"
+      "    representation-format: {data-spaces: [{name: Weights, ranks: [{format: CP}]}]}\n",
+      "sparse_optimizations:\n  targets:\n  - name: Buffer\n"
+      "    representation-format: {data-spaces: [{name: Weights, ranks: [{format: UOP}, {format: CP}]}]}\n"
+      "  - name: MainMemory\n"
+      "    representation-format: {data-spaces: [{name: Weights, ranks: [{format: UOP}, {format: CP}]}]}\n"
+      "  - name: MACC\n    compute-optimization: [{type: gating}]\n"};
+  for (const auto& sparse : optimizations) {
+    for (auto metric : {Metric::kEnergy, Metric::kDelay, Metric::kEdp}) {
+      auto in = load_mapper_yaml({arch + problem + sparse});
+      auto whole_settings = enumeration(SearchAlgorithm::kExhaustive, metric);
+      whole_settings.elite_size = 1;
+      auto whole = run_mapper(in.architecture, in.workload, in.constraints, whole_settings, nullptr, {});
+      ASSERT_TRUE(whole.found) << sparse;
+      auto certified = run_mapper(in.architecture, in.workload, in.constraints,
+                                  enumeration(SearchAlgorithm::kOptimal, metric), nullptr, {});
+      ASSERT_TRUE(certified.found && certified.report.optimal) << sparse;
+      EXPECT_NEAR(certified.cost.metric(metric), whole.cost.metric(metric), 1e-9 * whole.cost.metric(metric))
+          << to_string(metric) << "\n"
+          << sparse;
+      Mapspace space(in.architecture, in.workload, in.constraints);
+      EXPECT_LE(lower_bound(in.architecture, in.workload, metric, &space), certified.cost.metric(metric)) << sparse;
+      // All of Weights (8 operands, 2 nonzeros; N in the UOP rank, K in the CP one) in the
+      // 6-word Buffer: it fits compressed only.
+      auto compressed = load_yaml({arch + problem + sparse + R"(
+mapping:
+- {target: MainMemory, type: temporal, factors: M=2 N=1 K=1, permutation: MNK}
+- {target: Buffer, type: temporal, factors: M=1 N=2 K=4, permutation: KNM}
+- {target: Buffer, type: bypass, keep: [Weights], bypass: [Inputs, Outputs]}
+)"});
+      auto fits = evaluate(compressed.architecture, compressed.workload, compressed.mapping);
+      if (sparse.find("UOP") != std::string::npos) {
+        ASSERT_TRUE(fits.valid) << fits.reason;
+        auto cost = metric == Metric::kEnergy  ? fits.summary.energy_pJ
+                    : metric == Metric::kDelay ? static_cast<double>(fits.summary.cycles)
+                                               : fits.summary.energy_pJ * static_cast<double>(fits.summary.cycles);
+        EXPECT_LE(certified.cost.metric(metric), cost * (1 + 1e-9)) << to_string(metric) << "\n" << sparse;
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace qloop::testing
