@@ -42,9 +42,7 @@ ActionOptimizationKind action_kind(const NodeReader& node) {
   auto type = normalize_key(node.as_string());
   if (type == "gating") return ActionOptimizationKind::kGating;
   if (type == "skipping") return ActionOptimizationKind::kSkipping;
-  if (type == "skipping_spatial" || type == "spatial_skipping") {
-    node.fail("skipping-spatial is not modelled yet (docs/compatibility.md); gating and skipping are");
-  }
+  if (type == "skipping_spatial" || type == "spatial_skipping") return ActionOptimizationKind::kSpatialSkipping;
   node.fail(
       fmt::format("unknown action optimization '{}'; expected gating, skipping or skipping-spatial", node.as_string()));
 }

@@ -97,11 +97,14 @@ Refusal check_level(const StorageLevelSpec& spec, int level, const std::vector<L
                            : std::string()};
   }
   for (int ds = 0; ds < workload.num_data_spaces(); ++ds) {
-    if (counts[ds].kept && counts[ds].instances > static_cast<std::uint64_t>(spec.instances)) {
+    // With spatial skipping, the instances in use on average (as the reference checks them).
+    double used = sparse && !sparse->in_use.empty() ? sparse->levels[level][ds].utilized_instances
+                                                    : static_cast<double>(counts[ds].instances);
+    if (counts[ds].kept && used > static_cast<double>(spec.instances)) {
       Refusal r{Rejection{RejectionKind::kFanout, level + 1, -1}, {}};
       if (details) {
-        r.message = fmt::format("level {}: mapping uses {} instances but the level has {}", spec.name,
-                                counts[ds].instances, spec.instances);
+        r.message =
+            fmt::format("level {}: mapping uses {} instances but the level has {}", spec.name, used, spec.instances);
       }
       return r;
     }
@@ -246,6 +249,7 @@ void sparse_arithmetic(const Architecture& arch, const sparse::SparseComputeCoun
   arith.cycles = static_cast<std::uint64_t>(std::ceil(
       std::ceil(static_cast<double>(actual + gated) / static_cast<double>(instances)) * arith.cycles_per_compute));
   arith.sparse = SparseComputeStats{counts.algorithmic, actual, gated, skipped, counts.utilized_instances};
+  if (counts.max_instances > 0) arith.utilized_instances = counts.max_instances;
 }
 
 void arithmetic_stats(const Architecture& arch, const Workload& workload, const NestAnalysisResult& analysis,
@@ -279,9 +283,11 @@ Refusal first_refusal(const Architecture& arch, const Workload& workload, const 
     return r;
   }
   mesh_expansions(mapping, ws.expansions);
-  auto refusal =
-      check_mesh(arch.arithmetic.name, 0, ws.expansions[0], arch.arithmetic.mesh_x, arch.arithmetic.mesh_y, details);
   const sparse::SparseAnalysis* sparse = ws.sparse_active ? &ws.sparse : nullptr;
+  // Spatial skipping leaves instances unused: the mesh must hold only those in use.
+  const auto& in_use = sparse && !sparse->in_use.empty() ? sparse->in_use : ws.expansions;
+  auto refusal =
+      check_mesh(arch.arithmetic.name, 0, in_use[0], arch.arithmetic.mesh_x, arch.arithmetic.mesh_y, details);
   if (refusal.none() && sparse && sparse->failure) {
     refusal = {Rejection{RejectionKind::kFormat, std::max(sparse->failure_level, 0), -1},
                details ? *sparse->failure : std::string()};
@@ -290,7 +296,7 @@ Refusal first_refusal(const Architecture& arch, const Workload& workload, const 
     const auto& spec = arch.storage[level];
     refusal = check_level(spec, level, ws.tiles[level], workload, ws.widths[level], sparse, details);
     if (refusal.none()) {
-      refusal = check_mesh(spec.name, level + 1, ws.expansions[level + 1], spec.mesh_x, spec.mesh_y, details);
+      refusal = check_mesh(spec.name, level + 1, in_use[level + 1], spec.mesh_x, spec.mesh_y, details);
     }
   }
   return refusal;

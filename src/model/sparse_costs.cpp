@@ -88,7 +88,13 @@ StorageTensorStats sparse_tensor_stats(const StorageLevelSpec& spec, const Level
   auto held = rep.has_metadata ? rep.max_occupancy : dense.tile_size;
   t.tile_operands = held;
   t.utilized_capacity = words_for(held, packing);
-  t.utilized_instances = dense.instances;
+  t.utilized_instances = counts.max_instances > 0 ? counts.max_instances : dense.instances;
+  if (counts.max_instances > 0) {
+    // Spatial skipping leaves fewer instances in use: fewer share each cluster's access.
+    auto used = static_cast<double>(counts.max_instances);
+    double clusters = static_cast<double>(spec.instances / std::max<std::int64_t>(spec.cluster_size, 1));
+    instances_per_cluster = used / std::max(1.0, std::min(used, clusters));
+  }
   auto bits = t.bitwidth > 0 ? t.bitwidth : spec.word_bits;
   t.wasted_bits_in_tile =
       t.utilized_capacity * static_cast<std::uint64_t>(spec.word_bits) - held * static_cast<std::uint64_t>(bits) -

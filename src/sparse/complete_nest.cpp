@@ -25,9 +25,12 @@ CompleteNest complete_nest(const Architecture& arch, const Workload& workload, c
     auto& loops = nest.levels[level];
     // A level has spatial loops only where it fans out (Timeloop's spatial tiling levels).
     if (level < arch.num_storage_levels() && arch.fanout(level) > 1) {
-      for (auto d : m.spatial_permutation) loops.push_back({d, m.spatial_factors[d], true});
+      for (int position = 0; position < static_cast<int>(m.spatial_permutation.size()); ++position) {
+        auto d = m.spatial_permutation[position];
+        loops.push_back({d, m.spatial_factors[d], true, position < m.spatial_split});
+      }
     }
-    for (auto d : m.temporal_permutation) loops.push_back({d, m.temporal_factors[d], false});
+    for (auto d : m.temporal_permutation) loops.push_back({d, m.temporal_factors[d], false, false});
     for (const auto& loop : loops) {
       box[loop.dimension] *= loop.bound;
       nest.tiles[level].push_back(box);

@@ -16,6 +16,7 @@ struct NestLoop {
   DimensionId dimension = 0;
   std::int64_t bound = 1;
   bool spatial = false;
+  bool along_x = false;  // a spatial loop spread along the mesh's X (else Y)
   bool trivial() const { return bound == 1; }
 };
 

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "sparse/complete_nest.hpp"
+#include "sparse/spatial_skipping.hpp"
 
 namespace qloop::sparse {
 
@@ -15,7 +16,7 @@ std::uint64_t floor_of(double x) { return static_cast<std::uint64_t>(std::floor(
 std::uint64_t ceil_of(double x) { return static_cast<std::uint64_t>(std::ceil(x)); }
 double as_double(std::uint64_t x) { return static_cast<double>(x); }
 
-enum class Saf { kNone, kGated, kSkipped };
+enum class Saf { kNone, kGated, kSkipped, kSpatial };
 
 // A gating or skipping recorded on (level, tensor): its kind and the probability that an
 // access to the tensor there is saved.
@@ -354,6 +355,7 @@ void analyze_sparsity(const Architecture& arch, const Workload& workload, const 
   int num_levels = static_cast<int>(tiles.size());
   out.failure.reset();
   out.failure_level = -1;
+  out.in_use.clear();
   out.models.clear();
   Box whole(workload.dimension_bounds.begin(), workload.dimension_bounds.end());
   for (int ds = 0; ds < num_ds; ++ds) {
@@ -389,6 +391,44 @@ void analyze_sparsity(const Architecture& arch, const Workload& workload, const 
     }
   }
 
+  // Spatial skipping: fewer instances in use below a level, and their accesses saved.
+  std::optional<SpatialSkipping> spatial;
+  if (has_spatial_skipping(arch)) {
+    std::vector<MeshExpansion> expansions;
+    mesh_expansions(mapping, expansions);
+    spatial = analyze_spatial_skipping(
+        {arch, workload, nest, tiles, out.models, out.representation, expansions, compute_instances});
+    if (spatial->failure && !out.failure) {
+      out.failure = spatial->failure;
+      out.failure_level = spatial->failure_level;
+    }
+    for (int level = 0; level < num_levels; ++level) {
+      for (int ds = 0; ds < num_ds; ++ds) {
+        if (!spatial->applied[level][ds]) continue;
+        if (records[level][ds].kind != Saf::kNone && !out.failure) {
+          out.failure =
+              fmt::format("{} is skipped both spatially and in time at {}: not supported (as in the reference)",
+                          workload.data_spaces[ds].name, arch.storage[level].name);
+          out.failure_level = level;
+        }
+        records[level][ds] = {Saf::kSpatial, spatial->probability[level][ds]};
+      }
+    }
+    out.in_use.assign(num_levels + 1, MeshExpansion{0, 0});
+    out.in_use[0] = {static_cast<std::int64_t>(spatial->compute_max_x),
+                     static_cast<std::int64_t>(spatial->compute_max_y)};
+    for (int level = 0; level < num_levels; ++level) {
+      for (int ds = 0; ds < num_ds; ++ds) {
+        auto& c = out.levels[level][ds];
+        c.utilized_instances = spatial->average_instances[level][ds];
+        c.max_instances = spatial->max_x[level][ds] * spatial->max_y[level][ds];
+        auto& used = out.in_use[level + 1];
+        used.x = std::max(used.x, static_cast<std::int64_t>(spatial->max_x[level][ds]));
+        used.y = std::max(used.y, static_cast<std::int64_t>(spatial->max_y[level][ds]));
+      }
+    }
+  }
+
   // From the outermost optimization of each tensor down: the accesses an outer level saves
   // never reach the levels below it (they are not counted as gated or skipped there); a
   // level with its own optimization saves its share of what still arrives.
@@ -401,6 +441,8 @@ void analyze_sparsity(const Architecture& arch, const Workload& workload, const 
       const auto& record = records[level][ds];
       if (record.kind == Saf::kNone) continue;
       double p = record.probability;
+      // An upper format of one rank tells which tiles below are empty: their metadata too.
+      bool one_rank_above = out.levels[level][ds].format[kActual][kRead].size() == 1;
       int j = level - 1;
       for (; j >= 0; --j) {
         auto& below = out.levels[j][ds];
@@ -408,16 +450,29 @@ void analyze_sparsity(const Architecture& arch, const Workload& workload, const 
           auto& n = below.data[kActual][access];
           n -= floor_of(as_double(n) * p);
         }
+        if (ctx.has_metadata(j, ds) && one_rank_above) {
+          for (int access : {kRead, kFill}) {
+            auto& ranks = below.format[kActual][access];
+            if (ranks.empty()) continue;
+            ranks[0].metadata -= floor_of(as_double(ranks[0].metadata) * p);
+            ranks[0].payload -= floor_of(as_double(ranks[0].payload) * p);
+          }
+        }
         if (records[j][ds].kind != Saf::kNone) {
           finalized[j] = true;
+          // The reference takes this level's metadata reads from its updates here
+          // (storage-optimization-combiner.cpp); reproduced, docs/sparsity.md.
+          below.format[kActual][kRead] = below.format[kActual][kUpdate];
           double local = records[j][ds].probability;
-          apply_local(ctx, j, ds, 1 - (1 - local) / (1 - p), records[j][ds].kind, below);
+          if (records[j][ds].kind != Saf::kSpatial) {
+            apply_local(ctx, j, ds, 1 - (1 - local) / (1 - p), records[j][ds].kind, below);
+          }
           break;
         }
       }
       if (!finalized[level]) {
         finalized[level] = true;
-        apply_local(ctx, level, ds, p, record.kind, out.levels[level][ds]);
+        if (record.kind != Saf::kSpatial) apply_local(ctx, level, ds, p, record.kind, out.levels[level][ds]);
       }
       if (j < 0 && !workload.data_spaces[ds].read_write) {
         remaining_computes -= std::floor(remaining_computes * p);
@@ -430,7 +485,8 @@ void analyze_sparsity(const Architecture& arch, const Workload& workload, const 
   for (int level = 0; level < num_levels; ++level) {
     for (int ds = 0; ds < num_ds; ++ds) {
       const auto& dense = tiles[level][ds];
-      if (records[level][ds].kind != Saf::kNone || dense.updates == 0) continue;
+      auto kind = records[level][ds].kind;
+      if (kind == Saf::kGated || kind == Saf::kSkipped || dense.updates == 0) continue;
       auto& c = out.levels[level][ds];
       c.temporal_reductions = ceil_of(as_double(dense.temporal_reductions) * as_double(c.data[kActual][kUpdate]) /
                                       as_double(dense.updates));
@@ -438,6 +494,10 @@ void analyze_sparsity(const Architecture& arch, const Workload& workload, const 
   }
   out.compute.algorithmic = workload.total_operations();
   analyze_compute(ctx, remaining_computes, saf_on, innermost_probability, compute_instances);
+  if (spatial) {
+    out.compute.utilized_instances = spatial->compute_average_instances;
+    out.compute.max_instances = spatial->compute_max_x * spatial->compute_max_y;
+  }
 
   // (De)compression between a compressed parent and an uncompressed child.
   for (int ds = 0; ds < num_ds; ++ds) {

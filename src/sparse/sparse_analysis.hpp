@@ -36,12 +36,14 @@ struct SparseTensorCounts {
   std::uint64_t decompressions = 0;  // operands decompressed arriving from a compressed parent
   std::uint64_t compressions = 0;    // partial sums compressed on their way up
   double utilized_instances = 0;     // on average
+  std::uint64_t max_instances = 0;   // at most, when spatial skipping lowers it (0: the dense count)
 };
 
 struct SparseComputeCounts {
   std::uint64_t algorithmic = 0;
   std::array<std::uint64_t, 3> computes{};  // [outcome]
   double utilized_instances = 0;            // on average
+  std::uint64_t max_instances = 0;          // at most, when spatial skipping lowers it (0: the dense count)
 };
 
 struct SparseAnalysis {
@@ -49,6 +51,9 @@ struct SparseAnalysis {
   RepresentationAnalysis representation;                // formats per level and tensor
   std::vector<std::vector<SparseTensorCounts>> levels;  // [storage level][data space]
   SparseComputeCounts compute;
+  // With spatial skipping: the instances in use along X and Y at each level ([0] the compute
+  // units, [level + 1] a storage level), what the mesh must hold; empty otherwise.
+  std::vector<MeshExpansion> in_use;
   std::optional<std::string> failure;  // why the mapping cannot run
   int failure_level = -1;
 };

@@ -175,5 +175,55 @@ TEST(SparseModel, density_models_give_the_occupancy_probabilities) {
   EXPECT_NEAR(random.expected_occupancy(8), 2.0, 1e-12);
 }
 
+// Backing spreads K over 4 PEs (4 operands each); A (density 1/8) is compressed there, so a
+// PE whose 4 operands of A are all zero (probability 1/2, fixed structure) need not run:
+// B and Z are skipped spatially on A. At most 2 of the 4 PEs get a nonzero (ceil(16/8) = 2
+// nonzeros), on average 2 are in use; half of what reaches the PEs' buffers and of the
+// computes remains, and the 8 computes take 4 cycles on the 2 PEs in use.
+TEST(SparseModel, spatial_skipping_leaves_the_instances_of_empty_tiles_unused) {
+  const std::string arch = R"(
+architecture:
+  version: 0.3
+  subtree:
+  - name: System
+    local:
+    - {name: Backing, class: DRAM, attributes: {width: 8, datawidth: 8, metadata_storage_width: 8,
+                                                metadata_datawidth: 4}}
+    subtree:
+    - name: PE[0..3]
+      local:
+      - {name: Buffer, class: regfile, attributes: {depth: 64, width: 8, datawidth: 8, meshX: 4}}
+      - {name: MAC, class: intmac, attributes: {datawidth: 8, meshX: 4}}
+)";
+  const std::string mapping = R"(
+mapping:
+- {target: Backing, type: temporal, factors: K=1 M=1, permutation: KM}
+- {target: Backing, type: spatial, factors: K=4 M=1, permutation: KM, split: 2}
+- {target: Buffer, type: temporal, factors: K=4 M=1, permutation: KM}
+- {target: Buffer, type: bypass, keep: [B, Z], bypass: [A]}
+)";
+  const std::string sparse = R"(
+sparse_optimizations:
+  targets:
+  - name: Backing
+    representation-format: {data-spaces: [{name: A, ranks: [{format: UOP}, {format: CP}]}]}
+    action-optimization:
+    - {type: skipping-spatial, target: B, condition-on: [A]}
+    - {type: skipping-spatial, target: Z, condition-on: [A]}
+)";
+  auto r = evaluate_yaml({arch, dot_product("0.125"), mapping, sparse});
+  ASSERT_TRUE(r.valid) << r.reason;
+  EXPECT_EQ(r.arithmetic.computes, 8u);
+  EXPECT_EQ(r.arithmetic.utilized_instances, 2u);
+  EXPECT_DOUBLE_EQ(r.arithmetic.sparse->utilized_instances_average, 2.0);
+  EXPECT_EQ(r.arithmetic.cycles, 4u);
+  const auto& b = tensor_at(r, "Buffer", "B");
+  EXPECT_EQ(b.utilized_instances, 2u);
+  EXPECT_EQ(b.reads, 2u);  // 4 per PE, half of them on a PE that runs
+  EXPECT_EQ(b.fills, 2u);
+  EXPECT_EQ(b.sparse->accesses[0].skipped, 0u);      // not skipped there: never sent
+  EXPECT_EQ(tensor_at(r, "Buffer", "Z").reads, 2u);  // 3 - floor(3 / 2)
+}
+
 }  // namespace
 }  // namespace qloop::testing
