@@ -186,6 +186,15 @@ void record_saf(const Context& ctx, int level, const ActionOptimization& action,
   }
 }
 
+// Of the accesses that reach a level after an outer level saved the share `outer`, the share
+// its own optimization (saving `local` of all) still saves: (local - outer) / (1 - outer), the
+// reference's formula. Where that leaves [0, 1] (a local probability below the outer one: the
+// reference then counts 2^64 - k skips; or nothing reaching the level), none.
+double share_left_to_save(double local, double outer) {
+  if (outer >= 1) return 0;
+  return std::clamp(1 - (1 - local) / (1 - outer), 0.0, 1.0);
+}
+
 // Moves the share `p` of a level's own accesses to `kind` (gated or skipped).
 void apply_local(const Context& ctx, int level, DataSpaceId ds, double p, Saf kind, SparseTensorCounts& c) {
   int outcome = kind == Saf::kGated ? kGated : kSkipped;
@@ -308,17 +317,16 @@ void analyze_compute(const Context& ctx, double remaining, const std::vector<boo
     states[0] = operand_states(density[0], metadata[0], retained(1));
   }
   if (total == 0) return;
-  for (auto& s : states) {
-    for (double* x : {&s.nonzero, &s.zero, &s.absent}) {
-      if (*x < -1e-5 || *x > 1 + 1e-5 || !std::isfinite(*x)) {
-        ctx.out.failure =
-            "the operands' probabilities of being nonzero are inconsistent with the gating and "
-            "skipping conditioned on them (a tensor conditioned on itself through another?)";
-        ctx.out.failure_level = 0;
-        return;
-      }
-      *x = std::clamp(*x, 0.0, 1.0);
-    }
+  // The reference conditions an operand on the other's storage optimization as if that were
+  // conditioned on this operand; where it is not (another tensor), the operand's probability
+  // can leave [0, 1] and the reference stops on an assertion. qloop then keeps the operand's
+  // own probabilities: its zeros do not depend on the other tensor's optimization.
+  for (int k = 0; k < 2; ++k) {
+    auto& s = states[k];
+    bool legal = true;
+    for (double x : {s.nonzero, s.zero, s.absent}) legal = legal && std::isfinite(x) && x >= -1e-5 && x <= 1 + 1e-5;
+    if (!legal) s = operand_states(density[k], metadata[k]);
+    for (double* x : {&s.nonzero, &s.zero, &s.absent}) *x = std::clamp(*x, 0.0, 1.0);
   }
   double gated = 0, skipped = 0, absent = 0;
   double t = as_double(total);
@@ -463,9 +471,8 @@ void analyze_sparsity(const Architecture& arch, const Workload& workload, const 
           // The reference takes this level's metadata reads from its updates here
           // (storage-optimization-combiner.cpp); reproduced, docs/sparsity.md.
           below.format[kActual][kRead] = below.format[kActual][kUpdate];
-          double local = records[j][ds].probability;
           if (records[j][ds].kind != Saf::kSpatial) {
-            apply_local(ctx, j, ds, 1 - (1 - local) / (1 - p), records[j][ds].kind, below);
+            apply_local(ctx, j, ds, share_left_to_save(records[j][ds].probability, p), records[j][ds].kind, below);
           }
           break;
         }

@@ -225,5 +225,38 @@ sparse_optimizations:
   EXPECT_EQ(tensor_at(r, "Buffer", "Z").reads, 2u);  // 3 - floor(3 / 2)
 }
 
+// Backing gates half of B's reads (as above); the Buffer then skips B on Z, which is dense
+// (probability 0): of what still arrives nothing more is saved. The reference's formula
+// 1 - (1 - 0) / (1 - 0.5) = -1 makes it count 2^64 - 8 skipped reads (1.2e17 pJ per compute).
+TEST(SparseModel, inner_optimization_less_likely_than_the_outer_one_saves_nothing_more) {
+  std::string sparse =
+      "sparse_optimizations:\n  targets:\n"
+      "  - name: Backing\n    action-optimization: [{type: gating, target: B, condition-on: [A]}]\n"
+      "  - name: Buffer\n    action-optimization: [{type: skipping, target: B, condition-on: [Z]}]\n";
+  auto r = evaluate_yaml({kArch, dot_product("0.125"), kSplit, sparse, kTables});
+  ASSERT_TRUE(r.valid) << r.reason;
+  const auto& inner = sparse_at(r, "Buffer", "B");
+  EXPECT_EQ(inner.accesses[0].actual, 8u);
+  EXPECT_EQ(inner.accesses[0].skipped, 0u);
+  EXPECT_DOUBLE_EQ(tensor_at(r, "Buffer", "B").energy_pJ, 8 * 1.0 + 8 * 1.0);
+}
+
+// B is gated on Z (half zero) and the MAC gates on a zero operand. Half of the 16 computes
+// remain after B's gating; A (density 0.8) is zero for a fifth of those: floor(1.6) = 1
+// gated, 7 actual. The reference divides A's density by B's survival (0.8 / 0.5 > 1) as if
+// B were gated on A, and stops on an assertion.
+TEST(SparseModel, operand_gated_on_another_tensor_keeps_its_own_zero_probability) {
+  std::string problem = dot_product("0.8");
+  problem.replace(problem.find("{A: 0.8}"), 8, "{A: 0.8, Z: 0.5}");
+  std::string sparse =
+      "sparse_optimizations:\n  targets:\n"
+      "  - name: Buffer\n    action-optimization: [{type: gating, target: B, condition-on: [Z]}]\n"
+      "  - name: MAC\n    compute-optimization: [{type: gating}]\n";
+  auto r = evaluate_yaml({kArch, problem, kAllInBuffer, sparse, kTables});
+  ASSERT_TRUE(r.valid) << r.reason;
+  EXPECT_EQ(r.arithmetic.sparse->actual, 7u);
+  EXPECT_EQ(r.arithmetic.sparse->gated, 1u);
+}
+
 }  // namespace
 }  // namespace qloop::testing
