@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "mapping/loop_nest.hpp"
+#include "report/sparse_text.hpp"
 
 namespace qloop::report {
 
@@ -44,6 +45,10 @@ std::string summary_text(const EvaluationResult& r) {
     estimated = estimated || level.energy_source == "estimated";
   }
   if (estimated) out += "  (energies without an ERT entry come from the built-in estimator; see docs/energy.md)\n";
+  if (r.arithmetic.sparse) {
+    out += fmt::format("  Algorithmic computes: {} ({:.4f} pJ per algorithmic compute)\n",
+                       r.summary.algorithmic_computes, r.summary.pJ_per_algorithmic_compute);
+  }
   if (r.summary.leakage_pJ > 0) {
     out += fmt::format("  Leakage (the ERT's `leak`, apart from the energy above): {:.2f} pJ\n", r.summary.leakage_pJ);
   }
@@ -67,6 +72,7 @@ std::string stats_text(const EvaluationResult& r, const Architecture& arch, cons
                              ? std::string()
                              : ": " + arch.arithmetic.estimate_model),
       a.energy_pJ);
+  if (a.sparse) out += "Compute (sparse)\n" + sparse_compute_text(*a.sparse) + "\n";
   for (std::size_t i = 0; i < r.storage.size(); ++i) {
     const auto& level = r.storage[i];
     const auto& spec = arch.storage[i];
@@ -93,6 +99,7 @@ std::string stats_text(const EvaluationResult& r, const Architecture& arch, cons
       out += fmt::format("    Updates (per-instance)  : {}\n", t.updates);
       out += fmt::format("    Temporal reductions     : {}\n", t.temporal_reductions);
       out += fmt::format("    Energy (total)          : {:.2f} pJ\n", t.energy_pJ);
+      if (t.sparse) out += sparse_tensor_text(*t.sparse, t.energy_pJ);
     }
     out += fmt::format("  Energy (level total)      : {:.2f} pJ\n\n", level.energy_pJ);
   }

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Runs `qloop model` on one conformance case and compares with its expected.json.
+"""Runs `qloop model` on one conformance case and compares with its expected.json (and its
+expected_sparse.json, the Sparseloop counts, where there is one).
 
 usage: run_case.py QLOOP CASE_DIR COMPARE_PY
 A case whose expected.json says "valid": false must exit 3 and write {"valid": false}.
@@ -19,5 +20,8 @@ if expected.get("valid") is False:
 if r.returncode != 0:
     print(f"qloop exited {r.returncode}: {r.stdout}{r.stderr}")
     sys.exit(1)
-c = subprocess.run([sys.executable, compare, os.path.join(case, "expected.json"), actual, "--rtol", "0.001"])
-sys.exit(c.returncode)
+for name in ("expected.json", "expected_sparse.json"):  # Sparseloop's counts, where given
+    if os.path.exists(os.path.join(case, name)):
+        c = subprocess.run([sys.executable, compare, os.path.join(case, name), actual, "--rtol", "0.001"])
+        if c.returncode:
+            sys.exit(c.returncode)
