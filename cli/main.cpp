@@ -102,6 +102,8 @@ int main(int argc, char** argv) {
     if (bits_help) cmd->add_option("--bits", bits, bits_help);
     cmd->add_option("--layers", net.layers, "Only these layers, comma-separated (default: all)")->delimiter(',');
     cmd->add_option("--set", assignments, "Values of the network's variables, e.g. seq=1,context=2048,batch=8");
+    cmd->add_option("--density", net.densities,
+                    "Every layer's tensor densities, e.g. Weights=0.3,Inputs=hypergeometric:0.5 (default: dense)");
     add_template_variables(cmd);
     add_search_options(cmd, search, "Layer jobs at once (default: the mapper settings', else every core)");
   };
@@ -191,6 +193,7 @@ int main(int argc, char** argv) {
     if (sweep->parsed()) output = app::sweep_output(app::run_sweep(net, control));
     if (explore->parsed()) {
       ex.network = net.network, ex.set = net.set, ex.arch_sources = net.arch_sources, ex.layers = net.layers;
+      ex.densities = net.densities;
       ex.overrides = net.overrides;
       ex.seed = search.seed_value();
       ex.overrides.seed.reset();

@@ -175,31 +175,48 @@ def _set(values: Optional[Mapping[str, int]], what: str = "set") -> Dict[str, in
     return {str(k): _int(v, f"{what}[{k!r}]") for k, v in values.items()}
 
 
+def _densities(densities: Union[None, str, Mapping[str, Any]]) -> str:
+    """Every layer's tensor densities as --density takes them: {"Weights": 0.3, "Inputs":
+    "hypergeometric:0.5"} or "Weights=0.3,Inputs=0.5"; None: dense."""
+    if densities is None:
+        return ""
+    if isinstance(densities, str):
+        return densities
+    if not isinstance(densities, Mapping):
+        raise TypeError(f"densities: expected a dict of tensor to density, got {type(densities).__name__}")
+    return ",".join(f"{tensor}={value}" for tensor, value in densities.items())
+
+
 def network(net: Source, arch: Sources, bits: Union[None, str, Mapping[str, Any]] = None,
             layers: Optional[Sequence[str]] = None, threads: Optional[int] = None, seed: Optional[int] = None,
-            time_limit: Optional[float] = None, set: Optional[Mapping[str, int]] = None) -> Dict[str, Any]:
+            time_limit: Optional[float] = None, set: Optional[Mapping[str, int]] = None,
+            densities: Union[None, str, Mapping[str, Any]] = None) -> Dict[str, Any]:
     """Maps every layer of a network (``qloop network``): the dict of ``network.json``.
 
     ``bits``: a shorthand ("W4A8,first=W8A8"), a plan file path, or a plan dict
     ``{"default": "W8A8", "layers": {"conv1": {"Weights": 8}}}``. ``threads`` (layer jobs at
     once), ``seed`` and ``time_limit`` (per layer job): None keeps the mapper settings'. ``set``:
     values of the network's variables (``{"seq": 1, "context": 2048}``), as ``--set``.
+    ``densities``: every layer's tensor densities (``{"Weights": 0.3, "Inputs": 0.5}``), as
+    ``--density``; the architecture's ``sparse_optimizations`` then gate, skip and compress.
     """
     plan = _bits(bits)
     return _run(_qloop.network(_network(net), _set(set), _sources(arch), [plan] if plan else [],
                                      _names(layers, "layers") or [], _int(threads, "threads"), _seed(seed),
-                                     _seconds(time_limit)))
+                                     _seconds(time_limit), _densities(densities)))
 
 
 def sweep(net: Source, arch: Sources, bits: Union[str, Sequence[str]], layers: Optional[Sequence[str]] = None,
           threads: Optional[int] = None, seed: Optional[int] = None, time_limit: Optional[float] = None,
-          set: Optional[Mapping[str, int]] = None) -> List[Dict[str, Any]]:
+          set: Optional[Mapping[str, int]] = None,
+          densities: Union[None, str, Mapping[str, Any]] = None) -> List[Dict[str, Any]]:
     """One network run per configuration (``qloop sweep``): a list of ``network.json`` dicts.
 
-    ``bits``: "W16A16,W8A16,first=W8A8" as on the command line, or a list of such strings."""
+    ``bits``: "W16A16,W8A16,first=W8A8" as on the command line, or a list of such strings.
+    ``densities`` as in :func:`network`."""
     configs = _names(bits, "bits") or []
     return _run(_qloop.sweep(_network(net), _set(set), _sources(arch), configs, _names(layers, "layers") or [],
-                                   _int(threads, "threads"), _seed(seed), _seconds(time_limit)))
+                                   _int(threads, "threads"), _seed(seed), _seconds(time_limit), _densities(densities)))
 
 
 def _bit_choices(bit_choices: Optional[Iterable[int]]) -> Optional[List[int]]:
@@ -221,7 +238,8 @@ def explore(net: Source, arch: Sources, bit_choices: Optional[Iterable[int]] = N
             layers: Optional[Sequence[str]] = None, threads: Optional[int] = None, time_limit: Optional[float] = None,
             accuracy: Optional[Callable[[List[Dict[str, Any]]], float]] = None,
             set: Optional[Mapping[str, int]] = None,
-            progress: Optional[Callable[[str], None]] = None) -> Dict[str, Any]:
+            progress: Optional[Callable[[str], None]] = None,
+            densities: Union[None, str, Mapping[str, Any]] = None) -> Dict[str, Any]:
     """NSGA-II over per-layer bitwidths (``qloop explore``): the dict of ``explore.json``.
 
     Options left at None take ``qloop explore``'s defaults: bitwidths 2..8, objectives energy and
@@ -241,7 +259,7 @@ def explore(net: Source, arch: Sources, bit_choices: Optional[Iterable[int]] = N
                                  _int(population, "population"), _int(offspring, "offspring"),
                                  _int(generations, "generations"), _seed(seed), exact_mapping,
                                  _sensitivity_table(sensitivity), _int(threads, "threads"), _seconds(time_limit),
-                                 None, accuracy, progress))
+                                 None, accuracy, progress, _densities(densities)))
     return _with_measured_accuracy(result, accuracy)
 
 

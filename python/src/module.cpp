@@ -111,9 +111,10 @@ using Set = std::map<std::string, std::int64_t>;
 
 app::NetworkRequest network_request(const std::string& net, const Set& set, const Sources& arch, const Names& layers,
                                     const Names& bits, std::optional<int> threads, const Seed& seed,
-                                    std::optional<double> time_limit) {
+                                    std::optional<double> time_limit, const std::string& densities) {
   app::NetworkRequest request;
   request.network = net, request.set = set, request.arch_sources = arch, request.layers = layers;
+  request.densities = densities;
   request.overrides = overrides_of(threads, seed, time_limit, std::nullopt, std::nullopt);
   request.bits = bits;
   return request;
@@ -179,37 +180,37 @@ PYBIND11_MODULE(_qloop, m) {
     return interruptible(
         [&](const app::RunControl& control) { return app::energy_json(app::run_energy(s, control)).dump(); });
   });
-  m.def("network",
-        [](const std::string& net, const Set& set, const Sources& arch, const Names& bits, const Names& layers,
-           std::optional<int> threads, const Seed& seed, std::optional<double> time_limit) {
-          auto request = network_request(net, set, arch, layers, bits, threads, seed, time_limit);
-          return interruptible([&](const app::RunControl& control) {
-            return app::network_json(app::run_network(request, control)).dump();
-          });
-        });
-  m.def("sweep",
-        [](const std::string& net, const Set& set, const Sources& arch, const Names& configs, const Names& layers,
-           std::optional<int> threads, const Seed& seed, std::optional<double> time_limit) {
-          auto request = network_request(net, set, arch, layers, configs, threads, seed, time_limit);
-          return interruptible(
-              [&](const app::RunControl& control) { return app::sweep_json(app::run_sweep(request, control)).dump(); });
-        });
-  m.def("sweep_jobs", [](const std::string& net, const Set& set, const Names& configs, const Names& layers) {
-    auto request = network_request(net, set, {}, layers, configs, std::nullopt, std::nullopt, std::nullopt);
+  m.def("network", [](const std::string& net, const Set& set, const Sources& arch, const Names& bits,
+                      const Names& layers, std::optional<int> threads, const Seed& seed,
+                      std::optional<double> time_limit, const std::string& densities) {
+    auto request = network_request(net, set, arch, layers, bits, threads, seed, time_limit, densities);
+    return interruptible(
+        [&](const app::RunControl& control) { return app::network_json(app::run_network(request, control)).dump(); });
+  });
+  m.def("sweep", [](const std::string& net, const Set& set, const Sources& arch, const Names& configs,
+                    const Names& layers, std::optional<int> threads, const Seed& seed, std::optional<double> time_limit,
+                    const std::string& densities) {
+    auto request = network_request(net, set, arch, layers, configs, threads, seed, time_limit, densities);
+    return interruptible(
+        [&](const app::RunControl& control) { return app::sweep_json(app::run_sweep(request, control)).dump(); });
+  });
+  m.def("sweep_jobs", [](const std::string& net, const Set& set, const Names& configs, const Names& layers,
+                         const std::string& densities) {
+    auto request = network_request(net, set, {}, layers, configs, std::nullopt, std::nullopt, std::nullopt, densities);
     return interruptible(
         [&](const app::RunControl&) { return app::layer_jobs_json(app::sweep_layer_jobs(request)).dump(); });
   });
-  m.def("map_layer_job",
-        [](const std::string& net, const Set& set, const Sources& arch, const Names& layers, std::size_t layer,
-           const std::vector<int>& bits, const Seed& seed, std::optional<double> time_limit) {
-          auto request = network_request(net, set, arch, layers, {}, std::nullopt, seed, time_limit);
-          return interruptible([&](const app::RunControl&) {
-            return app::map_layer_job(request, layer, app::layer_bitwidths(bits)).dump();
-          });
-        });
+  m.def("map_layer_job", [](const std::string& net, const Set& set, const Sources& arch, const Names& layers,
+                            std::size_t layer, const std::vector<int>& bits, const Seed& seed,
+                            std::optional<double> time_limit, const std::string& densities) {
+    auto request = network_request(net, set, arch, layers, {}, std::nullopt, seed, time_limit, densities);
+    return interruptible(
+        [&](const app::RunControl&) { return app::map_layer_job(request, layer, app::layer_bitwidths(bits)).dump(); });
+  });
   m.def("sweep_from_jobs", [](const std::string& net, const Set& set, const Sources& arch, const Names& configs,
-                              const Names& layers, const std::string& results) {
-    auto request = network_request(net, set, arch, layers, configs, std::nullopt, std::nullopt, std::nullopt);
+                              const Names& layers, const std::string& results, const std::string& densities) {
+    auto request =
+        network_request(net, set, arch, layers, configs, std::nullopt, std::nullopt, std::nullopt, densities);
     return interruptible([&](const app::RunControl&) {
       return app::sweep_json(app::sweep_from_jobs(request, nlohmann::json::parse(results))).dump();
     });
@@ -220,9 +221,11 @@ PYBIND11_MODULE(_qloop, m) {
          std::optional<std::vector<int>> bit_choices, std::optional<Names> objectives, std::optional<int> population,
          std::optional<int> offspring, std::optional<int> generations, const Seed& seed, bool exact_mapping,
          const std::map<std::string, std::pair<double, double>>& sensitivity, std::optional<int> threads,
-         std::optional<double> time_limit, py::object runner, py::object accuracy, py::object progress) {
+         std::optional<double> time_limit, py::object runner, py::object accuracy, py::object progress,
+         const std::string& densities) {
         app::ExploreRequest r;
         r.network = net, r.set = set, r.arch_sources = arch, r.layers = layers;
+        r.densities = densities;
         r.overrides = overrides_of(threads, std::nullopt, time_limit, std::nullopt, std::nullopt);
         r.bit_choices = bit_choices;
         r.objectives = objectives;
@@ -230,7 +233,7 @@ PYBIND11_MODULE(_qloop, m) {
         r.seed = seed_of(seed), r.exact_mapping = exact_mapping;
         for (const auto& [layer, ws] : sensitivity) r.sensitivity[layer] = {ws.first, ws.second};
         r.accuracy = python_accuracy(std::move(accuracy));
-        auto searches = network_request(net, set, arch, layers, {}, threads, std::nullopt, time_limit);
+        auto searches = network_request(net, set, arch, layers, {}, threads, std::nullopt, time_limit, densities);
         searches.overrides.seed = r.seed;
         r.remote = app::remote_runner(python_text_function(std::move(runner)), searches);
         return interruptible(
@@ -240,7 +243,7 @@ PYBIND11_MODULE(_qloop, m) {
       py::arg("net"), py::arg("set"), py::arg("arch"), py::arg("layers"), py::arg("bit_choices"), py::arg("objectives"),
       py::arg("population"), py::arg("offspring"), py::arg("generations"), py::arg("seed"), py::arg("exact_mapping"),
       py::arg("sensitivity"), py::arg("threads"), py::arg("time_limit"), py::arg("runner") = py::none(),
-      py::arg("accuracy") = py::none(), py::arg("progress") = py::none());
+      py::arg("accuracy") = py::none(), py::arg("progress") = py::none(), py::arg("densities") = "");
   m.def("convert", [](const Sources& sources, const std::string& to) {
     return interruptible(
         [&](const app::RunControl& control) { return nlohmann::json(app::run_convert(sources, to, control)).dump(); });
@@ -255,13 +258,13 @@ PYBIND11_MODULE(_qloop, m) {
         return app::accuracy_proxy_db(layers, s);
       },
       py::arg("layers"), py::arg("sensitivity"));
-  m.def("search_layer",
-        [](const std::string& net, const Set& set, const Sources& arch, const Names& layers, std::size_t layer,
-           const std::vector<int>& bits, std::size_t elite_size, const Seed& seed, std::optional<double> time_limit) {
-          auto request = network_request(net, set, arch, layers, {}, std::nullopt, seed, time_limit);
-          qloop::LayerSearchRequest search{layer, app::layer_bitwidths(bits), elite_size};
-          return interruptible([&](const app::RunControl&) { return app::search_layer(request, search).dump(); });
-        });
+  m.def("search_layer", [](const std::string& net, const Set& set, const Sources& arch, const Names& layers,
+                           std::size_t layer, const std::vector<int>& bits, std::size_t elite_size, const Seed& seed,
+                           std::optional<double> time_limit, const std::string& densities) {
+    auto request = network_request(net, set, arch, layers, {}, std::nullopt, seed, time_limit, densities);
+    qloop::LayerSearchRequest search{layer, app::layer_bitwidths(bits), elite_size};
+    return interruptible([&](const app::RunControl&) { return app::search_layer(request, search).dump(); });
+  });
   m.def("schema", [] { return app::input_reference(); });
   m.def("import_onnx", [](const std::string& path, const Set& dims) {
     return interruptible(

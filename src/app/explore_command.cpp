@@ -101,7 +101,8 @@ std::string progress_line(const ExploreProgress& p, ExploreObjective first) {
 }  // namespace
 
 ExploreRun run_explore(const ExploreRequest& request, const RunControl& control) {
-  ExploreRun run{load_network(request.network, request.set, request.layers), explore_settings(request), {}};
+  ExploreRun run{
+      load_network(request.network, request.set, request.layers, request.densities), explore_settings(request), {}};
   auto sensitivity = request.sensitivity;
   if (request.sensitivity_csv) sensitivity = input::load_sensitivity_csv(*request.sensitivity_csv, run.net);
   auto overrides = request.overrides;

@@ -21,6 +21,7 @@ struct ExploreRequest {
   std::map<std::string, std::int64_t> set;  // values of the network's variables
   std::vector<std::string> arch_sources;
   std::vector<std::string> layers;  // only these (empty: all)
+  std::string densities;            // every layer's tensor densities (empty: dense)
   SearchOverrides overrides;        // threads (layer jobs at once) and time limit per layer job
   // Unset: the ExploreSettings defaults (2..8 bits, energy and accuracy, 10 + 10 for 25 generations).
   std::optional<std::vector<int>> bit_choices;

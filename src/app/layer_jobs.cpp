@@ -37,7 +37,7 @@ LayerBitwidths layer_bitwidths(const std::vector<int>& bits) {
 }
 
 std::vector<LayerJob> sweep_layer_jobs(const NetworkRequest& request) {
-  auto net = load_network(request.network, request.set, request.layers);
+  auto net = load_network(request.network, request.set, request.layers, request.densities);
   std::vector<LayerJob> jobs;
   std::set<LayerJobKey> seen;
   for (const auto& plan : sweep_plans(request.bits)) {
@@ -58,7 +58,7 @@ nlohmann::ordered_json layer_jobs_json(const std::vector<LayerJob>& jobs) {
 }
 
 nlohmann::ordered_json map_layer_job(const NetworkRequest& request, std::size_t layer, const LayerBitwidths& bits) {
-  auto net = load_network(request.network, request.set, request.layers);
+  auto net = load_network(request.network, request.set, request.layers, request.densities);
   if (layer >= net.layers.size()) throw InputError("", "layer", 0, "no layer job for layer " + std::to_string(layer));
   auto setup = load_network_setup(request.arch_sources, request.overrides, {});
   Network one{net.name, net.source, {net.layers[layer]}, 0};
@@ -84,7 +84,7 @@ nlohmann::ordered_json map_layer_job(const NetworkRequest& request, std::size_t 
 }
 
 NetworkRun sweep_from_jobs(const NetworkRequest& request, const nlohmann::json& results) {
-  NetworkRun run{load_network(request.network, request.set, request.layers), {}, {}};
+  NetworkRun run{load_network(request.network, request.set, request.layers, request.densities), {}, {}};
   run.setup = load_network_setup(request.arch_sources, {}, {});
   LayerMappingCache cache;
   for (const auto& job : sweep_layer_jobs(request)) {
@@ -116,7 +116,7 @@ NetworkRun sweep_from_jobs(const NetworkRequest& request, const nlohmann::json& 
 }
 
 nlohmann::ordered_json search_layer(const NetworkRequest& request, const LayerSearchRequest& search) {
-  auto net = load_network(request.network, request.set, request.layers);
+  auto net = load_network(request.network, request.set, request.layers, request.densities);
   if (search.layer >= net.layers.size())
     throw InputError("", "layer", 0, "no layer search for layer " + std::to_string(search.layer));
   auto setup = load_network_setup(request.arch_sources, request.overrides, {});
@@ -130,7 +130,8 @@ nlohmann::ordered_json search_layer(const NetworkRequest& request, const LayerSe
 
 LayerSearchRunner remote_runner(std::function<std::string(const std::string&)> ask, const NetworkRequest& request) {
   if (!ask) return {};
-  auto net = std::make_shared<const Network>(load_network(request.network, request.set, request.layers));
+  auto net =
+      std::make_shared<const Network>(load_network(request.network, request.set, request.layers, request.densities));
   auto arch = std::make_shared<const Architecture>(input::load_search_setup(request.arch_sources).architecture);
   return [ask = std::move(ask), net, arch](const std::vector<LayerSearchRequest>& requests) {
     auto asked = nlohmann::ordered_json::array();

@@ -9,6 +9,7 @@
 #include "input/load_inputs.hpp"
 #include "input/parse_bitwidth_plan.hpp"
 #include "input/parse_network.hpp"
+#include "input/parse_sparse.hpp"
 #include "input/yaml_document.hpp"
 #include "report/html_report.hpp"
 #include "report/network_report.hpp"
@@ -17,8 +18,12 @@
 namespace qloop::app {
 
 Network load_network(const std::string& source, const std::map<std::string, std::int64_t>& set,
-                     const std::vector<std::string>& layers) {
+                     const std::vector<std::string>& layers, const std::string& densities) {
   auto net = input::load_network_file(source, set);
+  if (!densities.empty()) {
+    auto given = input::parse_density_assignments(densities, "--density");
+    for (auto& layer : net.layers) layer.densities = given;
+  }
   if (layers.empty()) return net;
   std::vector<LayerSpec> kept;
   for (const auto& name : layers) {
@@ -102,7 +107,7 @@ std::function<void(const NetworkProgress&)> progress_of(const std::string& what,
 
 NetworkRun run_network(const NetworkRequest& request, const RunControl& control) {
   if (request.bits.size() > 1) throw InputError("", "--bits", 0, "give one bitwidth plan (a sweep takes several)");
-  NetworkRun run{load_network(request.network, request.set, request.layers), {}, {}};
+  NetworkRun run{load_network(request.network, request.set, request.layers, request.densities), {}, {}};
   auto plan = request.bits.empty() ? BitwidthPlan{} : input::load_bitwidth_plan(request.bits.front(), run.net);
   run.setup = load_network_setup(request.arch_sources, request.overrides, control);
   check_plan_fits(plan, run.net, run.setup.architecture, request.bits.empty() ? "" : request.bits.front());
@@ -112,7 +117,7 @@ NetworkRun run_network(const NetworkRequest& request, const RunControl& control)
 }
 
 NetworkRun run_sweep(const NetworkRequest& request, const RunControl& control) {
-  NetworkRun run{load_network(request.network, request.set, request.layers), {}, {}};
+  NetworkRun run{load_network(request.network, request.set, request.layers, request.densities), {}, {}};
   auto plans = sweep_plans(request.bits);
   run.setup = load_network_setup(request.arch_sources, request.overrides, control);
   for (const auto& plan : plans) check_plan_fits(plan, run.net, run.setup.architecture, "--bits");

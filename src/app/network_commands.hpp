@@ -27,12 +27,14 @@ struct NetworkRequest {
   // none: every tensor at its memory word's width). sweep: one or more configurations, each
   // "W16A16,W8A16,first=W8A8" (several shorthands sharing the first/last overrides).
   std::vector<std::string> bits;
+  std::string densities;  // every layer's tensor densities, "Weights=0.3,Inputs=0.5" (empty: dense)
 };
 
 // The network file's layers (its variables as `set` says), only those named (in that order)
 // when `layers` is not empty. Throws InputError naming a layer the network does not have.
+// `densities` ("Weights=0.3,Inputs=0.5"; empty: dense) apply to every layer.
 Network load_network(const std::string& source, const std::map<std::string, std::int64_t>& set,
-                     const std::vector<std::string>& layers);
+                     const std::vector<std::string>& layers, const std::string& densities = "");
 // Architecture, mapper settings (with the overrides) and constraints for every layer.
 NetworkSearchSetup load_network_setup(const std::vector<std::string>& arch_sources, const SearchOverrides& overrides,
                                       const RunControl& control);

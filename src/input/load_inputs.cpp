@@ -16,6 +16,7 @@
 #include "input/v04_front_end.hpp"
 #include "input/yaml_document.hpp"
 #include "util/error.hpp"
+#include "workload/layer.hpp"
 
 namespace qloop::input {
 
@@ -339,6 +340,11 @@ SearchSetup read_search_setup(const std::vector<std::string>& paths) {
     if (doc->find("ERT")) parse_ert(section(*doc, "ERT", problems), tables);
     if (doc->find("ART")) parse_art(section(*doc, "ART", problems), tables);
     apply_tables(setup.architecture, tables);
+    if (auto* sparse = doc->find("sparse_optimizations")) {
+      // A network's layers all have Weights, Inputs and Outputs: names are checked on one.
+      parse_sparse_optimizations(NodeReader(sparse->node, sparse->file, "sparse_optimizations", &problems),
+                                 layer_workload(LayerSpec{}, LayerBitwidths{}), setup.architecture, setup.notes);
+    }
     setup.settings = parse_mapper_settings(*doc);
     if (doc->find("problem"))
       setup.notes.push_back("the 'problem' in these files is ignored: the network gives the layers");

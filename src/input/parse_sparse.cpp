@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <cstdlib>
 #include <set>
 
 #include "input/schema.hpp"
@@ -237,6 +238,48 @@ void parse_compute_optimization(const NodeReader& list, ArithmeticSpec& arith) {
 }
 
 }  // namespace
+
+LayerDensities parse_density_assignments(const std::string& text, const std::string& where) {
+  LayerDensities densities;
+  auto fail = [&](const std::string& message) -> void { throw InputError("", where, 0, message); };
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    auto end = text.find(',', start);
+    auto item = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    start = end == std::string::npos ? text.size() + 1 : end + 1;
+    if (item.empty()) continue;
+    auto eq = item.find('=');
+    if (eq == std::string::npos) fail(fmt::format("'{}': expected TENSOR=DENSITY, e.g. Weights=0.3", item));
+    auto tensor = item.substr(0, eq);
+    auto value = item.substr(eq + 1);
+    DensitySpec spec;
+    if (auto colon = value.find(':'); colon != std::string::npos) {
+      auto model = normalize_key(value.substr(0, colon));
+      if (model == "hypergeometric") {
+        spec.distribution = DensityDistribution::kHypergeometric;
+      } else if (model != "fixed_structured" && model != "fixed") {
+        fail(fmt::format("'{}': unknown density distribution '{}'; expected fixed-structured or hypergeometric", item,
+                         value.substr(0, colon)));
+      }
+      value = value.substr(colon + 1);
+    }
+    char* rest = nullptr;
+    spec.density = std::strtod(value.c_str(), &rest);
+    if (value.empty() || *rest != '\0' || !(spec.density >= 0 && spec.density <= 1)) {
+      fail(fmt::format("'{}': a density is a fraction from 0 to 1", item));
+    }
+    if (tensor == "Weights") {
+      densities.weights = spec;
+    } else if (tensor == "Inputs") {
+      densities.inputs = spec;
+    } else if (tensor == "Outputs") {
+      densities.outputs = spec;
+    } else {
+      fail(fmt::format("'{}': a layer's tensors are Weights, Inputs and Outputs", tensor));
+    }
+  }
+  return densities;
+}
 
 void parse_sparse_optimizations(const NodeReader& sparse, const Workload& workload, Architecture& arch,
                                 std::vector<std::string>& notes) {

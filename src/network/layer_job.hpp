@@ -21,6 +21,7 @@ struct LayerShapeKey {
   std::int64_t stride_h = 0, stride_w = 0;
   std::int64_t dilation_h = 0, dilation_w = 0;
   std::int64_t batch = 0;
+  LayerDensities densities;  // results at other densities differ (Sparseloop's model)
   auto operator<=>(const LayerShapeKey&) const = default;
 };
 LayerShapeKey shape_key(const LayerSpec& layer);

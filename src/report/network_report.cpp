@@ -37,6 +37,31 @@ ordered_json shares_json(const std::vector<EnergyShare>& shares) {
   return out;
 }
 
+// With Sparseloop's model: the densities, the computes before and after gating and skipping,
+// and the storage energy split into data, metadata and gated/skipped accesses.
+ordered_json sparse_layer_json(const LayerSpec& l, const EvaluationResult& stats) {
+  const auto& c = *stats.arithmetic.sparse;
+  double metadata = 0, saved = 0, storage = 0;
+  for (const auto& level : stats.storage) {
+    for (const auto& t : level.tensors) {
+      storage += t.energy_pJ;
+      if (!t.sparse) continue;
+      metadata += t.sparse->metadata_energy_pJ;
+      saved += t.sparse->gated_skipped_energy_pJ;
+    }
+  }
+  return {
+      {"densities",
+       {{"Weights", l.densities.weights.density},
+        {"Inputs", l.densities.inputs.density},
+        {"Outputs", l.densities.outputs.density}}},
+      {"algorithmic_computes", c.algorithmic},
+      {"actual_computes", c.actual},
+      {"gated_computes", c.gated},
+      {"skipped_computes", c.skipped},
+      {"storage_energy_pJ", {{"data", storage - metadata - saved}, {"metadata", metadata}, {"gated_skipped", saved}}}};
+}
+
 ordered_json layer_json(const LayerResult& layer, const Architecture& arch) {
   const auto& l = layer.layer;
   ordered_json out = {{"name", l.name},   {"type", to_string(l.kind)},     {"bitwidths", bits_json(layer.bits)},
@@ -52,6 +77,7 @@ ordered_json layer_json(const LayerResult& layer, const Architecture& arch) {
   ordered_json per_level = {{stats.arithmetic.name, stats.arithmetic.energy_pJ}};
   for (const auto& level : stats.storage) per_level[level.name] = level.energy_pJ;
   out["energy_pJ_per_level"] = per_level;
+  if (stats.arithmetic.sparse) out["sparse"] = sparse_layer_json(l, stats);
   out["optimal"] = layer.mapping->report.optimal;
   out["gap"] = layer.mapping->report.gap;
   out["warm_started"] = layer.mapping->warm_started;

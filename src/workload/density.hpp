@@ -2,6 +2,7 @@
 // How sparse a tensor is: Sparseloop's density models (docs/sparsity.md). A tensor without
 // one is dense (density 1).
 
+#include <compare>
 #include <string>
 
 namespace qloop {
@@ -17,6 +18,7 @@ struct DensitySpec {
   double density = 1.0;  // fraction of nonzeros (banded: derived from the band)
   int band_width = 0;    // banded only
   bool dense() const { return distribution != DensityDistribution::kBanded && density >= 1.0; }
+  auto operator<=>(const DensitySpec&) const = default;
 };
 
 // The name the reference prints ("fixed-structured", "hypergeometric", "banded-<width>").

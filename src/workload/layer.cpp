@@ -124,6 +124,8 @@ Workload layer_workload(const LayerSpec& layer, const LayerBitwidths& bits) {
   auto as_optional = [](int value) { return value > 0 ? std::optional<int>(value) : std::nullopt; };
   w.bitwidths = {as_optional(bits.weights), as_optional(bits.inputs), as_optional(bits.outputs)};
   if (bits.weight_scales.group > 0) w.scales = {bits.weight_scales, {}, {}};
+  if (!layer.densities.dense())
+    w.densities = {layer.densities.weights, layer.densities.inputs, layer.densities.outputs};
   return w;
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "workload/density.hpp"
 #include "workload/workload.hpp"
 
 namespace qloop {
@@ -22,6 +23,13 @@ enum class LayerKind {
 };
 const char* to_string(LayerKind kind);
 
+// How sparse a layer's tensors are (Sparseloop's density models; dense by default).
+struct LayerDensities {
+  DensitySpec weights, inputs, outputs;
+  bool dense() const { return weights.dense() && inputs.dense() && outputs.dense(); }
+  auto operator<=>(const LayerDensities&) const = default;
+};
+
 struct LayerSpec {
   std::string name;
   LayerKind kind = LayerKind::kConv;
@@ -34,6 +42,7 @@ struct LayerSpec {
   std::int64_t stride_h = 1, stride_w = 1;
   std::int64_t pad_h = 0, pad_w = 0;
   std::int64_t dilation_h = 1, dilation_w = 1;
+  LayerDensities densities;
 
   std::int64_t out_h() const;  // (in + 2 pad - dilation (kernel - 1) - 1) / stride + 1
   std::int64_t out_w() const;

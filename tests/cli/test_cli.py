@@ -309,6 +309,29 @@ def case_network_writes_json_csv_and_report(qloop):
     assert html.count("<svg") >= 1 and "conv2" in html
 
 
+def case_network_density_gates_computes_on_zero_inputs(qloop):
+    # The compute unit gates an operation whose input is zero: with Inputs at density 1/2 (fixed
+    # structure), half of each layer's MACs are gated (rounded down), whatever the mapping.
+    d = tempfile.mkdtemp(prefix="qloop-net-sparse-")
+    sparse = os.path.join(d, "sparse.yaml")
+    open(sparse, "w").write("sparse_optimizations:\n  targets:\n  - name: MACC\n"
+                            "    compute-optimization: [{type: gating}]\n")
+    r, out = network_run(qloop, "network", sparse, "--density", "Inputs=0.5")
+    assert r.returncode == 0, r.stderr
+    for layer in json.load(open(os.path.join(out, "network.json")))["layers"]:
+        s = layer["sparse"]
+        assert s["densities"] == {"Weights": 1.0, "Inputs": 0.5, "Outputs": 1.0}, s
+        assert s["algorithmic_computes"] == layer["macs"], (s, layer["macs"])
+        assert s["gated_computes"] == layer["macs"] // 2, s
+        assert s["actual_computes"] == layer["macs"] - layer["macs"] // 2, s
+
+
+def case_network_density_of_an_unknown_tensor(qloop):
+    r, _ = network_run(qloop, "network", "--density", "Input=0.5")
+    assert r.returncode == 2, (r.returncode, r.stderr)
+    assert "a layer's tensors are Weights, Inputs and Outputs" in r.stderr, r.stderr
+
+
 def case_network_layer_mapping_round_trips_through_model(qloop):
     r, out = network_run(qloop, "network", "--layers", "conv2")
     assert r.returncode == 0, r.stderr

@@ -140,6 +140,39 @@ def test_network_and_sweep_match_the_cli(cli, tmp_path):
     assert one["layers"][0]["bitwidths"]["Weights"] == 4
 
 
+def test_sparse_case_gives_sparseloops_counts():
+    case = os.path.join(SHARED + "-sparse", "isca21-03.2.1-conv1d")
+    files = [os.path.join(case, f) for f in ("arch.yaml", "problem.yaml", "map.yaml", "sparse_opt.yaml")]
+    got = qloop.evaluate(files[0], files[1], files[2:], ert=os.path.join(case, "ERT.yaml"),
+                         art=os.path.join(case, "ART.yaml"))
+    expected = json.load(open(os.path.join(case, "expected_sparse.json")))
+    weights = got["storage"][0]["tensors"]["Weights"]
+    assert weights["representation_format"] == "rle"
+    assert weights["actual_reads"] == expected["storage"][0]["tensors"]["Weights"]["actual_reads"]
+    assert weights["actual_format_reads"] == [[0, 9, 0]]
+    assert got["arithmetic"]["actual_computes"] == expected["arithmetic"]["actual_computes"] == 9
+
+
+def test_network_densities_match_the_cli(cli, tmp_path):
+    # Compute gating on zero inputs: half of each layer's MACs (rounded down) are gated.
+    sparse = {"sparse_optimizations": {"targets": [{"name": "MACC", "compute-optimization": [{"type": "gating"}]}]}}
+    net = tmp_path / "tiny.yaml"
+    net.write_text(json.dumps(TINY_NET))
+    mapper = tmp_path / "mapper.yaml"
+    mapper.write_text(json.dumps(QUICK_MAPPER))
+    sparse_file = tmp_path / "sparse.yaml"
+    sparse_file.write_text(json.dumps(sparse))
+    r = cli("network", net, SMALL_ARCH, mapper, sparse_file, "--density", "Inputs=0.5", "--seed", "2",
+            "-o", tmp_path / "out")
+    assert r.returncode == 0, r.stderr
+    expected = json.load(open(tmp_path / "out" / "network.json"))
+    got = qloop.network(TINY_NET, [SMALL_ARCH, QUICK_MAPPER, sparse], densities={"Inputs": 0.5}, seed=2)
+    strip = lambda run: {k: v for k, v in run.items() if k != "search"}  # wall-clock seconds differ
+    assert strip(got) == strip(expected)
+    for layer in got["layers"]:
+        assert layer["sparse"]["gated_computes"] == layer["macs"] // 2
+
+
 def test_explore_front_is_non_dominated():
     result = qloop.explore(TINY_NET, [SMALL_ARCH, QUICK_MAPPER], bit_choices=[2, 4, 8], population=6, offspring=6,
                            generations=2, seed=4, objectives=["energy", "accuracy"],
