@@ -88,6 +88,39 @@ std::string layer_table(const NetworkResult& r, const Architecture& arch) {
   return out + "</table>\n";
 }
 
+// With sparse tensors: per layer the densities, the computes before and after gating and
+// skipping, and the storage energy split into data, metadata and gated/skipped accesses.
+std::string sparse_table(const NetworkResult& r) {
+  bool any = false;
+  for (const auto& layer : r.layers) any = any || (layer.mapping->found && layer.mapping->stats.arithmetic.sparse);
+  if (!any) return "";
+  std::string out =
+      "<h2>Sparsity</h2>\n<table><tr><th>layer</th><th>density W/I/O</th><th>MACs (algorithmic)</th>"
+      "<th>actual</th><th>gated</th><th>skipped</th><th>storage data (µJ)</th><th>metadata (µJ)</th>"
+      "<th>gated/skipped accesses (µJ)</th></tr>\n";
+  for (const auto& layer : r.layers) {
+    if (!layer.mapping->found || !layer.mapping->stats.arithmetic.sparse) continue;
+    const auto& s = layer.mapping->stats;
+    const auto& c = *s.arithmetic.sparse;
+    const auto& d = layer.layer.densities;
+    double storage = 0, metadata = 0, saved = 0;
+    for (const auto& level : s.storage) {
+      for (const auto& t : level.tensors) {
+        storage += t.energy_pJ;
+        if (!t.sparse) continue;
+        metadata += t.sparse->metadata_energy_pJ;
+        saved += t.sparse->gated_skipped_energy_pJ;
+      }
+    }
+    out += fmt::format(
+        "<tr><td>{}</td><td>{:g} / {:g} / {:g}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.3f}</td>"
+        "<td>{:.3f}</td><td>{:.3f}</td></tr>\n",
+        escape_html(layer.layer.name), d.weights.density, d.inputs.density, d.outputs.density, c.algorithmic, c.actual,
+        c.gated, c.skipped, (storage - metadata - saved) / 1e6, metadata / 1e6, saved / 1e6);
+  }
+  return out + "</table>\n";
+}
+
 StackedBars per_layer_chart(const NetworkResult& r) {
   StackedBars chart{"Energy per layer and component", "energy (µJ)", {}, {}};
   for (const auto& share : r.energy_by_component) chart.stacks.push_back({share.name, {}});
@@ -110,7 +143,7 @@ std::string network_html(const NetworkResult& r, const Architecture& arch) {
                                  r.complete ? "" : " <span class=\"bad\">— some layers have no valid mapping</span>");
   body += "<h2>Summary</h2>\n" + summary_table(r);
   body += "<h2>Energy breakdown</h2>\n" + figure(svg(per_layer_chart(r)));
-  body += "<h2>Layers</h2>\n" + layer_table(r, arch);
+  body += "<h2>Layers</h2>\n" + layer_table(r, arch) + sparse_table(r);
   return page(r.network + ": network report", body);
 }
 

@@ -324,6 +324,8 @@ def case_network_density_gates_computes_on_zero_inputs(qloop):
         assert s["algorithmic_computes"] == layer["macs"], (s, layer["macs"])
         assert s["gated_computes"] == layer["macs"] // 2, s
         assert s["actual_computes"] == layer["macs"] - layer["macs"] // 2, s
+    html = open(os.path.join(out, "report.html")).read()
+    assert "<h2>Sparsity</h2>" in html and "0 / 0.5 / 1" not in html and "1 / 0.5 / 1" in html
 
 
 def case_network_density_of_an_unknown_tensor(qloop):
