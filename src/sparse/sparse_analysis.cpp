@@ -171,7 +171,17 @@ void record_saf(const Context& ctx, int level, const ActionOptimization& action,
     }
     double p = probability_saved(ctx, at, target, choice);
     const auto& spec = ctx.arch.storage[at];
-    double occupancy = ctx.out.models[target].expected_occupancy(ctx.tiles[at][target].tile_size);
+    // The expected nonzeros of the target's tile, plus the metadata the child (or, at the
+    // innermost level, this level) reads with them, counted in data words as the reference
+    // does (an integer ratio of word widths, usually 0).
+    const auto& rep = ctx.out.representation.levels[at][target];
+    double occupancy = rep.expected_density * as_double(ctx.tiles[at][target].tile_size);
+    int child = ctx.child(at, target);
+    double metadata = 0;
+    for (const auto& units : ctx.out.representation.levels[child < 0 ? at : child][target].expected) {
+      metadata += units.metadata + units.payload;
+    }
+    occupancy += metadata * static_cast<double>(spec.metadata.word_bits / std::max(spec.word_bits, 1));
     double savings = spec.energy.read_pJ / static_cast<double>(spec.block_size) * occupancy * p;
     if (savings >= best_savings) {  // ties go to the later option, as in the reference
       best_savings = savings;
