@@ -173,6 +173,9 @@ struct Architecture {
   std::vector<StorageLevelSpec> storage;  // index 0 = innermost
   ArithmeticSpec arithmetic;
   CountingRules rules = CountingRules::kQuantizationFork;
+  // The inputs have a `sparse_optimizations` section (even an empty one): the stats carry
+  // Sparseloop's counts, as the reference prints them then.
+  bool sparse_section = false;
 
   int num_storage_levels() const { return static_cast<int>(storage.size()); }
   // Whether Sparseloop's analysis applies (gating, skipping, formats or compute optimizations):

@@ -285,6 +285,7 @@ void parse_sparse_optimizations(const NodeReader& sparse, const Workload& worklo
                                 std::vector<std::string>& notes) {
   sparse.expect_map();
   sparse.allow_only(schema("sparse.top"));
+  arch.sparse_section = true;
   auto targets = sparse.find("targets");
   if (!targets) return;
   targets->expect_sequence();

@@ -364,7 +364,9 @@ void analyze_compute(const Context& ctx, double remaining, const std::vector<boo
 
 }  // namespace
 
-bool sparse_analysis_applies(const Architecture& arch) { return arch.has_sparse_optimizations(); }
+bool sparse_analysis_applies(const Architecture& arch) {
+  return arch.sparse_section || arch.has_sparse_optimizations();
+}
 
 void analyze_sparsity(const Architecture& arch, const Workload& workload, const Mapping& mapping,
                       const CollapsedTiles& tiles, std::uint64_t compute_instances, SparseAnalysis& out) {

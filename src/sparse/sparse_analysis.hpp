@@ -58,8 +58,8 @@ struct SparseAnalysis {
   int failure_level = -1;
 };
 
-// Whether the architecture asks for Sparseloop's analysis at all (some gating, skipping,
-// format or compute optimization); without it every count is the dense one.
+// Whether the inputs ask for Sparseloop's analysis at all (a sparse_optimizations section);
+// without it the stats hold the dense counts only.
 bool sparse_analysis_applies(const Architecture& arch);
 
 void analyze_sparsity(const Architecture& arch, const Workload& workload, const Mapping& mapping,

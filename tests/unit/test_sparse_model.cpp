@@ -159,6 +159,17 @@ TEST(SparseModel, densities_alone_change_nothing) {
   EXPECT_FALSE(sparse.arithmetic.sparse.has_value());
 }
 
+// An empty sparse_optimizations section: the reference prints Sparseloop's stats, every
+// actual count the dense one.
+TEST(SparseModel, empty_sparse_section_reports_the_dense_counts_as_actual) {
+  auto r = evaluate_yaml({kArch, dot_product("0.25"), kAllInBuffer, "sparse_optimizations: {targets: []}\n", kTables});
+  ASSERT_TRUE(r.valid) << r.reason;
+  ASSERT_TRUE(r.arithmetic.sparse.has_value());
+  EXPECT_EQ(r.arithmetic.sparse->actual, 16u);
+  EXPECT_EQ(sparse_at(r, "Buffer", "B").accesses[0].actual, 16u);
+  EXPECT_EQ(sparse_at(r, "Buffer", "B").accesses[0].gated, 0u);
+}
+
 // A fixed-structured tile of n operands holds floor(n d) or ceil(n d) nonzeros, with the
 // mean n d; a hypergeometric tensor has ceil(d N) nonzeros placed at random.
 TEST(SparseModel, density_models_give_the_occupancy_probabilities) {
