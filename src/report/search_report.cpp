@@ -89,8 +89,9 @@ std::string search_text(const SearchReport& r, const Architecture& arch, const W
   } else if (r.optimal) {
     out += "Result      : optimal (every tiling enumerated or bounded out)\n";
   } else if (arch.has_sparse_optimizations()) {
-    out += "Result      : best found; no lower bound is known with gating, skipping or compressed formats "
-           "(docs/sparsity.md)\n";
+    out +=
+        "Result      : best found; no lower bound is known with gating, skipping or compressed formats "
+        "(docs/sparsity.md)\n";
   } else {
     out += fmt::format("Result      : best found; {:.1f}% above the lower bound {:.6g} of {}\n", r.gap * 100,
                        r.lower_bound, r.objectives.empty() ? "?" : to_string(r.objectives.front()));

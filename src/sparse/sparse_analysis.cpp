@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "sparse/complete_nest.hpp"
+#include "sparse/compute_analysis.hpp"
 #include "sparse/spatial_skipping.hpp"
 
 namespace qloop::sparse {
@@ -269,99 +270,6 @@ void apply_representation(const Context& ctx, int level, DataSpaceId ds, SparseT
   }
 }
 
-// Operand states for the compute analysis: nonzero, zero (stored), not stored (compressed away).
-struct OperandStates {
-  double nonzero = 1, zero = 0, absent = 0;
-};
-
-OperandStates operand_states(double density, bool has_metadata, double retained = 1) {
-  double d = density / retained;
-  return has_metadata ? OperandStates{d, 0, 1 - d} : OperandStates{d, 1 - d, 0};
-}
-
-void analyze_compute(const Context& ctx, double remaining, const std::vector<bool>& saf_on,
-                     const std::vector<double>& innermost_probability, std::uint64_t compute_instances) {
-  auto& compute = ctx.out.compute;
-  const auto& workload = ctx.workload;
-  const auto& arith = ctx.arch.arithmetic;
-  std::vector<DataSpaceId> operands;
-  for (int ds = 0; ds < workload.num_data_spaces(); ++ds) {
-    if (!workload.data_spaces[ds].read_write) operands.push_back(ds);
-  }
-  auto total = static_cast<std::uint64_t>(remaining);
-  compute.computes = {total, 0, 0};
-  compute.utilized_instances = static_cast<double>(compute_instances);
-  if (operands.size() != 2) {
-    if (arith.gate_on_zero_operand || arith.skip_on_not_aligned_operands) {
-      ctx.out.failure =
-          fmt::format("compute optimizations need two operand tensors; this problem has {}", operands.size());
-      ctx.out.failure_level = 0;
-    }
-    return;
-  }
-  auto innermost = [&](DataSpaceId ds) {
-    for (int l = 0; l < ctx.levels(); ++l) {
-      if (ctx.kept(l, ds)) return l;
-    }
-    return -1;
-  };
-  std::array<OperandStates, 2> states;
-  std::array<double, 2> density{};
-  std::array<bool, 2> metadata{};
-  for (int k = 0; k < 2; ++k) {
-    auto ds = operands[k];
-    density[k] = std::round(ctx.out.models[ds].operand_density() * 1e6) / 1e6;
-    int level = innermost(ds);
-    metadata[k] = level >= 0 && ctx.has_metadata(level, ds);
-    states[k] = operand_states(density[k], metadata[k]);
-  }
-  // An operand whose zeros were already saved at a storage level arrives nonzero more often.
-  auto retained = [&](int k) { return 1 - innermost_probability[operands[k]]; };
-  bool a = saf_on[operands[0]], b = saf_on[operands[1]];
-  if (a && b) {
-    states[0] = operand_states(density[0], metadata[0], retained(1));
-    states[1] = operand_states(density[1], metadata[1], retained(0));
-  } else if (a) {
-    states[1] = operand_states(density[1], metadata[1], retained(0));
-  } else if (b) {
-    states[0] = operand_states(density[0], metadata[0], retained(1));
-  }
-  if (total == 0) return;
-  // The reference conditions an operand on the other's storage optimization as if that were
-  // conditioned on this operand; where it is not (another tensor), the operand's probability
-  // can leave [0, 1] and the reference stops on an assertion. qloop then keeps the operand's
-  // own probabilities: its zeros do not depend on the other tensor's optimization.
-  for (int k = 0; k < 2; ++k) {
-    auto& s = states[k];
-    bool legal = true;
-    for (double x : {s.nonzero, s.zero, s.absent}) legal = legal && std::isfinite(x) && x >= -1e-5 && x <= 1 + 1e-5;
-    if (!legal) s = operand_states(density[k], metadata[k]);
-    for (double* x : {&s.nonzero, &s.zero, &s.absent}) *x = std::clamp(*x, 0.0, 1.0);
-  }
-  double gated = 0, skipped = 0, absent = 0;
-  double t = as_double(total);
-  const std::array<double, 3> pa{states[0].nonzero, states[0].zero, states[0].absent};
-  const std::array<double, 3> pb{states[1].nonzero, states[1].zero, states[1].absent};
-  for (int i = 0; i < 3; ++i) {
-    for (int j = 0; j < 3; ++j) {
-      double amount = t * pa[i] * pb[j];
-      if (i == 2 && j == 2) {
-        absent += amount;
-      } else if (i == 2 || j == 2) {
-        if (arith.skip_on_not_aligned_operands) {
-          skipped += amount;
-        } else if (arith.gate_on_zero_operand) {
-          gated += amount;
-        }
-      } else if (i == 1 || j == 1) {
-        if (arith.gate_on_zero_operand) gated += amount;
-      }
-    }
-  }
-  auto s = floor_of(skipped), g = floor_of(gated), n = floor_of(absent);
-  compute.computes = {total - s - g - n, g, s};
-}
-
 }  // namespace
 
 bool sparse_analysis_applies(const Architecture& arch) {
@@ -512,7 +420,23 @@ void analyze_sparsity(const Architecture& arch, const Workload& workload, const 
     }
   }
   out.compute.algorithmic = workload.total_operations();
-  analyze_compute(ctx, remaining_computes, saf_on, innermost_probability, compute_instances);
+  {
+    std::vector<ComputeOperand> operands;
+    for (int ds = 0; ds < num_ds; ++ds) {
+      if (workload.data_spaces[ds].read_write) continue;
+      int innermost = 0;
+      while (innermost < num_levels && !ctx.kept(innermost, ds)) ++innermost;
+      operands.push_back({out.models[ds].operand_density(), innermost < num_levels && ctx.has_metadata(innermost, ds),
+                          saf_on[ds], innermost_probability[ds]});
+    }
+    auto computes = analyze_computes(arch.arithmetic, operands, remaining_computes, compute_instances);
+    out.compute.computes = computes.computes;
+    out.compute.utilized_instances = computes.utilized_instances;
+    if (computes.failure && !out.failure) {
+      out.failure = computes.failure;
+      out.failure_level = 0;
+    }
+  }
   if (spatial) {
     out.compute.utilized_instances = spatial->compute_average_instances;
     out.compute.max_instances = spatial->compute_max_x * spatial->compute_max_y;
