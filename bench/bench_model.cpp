@@ -24,6 +24,8 @@ void evaluate_example(benchmark::State& state, const char* example) {
 
 void BM_Evaluate_AlexNetConv1_3Level(benchmark::State& state) { evaluate_example(state, "alexnet-conv1-3level"); }
 void BM_Evaluate_EyerissLike_6Level(benchmark::State& state) { evaluate_example(state, "eyeriss-like-alexnet-conv3"); }
+// The same layer with Sparseloop's gating and a compressed tensor (docs/sparsity.md).
+void BM_Evaluate_EyerissLike_Sparse(benchmark::State& state) { evaluate_example(state, "eyeriss-like-sparse-conv3"); }
 
 // The same over 1,000 random mappings the mapper could meet (valid or not): the nest
 // analysis alone, and the whole evaluation.
@@ -86,6 +88,7 @@ void BM_Evaluate_Random_EyerissLike(benchmark::State& state) { evaluate_random(s
 
 BENCHMARK(BM_Evaluate_AlexNetConv1_3Level)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_Evaluate_EyerissLike_6Level)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_Evaluate_EyerissLike_Sparse)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_AnalyzeNest_Random_3Level)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_AnalyzeNest_Random_EyerissLike)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_Evaluate_Random_3Level)->Unit(benchmark::kMicrosecond);

@@ -328,6 +328,18 @@ def case_network_density_gates_computes_on_zero_inputs(qloop):
     assert "<h2>Sparsity</h2>" in html and "0 / 0.5 / 1" not in html and "1 / 0.5 / 1" in html
 
 
+def case_sparse_example_gates_the_weight_reads_of_zero_inputs(qloop):
+    # weights_spad gates each weight read whose input is zero (density 0.35): the computes
+    # those reads would feed are gone, 149,520,384 - floor(149,520,384 x 0.65).
+    r, out = run(qloop, os.path.join(HERE, "..", "..", "examples", "eyeriss-like-sparse-conv3"))
+    assert r.returncode == 0, r.stderr
+    stats = json.load(open(os.path.join(out, "qloop.stats.json")))
+    assert stats["arithmetic"]["algorithmic_computes"] == 149520384
+    assert stats["arithmetic"]["actual_computes"] == 149520384 - int(149520384 * 0.65)
+    dram = next(l for l in stats["storage"] if l["name"] == "DRAM")
+    assert dram["tensors"]["Inputs"]["representation_format"] == "uop rle"
+
+
 def case_network_density_of_an_unknown_tensor(qloop):
     r, _ = network_run(qloop, "network", "--density", "Input=0.5")
     assert r.returncode == 2, (r.returncode, r.stderr)
