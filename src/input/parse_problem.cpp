@@ -116,6 +116,15 @@ void parse_bitwidths(const NodeReader& instance, Workload& workload) {
   if (auto psum = instance.find("partial_sum_bitwidth")) workload.partial_sum_bitwidth = parse_bitwidth(*psum);
 }
 
+// A banded matrix's band width: a whole number of diagonals on each side of the main one.
+int parse_band_width(const NodeReader& node) {
+  auto width = node.as_int();
+  if (width < 0 || width > (std::int64_t{1} << 31) - 1) {
+    node.fail(fmt::format("band_width is a whole number of diagonals from 0 to 2^31 - 1, got {}", width));
+  }
+  return static_cast<int>(width);
+}
+
 // A density as the reference reads it: a fraction in [0, 1] (a fixed-structured density), or
 // a density model {distribution, density | band_width}.
 DensitySpec parse_density(const NodeReader& node) {
@@ -137,15 +146,47 @@ DensitySpec parse_density(const NodeReader& node) {
   } else if (name == "hypergeometric") {
     spec.distribution = DensityDistribution::kHypergeometric;
   } else if (name == "banded" || name == "diagonal") {
-    distribution.fail(
-        "banded density distributions are not modelled yet (docs/compatibility.md); use fixed-structured or "
-        "hypergeometric");
+    spec.distribution = DensityDistribution::kBanded;
+    // The band sets the density; the reference ignores a `density` given with it.
+    if (auto density = node.find("density")) density->fail("a banded density follows from band_width; remove density");
+    if (auto width = node.find("band_width")) spec.band_width = parse_band_width(*width);
+    return spec;
   } else {
-    distribution.fail(fmt::format("unknown density distribution '{}'; expected fixed-structured or hypergeometric",
-                                  distribution.as_string()));
+    distribution.fail(
+        fmt::format("unknown density distribution '{}'; expected fixed-structured, hypergeometric or banded (diagonal)",
+                    distribution.as_string()));
   }
   spec.density = fraction(node.at("density"));
   return spec;
+}
+
+// The banded model describes a square matrix: rows are the tensor's rank 0, columns rank 1.
+void check_banded(const NodeReader& node, const Workload& workload, DataSpaceId ds, int band_width) {
+  const auto& space = workload.data_spaces[ds];
+  if (space.projection.size() != 2) {
+    node.fail(fmt::format("tensor {} has {} rank(s), but a banded density needs a 2-D square tensor", space.name,
+                          space.projection.size()));
+  }
+  std::int64_t extents[2] = {1, 1};
+  for (int r = 0; r < 2; ++r) {
+    for (const auto& term : space.projection[r]) {
+      extents[r] += workload.coefficient(term.coefficient) * (workload.dimension_bounds[term.dimension] - 1);
+    }
+  }
+  if (extents[0] != extents[1]) {
+    node.fail(fmt::format("tensor {} is {} x {}, but a banded density needs a square tensor", space.name, extents[0],
+                          extents[1]));
+  }
+  // From there on the reference miscounts the band's nonzeros (the count shrinks, then wraps past 0).
+  if (band_width >= extents[0]) {
+    node.fail(fmt::format("band_width {} reaches past the {} x {} tensor {}; at most {} (a full matrix)", band_width,
+                          extents[0], extents[1], space.name, extents[0] - 1));
+  }
+}
+
+void set_density(const NodeReader& node, Workload& workload, DataSpaceId ds, const DensitySpec& spec) {
+  if (spec.distribution == DensityDistribution::kBanded) check_banded(node, workload, ds, spec.band_width);
+  workload.densities[ds] = spec;
 }
 
 void parse_densities(const NodeReader& instance, Workload& workload) {
@@ -155,7 +196,9 @@ void parse_densities(const NodeReader& instance, Workload& workload) {
     densities->fail("both commonDensity and densities are given (the reference would ignore densities); keep one");
   }
   if (common) {
-    workload.densities.assign(workload.num_data_spaces(), parse_density(*common));
+    auto spec = parse_density(*common);
+    workload.densities.assign(workload.num_data_spaces(), DensitySpec{});
+    for (DataSpaceId ds = 0; ds < workload.num_data_spaces(); ++ds) set_density(*common, workload, ds, spec);
     return;
   }
   if (!densities) return;
@@ -165,7 +208,7 @@ void parse_densities(const NodeReader& instance, Workload& workload) {
     auto value = densities->at(tensor);
     auto id = workload.find_data_space(tensor);
     if (id < 0) value.fail(fmt::format("'{}' is not a data space of the problem shape", tensor));
-    workload.densities[id] = parse_density(value);
+    set_density(value, workload, id, parse_density(value));
   }
 }
 

@@ -56,8 +56,9 @@ double vector_ratio(const StorageLevelSpec& spec, const LevelTensorCounts& dense
   if (threshold <= points / static_cast<std::uint64_t>(block)) return 1;
   double total = 0;
   auto b = static_cast<double>(block);
-  for (std::uint64_t k = 1; k <= points; ++k) {
-    total += std::ceil(static_cast<double>(k) / b) * model.occupancy_probability(points, k);
+  // The occupancies of probability 0 add nothing; an empty tile costs no access.
+  for (const auto& o : model.occupancies(rep.tile)) {
+    if (o.nonzeros != 0) total += std::ceil(static_cast<double>(o.nonzeros) / b) * o.probability;
   }
   return total / (static_cast<double>(points) * density / b);
 }

@@ -52,14 +52,14 @@ struct Format {
 struct TensorLoop {
   DimensionId dimension = 0;
   std::int64_t bound = 1;
-  std::uint64_t tile_points = 1;  // the tensor's points in the box up to and including this loop
+  TileShape tile;  // the tensor's tile of the box up to and including this loop
   bool trivial() const { return bound <= 1; }
 };
 
 // How a tensor's ranks cover its loops at one level.
 struct RankLayout {
   std::vector<std::vector<TensorLoop>> loops;  // per rank
-  std::vector<std::uint64_t> subtiles;         // points of an element of rank r; [ranks] = a fiber's tile
+  std::vector<TileShape> subtiles;             // an element of rank r; [ranks] = a fiber's tile
   std::vector<std::uint64_t> fibers;           // fiber shape per rank
 };
 
@@ -178,7 +178,7 @@ std::vector<TensorLoop> tensor_loops(const Context& c, DataSpaceId ds, int level
     for (std::size_t i = 0; i < nest_loops.size(); ++i) {
       const auto& loop = nest_loops[i];
       if (!indexes(c.workload, ds, loop.dimension)) continue;
-      loops.push_back({loop.dimension, loop.bound, projected_points(c.workload, ds, c.nest.tiles[l][i])});
+      loops.push_back({loop.dimension, loop.bound, projected_tile(c.workload, ds, c.nest.tiles[l][i])});
     }
   }
   if (!pretiled) {
@@ -209,7 +209,7 @@ bool in_group(const Context& c, const DimensionGroup* group, DimensionId d) {
 
 struct OwnRanks {
   std::vector<std::vector<TensorLoop>> loops;  // innermost rank first
-  std::vector<std::uint64_t> tiles;            // the tile a fiber of each rank covers
+  std::vector<TileShape> tiles;                // the tile a fiber of each rank covers
   std::vector<TensorLoop> left;                // non-trivial loops no rank took
 };
 
@@ -220,9 +220,10 @@ bool joins(const Context& c, const Format& f, const DimensionGroup* group, const
 
 // Outermost rank first onto the outermost loop. A rank whose flattening rule misses the
 // loop stays empty and is appended after the ranks built so far (the reference's order).
-OwnRanks ranks_outer_to_inner(const Context& c, const Format& f, const std::vector<TensorLoop>& s, int first) {
+OwnRanks ranks_outer_to_inner(const Context& c, DataSpaceId ds, const Format& f, const std::vector<TensorLoop>& s,
+                              int first) {
   OwnRanks own;
-  std::uint64_t innermost_tile = s.empty() ? 1 : s.front().tile_points;
+  TileShape innermost_tile = s.empty() ? point_tile(c.workload.rank(ds)) : s.front().tile;
   int r = f.ranks(), i = static_cast<int>(s.size()) - 1;
   while (r > first && i >= 0) {
     while (i >= 0 && s[i].trivial()) --i;
@@ -235,7 +236,7 @@ OwnRanks ranks_outer_to_inner(const Context& c, const Format& f, const std::vect
       continue;
     }
     std::vector<TensorLoop> rank{s[i]};
-    std::uint64_t tile = s[i].tile_points;
+    TileShape tile = s[i].tile;
     for (--i; (!f.has_metadata() || group) && i >= 0 && joins(c, f, group, s[i]); --i) {
       if (!s[i].trivial()) rank.push_back(s[i]);
     }
@@ -254,9 +255,10 @@ OwnRanks ranks_outer_to_inner(const Context& c, const Format& f, const std::vect
 
 // Innermost rank first onto the innermost loop; a flattened rank's tile is that of its
 // innermost loop (as in the reference).
-OwnRanks ranks_inner_to_outer(const Context& c, const Format& f, const std::vector<TensorLoop>& s, int first) {
+OwnRanks ranks_inner_to_outer(const Context& c, DataSpaceId ds, const Format& f, const std::vector<TensorLoop>& s,
+                              int first) {
   OwnRanks own;
-  std::uint64_t innermost_tile = s.empty() ? 1 : s.front().tile_points;
+  TileShape innermost_tile = s.empty() ? point_tile(c.workload.rank(ds)) : s.front().tile;
   int r = first - 1, last = f.ranks() - 1;
   std::size_t i = 0, n = s.size();
   while (r < last && i < n) {
@@ -266,11 +268,11 @@ OwnRanks ranks_inner_to_outer(const Context& c, const Format& f, const std::vect
     const DimensionGroup* group = nullptr;
     if (has_rule(f, r) && !(group = group_of(c, f, r, s[i].dimension))) {
       own.loops.emplace_back();  // fiber shape 1 over a single point
-      own.tiles.push_back(1);
+      own.tiles.push_back(point_tile(c.workload.rank(ds)));
       continue;
     }
     std::vector<TensorLoop> rank{s[i]};
-    std::uint64_t tile = s[i].tile_points;
+    TileShape tile = s[i].tile;
     for (++i; (!f.has_metadata() || group) && i < n && joins(c, f, group, s[i]); ++i) {
       if (!s[i].trivial()) rank.push_back(s[i]);
     }
@@ -330,7 +332,7 @@ std::optional<Failure> lay_ranks(const Context& c, DataSpaceId ds, int level, in
   }
   int first = pretiled ? static_cast<int>(child_layout.loops.size()) : 0;
   auto s = tensor_loops(c, ds, level, child >= 0 ? child + 1 : 0, pretiled);
-  auto own = f.inner_to_outer() ? ranks_inner_to_outer(c, f, s, first) : ranks_outer_to_inner(c, f, s, first);
+  auto own = f.inner_to_outer() ? ranks_inner_to_outer(c, ds, f, s, first) : ranks_outer_to_inner(c, ds, f, s, first);
   if (!own.left.empty()) return too_few_ranks(c, ds, level, own);
 
   out.loops.clear();
@@ -339,7 +341,7 @@ std::optional<Failure> lay_ranks(const Context& c, DataSpaceId ds, int level, in
     out.loops = child_layout.loops;
     out.subtiles = child_layout.subtiles;
   } else {
-    out.subtiles.push_back(1);  // a rank-0 element is one point
+    out.subtiles.push_back(point_tile(c.workload.rank(ds)));  // a rank-0 element is one point
   }
   for (auto& rank : own.loops) out.loops.push_back(std::move(rank));
   out.subtiles.insert(out.subtiles.end(), own.tiles.begin(), own.tiles.end());
@@ -395,13 +397,13 @@ RankUnits format_units(RankFormatKind kind, const RankQuery& q) {
   return u;
 }
 
-// Units of every rank of a tile of `points` holding `nonzeros` (`out` sized to the ranks).
-void tile_units(const Context& c, DataSpaceId ds, int level, const RankLayout& layout, std::uint64_t points,
+// Units of every rank of the level's `tile` holding `nonzeros` (`out` sized to the ranks).
+void tile_units(const Context& c, DataSpaceId ds, int level, const RankLayout& layout, const TileShape& level_tile,
                 std::uint64_t nonzeros, std::vector<RankUnits>& out) {
   const auto& f = c.formats[level][ds];
   const auto& model = c.models[ds];
   const auto& spec = c.arch.storage[level];
-  ParentTile tile{points, nonzeros};
+  ParentTile tile{level_tile, nonzeros};
   int ranks = f.ranks();
   int exempt = f.inner_to_outer() ? 0 : ranks - 1;  // a trivial rank still modelled
   RankQuery q;
@@ -410,7 +412,7 @@ void tile_units(const Context& c, DataSpaceId ds, int level, const RankLayout& l
     q.fiber_shape = layout.fibers[r];
     out[r] = RankUnits{};
     if (q.fiber_shape != 1 || r == exempt) {
-      std::uint64_t fiber_tile = r == ranks - 1 ? points : layout.subtiles[r + 1];
+      const TileShape& fiber_tile = r == ranks - 1 ? level_tile : layout.subtiles[r + 1];
       q.p_empty_fiber =
           rank.kind == RankFormatKind::kUncompressed ? 0 : model.occupancy_probability(fiber_tile, 0, tile);
       // Only compressed ranks skip empty elements.
@@ -430,23 +432,13 @@ void tile_units(const Context& c, DataSpaceId ds, int level, const RankLayout& l
   }
 }
 
-struct Occupancy {
-  std::uint64_t nonzeros;
-  double probability;
-};
-
 // The possible nonzeros of a tile and their probabilities; without the empty tile (and
 // the others conditioned on it not being empty) when the parent level has metadata: it sends
 // no empty tile. Returns the share of instances that receive a tile.
-double tile_occupancies(const DensityModel& model, std::uint64_t points, bool parent_has_metadata,
+double tile_occupancies(const DensityModel& model, const TileShape& tile, bool parent_has_metadata,
                         std::vector<Occupancy>& out) {
-  out.clear();
-  std::uint64_t low = model.min_occupancy(points), high = model.max_occupancy(points);
-  for (std::uint64_t k = low; k <= high; ++k) {
-    double p = model.occupancy_probability(points, k);
-    if (p != 0) out.push_back({k, p});
-  }
-  if (!parent_has_metadata || low != 0 || out.empty()) return 1;
+  out = model.occupancies(tile);
+  if (!parent_has_metadata || model.min_occupancy(tile) != 0 || out.empty()) return 1;
   // As the reference: the first possible occupancy stands for the empty tile.
   double nonempty = 1 - out.front().probability;
   for (auto& o : out) o.probability = nonempty != 0 ? o.probability / nonempty : 0;
@@ -473,13 +465,22 @@ std::uint64_t units_bits(const std::vector<RankUnits>& units) {
   return static_cast<std::uint64_t>(std::ceil(bits));
 }
 
+// The tile of `ds` at `level`: its points as the tile analysis counts them, its extents those
+// of the level's box in the nest.
+TileShape level_tile(const Context& c, DataSpaceId ds, int level) {
+  TileShape tile = projected_tile(c.workload, ds, c.nest.below(level + 1));
+  tile.points = c.tiles[level][ds].tile_size;
+  return tile;
+}
+
 void describe(const Context& c, DataSpaceId ds, int level, const RankLayout& layout, bool parent_has_metadata,
               TensorRepresentation& rep) {
   const auto& f = c.formats[level][ds];
   const auto& model = c.models[ds];
-  std::uint64_t points = c.tiles[level][ds].tile_size;
+  rep.tile = level_tile(c, ds, level);
+  std::uint64_t points = rep.tile.points;
   std::vector<Occupancy> occupancies;
-  rep.instances_factor = tile_occupancies(model, points, parent_has_metadata, occupancies);
+  rep.instances_factor = tile_occupancies(model, rep.tile, parent_has_metadata, occupancies);
   double nonzeros = 0;
   for (const auto& o : occupancies) nonzeros += o.probability * static_cast<double>(o.nonzeros);
   rep.expected_density = nonzeros / static_cast<double>(points);
@@ -496,12 +497,12 @@ void describe(const Context& c, DataSpaceId ds, int level, const RankLayout& lay
   std::vector<RankUnits> units(f.ranks());
   rep.expected.assign(f.ranks(), RankUnits{});
   for (std::size_t i = 0; i < occupancies.size(); ++i) {
-    tile_units(c, ds, level, layout, points, occupancies[i].nonzeros, units);
+    tile_units(c, ds, level, layout, rep.tile, occupancies[i].nonzeros, units);
     add_scaled(rep.expected, units, occupancies[i].probability, i == 0);
   }
-  rep.max_occupancy = model.max_occupancy(points);
+  rep.max_occupancy = model.max_occupancy(rep.tile);
   rep.worst_case.assign(f.ranks(), RankUnits{});
-  tile_units(c, ds, level, layout, points, rep.max_occupancy, rep.worst_case);
+  tile_units(c, ds, level, layout, rep.tile, rep.max_occupancy, rep.worst_case);
   rep.worst_case_bits = units_bits(rep.worst_case);
 }
 

@@ -29,6 +29,7 @@ struct TensorRepresentation {
   bool has_metadata = false;         // a format is given here (compressed or not)
   bool compressed = false;           // some rank is compressed (CP, RLE, B)
   std::string format_name = "none";  // lower-case rank formats, outermost first ("uop cp")
+  TileShape tile;                    // the tensor's tile at the level (points, extents per rank)
   double expected_density = 1;       // expected nonzeros / tile points
   // The share of instances that hold a nonempty tile, when the parent level has metadata
   // (it sends no empty tile), else 1.

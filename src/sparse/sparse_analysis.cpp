@@ -136,8 +136,7 @@ double probability_saved(const Context& ctx, int level, DataSpaceId target, cons
     }
     if (scale > 1)
       box[target_loop.dimension] = static_cast<std::int64_t>(static_cast<double>(box[target_loop.dimension]) * scale);
-    auto points = projected_points(workload, condition, box);
-    double empty = ctx.out.models[condition].occupancy_probability(points, 0);
+    double empty = ctx.out.models[condition].occupancy_probability(projected_tile(workload, condition, box), 0);
     keep *= 1 - empty;
   }
   return 1 - keep;
@@ -287,7 +286,7 @@ void analyze_sparsity(const Architecture& arch, const Workload& workload, const 
   out.models.clear();
   Box whole(workload.dimension_bounds.begin(), workload.dimension_bounds.end());
   for (int ds = 0; ds < num_ds; ++ds) {
-    out.models.emplace_back(workload.density_of(ds), projected_points(workload, ds, whole));
+    out.models.emplace_back(workload.density_of(ds), projected_tile(workload, ds, whole));
   }
   analyze_representations(arch, workload, nest, tiles, out.models, out.representation);
   if (out.representation.failure) {

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
+#include <string>
 
 namespace qloop::sparse {
 
@@ -26,24 +28,21 @@ Box subtile(const SpatialInputs& in, int level, int index) {
   return in.nest.below(level);
 }
 
-// Most nonzeros among the elements of a fiber: at most one per element, at most the fiber's.
-std::uint64_t max_elements(const DensityModel& model, std::uint64_t fiber_points, std::uint64_t element_points) {
-  auto elements = element_points == 0 ? 0 : fiber_points / element_points;
-  return std::min(model.max_occupancy(fiber_points), elements);
-}
-
-// X and Y count whole instances: the reference truncates each product.
+// X and Y count whole instances: the reference truncates each product. A ratio over a level
+// left without instances (0 / 0) leaves none.
 std::uint64_t scaled(std::uint64_t value, double ratio) {
-  return static_cast<std::uint64_t>(static_cast<double>(value) * ratio);
+  double product = static_cast<double>(value) * ratio;
+  return std::isfinite(product) ? static_cast<std::uint64_t>(product) : 0;
 }
 
 // Narrows the instances a spatial loop spreads a tile over to those that get a nonzero.
 void narrow(const SpatialInputs& in, DataSpaceId tensor, const NestLoop& loop, const Box& box, std::uint64_t& x,
             std::uint64_t& y) {
-  auto points = projected_points(in.workload, tensor, box);
   auto fiber = box;
   fiber[loop.dimension] *= loop.bound;
-  auto k = max_elements(in.models[tensor], projected_points(in.workload, tensor, fiber), points);
+  // Most elements of the fiber that hold a nonzero.
+  auto k = in.models[tensor].max_elements(projected_tile(in.workload, tensor, fiber),
+                                          projected_tile(in.workload, tensor, box));
   double r = static_cast<double>(k) / static_cast<double>(loop.bound);
   auto& axis = loop.along_x ? x : y;
   axis = scaled(axis, r);
@@ -75,7 +74,7 @@ Expansion initial_expansion(const SpatialInputs& in) {
           if (!loop.spatial || loop.trivial() || !indexes(in.workload, ds, loop.dimension)) continue;
           auto box = subtile(in, s, i);
           if (innermost) {
-            effective = 1 - in.models[ds].occupancy_probability(projected_points(in.workload, ds, box), 0);
+            effective = 1 - in.models[ds].occupancy_probability(projected_tile(in.workload, ds, box), 0);
             innermost = false;
           }
           narrow(in, ds, loop, box, e.x[ds][s], e.y[ds][s]);
@@ -143,7 +142,7 @@ void apply_skipping(const SpatialInputs& in, int level, DataSpaceId target, cons
         }
       }
       if (innermost) {
-        aggregated *= 1 - in.models[c].occupancy_probability(projected_points(in.workload, c, box), 0);
+        aggregated *= 1 - in.models[c].occupancy_probability(projected_tile(in.workload, c, box), 0);
         innermost = false;
       }
       narrow(in, c, loop, box, e.x[target][level], e.y[target][level]);
@@ -230,6 +229,17 @@ SpatialSkipping analyze_spatial_skipping(const SpatialInputs& in) {
       }
       if (a < levels) out.probability[a][ds] = 1 - e.ratio[ds][a];
       if (xr != 1.0 || yr != 1.0) propagate(e, ds, a, xr, yr, e.ratio[ds][a], stops);
+    }
+  }
+  // A level left without an instance in use (the reference divides by zero there).
+  for (int ds = 0; ds < spaces && !out.failure; ++ds) {
+    for (int a = levels; a >= 0 && !out.failure; --a) {
+      if (e.x[ds][a] != 0 && e.y[ds][a] != 0) continue;
+      out.failure = fmt::format(
+          "spatial skipping on {} leaves no instance of {} in use (no element of the fullest fiber counts as "
+          "holding a nonzero; the reference divides by zero here)",
+          in.workload.data_spaces[ds].name, a == 0 ? std::string("the compute unit") : in.arch.storage[a - 1].name);
+      out.failure_level = std::max(a - 1, 0);
     }
   }
   // Each level must fan out to what the skipping leaves in use below it.

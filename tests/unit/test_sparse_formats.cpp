@@ -99,7 +99,7 @@ struct Design {
     CollapsedTiles tiles(arch.num_storage_levels(), std::vector<LevelTensorCounts>(workload.num_data_spaces()));
     std::vector<sparse::DensityModel> models;
     for (DataSpaceId ds = 0; ds < workload.num_data_spaces(); ++ds) {
-      models.emplace_back(workload.density_of(ds), sparse::projected_points(workload, ds, whole));
+      models.emplace_back(workload.density_of(ds), sparse::projected_tile(workload, ds, whole));
       for (int l = 0; l < arch.num_storage_levels(); ++l) {
         auto& t = tiles[l][ds];
         t.kept = mapping.levels[l].keep[ds];
@@ -455,6 +455,53 @@ TEST(SparseFormats, formats_of_a_bypassed_tensor_are_ignored) {
   EXPECT_FALSE(d.of(r, "Buffer", "Weights").has_metadata);
   EXPECT_FALSE(d.of(r, "BackingStorage", "Weights").has_metadata);
   EXPECT_NEAR(d.of(r, "BackingStorage", "Weights").expected_density, 0.33, 1e-12);
+}
+
+// A banded tensor of width 1 (8x8: 22 nonzeros), all of it in BackingStorage (the Buffer
+// bypasses it) as [UOP over M, CP over K]: the tile always holds 22. UOP: one fiber, never
+// empty: 9 offsets. CP: 8 rows, none empty; a point is empty as often as in the matrix
+// (42/64): ceil(8 x 22/64) = 3 coordinates per row, 24.
+TEST(SparseFormats, banded_tile_counts_coordinates_from_the_band) {
+  Design d({{"M", 8}, {"N", 8}, {"K", 8}},
+           {{"A", {{"M"}, {"K"}}, false}, {"B", {{"N"}, {"K"}}, false, 0.5}, {"Z", {{"M"}, {"N"}}, true}});
+  d.level("Buffer", {{"N", 8}, {"K", 8}, {"M", 8}}, {"A"}).level("BackingStorage", {{"N", 1}, {"K", 1}, {"M", 1}});
+  d.workload.densities[0] = {DensityDistribution::kBanded, 1.0, 1};
+  d.format("BackingStorage", "A", {rank(kUOP), rank(kCP)});
+  auto r = d.analyze();
+  ASSERT_FALSE(r.failure) << *r.failure;
+  const auto& a = d.of(r, "BackingStorage", "A");
+  EXPECT_EQ(a.max_occupancy, 22u);
+  EXPECT_DOUBLE_EQ(a.expected_density, 22.0 / 64);
+  expect_units(a.worst_case, {{24, 0}, {0, 9}});
+  expect_units(a.expected, {{24, 0}, {0, 9}});
+}
+
+// B banded of width 1 in spMspM-tiled: the Buffer holds 2 rows of B (N) by 8 columns (K) as
+// [UOP over K, CP over N]; BackingStorage all 8x8 as [UOP over N4, UOP, CP] (pretiled).
+// Buffer: pairs of rows hold 5 (first and last) or 6 nonzeros, each with probability 1/2. Its
+// parent has metadata, so the first occupancy (5) stands for the empty tile: half of the
+// instances get a tile, and it holds 6. The first 2x8 tile holding 6 is rows 2-3; its
+// sub-tiles start at twice that corner (row 4) and end at row 4: all count as empty, so
+// neither rank has a unit.
+// BackingStorage (22 nonzeros, the matrix at the origin): own UOP 5 offsets; the UOP over K
+// in 4 fibers, none empty: 36; CP over pairs of rows in 32 fibers, 14 meeting the band
+// (3 + 4 + 4 + 3), ceil(2 x 22/64) = 1 coordinate each: 14.
+TEST(SparseFormats, banded_subtiles_follow_the_band_through_pretiled_ranks) {
+  auto d = matrix_multiply(4);
+  d.workload.densities[1] = {DensityDistribution::kBanded, 1.0, 1};
+  d.format("Buffer", "B", {rank(kUOP), rank(kCP)}).format("BackingStorage", "B", {rank(kUOP), rank(kUOP), rank(kCP)});
+  auto r = d.analyze();
+  ASSERT_FALSE(r.failure) << *r.failure;
+  const auto& buffer = d.of(r, "Buffer", "B");
+  EXPECT_EQ(buffer.max_occupancy, 6u);
+  EXPECT_DOUBLE_EQ(buffer.instances_factor, 0.5);
+  EXPECT_DOUBLE_EQ(buffer.expected_density, 6.0 / 16);
+  expect_units(buffer.worst_case, {{0, 0}, {0, 0}});
+  expect_units(buffer.expected, {{0, 0}, {0, 0}});
+  const auto& backing = d.of(r, "BackingStorage", "B");
+  EXPECT_EQ(backing.max_occupancy, 22u);
+  expect_units(backing.worst_case, {{14, 0}, {0, 36}, {0, 5}});
+  expect_units(backing.expected, {{14, 0}, {0, 36}, {0, 5}});
 }
 
 }  // namespace

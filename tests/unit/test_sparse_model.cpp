@@ -2,8 +2,11 @@
 // dot product small enough to count by hand: Z[m] += A[k] * B[k], K = 16, M = 1, A sparse.
 #include <gtest/gtest.h>
 
+#include <stdexcept>
+
 #include "model_fixture.hpp"
 #include "sparse/density_model.hpp"
+#include "util/error.hpp"
 
 namespace qloop::testing {
 namespace {
@@ -234,6 +237,11 @@ sparse_optimizations:
   EXPECT_EQ(b.fills, 2u);
   EXPECT_EQ(b.sparse->accesses[0].skipped, 0u);      // not skipped there: never sent
   EXPECT_EQ(tensor_at(r, "Buffer", "Z").reads, 2u);  // 3 - floor(3 / 2)
+  // With A all zero no PE would get a nonzero: no instance is left in use (the reference
+  // divides by zero); the mapping is invalid.
+  auto none = evaluate_yaml({arch, dot_product("0"), mapping, sparse});
+  EXPECT_FALSE(none.valid);
+  EXPECT_NE(none.reason.find("leaves no instance"), std::string::npos) << none.reason;
 }
 
 // Backing gates half of B's reads (as above); the Buffer then skips B on Z, which is dense
@@ -267,6 +275,189 @@ TEST(SparseModel, operand_gated_on_another_tensor_keeps_its_own_zero_probability
   ASSERT_TRUE(r.valid) << r.reason;
   EXPECT_EQ(r.arithmetic.sparse->actual, 7u);
   EXPECT_EQ(r.arithmetic.sparse->gated, 1u);
+}
+
+// ---- Banded density (a square matrix, nonzero where |row - col| <= band width) -------------
+
+// A tile of rows x cols (rows: the tensor's rank 0).
+sparse::TileShape rect(std::int64_t rows, std::int64_t cols) {
+  sparse::TileShape tile(static_cast<std::uint64_t>(rows * cols));
+  tile.ranks = 2;
+  tile.extents[0] = rows;
+  tile.extents[1] = cols;
+  return tile;
+}
+
+sparse::DensityModel band(int width, std::int64_t side = 8) {
+  return {{DensityDistribution::kBanded, 1.0, width}, rect(side, side)};
+}
+
+// An 8x8 band of width 1: the diagonal (8) and the two next to it (7 each) hold 22 nonzeros;
+// one operand is nonzero with probability 22/64.
+TEST(SparseModel, banded_8x8_band_of_width_1_holds_22_nonzeros) {
+  auto m = band(1);
+  EXPECT_EQ(m.max_occupancy(rect(8, 8)), 22u);
+  EXPECT_DOUBLE_EQ(m.occupancy_probability(rect(8, 8), 22), 1.0);
+  EXPECT_DOUBLE_EQ(m.expected_occupancy(1), 22.0 / 64);
+  EXPECT_DOUBLE_EQ(m.expected_occupancy(16), 16 * (22.0 / 64));
+  EXPECT_DOUBLE_EQ(m.operand_density(), 0.34375);
+  EXPECT_EQ(m.min_occupancy(rect(8, 8)), 0u);  // the empty tile is always listed
+}
+
+TEST(SparseModel, banded_width_0_is_the_diagonal) {
+  auto m = band(0);
+  EXPECT_EQ(m.max_occupancy(rect(8, 8)), 8u);
+  EXPECT_DOUBLE_EQ(m.operand_density(), 0.125);
+}
+
+// 2x2 tiles of the 8x8 band of width 1: 4 diagonal blocks hold 4 nonzeros, the 6 blocks next
+// to them 1, the other 6 none.
+TEST(SparseModel, banded_distribution_of_2x2_tiles_counts_diagonal_neighbouring_and_empty_blocks) {
+  auto m = band(1);
+  EXPECT_DOUBLE_EQ(m.occupancy_probability(rect(2, 2), 0), 6.0 / 16);
+  EXPECT_DOUBLE_EQ(m.occupancy_probability(rect(2, 2), 1), 6.0 / 16);
+  EXPECT_DOUBLE_EQ(m.occupancy_probability(rect(2, 2), 4), 4.0 / 16);
+  EXPECT_DOUBLE_EQ(m.occupancy_probability(rect(2, 2), 2), 0.0);
+  EXPECT_EQ(m.max_occupancy(rect(2, 2)), 4u);
+  auto all = m.occupancies(rect(2, 2));
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].nonzeros, 0u);
+  EXPECT_EQ(all[1].nonzeros, 1u);
+  EXPECT_EQ(all[2].nonzeros, 4u);
+}
+
+// The first and last pairs of rows hold 2 + 3 = 5 nonzeros, the middle ones 6.
+TEST(SparseModel, banded_first_row_groups_stand_for_the_last_ones) {
+  auto m = band(1);
+  EXPECT_DOUBLE_EQ(m.occupancy_probability(rect(2, 8), 5), 0.5);
+  EXPECT_DOUBLE_EQ(m.occupancy_probability(rect(2, 8), 6), 0.5);
+  EXPECT_EQ(m.max_occupancy(rect(2, 8)), 6u);
+}
+
+TEST(SparseModel, banded_scalar_is_empty_with_the_share_of_zeros) {
+  auto m = band(1);
+  EXPECT_DOUBLE_EQ(m.occupancy_probability(rect(1, 1), 0), 42.0 / 64);
+  EXPECT_DOUBLE_EQ(m.occupancy_probability(rect(1, 1), 1), 22.0 / 64);
+}
+
+// Within a parent tile holding k nonzeros: the first tile of the parent's shape that holds k
+// stands for all; the share of its sub-tiles that are empty is P(empty).
+TEST(SparseModel, banded_subtile_of_the_whole_matrix_is_empty_as_often_as_it_is_in_the_matrix) {
+  auto m = band(1);
+  sparse::ParentTile whole{rect(8, 8), 22};
+  EXPECT_DOUBLE_EQ(m.occupancy_probability(rect(1, 1), 0, whole), 42.0 / 64);
+  EXPECT_DOUBLE_EQ(m.occupancy_probability(rect(1, 8), 0, whole), 0.0);  // no row is empty
+  // Pairs of rows, one column: 3, 4, 4 and 3 of the 8 columns meet the band.
+  EXPECT_DOUBLE_EQ(m.occupancy_probability(rect(2, 1), 0, whole), 18.0 / 32);
+}
+
+// The 2x2 tile holding 1 nonzero first met is rows 0-1, columns 2-3. The reference offsets
+// each sub-tile's start by the parent's corner twice (columns from 4 + j, ending at 3 + j):
+// every 1x1 sub-tile is empty, where 3 of the 4 truly are.
+TEST(SparseModel, banded_subtile_of_a_parent_off_the_origin_starts_at_twice_its_corner) {
+  auto m = band(1);
+  EXPECT_DOUBLE_EQ(m.occupancy_probability(rect(1, 1), 0, sparse::ParentTile{rect(2, 2), 1}), 1.0);
+  EXPECT_DOUBLE_EQ(m.occupancy_probability(rect(1, 1), 0, sparse::ParentTile{rect(2, 2), 4}), 0.0);
+  EXPECT_DOUBLE_EQ(m.occupancy_probability(rect(1, 1), 0, sparse::ParentTile{rect(2, 2), 0}), 1.0);
+  EXPECT_THROW(m.occupancy_probability(rect(1, 1), 1, sparse::ParentTile{rect(2, 2), 4}), std::logic_error);
+}
+
+// The most nonzero elements of a fiber: the elements times P(an element is empty) within the
+// fullest fiber (the reference's formula). A 2x2 fiber holding 4 has no empty element: 0. The
+// fullest row (3 nonzeros) is found at row 1, whose sub-tiles start at row 2 and end at row 2:
+// all 8 count as empty, so 8.
+TEST(SparseModel, banded_max_elements_scale_the_elements_by_the_empty_share) {
+  auto m = band(1);
+  EXPECT_EQ(m.max_elements(rect(2, 2), rect(1, 1)), 0u);
+  EXPECT_EQ(m.max_elements(rect(1, 8), rect(1, 1)), 8u);
+  sparse::DensityModel fixed({DensityDistribution::kFixedStructured, 0.25, 0}, 8);
+  EXPECT_EQ(fixed.max_elements(8, 1), 2u);  // at most ceil(8 * 0.25) nonzeros
+}
+
+// Z[M,N] += A[M,K] * B[N,K], 8x8x8, A banded of width 1, B fixed-structured at 0.5: the MAC
+// gates an operation on a zero operand. 512 x 22/64 x 0.5 = 88 computes remain.
+TEST(SparseModel, banded_operand_is_nonzero_with_the_band_share) {
+  const std::string problem = R"(
+problem:
+  shape:
+    name: MatrixMultiply
+    dimensions: [M, N, K]
+    data-spaces:
+    - {name: A, projection: [[[M]], [[K]]]}
+    - {name: B, projection: [[[N]], [[K]]]}
+    - {name: Z, projection: [[[M]], [[N]]], read-write: true}
+  instance:
+    M: 8
+    N: 8
+    K: 8
+    densities: {A: {distribution: banded, band_width: 1}, B: 0.5}
+)";
+  const std::string mapping = R"(
+mapping:
+- {target: Backing, type: temporal, factors: M=8 N=8 K=8, permutation: KNM}
+- {target: Buffer, type: temporal, factors: M=1 N=1 K=1, permutation: KNM}
+)";
+  std::string sparse = "sparse_optimizations:\n  targets:\n  - name: MAC\n    compute-optimization: [{type: gating}]\n";
+  auto r = evaluate_yaml({kArch, problem, mapping, sparse, kTables});
+  ASSERT_TRUE(r.valid) << r.reason;
+  EXPECT_EQ(r.arithmetic.sparse->actual, 88u);
+  EXPECT_EQ(r.arithmetic.sparse->gated, 512u - 88u);
+}
+
+// Z[M] += A[M,K] * B[K], with `a_density` given for A.
+std::string matrix_problem(const std::string& a_density, int m, int k) {
+  return "problem:\n"
+         "  shape:\n"
+         "    name: Matrix\n"
+         "    dimensions: [K, M]\n"
+         "    data-spaces:\n"
+         "    - {name: A, projection: [[[M]], [[K]]]}\n"
+         "    - {name: B, projection: [[[K]]]}\n"
+         "    - {name: Z, projection: [[[M]]], read-write: true}\n"
+         "  instance:\n"
+         "    K: " +
+         std::to_string(k) + "\n    M: " + std::to_string(m) + "\n    densities: {A: " + a_density + "}\n";
+}
+
+const char* kMatrixInBuffer = R"(
+mapping:
+- {target: Backing, type: temporal, factors: K=1 M=1, permutation: KM}
+- {target: Buffer, type: temporal, factors: K=8 M=8, permutation: KM}
+)";
+
+std::string input_error(const std::string& problem) {
+  try {
+    load_yaml({kArch, problem, kMatrixInBuffer});
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(SparseModel, banded_density_needs_a_2d_square_tensor) {
+  auto one_rank = input_error(dot_product("{distribution: banded, band_width: 1}"));
+  EXPECT_NE(one_rank.find("tensor A has 1 rank(s)"), std::string::npos) << one_rank;
+  auto oblong = input_error(matrix_problem("{distribution: banded}", 8, 4));
+  EXPECT_NE(oblong.find("tensor A is 8 x 4"), std::string::npos) << oblong;
+}
+
+TEST(SparseModel, band_width_is_a_whole_number_below_the_side) {
+  EXPECT_NE(input_error(matrix_problem("{distribution: banded, band_width: -1}", 8, 8)).find("band_width"),
+            std::string::npos);
+  EXPECT_NE(input_error(matrix_problem("{distribution: banded, band_width: 1.5}", 8, 8)).find("integer"),
+            std::string::npos);
+  auto past = input_error(matrix_problem("{distribution: banded, band_width: 8}", 8, 8));
+  EXPECT_NE(past.find("at most 7"), std::string::npos) << past;
+  auto density = input_error(matrix_problem("{distribution: banded, density: 0.3}", 8, 8));
+  EXPECT_NE(density.find("remove density"), std::string::npos) << density;
+}
+
+TEST(SparseModel, banded_reads_band_width_in_either_spelling_and_diagonal_as_width_0) {
+  auto hyphen = load_yaml({kArch, matrix_problem("{distribution: banded, band-width: 2}", 8, 8), kMatrixInBuffer});
+  EXPECT_EQ(hyphen.workload.densities[0].distribution, DensityDistribution::kBanded);
+  EXPECT_EQ(hyphen.workload.densities[0].band_width, 2);
+  auto diagonal = load_yaml({kArch, matrix_problem("{distribution: diagonal}", 8, 8), kMatrixInBuffer});
+  EXPECT_EQ(distribution_name(diagonal.workload.densities[0]), "banded-0");
 }
 
 }  // namespace
