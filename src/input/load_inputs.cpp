@@ -229,7 +229,7 @@ void load_common(const YamlDocument& doc, Inputs& inputs, Problems& problems) {
   check_top_level(doc);
   inputs.architecture = parse_architecture(section(doc, "architecture", problems), &inputs.notes);
   inputs.architecture.rules = rules_of(doc);
-  inputs.workload = parse_problem(section(doc, "problem", problems));
+  inputs.workload = parse_problem(section(doc, "problem", problems), &inputs.notes);
   EnergyTables tables;
   if (doc.find("ERT")) parse_ert(section(doc, "ERT", problems), tables);
   if (doc.find("ART")) parse_art(section(doc, "ART", problems), tables);

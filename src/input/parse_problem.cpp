@@ -127,7 +127,7 @@ int parse_band_width(const NodeReader& node) {
 
 // A density as the reference reads it: a fraction in [0, 1] (a fixed-structured density), or
 // a density model {distribution, density | band_width}.
-DensitySpec parse_density(const NodeReader& node) {
+DensitySpec parse_density(const NodeReader& node, std::vector<std::string>* notes) {
   auto fraction = [](const NodeReader& n) {
     double d = n.as_double();
     if (!(d >= 0 && d <= 1)) n.fail(fmt::format("a density is a fraction from 0 to 1, got {}", n.node().Scalar()));
@@ -148,7 +148,11 @@ DensitySpec parse_density(const NodeReader& node) {
   } else if (name == "banded" || name == "diagonal") {
     spec.distribution = DensityDistribution::kBanded;
     // The band sets the density; the reference ignores a `density` given with it.
-    if (auto density = node.find("density")) density->fail("a banded density follows from band_width; remove density");
+    // The reference ignores a density given with a band: the band decides it.
+    if (auto density = node.find("density"); density && notes) {
+      notes->push_back(fmt::format("{}:{}: {}: a banded density follows from band_width; density {} is ignored",
+                                   density->file(), density->line(), density->path(), density->node().Scalar()));
+    }
     if (auto width = node.find("band_width")) spec.band_width = parse_band_width(*width);
     return spec;
   } else {
@@ -189,14 +193,14 @@ void set_density(const NodeReader& node, Workload& workload, DataSpaceId ds, con
   workload.densities[ds] = spec;
 }
 
-void parse_densities(const NodeReader& instance, Workload& workload) {
+void parse_densities(const NodeReader& instance, Workload& workload, std::vector<std::string>* notes) {
   auto common = instance.find("commonDensity");
   auto densities = instance.find("densities");
   if (common && densities) {
     densities->fail("both commonDensity and densities are given (the reference would ignore densities); keep one");
   }
   if (common) {
-    auto spec = parse_density(*common);
+    auto spec = parse_density(*common, notes);
     workload.densities.assign(workload.num_data_spaces(), DensitySpec{});
     for (DataSpaceId ds = 0; ds < workload.num_data_spaces(); ++ds) set_density(*common, workload, ds, spec);
     return;
@@ -208,11 +212,11 @@ void parse_densities(const NodeReader& instance, Workload& workload) {
     auto value = densities->at(tensor);
     auto id = workload.find_data_space(tensor);
     if (id < 0) value.fail(fmt::format("'{}' is not a data space of the problem shape", tensor));
-    set_density(value, workload, id, parse_density(value));
+    set_density(value, workload, id, parse_density(value, notes));
   }
 }
 
-void parse_instance(const NodeReader& instance, Workload& workload) {
+void parse_instance(const NodeReader& instance, Workload& workload, std::vector<std::string>* notes) {
   instance.expect_map();
   std::vector<std::string> valid = workload.dimension_names;
   valid.insert(valid.end(), workload.coefficient_names.begin(), workload.coefficient_names.end());
@@ -237,7 +241,7 @@ void parse_instance(const NodeReader& instance, Workload& workload) {
     if (auto value = instance.find(workload.coefficient_names[c])) workload.coefficient_values[c] = size(*value);
   }
   parse_bitwidths(instance, workload);
-  parse_densities(instance, workload);
+  parse_densities(instance, workload, notes);
 }
 
 // Counts are exact up to 2^53 (the analysis adds them in doubles, as the reference does): the
@@ -275,7 +279,7 @@ void check_tensor_extents(const NodeReader& problem, const Workload& workload) {
 
 }  // namespace
 
-Workload parse_problem(const NodeReader& problem) {
+Workload parse_problem(const NodeReader& problem, std::vector<std::string>* notes) {
   problem.allow_only(schema("problem"));
   auto shape = problem.at("shape");
   shape.allow_only(schema("problem.shape"));
@@ -299,7 +303,7 @@ Workload parse_problem(const NodeReader& problem) {
     shape.at("data_spaces").fail(fmt::format("at most {} data spaces are supported", kMaxDataSpaces));
   }
   if (workload.num_data_spaces() == 0) shape.at("data_spaces").fail("expected at least one data space");
-  parse_instance(problem.at("instance"), workload);
+  parse_instance(problem.at("instance"), workload, notes);
   check_operation_count(problem.at("instance"), workload);
   check_tensor_extents(problem, workload);
   return workload;
