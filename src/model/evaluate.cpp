@@ -248,7 +248,8 @@ void sparse_arithmetic(const Architecture& arch, const sparse::SparseComputeCoun
   auto instances = std::max<std::uint64_t>(static_cast<std::uint64_t>(counts.utilized_instances), 1);
   arith.cycles = static_cast<std::uint64_t>(std::ceil(
       std::ceil(static_cast<double>(actual + gated) / static_cast<double>(instances)) * arith.cycles_per_compute));
-  arith.sparse = SparseComputeStats{counts.algorithmic, actual, gated, skipped, counts.utilized_instances};
+  // The reference keeps the compute units' average in use as a whole number (it truncates).
+  arith.sparse = SparseComputeStats{counts.algorithmic, actual, gated, skipped, std::floor(counts.utilized_instances)};
   if (counts.max_instances > 0) arith.utilized_instances = counts.max_instances;
 }
 

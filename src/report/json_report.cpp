@@ -42,7 +42,10 @@ void add_sparse_json(const SparseTensorStats& s, ordered_json& out) {
   out["data_tile_shape"] = s.data_tile_shape;
   out["tile_density_distribution"] = s.density_distribution;
   out["representation_format"] = s.representation_format;
-  out["utilized_instances_average"] = s.utilized_instances_average;
+  // As the reference prints it (two decimals), which the conformance schema compares; the
+  // unrounded value beside it.
+  out["utilized_instances_average"] = std::round(s.utilized_instances_average * 100) / 100;
+  out["utilized_instances_average_exact"] = s.utilized_instances_average;
   out["metadata_energy_pJ"] = s.metadata_energy_pJ;
   out["gated_skipped_energy_pJ"] = s.gated_skipped_energy_pJ;
 }

@@ -388,9 +388,10 @@ void analyze_sparsity(const Architecture& arch, const Workload& workload, const 
         if (records[j][ds].kind != Saf::kNone) {
           finalized[j] = true;
           // The reference takes this level's metadata reads from its updates here
-          // (storage-optimization-combiner.cpp); reproduced, docs/sparsity.md.
-          below.format[kActual][kRead] = below.format[kActual][kUpdate];
+          // (storage-optimization-combiner.cpp; reproduced, docs/sparsity.md), and undoes it
+          // where the level's own optimization is spatial (it ends with the propagated counts).
           if (records[j][ds].kind != Saf::kSpatial) {
+            below.format[kActual][kRead] = below.format[kActual][kUpdate];
             apply_local(ctx, j, ds, share_left_to_save(records[j][ds].probability, p), records[j][ds].kind, below);
           }
           break;

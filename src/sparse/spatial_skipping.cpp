@@ -113,17 +113,23 @@ void apply_skipping(const SpatialInputs& in, int level, DataSpaceId target, cons
     if (kept(in, l, target)) child = l;
   }
   double aggregated = 1;
+  // The reference counts the loops on across the conditions (its loop index is not reset), so
+  // a later condition's tile is that of a loop further out: the level's own tile once past
+  // its loops (where the reference reads beyond its list). Reproduced.
+  int counted = -1;
+  const auto& loops = in.nest.levels[level];
+  auto last = static_cast<int>(loops.size()) - 1;
   for (auto c : conditions) {
     int holder = level;
     while (holder < levels && !kept(in, holder, c)) ++holder;
     // Without metadata there, the zeros of the condition cannot be told apart.
     if (holder == levels || !in.representation.levels[holder][c].has_metadata) continue;
     bool innermost = true;
-    const auto& loops = in.nest.levels[level];
     for (int i = 0; i < static_cast<int>(loops.size()); ++i) {
+      ++counted;
       const auto& loop = loops[i];
       if (!loop.spatial || loop.trivial() || !indexes(in.workload, c, loop.dimension)) continue;
-      auto box = subtile(in, level, i);
+      auto box = subtile(in, level, std::min(counted, last + 1));
       // A co-iterated loop's tile of the target stays in the child while the temporal loops
       // above that do not iterate the target run: the condition's tile grows by them.
       if (child != -1 && indexes(in.workload, target, loop.dimension)) {

@@ -462,5 +462,53 @@ TEST(SparseModel, banded_reads_band_width_in_either_spelling_and_diagonal_as_wid
   EXPECT_EQ(distribution_name(diagonal.workload.densities[0]), "banded-0");
 }
 
+// Z skipped spatially on [A, B], both compressed at Backing with density 1/8: a PE's 4
+// operands of A are all zero half the time. The reference counts its loop index on from the
+// first condition into the second, so B's tile is the whole 16-operand tile of Backing, never
+// empty: only A's half counts. Per PE, Z's 3 reads keep 3 - floor(1.5) = 2, its 4 updates
+// 4 - floor(2) = 2, and 2 PEs are in use on average (with B's own half, 1, 1 and 1).
+TEST(SparseModel, spatial_skipping_counts_a_later_conditions_loops_on_as_the_reference) {
+  const std::string arch = R"(
+architecture:
+  version: 0.3
+  subtree:
+  - name: System
+    local:
+    - {name: Backing, class: DRAM, attributes: {width: 8, datawidth: 8, metadata_storage_width: 8,
+                                                metadata_datawidth: 4}}
+    subtree:
+    - name: PE[0..3]
+      local:
+      - {name: Buffer, class: regfile, attributes: {depth: 64, width: 8, datawidth: 8, meshX: 4}}
+      - {name: MAC, class: intmac, attributes: {datawidth: 8, meshX: 4}}
+)";
+  const std::string mapping = R"(
+mapping:
+- {target: Backing, type: temporal, factors: K=1 M=1, permutation: KM}
+- {target: Backing, type: spatial, factors: K=4 M=1, permutation: KM, split: 2}
+- {target: Buffer, type: temporal, factors: K=4 M=1, permutation: KM}
+- {target: Buffer, type: bypass, keep: [Z], bypass: [A, B]}
+)";
+  const std::string sparse = R"(
+sparse_optimizations:
+  targets:
+  - name: Backing
+    representation-format:
+      data-spaces:
+      - {name: A, ranks: [{format: UOP}, {format: CP}]}
+      - {name: B, ranks: [{format: UOP}, {format: CP}]}
+    action-optimization:
+    - {type: skipping-spatial, target: Z, condition-on: [A, B]}
+)";
+  std::string problem = dot_product("0.125");
+  problem.replace(problem.find("{A: 0.125}"), 10, "{A: 0.125, B: 0.125}");
+  auto r = evaluate_yaml({arch, problem, mapping, sparse});
+  ASSERT_TRUE(r.valid) << r.reason;
+  const auto& z = tensor_at(r, "Buffer", "Z");
+  EXPECT_EQ(z.reads, 2u);
+  EXPECT_EQ(z.updates, 2u);
+  EXPECT_DOUBLE_EQ(z.sparse->utilized_instances_average, 2.0);
+}
+
 }  // namespace
 }  // namespace qloop::testing
