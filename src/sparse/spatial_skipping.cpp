@@ -237,10 +237,13 @@ SpatialSkipping analyze_spatial_skipping(const SpatialInputs& in) {
       if (xr != 1.0 || yr != 1.0) propagate(e, ds, a, xr, yr, e.ratio[ds][a], stops);
     }
   }
-  // A level left without an instance in use (the reference divides by zero there).
+  // A storage level left without an instance in use (the reference divides its fan-out by
+  // it, by zero), or compute units none of which any tensor uses.
+  bool computes_unused = out.compute_max_x == 0 || out.compute_max_y == 0;
   for (int ds = 0; ds < spaces && !out.failure; ++ds) {
     for (int a = levels; a >= 0 && !out.failure; --a) {
       if (e.x[ds][a] != 0 && e.y[ds][a] != 0) continue;
+      if (a == 0 && !computes_unused) continue;
       out.failure = fmt::format(
           "spatial skipping on {} leaves no instance of {} in use (no element of the fullest fiber counts as "
           "holding a nonzero; the reference divides by zero here)",
