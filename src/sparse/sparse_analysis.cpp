@@ -19,8 +19,8 @@ double as_double(std::uint64_t x) { return static_cast<double>(x); }
 
 enum class Saf { kNone, kGated, kSkipped, kSpatial };
 
-// A gating or skipping recorded on (level, tensor): its kind and the probability that an
-// access to the tensor there is saved.
+// A gating, skipping or spatial skipping recorded on (level, tensor): its kind and the
+// probability that an access to the tensor there (or below, for spatial skipping) is saved.
 struct SafRecord {
   Saf kind = Saf::kNone;
   double probability = 0;
@@ -45,7 +45,7 @@ struct Context {
 };
 
 // Where the probability that an access to `target` at `level` meets a zero of `condition` is
-// taken (docs/sparsity.md, "Which tile a condition refers to"): the condition's tile under the
+// taken (docs/sparsity.md, "What is counted"): the condition's tile under the
 // first loop above the target's child tile that iterates the target, or a single operand at
 // the target's innermost level; spatial loops above widen it.
 double probability_saved(const Context& ctx, int level, DataSpaceId target, const ActionChoice& choice) {
