@@ -10,6 +10,7 @@
 #include "mapping/loop_nest.hpp"
 #include "model/compute_cost.hpp"
 #include "model/level_fit.hpp"
+#include "model/packed_tile.hpp"
 #include "model/packing.hpp"
 #include "model/sparse_costs.hpp"
 #include "model/stored_bitwidth.hpp"
@@ -124,23 +125,12 @@ double instances_per_cluster(const StorageLevelSpec& spec, MeshExpansion used) {
 StorageTensorStats tensor_stats(const StorageLevelSpec& spec, const LevelTensorCounts& c, const Workload& workload,
                                 int ds, std::optional<int> width, MeshExpansion used, bool details) {
   auto packing = pack(width, spec.word_bits, workload.scales_of(ds));
-  StorageTensorStats t;
-  if (details) t.tensor = workload.data_spaces[ds].name;
-  t.bitwidth = width.value_or(0);
-  t.operands_per_word = packing.operands_per_word;
-  t.wasted_bits_per_word = packing.wasted_bits_per_word;
-  t.tile_operands = c.tile_size;
-  t.utilized_capacity = words_for(c.tile_size, packing);
+  auto t = packed_tile_stats(spec, workload, ds, width, c.tile_size, details);
   t.utilized_instances = c.instances;
   t.reads = words_for(c.reads, packing);
   t.fills = words_for(c.fills, packing);
   t.updates = words_for(c.updates, packing);
   t.temporal_reductions = words_for(c.temporal_reductions, packing);
-  auto bits = t.bitwidth > 0 ? t.bitwidth : spec.word_bits;
-  t.wasted_bits_in_tile = t.utilized_capacity * static_cast<std::uint64_t>(spec.word_bits) -
-                          t.tile_operands * static_cast<std::uint64_t>(bits) -
-                          ceil_div(t.tile_operands, std::max<std::uint64_t>(packing.scale_group, 1)) *
-                              static_cast<std::uint64_t>(packing.scale_bits);
   double per_instance = static_cast<double>(vector_accesses(t.reads, spec.block_size)) * spec.energy.read_pJ +
                         static_cast<double>(vector_accesses(t.fills, spec.block_size)) * spec.energy.fill_pJ +
                         static_cast<double>(vector_accesses(t.updates, spec.block_size)) * spec.energy.update_pJ;

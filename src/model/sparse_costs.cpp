@@ -3,6 +3,7 @@
 #include <array>
 #include <cmath>
 
+#include "model/packed_tile.hpp"
 #include "model/packing.hpp"
 
 namespace qloop {
@@ -81,14 +82,9 @@ StorageTensorStats sparse_tensor_stats(const StorageLevelSpec& spec, const Level
   const auto& rep = analysis.representation.levels[level][ds];
   const auto& model = analysis.models[ds];
   auto packing = pack(width, spec.word_bits, workload.scales_of(ds));
-  StorageTensorStats t;
-  if (details) t.tensor = workload.data_spaces[ds].name;
-  t.bitwidth = width.value_or(0);
-  t.operands_per_word = packing.operands_per_word;
-  t.wasted_bits_per_word = packing.wasted_bits_per_word;
+  // A compressed tile holds its nonzeros at most.
   auto held = rep.has_metadata ? rep.max_occupancy : dense.tile_size;
-  t.tile_operands = held;
-  t.utilized_capacity = words_for(held, packing);
+  auto t = packed_tile_stats(spec, workload, ds, width, held, details);
   t.utilized_instances = counts.max_instances > 0 ? counts.max_instances : dense.instances;
   if (counts.max_instances > 0) {
     // Spatial skipping leaves fewer instances in use: fewer share each cluster's access.
@@ -96,10 +92,6 @@ StorageTensorStats sparse_tensor_stats(const StorageLevelSpec& spec, const Level
     double clusters = static_cast<double>(spec.instances / std::max<std::int64_t>(spec.cluster_size, 1));
     instances_per_cluster = used / std::max(1.0, std::min(used, clusters));
   }
-  auto bits = t.bitwidth > 0 ? t.bitwidth : spec.word_bits;
-  t.wasted_bits_in_tile =
-      t.utilized_capacity * static_cast<std::uint64_t>(spec.word_bits) - held * static_cast<std::uint64_t>(bits) -
-      ceil_div(held, std::max<std::uint64_t>(packing.scale_group, 1)) * static_cast<std::uint64_t>(packing.scale_bits);
   SparseTensorStats s;
   for (int access = 0; access < 3; ++access) {
     s.accesses[access] = {

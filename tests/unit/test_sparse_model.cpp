@@ -189,13 +189,8 @@ TEST(SparseModel, density_models_give_the_occupancy_probabilities) {
   EXPECT_NEAR(random.expected_occupancy(8), 2.0, 1e-12);
 }
 
-// Backing spreads K over 4 PEs (4 operands each); A (density 1/8) is compressed there, so a
-// PE whose 4 operands of A are all zero (probability 1/2, fixed structure) need not run:
-// B and Z are skipped spatially on A. At most 2 of the 4 PEs get a nonzero (ceil(16/8) = 2
-// nonzeros), on average 2 are in use; half of what reaches the PEs' buffers and of the
-// computes remains, and the 8 computes take 4 cycles on the 2 PEs in use.
-TEST(SparseModel, spatial_skipping_leaves_the_instances_of_empty_tiles_unused) {
-  const std::string arch = R"(
+// Backing (with metadata storage) above 4 PEs along X, each a Buffer and a MAC.
+const char* kPeArch = R"(
 architecture:
   version: 0.3
   subtree:
@@ -209,13 +204,24 @@ architecture:
       - {name: Buffer, class: regfile, attributes: {depth: 64, width: 8, datawidth: 8, meshX: 4}}
       - {name: MAC, class: intmac, attributes: {datawidth: 8, meshX: 4}}
 )";
-  const std::string mapping = R"(
-mapping:
-- {target: Backing, type: temporal, factors: K=1 M=1, permutation: KM}
-- {target: Backing, type: spatial, factors: K=4 M=1, permutation: KM, split: 2}
-- {target: Buffer, type: temporal, factors: K=4 M=1, permutation: KM}
-- {target: Buffer, type: bypass, keep: [B, Z], bypass: [A]}
-)";
+
+// K spread over the 4 PEs by Backing, 4 operands each; `bypass`: the Buffer's keep/bypass.
+std::string spread_over_pes(const std::string& bypass) {
+  return "mapping:\n"
+         "- {target: Backing, type: temporal, factors: K=1 M=1, permutation: KM}\n"
+         "- {target: Backing, type: spatial, factors: K=4 M=1, permutation: KM, split: 2}\n"
+         "- {target: Buffer, type: temporal, factors: K=4 M=1, permutation: KM}\n"
+         "- {target: Buffer, type: bypass, " +
+         bypass + "}\n";
+}
+
+// Backing spreads K over 4 PEs (4 operands each); A (density 1/8) is compressed there, so a
+// PE whose 4 operands of A are all zero (probability 1/2, fixed structure) need not run:
+// B and Z are skipped spatially on A. At most 2 of the 4 PEs get a nonzero (ceil(16/8) = 2
+// nonzeros), on average 2 are in use; half of what reaches the PEs' buffers and of the
+// computes remains, and the 8 computes take 4 cycles on the 2 PEs in use.
+TEST(SparseModel, spatial_skipping_leaves_the_instances_of_empty_tiles_unused) {
+  const auto mapping = spread_over_pes("keep: [B, Z], bypass: [A]");
   const std::string sparse = R"(
 sparse_optimizations:
   targets:
@@ -225,7 +231,7 @@ sparse_optimizations:
     - {type: skipping-spatial, target: B, condition-on: [A]}
     - {type: skipping-spatial, target: Z, condition-on: [A]}
 )";
-  auto r = evaluate_yaml({arch, dot_product("0.125"), mapping, sparse});
+  auto r = evaluate_yaml({kPeArch, dot_product("0.125"), mapping, sparse});
   ASSERT_TRUE(r.valid) << r.reason;
   EXPECT_EQ(r.arithmetic.computes, 8u);
   EXPECT_EQ(r.arithmetic.utilized_instances, 2u);
@@ -239,7 +245,7 @@ sparse_optimizations:
   EXPECT_EQ(tensor_at(r, "Buffer", "Z").reads, 2u);  // 3 - floor(3 / 2)
   // With A all zero no PE would get a nonzero: no instance is left in use (the reference
   // divides by zero); the mapping is invalid.
-  auto none = evaluate_yaml({arch, dot_product("0"), mapping, sparse});
+  auto none = evaluate_yaml({kPeArch, dot_product("0"), mapping, sparse});
   EXPECT_FALSE(none.valid);
   EXPECT_NE(none.reason.find("leaves no instance"), std::string::npos) << none.reason;
 }
@@ -468,27 +474,7 @@ TEST(SparseModel, banded_reads_band_width_in_either_spelling_and_diagonal_as_wid
 // empty: only A's half counts. Per PE, Z's 3 reads keep 3 - floor(1.5) = 2, its 4 updates
 // 4 - floor(2) = 2, and 2 PEs are in use on average (with B's own half, 1, 1 and 1).
 TEST(SparseModel, spatial_skipping_counts_a_later_conditions_loops_on_as_the_reference) {
-  const std::string arch = R"(
-architecture:
-  version: 0.3
-  subtree:
-  - name: System
-    local:
-    - {name: Backing, class: DRAM, attributes: {width: 8, datawidth: 8, metadata_storage_width: 8,
-                                                metadata_datawidth: 4}}
-    subtree:
-    - name: PE[0..3]
-      local:
-      - {name: Buffer, class: regfile, attributes: {depth: 64, width: 8, datawidth: 8, meshX: 4}}
-      - {name: MAC, class: intmac, attributes: {datawidth: 8, meshX: 4}}
-)";
-  const std::string mapping = R"(
-mapping:
-- {target: Backing, type: temporal, factors: K=1 M=1, permutation: KM}
-- {target: Backing, type: spatial, factors: K=4 M=1, permutation: KM, split: 2}
-- {target: Buffer, type: temporal, factors: K=4 M=1, permutation: KM}
-- {target: Buffer, type: bypass, keep: [Z], bypass: [A, B]}
-)";
+  const auto mapping = spread_over_pes("keep: [Z], bypass: [A, B]");
   const std::string sparse = R"(
 sparse_optimizations:
   targets:
@@ -502,7 +488,7 @@ sparse_optimizations:
 )";
   std::string problem = dot_product("0.125");
   problem.replace(problem.find("{A: 0.125}"), 10, "{A: 0.125, B: 0.125}");
-  auto r = evaluate_yaml({arch, problem, mapping, sparse});
+  auto r = evaluate_yaml({kPeArch, problem, mapping, sparse});
   ASSERT_TRUE(r.valid) << r.reason;
   const auto& z = tensor_at(r, "Buffer", "Z");
   EXPECT_EQ(z.reads, 2u);
