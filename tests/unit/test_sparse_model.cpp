@@ -140,8 +140,7 @@ TEST(SparseModel, compute_gating_gates_operations_on_a_zero_operand) {
   EXPECT_EQ(sparse_at(r, "Buffer", "B").accesses[0].actual, 16u);  // storage untouched
 }
 
-// With 4-bit operands in 8-bit words, each outcome is packed on its own: 3 actual and 13
-// gated reads take 2 and 7 words, one more than the 8 words of all 16.
+// With 4-bit operands in 8-bit words (2 to a word), each outcome is packed on its own.
 TEST(SparseModel, packed_counts_round_each_outcome_separately) {
   auto r = evaluate_yaml(
       {kArch, dot_product("0.2", "    bitwidths: {B: 4}\n"), kAllInBuffer, optimization("Buffer", "gating"), kTables});
@@ -151,6 +150,15 @@ TEST(SparseModel, packed_counts_round_each_outcome_separately) {
   EXPECT_EQ(b.accesses[0].algorithmic, 8u);
   EXPECT_EQ(b.accesses[0].gated, 6u);
   EXPECT_EQ(b.accesses[0].actual, 2u);
+  // P(A zero) = 0.7: floor(11.2) = 11 gated, 5 actual; in words 6 and 3, one more than the 8
+  // words of all 16 (packing the outcomes together would give 8).
+  auto odd = evaluate_yaml(
+      {kArch, dot_product("0.3", "    bitwidths: {B: 4}\n"), kAllInBuffer, optimization("Buffer", "gating"), kTables});
+  ASSERT_TRUE(odd.valid) << odd.reason;
+  const auto& split = sparse_at(odd, "Buffer", "B").accesses[0];
+  EXPECT_EQ(split.algorithmic, 8u);
+  EXPECT_EQ(split.gated, 6u);
+  EXPECT_EQ(split.actual, 3u);
 }
 
 // Without any optimization the counts are the dense ones, whatever the densities.
