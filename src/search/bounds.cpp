@@ -8,6 +8,7 @@
 #include "model/compute_cost.hpp"
 #include "model/packing.hpp"
 #include "model/stored_bitwidth.hpp"
+#include "search/parallelism_bound.hpp"
 
 namespace qloop {
 
@@ -116,7 +117,17 @@ double lower_bound(const Architecture& arch, const Workload& workload, Metric me
   auto traffic = compulsory_traffic(arch, workload);
   double energy = computes * compute.energy_per_compute_pJ + traffic.energy_pJ;
   if (space) energy += kept_levels_energy(arch, workload, *space);
-  double cycles = std::ceil(computes * compute.cycles_per_compute / static_cast<double>(arch.arithmetic.instances));
+  // With the mapspace: as many units as the dimensions' factors can fill (ParallelismBound).
+  double units = static_cast<double>(arch.arithmetic.instances);
+  if (space) {
+    std::array<double, kMaxDimensions> whole;
+    whole.fill(1);
+    for (DimensionId d = 0; d < workload.num_dimensions(); ++d)
+      whole[d] = static_cast<double>(workload.dimension_bounds[d]);
+    units = std::min(units, ParallelismBound(arch, workload, *space).most(whole, arch.num_storage_levels()));
+  }
+  double iterations = std::ceil(computes / units * (1 - 1e-12));
+  double cycles = std::ceil(iterations * compute.cycles_per_compute * (1 - 1e-12));
   cycles = std::max(cycles, bandwidth_cycles(arch, traffic));
   switch (metric) {
     case Metric::kEnergy:

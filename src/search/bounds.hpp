@@ -13,7 +13,8 @@
 
 namespace qloop {
 
-// An admissible lower bound on a metric: every operation at full parallelism, and each tensor
+// An admissible lower bound on a metric: every operation at full parallelism (with the
+// mapspace, as much as the dimensions' factors can fill: ParallelismBound), and each tensor
 // (its distinct operands) crossing the outermost level once (packed), within that level's
 // bandwidths. With the
 // mapspace, also each tensor filled into and read from once every level below that keeps it

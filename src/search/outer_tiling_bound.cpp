@@ -30,7 +30,8 @@ OuterTilingBound::OuterTilingBound(const Architecture& arch, const Workload& wor
       compute_energy_(static_cast<double>(workload.total_operations()) *
                       compute_cost(arch.arithmetic, workload).energy_per_compute_pJ),
       cycles_per_compute_(compute_cost(arch.arithmetic, workload).cycles_per_compute),
-      floor_cycles_(lower_bound(arch, workload, Metric::kDelay)),
+      floor_cycles_(lower_bound(arch, workload, Metric::kDelay, &space)),
+      parallelism_(arch, workload, space),
       operations_(static_cast<double>(workload.total_operations())) {
   std::array<double, kMaxDimensions> whole;
   whole.fill(1);
@@ -203,14 +204,19 @@ double OuterTilingBound::energy(const std::vector<std::uint32_t>& tiling, int lo
 double OuterTilingBound::cycles(const std::vector<std::uint32_t>& tiling, int lowest) const {
   auto c = chosen(tiling, lowest);
   int levels = arch_.num_storage_levels();
-  double iterations = 1, below = 1, fanouts = 1;
+  double iterations = 1, below = 1;
+  std::array<double, kMaxDimensions> left;
+  left.fill(1);
   for (int level = lowest; level < levels; ++level) {
     for (DimensionId d = 0; d < c.dims; ++d) iterations *= c.t(level, d);
   }
-  for (DimensionId d = 0; d < c.dims; ++d) below *= c.extent(lowest - 1, d);
-  for (int level = 0; level < lowest; ++level) fanouts *= static_cast<double>(arch_.fanout(level));
-  // What is left below K runs in time or across the fanouts there.
-  iterations *= std::max(1.0, below / std::min(fanouts, below));
+  for (DimensionId d = 0; d < c.dims; ++d) {
+    left[d] = c.extent(lowest - 1, d);
+    below *= left[d];
+  }
+  // What is left below K runs in time or across the fanouts there, as far as its factors can
+  // fill them: a whole number of iterations.
+  iterations *= std::ceil(below / parallelism_.most(left, lowest) * (1 - 1e-12));
   return std::max(std::ceil(iterations * cycles_per_compute_ * (1 - 1e-12)), floor_cycles_);
 }
 

@@ -21,7 +21,8 @@
 // there may take, in time or spread below `at`) times the chosen spatial factors of the
 // other dimensions from K to `at`: deliveries >= operations / that.
 // Cycles: the chosen temporal iterations, times what is left below K over the spatial factors
-// the levels below K may still take (at most their fanouts).
+// the levels below K may still take (ParallelismBound: at most their fanouts, and divisors of
+// what is left).
 // Checked against every valid mapping of random small designs
 // (tests/unit/test_certified_search.cpp).
 
@@ -33,6 +34,7 @@
 #include "search/bounds.hpp"
 #include "search/mapper_settings.hpp"
 #include "search/mapspace.hpp"
+#include "search/parallelism_bound.hpp"
 #include "workload/workload.hpp"
 
 namespace qloop {
@@ -64,7 +66,8 @@ class OuterTilingBound {
   Metric metric_;
   double compute_energy_;
   double cycles_per_compute_;
-  double floor_cycles_;                     // lower_bound on delay: full parallelism, bandwidth
+  double floor_cycles_;  // lower_bound on delay: the most parallelism, bandwidth
+  ParallelismBound parallelism_;
   std::vector<double> tensor_size_;         // per data space: distinct operands
   std::vector<std::vector<double>> words_;  // [level][ds]: words per operand at their fewest (0: does not fit)
   double operations_;
