@@ -77,6 +77,13 @@ bool first_fill_free(const Architecture& arch, const DataSpaceShape& tensor) {
   return tensor.read_write && arch.rules == CountingRules::kTimeloopV4;
 }
 
+bool serves_every_operation(const Architecture& arch, int level) {
+  for (int below = 0; below <= level; ++below) {
+    if (arch.fanout(below) != 1) return false;
+  }
+  return true;
+}
+
 namespace {
 
 // Every level below the top that keeps a tensor in every variant is filled with all of it at
@@ -84,6 +91,7 @@ namespace {
 // their least, whatever the tiling (each instance's footprints cover the tensor).
 double kept_levels_energy(const Architecture& arch, const Workload& workload, const Mapspace& space) {
   double energy = 0;
+  auto operations = static_cast<double>(workload.total_operations());
   for (int level = 0; level + 1 < arch.num_storage_levels(); ++level) {
     const auto& spec = arch.storage[level];
     for (int ds = 0; ds < workload.num_data_spaces(); ++ds) {
@@ -98,9 +106,18 @@ double kept_levels_energy(const Architecture& arch, const Workload& workload, co
         if (psum.fits) per_word = std::max(per_word, psum.operands_per_word);
       }
       double size = tensor_operands(workload, ds);
+      // Read once per operation where it is the innermost level that may keep the tensor.
+      bool innermost = true;
+      for (int below = 0; below < level; ++below) innermost = innermost && !space.may_keep(below, ds);
+      double served = innermost && serves_every_operation(arch, level) ? std::max(size, operations) : size;
       double vectors = size / per_word / static_cast<double>(spec.block_size) / spec.most_instances_per_cluster();
       double once = tensor.read_write ? spec.energy.update_pJ : spec.energy.read_pJ;
-      energy += vectors * (once + (first_fill_free(arch, tensor) ? 0 : spec.energy.fill_pJ));
+      double per_operand = vectors / size;
+      energy += served * per_operand * once + vectors * (first_fill_free(arch, tensor) ? 0 : spec.energy.fill_pJ);
+      if (tensor.read_write && served > size) {  // reads of all updates but each unit's firsts
+        double units = static_cast<double>(arch.arithmetic.instances);
+        energy += std::max(0.0, operations - units * size) * per_operand * spec.energy.read_pJ;
+      }
     }
   }
   return energy;
@@ -289,6 +306,17 @@ class TilingGeometry {
   }
   // Instances of `level`: the spatial loops above it.
   double instances(int level) const { return instances_[level]; }
+  // Every temporal iteration: the operations of one compute unit in use.
+  double iterations() const { return iterations_from_[0]; }
+  // Operands of tensor ds that one instance's temporal loops reach, at most (their hull).
+  double temporal_hull(int ds) const {
+    std::array<double, kMaxDimensions> extent;
+    extent.fill(1);
+    for (int level = 0; level < levels_; ++level) {
+      for (DimensionId dim = 0; dim < dims_; ++dim) extent[dim] *= temporal(level, dim);
+    }
+    return projections_->hull(ds, extent);
+  }
 
   // Operands of tensor ds that must enter a set of buffers over the run, whatever the loop
   // orders: one instance's tiles of level `inner` when `spatial_up_to` is `inner`, or the
@@ -386,15 +414,26 @@ double TilingBound::energy_until(const std::vector<std::uint32_t>& tiling, doubl
       // Read (or, for a read-write tensor, updated: its reads can all be first updates) for
       // everything that enters its children's tiles: those of the next level below that keeps
       // the tensor, or the compute units' operands. Bypass choices decide which: the least.
+      bool read_write = workload_.data_spaces[ds].read_write;
+      double once = read_write ? spec.energy.update_pJ : spec.energy.read_pJ;
       double served = 1e300;
       for (int child = level - 1; child >= -1; --child) {
         if (child >= 0 && !space_.may_keep(child, ds)) continue;
-        served = std::min(served, g.compulsory_entries(ds, child, level));
+        double entering = g.compulsory_entries(ds, child, level);
+        double cost = 0;
+        // Innermost keeper with no fanout below: once per operation (each unit's iterations),
+        // and each update but a partial sum's first reads it too (a unit's firsts are at most
+        // the outputs its temporal loops reach).
+        if (child < 0 && serves_every_operation(arch_, level)) {
+          entering = std::max(entering, g.iterations());
+          if (read_write) {
+            cost = per_instance(std::max(0.0, g.iterations() - g.temporal_hull(ds))) * spec.energy.read_pJ;
+          }
+        }
+        served = std::min(served, per_instance(entering) * once + cost);
         if (child >= 0 && space_.always_kept(child, ds)) break;  // none below can be the child
       }
-      double once = workload_.data_spaces[ds].read_write ? spec.energy.update_pJ : spec.energy.read_pJ;
-      energy += instances * (per_instance(served) * once + per_instance(fills) * spec.energy.fill_pJ) /
-                spec.most_instances_per_cluster();
+      energy += instances * (served + per_instance(fills) * spec.energy.fill_pJ) / spec.most_instances_per_cluster();
     }
   }
   return energy;

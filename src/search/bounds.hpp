@@ -22,6 +22,15 @@ namespace qloop {
 // across iterations that do not change it.
 double lower_bound(const Architecture& arch, const Workload& workload, Metric metric, const Mapspace* space = nullptr);
 
+// Whether a level, when it is the innermost to keep a tensor, serves the tensor once per
+// operation: no fanout from it down to the compute units (each instance of it and of every
+// level below feeds one unit). The model counts an access of the innermost level for every
+// operation and every tensor, kept or not, and moves a bypassed tensor's accesses up to the
+// level that keeps it; only a fanout on the way (multicast) can make them fewer. So however
+// the loops are ordered, a tensor held by such a level and by none below it is read (updated,
+// when read-write) there as often as there are operations.
+bool serves_every_operation(const Architecture& arch, int level);
+
 // No fill of the tensor can be counted on (its fills bounded by zero): a read-write tensor under
 // Timeloop v4's rules, which leave out each partial sum's first fill.
 bool first_fill_free(const Architecture& arch, const DataSpaceShape& tensor);

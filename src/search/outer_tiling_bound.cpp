@@ -32,7 +32,8 @@ OuterTilingBound::OuterTilingBound(const Architecture& arch, const Workload& wor
       cycles_per_compute_(compute_cost(arch.arithmetic, workload).cycles_per_compute),
       floor_cycles_(lower_bound(arch, workload, Metric::kDelay, &space)),
       parallelism_(arch, workload, space),
-      operations_(static_cast<double>(workload.total_operations())) {
+      operations_(static_cast<double>(workload.total_operations())),
+      most_units_(static_cast<double>(arch.arithmetic.instances)) {
   std::array<double, kMaxDimensions> whole;
   whole.fill(1);
   for (DimensionId d = 0; d < workload.num_dimensions(); ++d) {
@@ -183,16 +184,26 @@ double OuterTilingBound::energy(const std::vector<std::uint32_t>& tiling, int lo
       double per_operand = words_[at][ds] / static_cast<double>(spec.block_size) / spec.most_instances_per_cluster();
       // Read (or updated) for what enters the children's tiles: the next level below that may
       // keep the tensor, or the compute units; the least over bypass choices.
+      bool read_write = workload_.data_spaces[ds].read_write;
+      double once = read_write ? spec.energy.update_pJ : spec.energy.read_pJ;
       double served = HUGE_VAL;
       for (int child = at - 1; child >= -1; --child) {
         if (child >= 0 && !space_.may_keep(child, ds)) continue;
         double entering = entries(c, ds, child, at);
-        if (child < 0) entering = std::max(entering, operand_deliveries(c, ds, at));
-        served = std::min(served, entering);
+        double cost = 0;
+        if (child < 0) {
+          entering = std::max(entering, operand_deliveries(c, ds, at));
+          if (serves_every_operation(arch_, at)) {
+            entering = std::max(entering, operations_);
+            // Each update but a partial sum's first reads it: at most every unit's share of
+            // the tensor is first.
+            if (read_write) cost = std::max(0.0, operations_ - most_units_ * tensor_size_[ds]) * spec.energy.read_pJ;
+          }
+        }
+        served = std::min(served, entering * once + cost);
         if (child >= 0 && space_.always_kept(child, ds)) break;
       }
-      double once = workload_.data_spaces[ds].read_write ? spec.energy.update_pJ : spec.energy.read_pJ;
-      energy += served * per_operand * once;
+      energy += served * per_operand;
       if (at + 1 < levels && !first_fill_free(arch_, workload_.data_spaces[ds])) {
         energy += entries(c, ds, at, at) * per_operand * spec.energy.fill_pJ;
       }

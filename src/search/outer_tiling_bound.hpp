@@ -71,6 +71,7 @@ class OuterTilingBound {
   std::vector<double> tensor_size_;         // per data space: distinct operands
   std::vector<std::vector<double>> words_;  // [level][ds]: words per operand at their fewest (0: does not fit)
   double operations_;
+  double most_units_;                           // compute units
   std::vector<std::vector<char>> pinned_;       // [ds][dim]: the sole term of one of its ranks
   std::vector<std::vector<char>> temporal_ok_;  // [level][dim]: some option splits it there in time
   std::vector<std::vector<char>> spatial_ok_;   // [level][dim]: ... across the fanout

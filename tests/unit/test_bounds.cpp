@@ -151,6 +151,26 @@ TEST(TilingBound, never_exceeds_a_valid_variant_on_the_eyeriss_like_design) {
   }
 }
 
+// Every point of a small layer on the same design (each scratchpad its tensor's innermost
+// level, read or updated once per operation).
+TEST(TilingBound, never_exceeds_a_valid_variant_on_every_point_of_a_small_eyeriss_like_layer) {
+  auto in =
+      input::load_mapper_inputs({example("mapper-eyeriss-like/arch.yaml"),
+                                 example("mapper-eyeriss-like/constraints.yaml"), write_temp("small-conv.yaml", R"(
+problem:
+  shape:
+    name: CNN-Layer
+    dimensions: [C, M, R, S, N, P, Q]
+    data-spaces:
+    - {name: Weights, projection: [[[C]], [[M]], [[R]], [[S]]]}
+    - {name: Inputs, projection: [[[N]], [[C]], [[R], [P]], [[S], [Q]]]}
+    - {name: Outputs, projection: [[[N]], [[M]], [[Q]], [[P]]], read-write: true}
+  instance: {C: 2, M: 4, R: 3, S: 3, N: 1, P: 2, Q: 2}
+)")});
+  auto c = check_admissible(in, 1000000, 1);
+  EXPECT_GT(c.valid, 100000);
+}
+
 // Hand counts: r + s p over r < R, p < P is contiguous while s <= R, and has R P values
 // otherwise; a lone s p has P values; the hull is 1 + (R - 1) + s (P - 1).
 TEST(FlatProjections, distinct_points_leave_out_the_gaps_a_stride_leaves) {

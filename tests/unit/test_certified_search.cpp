@@ -168,13 +168,69 @@ TEST(OuterTilingBound, never_exceeds_a_valid_mapping_that_completes_the_outer_le
 }
 
 // The operand rule by hand: a 4 x 2 x 2 matrix product on MainMemory -> Buffer (keeps all)
-// -> one MAC, with M wholly at MainMemory and N, K left below. Weights (ranks K and N alone)
-// have 4 > 1 operands left below the chosen level and no fanout there, so a K or N loop runs
-// in time below it and a weight never stays across an M iteration; M is all chosen, so each
-// delivery serves one operation: 16 reads, where the old count said 4 (the tensor once).
-// Inputs (ranks M, K) and Outputs (M, N) may stay across the other loop left below (2): 8 each.
-// MainMemory: 4 + 8 reads, 8 updates; Buffer fills 4 + 8 + 8, the whole tensors once.
+// -> two MACs of which the constraints use one (with a fanout below it, the Buffer is not
+// charged once per operation outright: the next test), with M wholly at MainMemory and N, K
+// left below. Weights (ranks K and N alone) have 4 > 2 operands left below the chosen level
+// and a fanout of 2 there, so a K or N loop runs in time below it and a weight never stays across an M iteration; M is
+// all chosen, so each delivery serves one operation: 16 reads, where the old count said 4 (the tensor once). Inputs
+// (ranks M, K) and Outputs (M, N) may stay across the other loop left below (2): 8 each. MainMemory: 4 + 8 reads, 8
+// updates; Buffer fills 4 + 8 + 8, the whole tensors once.
 TEST(OuterTilingBound, counts_each_operation_a_delivery_when_a_pinned_loop_runs_below_the_chosen_levels) {
+  auto in =
+      load_mapper_yaml({R"(
+architecture:
+  version: 0.3
+  subtree:
+  - name: System
+    local:
+    - {name: MainMemory, class: DRAM, attributes: {width: 8, block-size: 1, word-bits: 8}}
+    - {name: Buffer, class: regfile, attributes: {depth: 64, width: 8, word-bits: 8}}
+    - {name: 'MACC[0..1]', class: intmac, attributes: {datawidth: 8}}
+)",
+                        R"(
+problem:
+  shape:
+    name: gemm
+    dimensions: [M, N, K]
+    data-spaces:
+    - {name: Weights, projection: [[[K]], [[N]]]}
+    - {name: Inputs, projection: [[[M]], [[K]]]}
+    - {name: Outputs, projection: [[[M]], [[N]]], read-write: true}
+  instance: {M: 4, N: 2, K: 2}
+)",
+                        "mapspace_constraints:\n- {target: Buffer, type: bypass, keep: [Weights, Inputs, Outputs]}\n"
+                        "- {target: Buffer, type: spatial, factors: M=1 N=1 K=1}\n"});
+  Mapspace space(in.architecture, in.workload, in.constraints);
+  // M: 4 at MainMemory; N and K: all at Buffer.
+  std::vector<std::uint32_t> tiling(3);
+  const auto& slots = space.slots();
+  for (DimensionId d = 0; d < 3; ++d) {
+    int level = d == 0 ? 1 : 0;
+    const auto& options = space.factor_options()[d];
+    for (std::uint32_t i = 0; i < options.size(); ++i) {
+      bool here = true;
+      for (std::size_t slot = 0; slot < slots.size(); ++slot) {
+        bool whole = slots[slot].level == level && !slots[slot].spatial;
+        here = here && options[i][slot] == (whole ? in.workload.dimension_bounds[d] : 1);
+      }
+      if (here) tiling[d] = i;
+    }
+  }
+  const auto& memory = in.architecture.storage[1].energy;
+  const auto& buffer = in.architecture.storage[0].energy;
+  double compute = 16 * compute_cost(in.architecture.arithmetic, in.workload).energy_per_compute_pJ;
+  double expected = compute + (4 + 8) * memory.read_pJ + 8 * memory.update_pJ + (4 + 8 + 8) * buffer.fill_pJ +
+                    (16 + 8) * buffer.read_pJ + 8 * buffer.update_pJ;
+  OuterTilingBound bound(in.architecture, in.workload, space, Metric::kEnergy);
+  EXPECT_NEAR(bound.energy(tiling, 1), expected, 1e-9 * expected);
+}
+
+// The same product on one MAC: the Buffer, the innermost level and with no fanout below, is
+// accessed once per operation for every tensor whatever the loops: 16 weight reads, 16 input
+// reads, 16 output updates (where the operand rule says 16, 8 and 8), and 16 - 8 output reads
+// (each update but an output's first; one unit, 8 outputs). A mapping of the tiling costs
+// exactly that: the model's counts.
+TEST(OuterTilingBound, charges_the_innermost_keeper_one_access_per_operation_without_a_fanout_below) {
   auto in =
       load_mapper_yaml({R"(
 architecture:
@@ -218,9 +274,14 @@ problem:
   const auto& buffer = in.architecture.storage[0].energy;
   double compute = 16 * compute_cost(in.architecture.arithmetic, in.workload).energy_per_compute_pJ;
   double expected = compute + (4 + 8) * memory.read_pJ + 8 * memory.update_pJ + (4 + 8 + 8) * buffer.fill_pJ +
-                    (16 + 8) * buffer.read_pJ + 8 * buffer.update_pJ;
+                    (16 + 16 + 8) * buffer.read_pJ + 16 * buffer.update_pJ;
   OuterTilingBound bound(in.architecture, in.workload, space, Metric::kEnergy);
   EXPECT_NEAR(bound.energy(tiling, 1), expected, 1e-9 * expected);
+  auto point = space.empty_point();
+  point.tiling = tiling;
+  auto r = evaluate(in.architecture, in.workload, space.build(point));
+  ASSERT_TRUE(r.valid);
+  EXPECT_NEAR(r.summary.energy_pJ, expected, 1e-9 * expected);
 }
 
 MapperSettings enumeration(SearchAlgorithm algorithm, Metric metric) {
