@@ -84,6 +84,15 @@ OuterTilingBound::OuterTilingBound(const Architecture& arch, const Workload& wor
       words_.back().push_back(words == HUGE_VAL ? 0 : words);
     }
   }
+  // Operands of each tensor one instance of a level can hold at most (unbounded: infinite).
+  for (int level = 0; level < arch.num_storage_levels(); ++level) {
+    capacity_.emplace_back();
+    for (int ds = 0; ds < workload.num_data_spaces(); ++ds) {
+      const auto& size = arch.storage[level].size_words;
+      double words = words_[level][ds];
+      capacity_.back().push_back(size && words > 0 ? static_cast<double>(*size) / words : HUGE_VAL);
+    }
+  }
 }
 
 OuterTilingBound::Chosen OuterTilingBound::chosen(const std::vector<std::uint32_t>& tiling, int lowest) const {
@@ -131,6 +140,19 @@ double OuterTilingBound::entries(const Chosen& c, int ds, int inner, int up) con
   }
   double held = projections_.hull(ds, extent);
   bool known = inner >= c.lowest - 1;
+  // A tile below K - 1 is also within its buffers' capacity: the level's words over the
+  // tensor's fewest words per operand, in each instance under one instance of `up`.
+  if (!known && inner >= 0) {
+    double buffers = 1;
+    for (int level = inner + 1; level <= up; ++level) {
+      if (level >= c.lowest) {
+        for (DimensionId d = 0; d < c.dims; ++d) buffers *= c.s(level, d);
+      } else {
+        buffers *= static_cast<double>(arch_.fanout(level));
+      }
+    }
+    held = std::min(held, capacity_[inner][ds] * buffers);
+  }
   double most = known ? projections_.distinct(ds, extent) : 0;
   // Blocks of the loops at M and above, each sweeping A_M: the tile of level M - 1 with the
   // spatial loops up to `up` (fewer when `up` is below M - 1).

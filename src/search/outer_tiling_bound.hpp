@@ -11,8 +11,10 @@
 // box H, the loops at level M and above run B_M blocks that each sweep a box A_M, so they take
 // in at least A_M + (B_M - 1)(A_M - H) (A_M's distinct points, H's hull). Where the buffers'
 // own tile is known this is TilingBound's term; where it lies below K - 1 (not chosen yet) it
-// is at most the tile of level K - 1 (with the same spatial loops), so that tile's hull stands
-// in for H, for every M from K up; a level below K - 1 counts each operand once.
+// is at most the tile of level K - 1 (with the same spatial loops), and at most what the
+// buffers can hold (each instance's capacity, over the fanouts below K and the chosen spatial
+// factors from K up), so the lesser stands in for H, for every M from K up; a level below
+// K - 1 counts each operand once.
 // A compute unit's operand of a tensor is delivered afresh whenever it changes; it is fixed
 // by the dimensions that are each a rank of the tensor alone ("pinned"). When the pinned
 // dimensions left below K cannot all go across the fanouts there, one of them loops in time
@@ -68,8 +70,9 @@ class OuterTilingBound {
   double cycles_per_compute_;
   double floor_cycles_;  // lower_bound on delay: the most parallelism, bandwidth
   ParallelismBound parallelism_;
-  std::vector<double> tensor_size_;         // per data space: distinct operands
-  std::vector<std::vector<double>> words_;  // [level][ds]: words per operand at their fewest (0: does not fit)
+  std::vector<double> tensor_size_;            // per data space: distinct operands
+  std::vector<std::vector<double>> words_;     // [level][ds]: words per operand at their fewest (0: does not fit)
+  std::vector<std::vector<double>> capacity_;  // [level][ds]: operands one instance holds at most
   double operations_;
   double most_units_;                           // compute units
   std::vector<std::vector<char>> pinned_;       // [ds][dim]: the sole term of one of its ranks
