@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "model/evaluate.hpp"
+#include "search/equivalent_orders.hpp"
 #include "search/mapspace.hpp"
 #include "search/outer_tiling_bound.hpp"
 #include "search/search_strategy.hpp"
@@ -131,6 +132,7 @@ struct SearchContext {
   const Mapspace& space;
   const TilingBound& tiling_bound;
   const OuterTilingBound& outer_bound;
+  const EquivalentOrders& equivalent_orders;
   const std::atomic<bool>* stop;
   Shared& shared;
   Clock::time_point start;
@@ -157,7 +159,7 @@ class SearchThread {
       : c_(c), out_(out), rejections_(c.arch.num_storage_levels(), c.workload.num_data_spaces()) {
     strategy_ = make_strategy(
         c.settings.algorithm, c.space, c.settings, index, c.threads, tiling_filter(), partial_tiling_filter(),
-        [this] { return limit_reached(true).has_value(); }, &c.shared.work);
+        [this] { return limit_reached(true).has_value(); }, &c.shared.work, variant_filter());
     point_ = c.space.empty_point();
   }
 
@@ -212,6 +214,12 @@ class SearchThread {
     return [this](const std::vector<std::uint32_t>& tiling, int lowest) {
       return !c_.outer_bound.exceeds(tiling, lowest, c_.shared.incumbent.load() * (1 + 1e-6));
     };
+  }
+
+  // The certified search evaluates one loop order of each class the model cannot tell apart.
+  VariantFilter variant_filter() {
+    if (!c_.equivalent_orders.merges_any()) return {};
+    return [this](const MapspacePoint& point) { return c_.equivalent_orders.representative(point); };
   }
 
   // `now`: look at the clock whatever the count (it is read every 64 points otherwise).
@@ -371,6 +379,7 @@ MapperResult gather(const SearchContext& c, const std::vector<ThreadOutcome>& ou
       report.no_fit_tilings += o.tally->no_fit;
       report.bounded_out_tilings += o.tally->bounded_out;
       report.visited_tilings += o.tally->visited;
+      report.equivalent_variants += o.tally->equivalent_variants;
     }
     if (o.found && (best_thread < 0 || better(o.best_cost, outcomes[best_thread].best_cost, settings.objectives))) {
       best_thread = t;
@@ -456,10 +465,11 @@ MapperResult run_mapper(const Architecture& arch, const Workload& workload, cons
   // objective. Not with an elite list, which wants mappings that do not win too.
   TilingBound tiling_bound(arch, workload, space, settings.objectives.front());
   OuterTilingBound outer_bound(arch, workload, space, settings.objectives.front());
+  EquivalentOrders equivalent_orders(arch, workload, constraints, space);
   Shared shared;
   bool certified = settings.algorithm == SearchAlgorithm::kOptimal;
   auto context = [&](const MapperSettings& phase) {
-    SearchContext c{arch, workload, phase, space, tiling_bound, outer_bound, stop, shared, start};
+    SearchContext c{arch, workload, phase, space, tiling_bound, outer_bound, equivalent_orders, stop, shared, start};
     c.threads = resolve_threads(phase.threads);
     c.enumerating = phase.algorithm == SearchAlgorithm::kExhaustive ||
                     phase.algorithm == SearchAlgorithm::kLinearPruned || phase.algorithm == SearchAlgorithm::kOptimal;

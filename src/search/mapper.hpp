@@ -72,6 +72,9 @@ struct SearchReport {
   // chosen factors cannot fit whatever the rest, ruled out by the bound, visited with every
   // variant. Zero for the other algorithms.
   double no_fit_tilings = 0, bounded_out_tilings = 0, visited_tilings = 0;
+  // Variants of the visited tilings not evaluated: their loop orders cost what their class's
+  // representative costs (equivalent_orders.hpp).
+  double equivalent_variants = 0;
   std::vector<Improvement> improvements;
 };
 

@@ -84,7 +84,7 @@ class ExhaustiveSearch : public SearchStrategy {
 class CertifiedSearch : public SearchStrategy {
  public:
   CertifiedSearch(const Mapspace& space, int thread, int threads, TilingFilter worth_visiting,
-                  PartialTilingFilter partial_worth, StopCheck must_stop, SharedWork* work)
+                  PartialTilingFilter partial_worth, StopCheck must_stop, SharedWork* work, VariantFilter needed)
       : space_(space),
         thread_(thread),
         threads_(threads),
@@ -92,7 +92,8 @@ class CertifiedSearch : public SearchStrategy {
         worth_visiting_(std::move(worth_visiting)),
         partial_worth_(std::move(partial_worth)),
         must_stop_(std::move(must_stop)),
-        work_(work) {
+        work_(work),
+        needed_(std::move(needed)) {
     const auto& options = space.factor_options();
     dims_ = static_cast<int>(options.size());
     for (const auto& slot : space.slots()) levels_ = std::max(levels_, slot.level + 1);
@@ -122,16 +123,19 @@ class CertifiedSearch : public SearchStrategy {
   }
 
   bool next(MapspacePoint& point) override {
-    while (sub_index_ >= sub_total_) {
-      if (stopped_) return false;
-      if (!next_tiling()) {
-        done_ = !stopped_;
-        return false;
+    while (true) {
+      while (sub_index_ >= sub_total_) {
+        if (stopped_) return false;
+        if (!next_tiling()) {
+          done_ = !stopped_;
+          return false;
+        }
       }
+      point.tiling = point_.tiling;
+      space_.set_variant(point, variants_, sub_index_++);
+      if (!needed_ || needed_(point)) return true;
+      tally_.equivalent_variants += 1;  // costs what its class's representative costs
     }
-    point.tiling = point_.tiling;
-    space_.set_variant(point, variants_, sub_index_++);
-    return true;
   }
   void report(bool, bool) override {}
   bool exhausted_space() const override { return done_; }
@@ -147,6 +151,7 @@ class CertifiedSearch : public SearchStrategy {
   PartialTilingFilter partial_worth_;
   StopCheck must_stop_;
   SharedWork* work_;
+  VariantFilter needed_;
   static constexpr int kSplitDepth = 2;
   int split_depth_ = 0;
   std::uint64_t split_nodes_ = 0;  // nodes met at the split depth so far
@@ -356,7 +361,7 @@ class HybridSearch : public SearchStrategy {
 std::unique_ptr<SearchStrategy> make_strategy(SearchAlgorithm algorithm, const Mapspace& mapspace,
                                               const MapperSettings& settings, int thread, int threads,
                                               TilingFilter worth_visiting, PartialTilingFilter partial_worth,
-                                              StopCheck must_stop, SharedWork* work) {
+                                              StopCheck must_stop, SharedWork* work, VariantFilter needed) {
   auto seed = settings.seed * 1000003ull + static_cast<std::uint64_t>(thread);
   switch (algorithm) {
     case SearchAlgorithm::kExhaustive:
@@ -367,7 +372,7 @@ std::unique_ptr<SearchStrategy> make_strategy(SearchAlgorithm algorithm, const M
       return std::make_unique<RandomSearch>(mapspace, seed);
     case SearchAlgorithm::kOptimal:
       return std::make_unique<CertifiedSearch>(mapspace, thread, threads, std::move(worth_visiting),
-                                               std::move(partial_worth), std::move(must_stop), work);
+                                               std::move(partial_worth), std::move(must_stop), work, std::move(needed));
     case SearchAlgorithm::kHybrid:
       // Refine after half the victory condition without improvement (or 1,000 without one).
       return std::make_unique<HybridSearch>(mapspace, seed, settings.max_permutations_per_visit,
