@@ -1,7 +1,8 @@
 // Mapper throughput: valid mappings evaluated per second on one core (hybrid search, one
 // thread, fixed number of evaluations). Every tiling drawn is visited (bound pruning off), so
 // that the rate is that of proposing and evaluating mappings; the _Pruning variant runs the
-// default search, which also spends time ruling tilings out. Run: build/bench/qloop_bench_mapper
+// default search, which also spends time ruling tilings out. BM_CertifiedSearch_* times a
+// proof of optimality. Run: build/bench/qloop_bench_mapper
 #include <benchmark/benchmark.h>
 
 #include "input/load_inputs.hpp"
@@ -49,9 +50,32 @@ void BM_Mapper_EyerissLike_AlexNetConv3_Pruning(benchmark::State& state) {
               true);
 }
 
+// Time to proof: the certified search on AlexNet conv1 on the Eyeriss-like design (EDP, one
+// thread), to its end; fails the run if it does not prove the optimum.
+void BM_CertifiedSearch_EyerissLike_AlexNetConv1(benchmark::State& state) {
+  std::vector<std::string> paths;
+  for (const char* f : {"mapper-eyeriss-like/arch.yaml", "mapper-eyeriss-like/constraints.yaml",
+                        "mapper-eyeriss-like/layers/alexnet_conv1.yaml"}) {
+    paths.push_back(std::string(QLOOP_SOURCE_DIR) + "/examples/" + f);
+  }
+  auto in = qloop::input::load_mapper_inputs(paths);
+  auto settings = in.settings;
+  settings.algorithm = qloop::SearchAlgorithm::kOptimal;
+  settings.threads = 1;
+  settings.time_limit_seconds = 600;  // a guard
+  std::uint64_t evaluated = 0;
+  for (auto _ : state) {
+    auto result = qloop::run_mapper(in.architecture, in.workload, in.constraints, settings, nullptr, {});
+    if (!result.report.optimal) state.SkipWithError("not proved optimal");
+    evaluated += result.report.evaluated;
+  }
+  state.counters["evaluated"] = benchmark::Counter(static_cast<double>(evaluated), benchmark::Counter::kAvgIterations);
+}
+
 BENCHMARK(BM_Mapper_AlexNetConv1_3Level)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
 BENCHMARK(BM_Mapper_EyerissLike_AlexNetConv3)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
 BENCHMARK(BM_Mapper_EyerissLike_AlexNetConv3_Pruning)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
+BENCHMARK(BM_CertifiedSearch_EyerissLike_AlexNetConv1)->Unit(benchmark::kMillisecond)->Iterations(1)->UseRealTime();
 
 }  // namespace
 
