@@ -40,6 +40,22 @@ inline input::MapperInputs load_mapper_yaml(const std::vector<std::string>& text
 // A file of the bundled examples.
 inline std::string example(const std::string& path) { return std::string(QLOOP_SOURCE_DIR) + "/examples/" + path; }
 
+// A convolution (C, M, R, S, N, P, Q, unit strides) with `instance` (a YAML map, which may add
+// bitwidths) on the bundled Eyeriss-like design, with its constraints.
+inline input::MapperInputs eyeriss_like_conv(const std::string& instance) {
+  return input::load_mapper_inputs({example("mapper-eyeriss-like/arch.yaml"),
+                                    example("mapper-eyeriss-like/constraints.yaml"), write_temp("conv.yaml", R"(
+problem:
+  shape:
+    name: CNN-Layer
+    dimensions: [C, M, R, S, N, P, Q]
+    data-spaces:
+    - {name: Weights, projection: [[[C]], [[M]], [[R]], [[S]]]}
+    - {name: Inputs, projection: [[[N]], [[C]], [[R], [P]], [[S], [Q]]]}
+    - {name: Outputs, projection: [[[N]], [[M]], [[Q]], [[P]]], read-write: true}
+  instance: )" + instance + "\n")});
+}
+
 inline EvaluationResult evaluate_yaml(const std::vector<std::string>& texts) {
   auto inputs = load_yaml(texts);
   return evaluate(inputs.architecture, inputs.workload, inputs.mapping);

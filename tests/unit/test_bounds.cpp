@@ -154,19 +154,7 @@ TEST(TilingBound, never_exceeds_a_valid_variant_on_the_eyeriss_like_design) {
 // Every point of a small layer on the same design (each scratchpad its tensor's innermost
 // level, read or updated once per operation).
 TEST(TilingBound, never_exceeds_a_valid_variant_on_every_point_of_a_small_eyeriss_like_layer) {
-  auto in =
-      input::load_mapper_inputs({example("mapper-eyeriss-like/arch.yaml"),
-                                 example("mapper-eyeriss-like/constraints.yaml"), write_temp("small-conv.yaml", R"(
-problem:
-  shape:
-    name: CNN-Layer
-    dimensions: [C, M, R, S, N, P, Q]
-    data-spaces:
-    - {name: Weights, projection: [[[C]], [[M]], [[R]], [[S]]]}
-    - {name: Inputs, projection: [[[N]], [[C]], [[R], [P]], [[S], [Q]]]}
-    - {name: Outputs, projection: [[[N]], [[M]], [[Q]], [[P]]], read-write: true}
-  instance: {C: 2, M: 4, R: 3, S: 3, N: 1, P: 2, Q: 2}
-)")});
+  auto in = eyeriss_like_conv("{C: 2, M: 4, R: 3, S: 3, N: 1, P: 2, Q: 2}");
   auto c = check_admissible(in, 1000000, 1);
   EXPECT_GT(c.valid, 100000);
 }
@@ -215,18 +203,7 @@ TEST(TilingBound, a_strided_layer_is_bounded_by_the_inputs_it_touches) {
 // Branch and bound with those bounds against the same enumeration without it (an elite list
 // turns it off): the same optimum, on energy and EDP, with most tilings never evaluated.
 TEST(TilingBound, branch_and_bound_keeps_the_optimum_of_the_whole_enumeration) {
-  auto in = input::load_mapper_inputs({example("mapper-eyeriss-like/arch.yaml"),
-                                       example("mapper-eyeriss-like/constraints.yaml"), write_temp("tiny-conv.yaml", R"(
-problem:
-  shape:
-    name: CNN-Layer
-    dimensions: [C, M, R, S, N, P, Q]
-    data-spaces:
-    - {name: Weights, projection: [[[C]], [[M]], [[R]], [[S]]]}
-    - {name: Inputs, projection: [[[N]], [[C]], [[R], [P]], [[S], [Q]]]}
-    - {name: Outputs, projection: [[[N]], [[M]], [[Q]], [[P]]], read-write: true}
-  instance: {C: 2, M: 4, R: 3, S: 3, N: 1, P: 2, Q: 2, bitwidths: {Weights: 4}}
-)")});
+  auto in = eyeriss_like_conv("{C: 2, M: 4, R: 3, S: 3, N: 1, P: 2, Q: 2, bitwidths: {Weights: 4}}");
   for (auto metric : {Metric::kEnergy, Metric::kEdp}) {
     MapperSettings settings;
     settings.algorithm = SearchAlgorithm::kExhaustive;

@@ -14,22 +14,6 @@
 namespace qloop::testing {
 namespace {
 
-// The Eyeriss-like example: the global buffer fans out to 14 rows (dimensions C, M, P, Q may
-// go across), each row to 12 PEs (C, M, R, S, Q).
-input::MapperInputs eyeriss_like_layer(const std::string& instance) {
-  return input::load_mapper_inputs({example("mapper-eyeriss-like/arch.yaml"),
-                                    example("mapper-eyeriss-like/constraints.yaml"), write_temp("layer.yaml", R"(
-problem:
-  shape:
-    name: CNN-Layer
-    dimensions: [C, M, R, S, N, P, Q]
-    data-spaces:
-    - {name: Weights, projection: [[[C]], [[M]], [[R]], [[S]]]}
-    - {name: Inputs, projection: [[[N]], [[C]], [[R], [P]], [[S], [Q]]]}
-    - {name: Outputs, projection: [[[N]], [[M]], [[Q]], [[P]]], read-write: true}
-  instance: )" + instance + "\n")});
-}
-
 std::array<double, kMaxDimensions> whole(const Workload& workload) {
   std::array<double, kMaxDimensions> extents;
   extents.fill(1);
@@ -38,11 +22,13 @@ std::array<double, kMaxDimensions> whole(const Workload& workload) {
   return extents;
 }
 
+// On the Eyeriss-like design the global buffer fans out to 14 rows (dimensions C, M, P, Q may
+// go across), each row to 12 PEs (C, M, R, S, Q).
 // AlexNet conv2: 48 x 256 x 5 x 5 x 27 x 27 has no factor of 7, so a row of 14 is filled to 12
 // at most (e.g. 4 x 3), and the 12 PEs of a row fully: 144 of 168 busy, so at least
 // 223,948,800 / 144 = 1,555,200 cycles (not 1,333,029 at 168).
 TEST(ParallelismBound, a_fanout_no_product_of_the_factors_fills_stays_partly_idle) {
-  auto in = eyeriss_like_layer("{C: 48, M: 256, R: 5, S: 5, N: 1, P: 27, Q: 27}");
+  auto in = eyeriss_like_conv("{C: 48, M: 256, R: 5, S: 5, N: 1, P: 27, Q: 27}");
   Mapspace space(in.architecture, in.workload, in.constraints);
   ParallelismBound parallelism(in.architecture, in.workload, space);
   EXPECT_EQ(parallelism.most(whole(in.workload), in.architecture.num_storage_levels()), 144);
@@ -63,7 +49,7 @@ TEST(ParallelismBound, a_fanout_no_product_of_the_factors_fills_stays_partly_idl
 
 // With P = Q = 28 a row of 14 is filled (P or Q by 14, or 7 x 2), and every PE can be busy.
 TEST(ParallelismBound, a_fanout_the_factors_fill_is_counted_whole) {
-  auto in = eyeriss_like_layer("{C: 48, M: 256, R: 5, S: 5, N: 1, P: 28, Q: 28}");
+  auto in = eyeriss_like_conv("{C: 48, M: 256, R: 5, S: 5, N: 1, P: 28, Q: 28}");
   Mapspace space(in.architecture, in.workload, in.constraints);
   ParallelismBound parallelism(in.architecture, in.workload, space);
   EXPECT_EQ(parallelism.most(whole(in.workload), in.architecture.num_storage_levels()), 168);
@@ -73,7 +59,7 @@ TEST(ParallelismBound, a_fanout_the_factors_fill_is_counted_whole) {
 // with C 3, M 5 and P 7 left under the global buffer, the 14 rows take at most 7 (P; 15 and
 // 21 are too many) and a row's 12 PEs at most 5 (M; P may not go across them): 35.
 TEST(ParallelismBound, counts_what_is_left_below_a_level_and_the_fanouts_there) {
-  auto in = eyeriss_like_layer("{C: 48, M: 256, R: 5, S: 5, N: 1, P: 28, Q: 28}");
+  auto in = eyeriss_like_conv("{C: 48, M: 256, R: 5, S: 5, N: 1, P: 28, Q: 28}");
   Mapspace space(in.architecture, in.workload, in.constraints);
   ParallelismBound parallelism(in.architecture, in.workload, space);
   std::array<double, kMaxDimensions> left;
