@@ -41,10 +41,10 @@ inline input::MapperInputs load_mapper_yaml(const std::vector<std::string>& text
 inline std::string example(const std::string& path) { return std::string(QLOOP_SOURCE_DIR) + "/examples/" + path; }
 
 // A convolution (C, M, R, S, N, P, Q, unit strides) with `instance` (a YAML map, which may add
-// bitwidths) on the bundled Eyeriss-like design, with its constraints.
-inline input::MapperInputs eyeriss_like_conv(const std::string& instance) {
-  return input::load_mapper_inputs({example("mapper-eyeriss-like/arch.yaml"),
-                                    example("mapper-eyeriss-like/constraints.yaml"), write_temp("conv.yaml", R"(
+// bitwidths) on a bundled example design (its folder), with its constraints.
+inline input::MapperInputs example_conv(const std::string& design, const std::string& instance) {
+  return input::load_mapper_inputs(
+      {example(design + "/arch.yaml"), example(design + "/constraints.yaml"), write_temp("conv.yaml", R"(
 problem:
   shape:
     name: CNN-Layer
@@ -54,6 +54,9 @@ problem:
     - {name: Inputs, projection: [[[N]], [[C]], [[R], [P]], [[S], [Q]]]}
     - {name: Outputs, projection: [[[N]], [[M]], [[Q]], [[P]]], read-write: true}
   instance: )" + instance + "\n")});
+}
+inline input::MapperInputs eyeriss_like_conv(const std::string& instance) {
+  return example_conv("mapper-eyeriss-like", instance);
 }
 
 inline EvaluationResult evaluate_yaml(const std::vector<std::string>& texts) {

@@ -320,18 +320,7 @@ namespace {
 // all 256 MACs busy (M over PEs and weight buffers, C over the vector lanes), and nothing
 // throttles it, so its fastest mapping takes exactly 1024 * 1024 * 49 / 256 = 200,704 cycles.
 TEST(CertifiedSearch, proves_the_simba_like_design_keeps_its_256_macs_busy_on_a_pointwise_layer) {
-  auto in = input::load_mapper_inputs(
-      {example("simba-like/arch.yaml"), example("simba-like/constraints.yaml"), write_temp("pw13.yaml", R"(
-problem:
-  shape:
-    name: CNN-Layer
-    dimensions: [C, M, R, S, N, P, Q]
-    data-spaces:
-    - {name: Weights, projection: [[[C]], [[M]], [[R]], [[S]]]}
-    - {name: Inputs, projection: [[[N]], [[C]], [[R], [P]], [[S], [Q]]]}
-    - {name: Outputs, projection: [[[N]], [[M]], [[Q]], [[P]]], read-write: true}
-  instance: {C: 1024, M: 1024, R: 1, S: 1, N: 1, P: 7, Q: 7}
-)")});
+  auto in = example_conv("simba-like", "{C: 1024, M: 1024, R: 1, S: 1, N: 1, P: 7, Q: 7}");
   auto settings = enumeration(SearchAlgorithm::kOptimal, Metric::kDelay);
   settings.time_limit_seconds = 120;  // a guard; the proof takes well under a second
   auto r = run_mapper(in.architecture, in.workload, in.constraints, settings, nullptr, {});
