@@ -45,9 +45,18 @@ double ParallelismBound::most(const std::array<double, kMaxDimensions>& left, in
                      largest_divisor(left, level, static_cast<double>(arch_.fanout_y(level)));
     units *= std::min(whole, by_axis);
   }
-  double all = 1;
-  for (DimensionId d = 0; d < dims_; ++d) all *= left[d];
-  return std::min(units, all);
+  // Per dimension, its spatial factors multiply to a divisor of what is left of it, within the
+  // fanouts of the levels that may split it: a dimension only one small fanout may split (or
+  // none) bounds the whole however large the others are.
+  double by_dimension = 1;
+  for (DimensionId d = 0; d < dims_; ++d) {
+    double room = 1;
+    for (int level = 0; level < below; ++level) {
+      if (spatial_ok_[level][d]) room *= static_cast<double>(arch_.fanout(level));
+    }
+    by_dimension *= std::min(left[d], room);
+  }
+  return std::min(units, by_dimension);
 }
 
 }  // namespace qloop

@@ -5,7 +5,10 @@
 // split; and each dimension goes wholly along X or along Y, so each axis's product is such a
 // divisor within that axis's fanout. Where no dimension has the fanout's prime factors, the
 // fanout cannot be filled: AlexNet conv2 (C 48, M 256, R = S = 5, P = Q = 27) has no factor
-// of 7, so a row of 14 keeps at most 12 busy, and 14 x 12 PEs at most 144.
+// of 7, so a row of 14 keeps at most 12 busy, and 14 x 12 PEs at most 144. And per dimension,
+// its spatial factors over all levels multiply to at most what is left of it and at most the
+// fanouts that may split it: a depthwise layer whose 32 channels are the only dimension the
+// fanouts may split keeps at most 32 units busy, however many there are.
 
 #include <array>
 #include <vector>

@@ -70,5 +70,39 @@ TEST(ParallelismBound, counts_what_is_left_below_a_level_and_the_fanouts_there) 
   EXPECT_EQ(parallelism.most(left, glb), 5);  // a row's fanout alone
 }
 
+// MobileNetV1's first depthwise layer (32 channels as groups G, C = M = 1, 3 x 3 over 112 x
+// 112) on the Simba-like example: its constraints let only C, M and G go across the 16 PEs,
+// only M and G across a PE's 4 weight buffers, only C and G across the 4 vector lanes. Each
+// fanout alone could be filled (16, 4, 4: 256 units), but G's factors over all of them
+// multiply to at most its 32: 32 units at most, so at least 32 x 112 x 112 x 9 / 32 = 112,896
+// cycles, and the certified search meets that.
+TEST(ParallelismBound, a_dimension_spread_over_several_fanouts_fills_at_most_its_size) {
+  auto in = input::load_mapper_inputs(
+      {example("simba-like/arch.yaml"), example("simba-like/constraints.yaml"), write_temp("dw1.yaml", R"(
+problem:
+  shape:
+    name: depthwise
+    dimensions: [G, C, M, R, S, N, P, Q]
+    data-spaces:
+    - {name: Weights, projection: [[[G]], [[C]], [[M]], [[R]], [[S]]]}
+    - {name: Inputs, projection: [[[N]], [[G]], [[C]], [[R], [P]], [[S], [Q]]]}
+    - {name: Outputs, projection: [[[N]], [[G]], [[M]], [[Q]], [[P]]], read-write: true}
+  instance: {G: 32, C: 1, M: 1, R: 3, S: 3, N: 1, P: 112, Q: 112}
+)")});
+  Mapspace space(in.architecture, in.workload, in.constraints);
+  ParallelismBound parallelism(in.architecture, in.workload, space);
+  EXPECT_EQ(parallelism.most(whole(in.workload), in.architecture.num_storage_levels()), 32);
+  EXPECT_EQ(lower_bound(in.architecture, in.workload, Metric::kDelay, &space), 112896);
+  auto settings = in.settings;
+  settings.algorithm = SearchAlgorithm::kOptimal;
+  settings.objectives = {Metric::kDelay};
+  settings.threads = 1;
+  settings.time_limit_seconds = 120;  // a guard; it meets the bound at once
+  auto r = run_mapper(in.architecture, in.workload, in.constraints, settings, nullptr, {});
+  ASSERT_TRUE(r.found);
+  EXPECT_TRUE(r.report.optimal);
+  EXPECT_EQ(r.cost.cycles, 112896);
+}
+
 }  // namespace
 }  // namespace qloop::testing
