@@ -55,7 +55,8 @@ nlohmann::ordered_json search_json(const SearchReport& r, const Architecture& ar
                         {"ruled_out_no_fit", r.no_fit_tilings},
                         {"ruled_out_by_bound", r.bounded_out_tilings},
                         {"visited", r.visited_tilings},
-                        {"equivalent_orders_skipped", r.equivalent_variants}};
+                        {"equivalent_orders_skipped", r.equivalent_variants},
+                        {"orders_ruled_out_by_bound", r.bounded_variants}};
   }
   return out;
 }
@@ -78,10 +79,11 @@ std::string search_text(const SearchReport& r, const Architecture& arch, const W
         "{:.4g} after the bound ({:.4g} cut); {:.4g} visited\n",
         space, space - r.no_fit_tilings, r.no_fit_tilings, space - r.no_fit_tilings - r.bounded_out_tilings,
         r.bounded_out_tilings, r.visited_tilings);
-    if (r.equivalent_variants > 0) {
-      out +=
-          fmt::format("Orders      : {:.4g} variants of the visited tilings not evaluated (equivalent loop orders)\n",
-                      r.equivalent_variants);
+    if (r.equivalent_variants > 0 || r.bounded_variants > 0) {
+      out += fmt::format(
+          "Orders      : {:.4g} variants of the visited tilings not evaluated ({:.4g} equivalent loop orders, "
+          "{:.4g} whose orders from some level up the bound rules out)\n",
+          r.equivalent_variants + r.bounded_variants, r.equivalent_variants, r.bounded_variants);
     }
   } else if (r.pruned_tilings) {
     out += fmt::format("Pruned      : {} tilings, with all their variants (bound above the best)\n", r.pruned_tilings);

@@ -169,6 +169,19 @@ FlatProjections::FlatProjections(const Workload& workload) {
       rank_ends.push_back(static_cast<int>(terms.size()));
     }
     space_ranks.push_back(static_cast<int>(rank_ends.size()));
+    std::uint32_t window = 0, seen = 0, relevant = 0;
+    for (const auto& rank : space.projection) {
+      std::uint32_t in_rank = 0;
+      for (const auto& term : rank) {
+        if (workload.coefficient(term.coefficient) != 0) relevant |= 1u << term.dimension;
+        window |= seen & (1u << term.dimension);
+        seen |= 1u << term.dimension;
+        in_rank |= 1u << term.dimension;
+      }
+      if (rank.size() > 1) window |= in_rank;
+    }
+    window_dims.push_back(window);
+    relevant_dims.push_back(relevant);
   }
 }
 
@@ -306,6 +319,35 @@ class TilingGeometry {
   }
   // Instances of `level`: the spatial loops above it.
   double instances(int level) const { return instances_[level]; }
+  // The children of one instance of `level`: its spatial loops.
+  double fanout(int level) const {
+    double children = 1;
+    for (DimensionId dim = 0; dim < dims_; ++dim) children *= spatial(level, dim);
+    return children;
+  }
+  // The children of one instance of `level` that hold disjoint parts of tensor ds: no
+  // multicast of it reaches more than fanout / this many of them.
+  double children_apart(int ds, int level) const {
+    double apart = 1;
+    for (DimensionId dim = 0; dim < dims_; ++dim) {
+      if (projections_->splits_apart(ds, dim)) apart *= spatial(level, dim);
+    }
+    return apart;
+  }
+  // Whether `level`'s fanout may let its children pass tensor ds to each other.
+  bool neighbours_may_fill(int ds, int level) const {
+    for (DimensionId dim = 0; dim < dims_; ++dim) {
+      if (spatial(level, dim) > 1 && projections_->in_window(ds, dim)) return true;
+    }
+    return false;
+  }
+  // Whether any fanout above `child` up to `level`'s may.
+  bool neighbours_may_fill_between(int ds, int child, int level) const {
+    for (int between = child + 1; between <= level; ++between) {
+      if (neighbours_may_fill(ds, between)) return true;
+    }
+    return false;
+  }
   // Every temporal iteration: the operations of one compute unit in use.
   double iterations() const { return iterations_from_[0]; }
   // Operands of tensor ds that one instance's temporal loops reach, at most (their hull).
@@ -322,14 +364,16 @@ class TilingGeometry {
   // orders: one instance's tiles of level `inner` when `spatial_up_to` is `inner`, or the
   // union of the tiles of all the `inner` instances below one instance of `spatial_up_to`
   // (-1: the compute units' operands). At a time they hold H, the box of the loops at and
-  // below `inner` and the spatial loops up to `spatial_up_to`. For any level M above `inner`,
-  // the loops at M and above run B_M blocks, in each of which the loops below M sweep a box
-  // A_M (H grown by the temporal loops between): the first block takes in all of A_M, every
-  // other one A_M less what it held when it began, at most H. So at least
-  // A_M + (B_M - 1)(A_M - H) = H + B_M (A_M - H), for every M (past the top: the whole run,
-  // one block), where A_M counts the box's distinct points (a stride may leave gaps) and H
-  // its hull.
-  double compulsory_entries(int ds, int inner, int spatial_up_to) const {
+  // below `inner` and the spatial loops up to `spatial_up_to`. Split the run into B blocks of
+  // consecutive iterations by the loops outside some point of the nest above `inner`: in each
+  // block the loops inside that point sweep a box A (H grown by them). The first block takes
+  // in all of A, every other one A less what it held when it began, at most H. So at least
+  // A + (B - 1)(A - H) = H + B (A - H), for every such point, where A counts the box's
+  // distinct points (a stride may leave gaps) and H its hull. Without orders the points are
+  // the boundaries between levels (past the top: the whole run, one block); where the orders
+  // of the levels from `orders.known_from` up are known, also the points between their loops
+  // (an irrelevant loop outside a relevant one repeats the sweep: more blocks, the same A).
+  double compulsory_entries(int ds, int inner, int spatial_up_to, const KnownOrders& orders) const {
     std::array<double, kMaxDimensions> extent;
     extent.fill(1);
     for (int level = 0; level <= std::max(inner, spatial_up_to); ++level) {
@@ -340,18 +384,33 @@ class TilingGeometry {
     }
     double held = projections_->hull(ds, extent);
     double entries = projections_->distinct(ds, extent);
-    for (int m = inner + 2; m <= levels_; ++m) {  // (M = inner + 1 sweeps H alone)
-      // Grown by the temporal loops of level m - 1; a level without any leaves A_M and B_M
-      // as they were for M - 1.
-      bool grew = false;
-      for (DimensionId dim = 0; dim < dims_; ++dim) {
-        extent[dim] *= temporal(m - 1, dim);
-        grew = grew || temporal(m - 1, dim) > 1;
-      }
-      if (!grew) continue;
-      // The first block takes in all of A_M's distinct points; each other, those not held.
+    auto block_point = [&](double blocks) {
+      // The first block takes in all of A's distinct points; each other, those not held.
       double swept = projections_->distinct(ds, extent);
-      entries = std::max(entries, swept + (iterations_from_[m] - 1) * std::max(0.0, swept - held));
+      entries = std::max(entries, swept + (blocks - 1) * std::max(0.0, swept - held));
+    };
+    for (int level = inner + 1; level < levels_; ++level) {
+      // Grown by this level's temporal loops; a level without any leaves A and B as they were.
+      bool grew = false;
+      std::array<bool, kMaxDimensions> grown{};
+      if (orders.loop_orders && level >= orders.known_from) {
+        double outside = iterations_from_[level];  // the loops at this level and above
+        for (DimensionId dim : (*orders.loop_orders)[level]) {
+          double factor = temporal(level, dim);
+          if (grown[dim] || factor <= 1) continue;
+          grown[dim] = true;
+          extent[dim] *= factor;
+          outside /= factor;
+          grew = true;
+          block_point(outside);
+        }
+      }
+      for (DimensionId dim = 0; dim < dims_; ++dim) {
+        if (grown[dim] || temporal(level, dim) <= 1) continue;
+        extent[dim] *= temporal(level, dim);
+        grew = true;
+      }
+      if (grew) block_point(iterations_from_[level + 1]);
     }
     return entries;
   }
@@ -378,12 +437,21 @@ TilingBound::Scratch::~Scratch() = default;
 TilingBound::Scratch::Scratch(Scratch&&) noexcept = default;
 TilingBound::Scratch& TilingBound::Scratch::operator=(Scratch&&) noexcept = default;
 
-double TilingBound::energy(const std::vector<std::uint32_t>& tiling) const {
+double TilingBound::energy(const std::vector<std::uint32_t>& tiling, const KnownOrders& orders) const {
   Scratch scratch;
-  return energy_until(tiling, HUGE_VAL, scratch);
+  return energy_until(tiling, orders, HUGE_VAL, scratch);
 }
 
-double TilingBound::energy_until(const std::vector<std::uint32_t>& tiling, double limit, Scratch& scratch) const {
+std::vector<TilingBound::TermEnergy> TilingBound::energy_terms(const std::vector<std::uint32_t>& tiling,
+                                                               const KnownOrders& orders) const {
+  Scratch scratch;
+  std::vector<TermEnergy> terms;
+  energy_until(tiling, orders, HUGE_VAL, scratch, &terms);
+  return terms;
+}
+
+double TilingBound::energy_until(const std::vector<std::uint32_t>& tiling, const KnownOrders& orders, double limit,
+                                 Scratch& scratch, std::vector<TermEnergy>* terms) const {
   int levels = arch_.num_storage_levels();
   auto& g = scratch.state().geometry;
   g.bind(projections_, space_, levels, workload_.num_dimensions(), tiling);
@@ -409,8 +477,16 @@ double TilingBound::energy_until(const std::vector<std::uint32_t>& tiling, doubl
       };
       // Filled (below the top: the outermost level has no parent) with everything that enters
       // its tile.
-      double fills =
-          outermost || first_fill_free(arch_, workload_.data_spaces[ds]) ? 0 : g.compulsory_entries(ds, level, level);
+      double fills = 0;
+      if (!outermost && !first_fill_free(arch_, workload_.data_spaces[ds])) {
+        // Where the fanout above may use neighbour links, the model shares what the links
+        // pass among all the instances of the level (tile_collapse.cpp): only the parent's
+        // share is certain, and the parent serves at least what enters the union of the
+        // children's tiles, spread over the children.
+        fills = g.neighbours_may_fill(ds, level + 1)
+                    ? g.compulsory_entries(ds, level, level + 1, orders) / g.fanout(level + 1)
+                    : g.compulsory_entries(ds, level, level, orders);
+      }
       // Read (or, for a read-write tensor, updated: its reads can all be first updates) for
       // everything that enters its children's tiles: those of the next level below that keeps
       // the tensor, or the compute units' operands. Bypass choices decide which: the least.
@@ -419,7 +495,16 @@ double TilingBound::energy_until(const std::vector<std::uint32_t>& tiling, doubl
       double served = 1e300;
       for (int child = level - 1; child >= -1; --child) {
         if (child >= 0 && !space_.may_keep(child, ds)) continue;
-        double entering = g.compulsory_entries(ds, child, level);
+        double entering = g.compulsory_entries(ds, child, level, orders);
+        if (child + 1 < level && g.neighbours_may_fill_between(ds, child, level)) {
+          // Links on the way: the model rescales this level's accesses to what each bypassed
+          // level between passes down, level by level (tile_collapse.cpp), which the links
+          // make fewer. Each step serves its children at least once per multicast group, and
+          // children apart share no group; the first serves what enters the union of the
+          // child's tiles under one of its instances.
+          entering = g.compulsory_entries(ds, child, child + 1, orders);
+          for (int between = child + 2; between <= level; ++between) entering *= g.children_apart(ds, between);
+        }
         double cost = 0;
         // Innermost keeper with no fanout below: once per operation (each unit's iterations),
         // and each update but a partial sum's first reads it too (a unit's firsts are at most
@@ -433,22 +518,26 @@ double TilingBound::energy_until(const std::vector<std::uint32_t>& tiling, doubl
         served = std::min(served, per_instance(entering) * once + cost);
         if (child >= 0 && space_.always_kept(child, ds)) break;  // none below can be the child
       }
-      energy += instances * (served + per_instance(fills) * spec.energy.fill_pJ) / spec.most_instances_per_cluster();
+      double term =
+          instances * (served + per_instance(fills) * spec.energy.fill_pJ) / spec.most_instances_per_cluster();
+      energy += term;
+      if (terms) terms->push_back({level, ds, term});
     }
   }
   return energy;
 }
 
-bool TilingBound::exceeds(const std::vector<std::uint32_t>& tiling, double limit, Scratch& scratch) const {
+bool TilingBound::exceeds(const std::vector<std::uint32_t>& tiling, double limit, Scratch& scratch,
+                          const KnownOrders& orders) const {
   if (!informative()) return false;
   switch (metric_) {
     case Metric::kEnergy:
-      return energy_until(tiling, limit, scratch) > limit;
+      return energy_until(tiling, orders, limit, scratch) > limit;
     case Metric::kDelay:
       return cycles(tiling) > limit;
     case Metric::kEdp: {
       double cycles_bound = cycles(tiling);
-      return energy_until(tiling, limit / cycles_bound, scratch) * cycles_bound > limit;
+      return energy_until(tiling, orders, limit / cycles_bound, scratch) * cycles_bound > limit;
     }
     default:
       return false;

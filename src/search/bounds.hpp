@@ -42,9 +42,18 @@ struct FlatProjections {
     double coefficient;
   };
   std::vector<Term> terms;
-  std::vector<int> rank_ends;    // one past each rank's last term
-  std::vector<int> space_ranks;  // [ds]: its first rank; [tensors]: one past the last
+  std::vector<int> rank_ends;                // one past each rank's last term
+  std::vector<int> space_ranks;              // [ds]: its first rank; [tensors]: one past the last
+  std::vector<std::uint32_t> window_dims;    // [ds]: bit d when d shares a rank with another dimension or is in two
+  std::vector<std::uint32_t> relevant_dims;  // [ds]: bit d when d is in a term with a coefficient
   explicit FlatProjections(const Workload& workload);
+  // Whether a fanout that splits `dim` can let neighbours pass tensor ds's operands to each
+  // other (the model's links): only where a step of another dimension shifts a tile along the
+  // same rank, as a convolution's window slides across the instances that split R.
+  bool in_window(int ds, DimensionId dim) const { return (window_dims[ds] >> dim) & 1u; }
+  // Whether instances that differ in `dim` hold disjoint parts of tensor ds: `dim` is alone
+  // in its rank, so each instance's tile covers its own range of that rank.
+  bool splits_apart(int ds, DimensionId dim) const { return ((relevant_dims[ds] & ~window_dims[ds]) >> dim) & 1u; }
   int first_term(int ds) const { return space_ranks[ds] == 0 ? 0 : rank_ends[space_ranks[ds] - 1]; }
   // Operands of tensor ds in the box of the loops with these extents: its hull (per rank,
   // 1 + sum of (extent - 1) |coefficient|: what a tile holds at most), and a lower bound on
@@ -52,6 +61,15 @@ struct FlatProjections {
   // r + 4p with one r at a time): what a sweep of the box must take in at least.
   double hull(int ds, const std::array<double, kMaxDimensions>& extent) const;
   double distinct(int ds, const std::array<double, kMaxDimensions>& extent) const;
+};
+
+// Loop orders known from a level up (the certified search fixes a visited tiling's orders
+// from the outermost level in): per level, the non-trivial temporal dimensions, innermost
+// first, as in MapspacePoint::loop_orders. Levels below `known_from`, and every level without
+// `loop_orders`, may have any order.
+struct KnownOrders {
+  const std::vector<std::vector<DimensionId>>* loop_orders = nullptr;
+  int known_from = 0;
 };
 
 // A lower bound on `metric` over every loop order, bypass and X/Y choice of a tiling. Its
@@ -82,14 +100,25 @@ class TilingBound {
   bool informative() const;  // false: it is never above lower_bound (last-level accesses)
   double operator()(const std::vector<std::uint32_t>& tiling) const;
   // Whether the bound is above `limit`; stops adding terms once it is (what pruning asks).
-  bool exceeds(const std::vector<std::uint32_t>& tiling, double limit, Scratch& scratch) const;
-  // Its parts, for tests.
-  double energy(const std::vector<std::uint32_t>& tiling) const;
+  // With `orders`, over only the variants with those loop orders: each order's loops split
+  // the sweeps into finer blocks, so an irrelevant loop outside a relevant one counts.
+  bool exceeds(const std::vector<std::uint32_t>& tiling, double limit, Scratch& scratch,
+               const KnownOrders& orders = {}) const;
+  // Its parts, for tests: the energy, and its terms per level and tensor (each at most what
+  // the model counts for that tensor there).
+  double energy(const std::vector<std::uint32_t>& tiling, const KnownOrders& orders = {}) const;
+  struct TermEnergy {
+    int level;
+    int ds;
+    double pJ;
+  };
+  std::vector<TermEnergy> energy_terms(const std::vector<std::uint32_t>& tiling, const KnownOrders& orders = {}) const;
   double cycles(const std::vector<std::uint32_t>& tiling) const;
 
  private:
   // The energy bound, or a partial sum of it once that passes `limit`.
-  double energy_until(const std::vector<std::uint32_t>& tiling, double limit, Scratch& scratch) const;
+  double energy_until(const std::vector<std::uint32_t>& tiling, const KnownOrders& orders, double limit,
+                      Scratch& scratch, std::vector<TermEnergy>* terms = nullptr) const;
   const Architecture& arch_;
   const Workload& workload_;
   const Mapspace& space_;

@@ -88,14 +88,17 @@ MapspacePoint EquivalentOrders::canonical(const MapspacePoint& point) const {
 }
 
 bool EquivalentOrders::representative(const MapspacePoint& point) const {
-  std::vector<DimensionId> order;
   for (int level = 0; level < static_cast<int>(mergeable_.size()); ++level) {
-    if (!mergeable_[level] || point.loop_orders[level].size() < 2) continue;
-    order = point.loop_orders[level];
-    canonicalize(order, level);
-    if (order != point.loop_orders[level]) return false;
+    if (!representative(point, level)) return false;
   }
   return true;
+}
+
+bool EquivalentOrders::representative(const MapspacePoint& point, int level) const {
+  if (!mergeable_[level] || point.loop_orders[level].size() < 2) return true;
+  auto order = point.loop_orders[level];
+  canonicalize(order, level);
+  return order == point.loop_orders[level];
 }
 
 }  // namespace qloop

@@ -34,8 +34,10 @@ class EquivalentOrders {
   // the class keeps), each block led by its lowest dimension relevant to every tensor whose
   // first relevant loop leads it, the rest in increasing order.
   MapspacePoint canonical(const MapspacePoint& point) const;
-  // Whether the point is its own representative (the search evaluates only those).
+  // Whether the point is its own representative (the search evaluates only those): whether
+  // every level's order is its class's.
   bool representative(const MapspacePoint& point) const;
+  bool representative(const MapspacePoint& point, int level) const;
 
  private:
   void canonicalize(std::vector<DimensionId>& order, int level) const;

@@ -159,7 +159,7 @@ class SearchThread {
       : c_(c), out_(out), rejections_(c.arch.num_storage_levels(), c.workload.num_data_spaces()) {
     strategy_ = make_strategy(
         c.settings.algorithm, c.space, c.settings, index, c.threads, tiling_filter(), partial_tiling_filter(),
-        [this] { return limit_reached(true).has_value(); }, &c.shared.work, variant_filter());
+        [this] { return limit_reached(true).has_value(); }, &c.shared.work, order_filter());
     point_ = c.space.empty_point();
   }
 
@@ -216,10 +216,22 @@ class SearchThread {
     };
   }
 
-  // The certified search evaluates one loop order of each class the model cannot tell apart.
-  VariantFilter variant_filter() {
-    if (!c_.equivalent_orders.merges_any()) return {};
-    return [this](const MapspacePoint& point) { return c_.equivalent_orders.representative(point); };
+  // The certified search evaluates one loop order of each class the model cannot tell apart,
+  // and none whose bound with the orders chosen so far (from the outermost level in) is above
+  // the best of every thread.
+  OrderFilter order_filter() {
+    bool merges = c_.equivalent_orders.merges_any();
+    bool bounds = c_.branch_and_bound && c_.share_incumbent && c_.tiling_bound.informative() &&
+                  c_.settings.objectives.front() != Metric::kDelay;  // cycles do not depend on orders
+    if (!merges && !bounds) return {};
+    return [this, merges, bounds](const MapspacePoint& point, int level) {
+      if (merges && !c_.equivalent_orders.representative(point, level)) return OrderVerdict::kEquivalent;
+      if (bounds && c_.tiling_bound.exceeds(point.tiling, c_.shared.incumbent.load() * (1 + 1e-6), bound_scratch_,
+                                            {&point.loop_orders, level})) {
+        return OrderVerdict::kCannotWin;
+      }
+      return OrderVerdict::kNeeded;
+    };
   }
 
   // `now`: look at the clock whatever the count (it is read every 64 points otherwise).
@@ -380,6 +392,7 @@ MapperResult gather(const SearchContext& c, const std::vector<ThreadOutcome>& ou
       report.bounded_out_tilings += o.tally->bounded_out;
       report.visited_tilings += o.tally->visited;
       report.equivalent_variants += o.tally->equivalent_variants;
+      report.bounded_variants += o.tally->bounded_variants;
     }
     if (o.found && (best_thread < 0 || better(o.best_cost, outcomes[best_thread].best_cost, settings.objectives))) {
       best_thread = t;

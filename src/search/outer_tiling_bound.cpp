@@ -128,8 +128,30 @@ OuterTilingBound::Chosen OuterTilingBound::chosen(const std::vector<std::uint32_
 }
 
 double OuterTilingBound::entries(const Chosen& c, int ds, int inner, int up) const {
-  int levels = arch_.num_storage_levels();
   if (up < c.lowest - 1) return tensor_size_[ds];  // its instances are not chosen yet
+  return std::max(c.instances[up + 1] * entries_per_instance(c, ds, inner, up), tensor_size_[ds]);
+}
+
+bool OuterTilingBound::neighbours_may_fill(const Chosen& c, int ds, int level) const {
+  for (DimensionId d = 0; d < c.dims; ++d) {
+    if (!projections_.in_window(ds, d)) continue;
+    if (level >= c.lowest ? c.s(level, d) > 1 : spatial_ok_[level][d] != 0) return true;
+  }
+  return false;
+}
+
+double OuterTilingBound::children_apart(const Chosen& c, int ds, int level) const {
+  double apart = 1;
+  if (level < c.lowest) return apart;
+  for (DimensionId d = 0; d < c.dims; ++d) {
+    if (projections_.splits_apart(ds, d)) apart *= c.s(level, d);
+  }
+  return apart;
+}
+
+double OuterTilingBound::entries_per_instance(const Chosen& c, int ds, int inner, int up) const {
+  int levels = arch_.num_storage_levels();
+  if (up < c.lowest - 1) return 0;
   std::array<double, kMaxDimensions> extent;
   extent.fill(1);
   // The buffers' tile with the spatial loops up to `up`, or, below K - 1, the box that holds it.
@@ -169,7 +191,7 @@ double OuterTilingBound::entries(const Chosen& c, int ds, int inner, int up) con
     double swept = projections_.distinct(ds, extent);
     most = std::max(most, swept + (blocks - 1) * std::max(0.0, swept - held));
   }
-  return std::max(c.instances[up + 1] * most, tensor_size_[ds]);
+  return most;
 }
 
 double OuterTilingBound::operand_deliveries(const Chosen& c, int ds, int at) const {
@@ -212,6 +234,18 @@ double OuterTilingBound::energy(const std::vector<std::uint32_t>& tiling, int lo
       for (int child = at - 1; child >= -1; --child) {
         if (child >= 0 && !space_.may_keep(child, ds)) continue;
         double entering = entries(c, ds, child, at);
+        bool links_between = false;
+        for (int between = child + 1; between <= at && child + 1 < at; ++between) {
+          links_between = links_between || neighbours_may_fill(c, ds, between);
+        }
+        if (links_between) {
+          // As TilingBound: the model rescales this level's accesses through the bypassed
+          // levels between, which links make fewer; at least what enters the union of the
+          // child's tiles under one instance of the level above it, times the children apart
+          // at each step up.
+          entering = c.instances[at + 1] * entries_per_instance(c, ds, child, child + 1);
+          for (int between = child + 2; between <= at; ++between) entering *= children_apart(c, ds, between);
+        }
         double cost = 0;
         if (child < 0) {
           entering = std::max(entering, operand_deliveries(c, ds, at));
@@ -227,7 +261,10 @@ double OuterTilingBound::energy(const std::vector<std::uint32_t>& tiling, int lo
       }
       energy += served * per_operand;
       if (at + 1 < levels && !first_fill_free(arch_, workload_.data_spaces[ds])) {
-        energy += entries(c, ds, at, at) * per_operand * spec.energy.fill_pJ;
+        // Where the fanout above may use neighbour links, only the parent's share is certain
+        // (TilingBound): what enters the union of the tiles under each instance above.
+        int up = neighbours_may_fill(c, ds, at + 1) ? at + 1 : at;
+        energy += entries(c, ds, at, up) * per_operand * spec.energy.fill_pJ;
       }
     }
   }

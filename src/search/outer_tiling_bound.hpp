@@ -57,6 +57,15 @@ class OuterTilingBound {
   // the tiles of level `inner` below them (-1: the compute units' operands; `inner` = `up`:
   // the level's own fills).
   double entries(const Chosen& c, int ds, int inner, int up) const;
+  // The same, into one instance of `up` (0 while its tile is not chosen), without the floor
+  // of the whole tensor.
+  double entries_per_instance(const Chosen& c, int ds, int inner, int up) const;
+  // Whether the fanout of `level` may let its children pass tensor ds to each other (the
+  // model's neighbour links): a dimension in a window of ds split there, or, below the chosen
+  // levels, allowed to be.
+  bool neighbours_may_fill(const Chosen& c, int ds, int level) const;
+  // Children of one instance of `level` that hold disjoint parts of ds (1 below the chosen).
+  double children_apart(const Chosen& c, int ds, int level) const;
   // What the buffers of level `at` deliver to the compute units over the run when no level
   // between keeps the tensor, from the operations alone (0 when this says nothing).
   double operand_deliveries(const Chosen& c, int ds, int at) const;

@@ -84,7 +84,7 @@ class ExhaustiveSearch : public SearchStrategy {
 class CertifiedSearch : public SearchStrategy {
  public:
   CertifiedSearch(const Mapspace& space, int thread, int threads, TilingFilter worth_visiting,
-                  PartialTilingFilter partial_worth, StopCheck must_stop, SharedWork* work, VariantFilter needed)
+                  PartialTilingFilter partial_worth, StopCheck must_stop, SharedWork* work, OrderFilter orders_worth)
       : space_(space),
         thread_(thread),
         threads_(threads),
@@ -93,7 +93,7 @@ class CertifiedSearch : public SearchStrategy {
         partial_worth_(std::move(partial_worth)),
         must_stop_(std::move(must_stop)),
         work_(work),
-        needed_(std::move(needed)) {
+        orders_worth_(std::move(orders_worth)) {
     const auto& options = space.factor_options();
     dims_ = static_cast<int>(options.size());
     for (const auto& slot : space.slots()) levels_ = std::max(levels_, slot.level + 1);
@@ -132,9 +132,17 @@ class CertifiedSearch : public SearchStrategy {
         }
       }
       point.tiling = point_.tiling;
-      space_.set_variant(point, variants_, sub_index_++);
-      if (!needed_ || needed_(point)) return true;
-      tally_.equivalent_variants += 1;  // costs what its class's representative costs
+      space_.set_variant(point, variants_, sub_index_);
+      if (auto cut = orders_cut(point)) {
+        sub_index_ += cut;
+        if (must_stop_ && (++steps_ & 1023) == 0 && must_stop_()) {
+          stopped_ = true;
+          return false;
+        }
+        continue;
+      }
+      ++sub_index_;
+      return true;
     }
   }
   void report(bool, bool) override {}
@@ -151,7 +159,7 @@ class CertifiedSearch : public SearchStrategy {
   PartialTilingFilter partial_worth_;
   StopCheck must_stop_;
   SharedWork* work_;
-  VariantFilter needed_;
+  OrderFilter orders_worth_;
   static constexpr int kSplitDepth = 2;
   int split_depth_ = 0;
   std::uint64_t split_nodes_ = 0;  // nodes met at the split depth so far
@@ -169,6 +177,31 @@ class CertifiedSearch : public SearchStrategy {
   Mapspace::Variants variants_;
   std::uint64_t sub_index_ = 0, sub_total_ = 0;
   bool done_ = false, stopped_ = false;
+
+  // At the first of the variants that share the point's loop orders from some level up (the
+  // mixed-radix index puts the outermost level's order first): how many the filter turns
+  // down, the most of those blocks it turns down (0: none), counted by why.
+  std::uint64_t orders_cut(const MapspacePoint& point) {
+    if (!orders_worth_ || sub_total_ == UINT64_MAX) return 0;  // (a saturated count has no blocks)
+    auto block = sub_total_;
+    for (int level = static_cast<int>(variants_.orders.size()) - 1; level >= 0; --level) {
+      auto count = variants_.orders[level];
+      if (count <= 1) continue;  // the same block as the level above
+      block /= count;
+      if (sub_index_ % block != 0) continue;
+      switch (orders_worth_(point, level)) {
+        case OrderVerdict::kNeeded:
+          continue;
+        case OrderVerdict::kEquivalent:
+          tally_.equivalent_variants += static_cast<double>(block);
+          return block;
+        case OrderVerdict::kCannotWin:
+          tally_.bounded_variants += static_cast<double>(block);
+          return block;
+      }
+    }
+    return 0;
+  }
 
   int level_of(int depth) const { return levels_ - 1 - depth / dims_; }
   DimensionId dim_of(int depth) const { return order_[depth % dims_]; }
@@ -361,7 +394,7 @@ class HybridSearch : public SearchStrategy {
 std::unique_ptr<SearchStrategy> make_strategy(SearchAlgorithm algorithm, const Mapspace& mapspace,
                                               const MapperSettings& settings, int thread, int threads,
                                               TilingFilter worth_visiting, PartialTilingFilter partial_worth,
-                                              StopCheck must_stop, SharedWork* work, VariantFilter needed) {
+                                              StopCheck must_stop, SharedWork* work, OrderFilter orders_worth) {
   auto seed = settings.seed * 1000003ull + static_cast<std::uint64_t>(thread);
   switch (algorithm) {
     case SearchAlgorithm::kExhaustive:
@@ -372,7 +405,8 @@ std::unique_ptr<SearchStrategy> make_strategy(SearchAlgorithm algorithm, const M
       return std::make_unique<RandomSearch>(mapspace, seed);
     case SearchAlgorithm::kOptimal:
       return std::make_unique<CertifiedSearch>(mapspace, thread, threads, std::move(worth_visiting),
-                                               std::move(partial_worth), std::move(must_stop), work, std::move(needed));
+                                               std::move(partial_worth), std::move(must_stop), work,
+                                               std::move(orders_worth));
     case SearchAlgorithm::kHybrid:
       // Refine after half the victory condition without improvement (or 1,000 without one).
       return std::make_unique<HybridSearch>(mapspace, seed, settings.max_permutations_per_visit,
