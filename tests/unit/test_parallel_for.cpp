@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <stdexcept>
+#include <thread>
 #include <vector>
 
 #include "util/parallel_for.hpp"
@@ -22,6 +24,10 @@ TEST(ParallelFor, an_exception_in_a_worker_reaches_the_caller) {
   auto throwing = [&](std::size_t i) {
     ++calls;
     if (i == 3) throw std::runtime_error("job 3 failed");
+    // Every other job takes a while: the others cannot run through all the indices while the
+    // failing thread is descheduled between its throw and the end of the hand-out (with
+    // trivial jobs that happened on a loaded machine).
+    std::this_thread::sleep_for(std::chrono::microseconds(10));
   };
   try {
     parallel_for(100000, 4, throwing);
