@@ -3,6 +3,8 @@
 // from every level, and its result against the whole enumeration without any pruning.
 #include <gtest/gtest.h>
 
+#include <functional>
+#include <memory>
 #include <random>
 #include <string>
 
@@ -130,39 +132,60 @@ input::MapperInputs small_design(std::mt19937_64& rng, std::uint64_t max_points,
   }
 }
 
-TEST(OuterTilingBound, never_exceeds_a_valid_mapping_that_completes_the_outer_levels_on_random_small_designs) {
-  std::mt19937_64 rng(2026);
-  int valid = 0, informative = 0;
+// A check of one valid mapping (its point and the model's result): false stops at it, after
+// the check has reported it (one report, not thousands).
+using MappingCheck = std::function<bool(const MapspacePoint& point, const EvaluationResult& r)>;
+
+// Every valid mapping of 60 random small designs (every other one counted by Timeloop v4's
+// rules: no first fill of partial sums), checked by what `for_design` returns for its design
+// (its inputs, mapspace and YAML). The number of mappings checked.
+int check_every_valid_mapping_of_random_small_designs(
+    std::uint64_t seed,
+    const std::function<MappingCheck(const input::MapperInputs&, const Mapspace&, const std::string& yaml)>&
+        for_design) {
+  std::mt19937_64 rng(seed);
+  int valid = 0;
   for (int design = 0; design < 60; ++design) {
     std::string yaml;
     auto in = small_design(rng, 20000, yaml);
-    // Every other design counted by Timeloop v4's rules (no first fill of partial sums).
     if (design % 2) in.architecture.rules = CountingRules::kTimeloopV4;
     Mapspace space(in.architecture, in.workload, in.constraints);
-    OuterTilingBound bound(in.architecture, in.workload, space, Metric::kEnergy);
-    double global = lower_bound(in.architecture, in.workload, Metric::kEnergy);
-    int levels = in.architecture.num_storage_levels();
+    auto check = for_design(in, space, yaml);
     bool failed = false;
     for_every_point(space, [&](const MapspacePoint& point) {
       if (failed || space.precheck(point)) return;
       auto r = evaluate(in.architecture, in.workload, space.build(point));
       if (!r.valid) return;
       ++valid;
-      for (int level = 0; level < levels; ++level) {
-        double energy = bound.energy(point.tiling, level);
-        double cycles = bound.cycles(point.tiling, level);
-        informative += level + 1 == levels && energy > global * (1 + 1e-9);
-        if (energy > r.summary.energy_pJ * (1 + 1e-9) || cycles > static_cast<double>(r.summary.cycles)) {
-          ADD_FAILURE() << "chosen from level " << level << ": bound " << energy << " pJ, " << cycles
-                        << " cycles; mapping " << r.summary.energy_pJ << " pJ, " << r.summary.cycles << " cycles\n"
-                        << yaml;
-          failed = true;
-          return;
-        }
-      }
+      failed = !check(point, r);
     });
-    if (failed) return;
+    if (failed) break;
   }
+  return valid;
+}
+
+TEST(OuterTilingBound, never_exceeds_a_valid_mapping_that_completes_the_outer_levels_on_random_small_designs) {
+  int informative = 0;
+  int valid = check_every_valid_mapping_of_random_small_designs(
+      2026, [&](const input::MapperInputs& in, const Mapspace& space, const std::string& yaml) -> MappingCheck {
+        auto bound = std::make_shared<OuterTilingBound>(in.architecture, in.workload, space, Metric::kEnergy);
+        double global = lower_bound(in.architecture, in.workload, Metric::kEnergy);
+        int levels = in.architecture.num_storage_levels();
+        return [=, &informative](const MapspacePoint& point, const EvaluationResult& r) {
+          for (int level = 0; level < levels; ++level) {
+            double energy = bound->energy(point.tiling, level);
+            double cycles = bound->cycles(point.tiling, level);
+            informative += level + 1 == levels && energy > global * (1 + 1e-9);
+            if (energy > r.summary.energy_pJ * (1 + 1e-9) || cycles > static_cast<double>(r.summary.cycles)) {
+              ADD_FAILURE() << "chosen from level " << level << ": bound " << energy << " pJ, " << cycles
+                            << " cycles; mapping " << r.summary.energy_pJ << " pJ, " << r.summary.cycles << " cycles\n"
+                            << yaml;
+              return false;
+            }
+          }
+          return true;
+        };
+      });
   EXPECT_GT(valid, 10000);
   // It says more than the global bound once the outermost level is chosen, for many mappings.
   EXPECT_GT(informative, valid / 3);
@@ -172,36 +195,26 @@ TEST(OuterTilingBound, never_exceeds_a_valid_mapping_that_completes_the_outer_le
 // it while it fixes a visited tiling's orders from the outermost level in), against every
 // valid mapping with those orders.
 TEST(TilingBound, with_the_loop_orders_from_any_level_up_never_exceeds_a_valid_mapping_on_random_small_designs) {
-  std::mt19937_64 rng(2027);
-  int valid = 0, tighter = 0;
-  for (int design = 0; design < 60; ++design) {
-    std::string yaml;
-    auto in = small_design(rng, 20000, yaml);
-    if (design % 2) in.architecture.rules = CountingRules::kTimeloopV4;
-    Mapspace space(in.architecture, in.workload, in.constraints);
-    TilingBound bound(in.architecture, in.workload, space, Metric::kEnergy);
-    int levels = in.architecture.num_storage_levels();
-    bool failed = false;
-    for_every_point(space, [&](const MapspacePoint& point) {
-      if (failed || space.precheck(point)) return;
-      auto r = evaluate(in.architecture, in.workload, space.build(point));
-      if (!r.valid) return;
-      ++valid;
-      double unordered = bound.energy(point.tiling);
-      for (int level = 0; level < levels; ++level) {
-        double energy = bound.energy(point.tiling, {&point.loop_orders, level});
-        tighter += level == 0 && energy > unordered * (1 + 1e-9);
-        if (energy > r.summary.energy_pJ * (1 + 1e-9) || energy < unordered) {
-          ADD_FAILURE() << "orders from level " << level << ": bound " << energy << " pJ (" << unordered
-                        << " without orders); mapping " << r.summary.energy_pJ << " pJ\n"
-                        << yaml;
-          failed = true;
-          return;
-        }
-      }
-    });
-    if (failed) return;
-  }
+  int tighter = 0;
+  int valid = check_every_valid_mapping_of_random_small_designs(
+      2027, [&](const input::MapperInputs& in, const Mapspace& space, const std::string& yaml) -> MappingCheck {
+        auto bound = std::make_shared<TilingBound>(in.architecture, in.workload, space, Metric::kEnergy);
+        int levels = in.architecture.num_storage_levels();
+        return [=, &tighter](const MapspacePoint& point, const EvaluationResult& r) {
+          double unordered = bound->energy(point.tiling);
+          for (int level = 0; level < levels; ++level) {
+            double energy = bound->energy(point.tiling, {&point.loop_orders, level});
+            tighter += level == 0 && energy > unordered * (1 + 1e-9);
+            if (energy > r.summary.energy_pJ * (1 + 1e-9) || energy < unordered) {
+              ADD_FAILURE() << "orders from level " << level << ": bound " << energy << " pJ (" << unordered
+                            << " without orders); mapping " << r.summary.energy_pJ << " pJ\n"
+                            << yaml;
+              return false;
+            }
+          }
+          return true;
+        };
+      });
   EXPECT_GT(valid, 10000);
   // The orders tell more than the tiling alone for many mappings.
   EXPECT_GT(tighter, valid / 10);
