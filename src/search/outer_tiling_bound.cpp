@@ -197,6 +197,12 @@ double OuterTilingBound::entries_per_instance(const Chosen& c, int ds, int inner
 double OuterTilingBound::operand_deliveries(const Chosen& c, int ds, int at) const {
   int below = c.lowest;  // K
   if (below == 0) return 0;
+  // A unit may take an operand from a neighbour instead (the model's links), where a fanout on
+  // the way splits a window of the tensor: then the changes of operands say nothing of the
+  // buffer's deliveries.
+  for (int level = 0; level <= at; ++level) {
+    if (neighbours_may_fill(c, ds, level)) return 0;
+  }
   double pinned_left = 1, room = 1;
   for (DimensionId d = 0; d < c.dims; ++d) {
     if (pinned_[ds][d]) pinned_left *= c.extent(below - 1, d);
