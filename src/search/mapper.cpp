@@ -455,13 +455,15 @@ std::vector<ThreadOutcome> run_threads(const SearchContext& c,
   return outcomes;
 }
 
-// The certified search's first phase: qloop's hybrid search with the same settings, for a good
-// best to prune against, ending on its victory condition (qloop's default when the settings
-// have none). The same search as `hybrid` with those settings, so the proof, which only ever
-// replaces the best with a better one, never ends worse than it.
+// The certified search's first phase: qloop's hybrid search for a good best to prune against,
+// ending on its victory condition (qloop's default when the settings have none) within a fifth
+// of the time limit. The whole limit would make it the hybrid search itself, so that the result
+// could never be worse than hybrid's, but the proof then loses the time: MobileNetV1 pw1 on the
+// Eyeriss-like design (one thread, 30 s) is proved in 29.7 s with a fifth, not at all without.
 MapperSettings seeding_settings(const MapperSettings& settings) {
   auto seeding = settings;
   seeding.algorithm = SearchAlgorithm::kHybrid;
+  if (seeding.time_limit_seconds > 0) seeding.time_limit_seconds /= 5;
   if (seeding.victory_condition == 0) seeding.victory_condition = MapperSettings{}.victory_condition;
   return seeding;
 }
