@@ -56,7 +56,7 @@ nlohmann::ordered_json search_json(const SearchReport& r, const Architecture& ar
                         {"ruled_out_by_bound", r.bounded_out_tilings},
                         {"visited", r.visited_tilings},
                         {"equivalent_orders_skipped", r.equivalent_variants},
-                        {"orders_ruled_out_by_bound", r.bounded_variants}};
+                        {"variants_ruled_out_by_bound", r.bounded_variants}};
   }
   return out;
 }
@@ -82,7 +82,7 @@ std::string search_text(const SearchReport& r, const Architecture& arch, const W
     if (r.equivalent_variants > 0 || r.bounded_variants > 0) {
       out += fmt::format(
           "Orders      : {:.4g} variants of the visited tilings not evaluated ({:.4g} equivalent loop orders, "
-          "{:.4g} whose orders from some level up the bound rules out)\n",
+          "{:.4g} whose bypass choice, or it and the orders from some level up, the bound rules out)\n",
           r.equivalent_variants + r.bounded_variants, r.equivalent_variants, r.bounded_variants);
     }
   } else if (r.pruned_tilings) {

@@ -371,9 +371,9 @@ class TilingGeometry {
   // A + (B - 1)(A - H) = H + B (A - H), for every such point, where A counts the box's
   // distinct points (a stride may leave gaps) and H its hull. Without orders the points are
   // the boundaries between levels (past the top: the whole run, one block); where the orders
-  // of the levels from `orders.known_from` up are known, also the points between their loops
+  // of the levels from `known.known_from` up are known, also the points between their loops
   // (an irrelevant loop outside a relevant one repeats the sweep: more blocks, the same A).
-  double compulsory_entries(int ds, int inner, int spatial_up_to, const KnownOrders& orders) const {
+  double compulsory_entries(int ds, int inner, int spatial_up_to, const KnownChoices& known) const {
     std::array<double, kMaxDimensions> extent;
     extent.fill(1);
     for (int level = 0; level <= std::max(inner, spatial_up_to); ++level) {
@@ -393,9 +393,9 @@ class TilingGeometry {
       // Grown by this level's temporal loops; a level without any leaves A and B as they were.
       bool grew = false;
       std::array<bool, kMaxDimensions> grown{};
-      if (orders.loop_orders && level >= orders.known_from) {
+      if (known.loop_orders && level >= known.known_from) {
         double outside = iterations_from_[level];  // the loops at this level and above
-        for (DimensionId dim : (*orders.loop_orders)[level]) {
+        for (DimensionId dim : (*known.loop_orders)[level]) {
           double factor = temporal(level, dim);
           if (grown[dim] || factor <= 1) continue;
           grown[dim] = true;
@@ -437,20 +437,20 @@ TilingBound::Scratch::~Scratch() = default;
 TilingBound::Scratch::Scratch(Scratch&&) noexcept = default;
 TilingBound::Scratch& TilingBound::Scratch::operator=(Scratch&&) noexcept = default;
 
-double TilingBound::energy(const std::vector<std::uint32_t>& tiling, const KnownOrders& orders) const {
+double TilingBound::energy(const std::vector<std::uint32_t>& tiling, const KnownChoices& known) const {
   Scratch scratch;
-  return energy_until(tiling, orders, HUGE_VAL, scratch);
+  return energy_until(tiling, known, HUGE_VAL, scratch);
 }
 
 std::vector<TilingBound::TermEnergy> TilingBound::energy_terms(const std::vector<std::uint32_t>& tiling,
-                                                               const KnownOrders& orders) const {
+                                                               const KnownChoices& known) const {
   Scratch scratch;
   std::vector<TermEnergy> terms;
-  energy_until(tiling, orders, HUGE_VAL, scratch, &terms);
+  energy_until(tiling, known, HUGE_VAL, scratch, &terms);
   return terms;
 }
 
-double TilingBound::energy_until(const std::vector<std::uint32_t>& tiling, const KnownOrders& orders, double limit,
+double TilingBound::energy_until(const std::vector<std::uint32_t>& tiling, const KnownChoices& known, double limit,
                                  Scratch& scratch, std::vector<TermEnergy>* terms) const {
   int levels = arch_.num_storage_levels();
   auto& g = scratch.state().geometry;
@@ -460,12 +460,18 @@ double TilingBound::energy_until(const std::vector<std::uint32_t>& tiling, const
   if (workload_.partial_sum_bitwidth) factors = g.factors();
   double energy = compute_energy_;
   // Outermost first: it is usually the costliest, so `limit` is passed soonest.
+  // Which levels keep a tensor: in the known bypass choice (the outermost always), or in every
+  // variant; and which may.
+  auto kept = [&](int level, int ds) {
+    return known.keep ? level + 1 == levels || (*known.keep)[level][ds] : space_.always_kept(level, ds);
+  };
+  auto may_keep = [&](int level, int ds) { return known.keep ? kept(level, ds) : space_.may_keep(level, ds); };
   for (int level = levels - 1; level >= 0 && energy <= limit; --level) {
     const auto& spec = arch_.storage[level];
     bool outermost = level + 1 == levels;
     double instances = g.instances(level);
     for (int ds = 0; ds < workload_.num_data_spaces(); ++ds) {
-      if (!space_.always_kept(level, ds)) continue;  // a variant may bypass it: counts nothing
+      if (!kept(level, ds)) continue;  // a variant may bypass it: counts nothing
       auto width = factors ? stored_bitwidth(workload_, *factors, level, ds) : workload_.bitwidths[ds];
       auto packing = pack(width, spec.word_bits, workload_.scales_of(ds));
       if (!packing.fits) continue;  // no variant is valid; the precheck rejects them
@@ -484,8 +490,8 @@ double TilingBound::energy_until(const std::vector<std::uint32_t>& tiling, const
         // share is certain, and the parent serves at least what enters the union of the
         // children's tiles, spread over the children.
         fills = g.neighbours_may_fill(ds, level + 1)
-                    ? g.compulsory_entries(ds, level, level + 1, orders) / g.fanout(level + 1)
-                    : g.compulsory_entries(ds, level, level, orders);
+                    ? g.compulsory_entries(ds, level, level + 1, known) / g.fanout(level + 1)
+                    : g.compulsory_entries(ds, level, level, known);
       }
       // Read (or, for a read-write tensor, updated: its reads can all be first updates) for
       // everything that enters its children's tiles: those of the next level below that keeps
@@ -494,15 +500,15 @@ double TilingBound::energy_until(const std::vector<std::uint32_t>& tiling, const
       double once = read_write ? spec.energy.update_pJ : spec.energy.read_pJ;
       double served = 1e300;
       for (int child = level - 1; child >= -1; --child) {
-        if (child >= 0 && !space_.may_keep(child, ds)) continue;
-        double entering = g.compulsory_entries(ds, child, level, orders);
+        if (child >= 0 && !may_keep(child, ds)) continue;
+        double entering = g.compulsory_entries(ds, child, level, known);
         if (child + 1 < level && g.neighbours_may_fill_between(ds, child, level)) {
           // Links on the way: the model rescales this level's accesses to what each bypassed
           // level between passes down, level by level (tile_collapse.cpp), which the links
           // make fewer. Each step serves its children at least once per multicast group, and
           // children apart share no group; the first serves what enters the union of the
           // child's tiles under one of its instances.
-          entering = g.compulsory_entries(ds, child, child + 1, orders);
+          entering = g.compulsory_entries(ds, child, child + 1, known);
           for (int between = child + 2; between <= level; ++between) entering *= g.children_apart(ds, between);
         }
         double cost = 0;
@@ -516,7 +522,7 @@ double TilingBound::energy_until(const std::vector<std::uint32_t>& tiling, const
           }
         }
         served = std::min(served, per_instance(entering) * once + cost);
-        if (child >= 0 && space_.always_kept(child, ds)) break;  // none below can be the child
+        if (child >= 0 && kept(child, ds)) break;  // none below can be the child
       }
       double term =
           instances * (served + per_instance(fills) * spec.energy.fill_pJ) / spec.most_instances_per_cluster();
@@ -528,16 +534,16 @@ double TilingBound::energy_until(const std::vector<std::uint32_t>& tiling, const
 }
 
 bool TilingBound::exceeds(const std::vector<std::uint32_t>& tiling, double limit, Scratch& scratch,
-                          const KnownOrders& orders) const {
+                          const KnownChoices& known) const {
   if (!informative()) return false;
   switch (metric_) {
     case Metric::kEnergy:
-      return energy_until(tiling, orders, limit, scratch) > limit;
+      return energy_until(tiling, known, limit, scratch) > limit;
     case Metric::kDelay:
       return cycles(tiling) > limit;
     case Metric::kEdp: {
       double cycles_bound = cycles(tiling);
-      return energy_until(tiling, orders, limit / cycles_bound, scratch) * cycles_bound > limit;
+      return energy_until(tiling, known, limit / cycles_bound, scratch) * cycles_bound > limit;
     }
     default:
       return false;

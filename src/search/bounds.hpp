@@ -63,11 +63,13 @@ struct FlatProjections {
   double distinct(int ds, const std::array<double, kMaxDimensions>& extent) const;
 };
 
-// Loop orders known from a level up (the certified search fixes a visited tiling's orders
-// from the outermost level in): per level, the non-trivial temporal dimensions, innermost
-// first, as in MapspacePoint::loop_orders. Levels below `known_from`, and every level without
-// `loop_orders`, may have any order.
-struct KnownOrders {
+// The parts of a variant known so far (the certified search fixes a visited tiling's bypass
+// choice first, then its loop orders from the outermost level in). `keep`: which tensors each
+// level keeps, as in MapspacePoint::keep (null: any choice the mapspace allows).
+// `loop_orders`: per level, the non-trivial temporal dimensions, innermost first, as in
+// MapspacePoint::loop_orders, known at the levels from `known_from` up (null: none).
+struct KnownChoices {
+  const std::vector<std::vector<bool>>* keep = nullptr;
   const std::vector<std::vector<DimensionId>>* loop_orders = nullptr;
   int known_from = 0;
 };
@@ -100,24 +102,25 @@ class TilingBound {
   bool informative() const;  // false: it is never above lower_bound (last-level accesses)
   double operator()(const std::vector<std::uint32_t>& tiling) const;
   // Whether the bound is above `limit`; stops adding terms once it is (what pruning asks).
-  // With `orders`, over only the variants with those loop orders: each order's loops split
-  // the sweeps into finer blocks, so an irrelevant loop outside a relevant one counts.
+  // With `known`, over only the variants with those choices: the levels a known bypass choice
+  // keeps count as those kept in every variant do, and each known order's loops split the
+  // sweeps into finer blocks, so an irrelevant loop outside a relevant one counts.
   bool exceeds(const std::vector<std::uint32_t>& tiling, double limit, Scratch& scratch,
-               const KnownOrders& orders = {}) const;
+               const KnownChoices& known = {}) const;
   // Its parts, for tests: the energy, and its terms per level and tensor (each at most what
   // the model counts for that tensor there).
-  double energy(const std::vector<std::uint32_t>& tiling, const KnownOrders& orders = {}) const;
+  double energy(const std::vector<std::uint32_t>& tiling, const KnownChoices& known = {}) const;
   struct TermEnergy {
     int level;
     int ds;
     double pJ;
   };
-  std::vector<TermEnergy> energy_terms(const std::vector<std::uint32_t>& tiling, const KnownOrders& orders = {}) const;
+  std::vector<TermEnergy> energy_terms(const std::vector<std::uint32_t>& tiling, const KnownChoices& known = {}) const;
   double cycles(const std::vector<std::uint32_t>& tiling) const;
 
  private:
   // The energy bound, or a partial sum of it once that passes `limit`.
-  double energy_until(const std::vector<std::uint32_t>& tiling, const KnownOrders& orders, double limit,
+  double energy_until(const std::vector<std::uint32_t>& tiling, const KnownChoices& known, double limit,
                       Scratch& scratch, std::vector<TermEnergy>* terms = nullptr) const;
   const Architecture& arch_;
   const Workload& workload_;

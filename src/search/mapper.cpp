@@ -159,7 +159,7 @@ class SearchThread {
       : c_(c), out_(out), rejections_(c.arch.num_storage_levels(), c.workload.num_data_spaces()) {
     strategy_ = make_strategy(
         c.settings.algorithm, c.space, c.settings, index, c.threads, tiling_filter(), partial_tiling_filter(),
-        [this] { return limit_reached(true).has_value(); }, &c.shared.work, order_filter());
+        [this] { return limit_reached(true).has_value(); }, &c.shared.work, choice_filter());
     point_ = c.space.empty_point();
   }
 
@@ -217,20 +217,23 @@ class SearchThread {
   }
 
   // The certified search evaluates one loop order of each class the model cannot tell apart,
-  // and none whose bound with the orders chosen so far (from the outermost level in) is above
-  // the best of every thread.
-  OrderFilter order_filter() {
+  // and none whose bound with the choices made so far (the bypass, then the orders from the
+  // outermost level in) is above the best of every thread.
+  ChoiceFilter choice_filter() {
     bool merges = c_.equivalent_orders.merges_any();
     bool bounds = c_.branch_and_bound && c_.share_incumbent && c_.tiling_bound.informative() &&
-                  c_.settings.objectives.front() != Metric::kDelay;  // cycles do not depend on orders
+                  c_.settings.objectives.front() != Metric::kDelay;  // the cycles bound is the tiling's
     if (!merges && !bounds) return {};
-    return [this, merges, bounds](const MapspacePoint& point, int level) {
-      if (merges && !c_.equivalent_orders.representative(point, level)) return OrderVerdict::kEquivalent;
-      if (bounds && c_.tiling_bound.exceeds(point.tiling, c_.shared.incumbent.load() * (1 + 1e-6), bound_scratch_,
-                                            {&point.loop_orders, level})) {
-        return OrderVerdict::kCannotWin;
+    int levels = c_.arch.num_storage_levels();
+    return [this, merges, bounds, levels](const MapspacePoint& point, int level) {
+      if (merges && level < levels && !c_.equivalent_orders.representative(point, level)) {
+        return ChoiceVerdict::kEquivalent;
       }
-      return OrderVerdict::kNeeded;
+      if (bounds && c_.tiling_bound.exceeds(point.tiling, c_.shared.incumbent.load() * (1 + 1e-6), bound_scratch_,
+                                            {&point.keep, &point.loop_orders, level})) {
+        return ChoiceVerdict::kCannotWin;
+      }
+      return ChoiceVerdict::kNeeded;
     };
   }
 

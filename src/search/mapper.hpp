@@ -75,8 +75,8 @@ struct SearchReport {
   // Variants of the visited tilings not evaluated: their loop orders cost what their class's
   // representative costs (equivalent_orders.hpp).
   double equivalent_variants = 0;
-  // Variants of the visited tilings not evaluated: the bound with their loop orders from some
-  // level up is above the best (bounds.hpp: KnownOrders).
+  // Variants of the visited tilings not evaluated: the bound with their bypass choice, or it and
+  // their loop orders from some level up, is above the best (bounds.hpp: KnownChoices).
   double bounded_variants = 0;
   std::vector<Improvement> improvements;
 };

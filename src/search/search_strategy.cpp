@@ -84,7 +84,7 @@ class ExhaustiveSearch : public SearchStrategy {
 class CertifiedSearch : public SearchStrategy {
  public:
   CertifiedSearch(const Mapspace& space, int thread, int threads, TilingFilter worth_visiting,
-                  PartialTilingFilter partial_worth, StopCheck must_stop, SharedWork* work, OrderFilter orders_worth)
+                  PartialTilingFilter partial_worth, StopCheck must_stop, SharedWork* work, ChoiceFilter choices_worth)
       : space_(space),
         thread_(thread),
         threads_(threads),
@@ -93,7 +93,7 @@ class CertifiedSearch : public SearchStrategy {
         partial_worth_(std::move(partial_worth)),
         must_stop_(std::move(must_stop)),
         work_(work),
-        orders_worth_(std::move(orders_worth)) {
+        choices_worth_(std::move(choices_worth)) {
     const auto& options = space.factor_options();
     dims_ = static_cast<int>(options.size());
     for (const auto& slot : space.slots()) levels_ = std::max(levels_, slot.level + 1);
@@ -132,8 +132,8 @@ class CertifiedSearch : public SearchStrategy {
         }
       }
       point.tiling = point_.tiling;
-      space_.set_variant(point, variants_, sub_index_);
-      if (auto cut = orders_cut(point)) {
+      space_.set_variant(point, variants_, variant_index(sub_index_));
+      if (auto cut = choices_cut(point)) {
         sub_index_ += cut;
         if (must_stop_ && (++steps_ & 1023) == 0 && must_stop_()) {
           stopped_ = true;
@@ -159,7 +159,7 @@ class CertifiedSearch : public SearchStrategy {
   PartialTilingFilter partial_worth_;
   StopCheck must_stop_;
   SharedWork* work_;
-  OrderFilter orders_worth_;
+  ChoiceFilter choices_worth_;
   static constexpr int kSplitDepth = 2;
   int split_depth_ = 0;
   std::uint64_t split_nodes_ = 0;  // nodes met at the split depth so far
@@ -178,24 +178,36 @@ class CertifiedSearch : public SearchStrategy {
   std::uint64_t sub_index_ = 0, sub_total_ = 0;
   bool done_ = false, stopped_ = false;
 
-  // At the first of the variants that share the point's loop orders from some level up (the
-  // mixed-radix index puts the outermost level's order first): how many the filter turns
-  // down, the most of those blocks it turns down (0: none), counted by why.
-  std::uint64_t orders_cut(const MapspacePoint& point) {
-    if (!orders_worth_ || sub_total_ == UINT64_MAX) return 0;  // (a saturated count has no blocks)
+  // The variants are visited with the bypass choice as the most significant digit, then the
+  // loop orders from the outermost level in (then X/Y), so that the variants sharing those
+  // choices are runs: `j`-th in that order, as Mapspace::set_variant numbers it (bypass least
+  // significant). A saturated count keeps Mapspace's order (and has no runs).
+  std::uint64_t variant_index(std::uint64_t j) const {
+    auto keeps = variants_.keep;
+    if (keeps <= 1 || sub_total_ == UINT64_MAX) return j;
+    auto rest = sub_total_ / keeps;
+    return j / rest + keeps * (j % rest);
+  }
+
+  // At the first of the variants that share the point's bypass choice, or that and its loop
+  // orders from some level up: how many the filter turns down, the most of those blocks it
+  // turns down (0: none), counted by why.
+  std::uint64_t choices_cut(const MapspacePoint& point) {
+    if (!choices_worth_ || sub_total_ == UINT64_MAX) return 0;  // (a saturated count has no blocks)
     auto block = sub_total_;
-    for (int level = static_cast<int>(variants_.orders.size()) - 1; level >= 0; --level) {
-      auto count = variants_.orders[level];
-      if (count <= 1) continue;  // the same block as the level above
+    int levels = static_cast<int>(variants_.orders.size());
+    for (int level = levels; level >= 0; --level) {  // `levels`: the bypass choice
+      auto count = level == levels ? variants_.keep : variants_.orders[level];
+      if (count <= 1) continue;  // the same block as the choice above
       block /= count;
       if (sub_index_ % block != 0) continue;
-      switch (orders_worth_(point, level)) {
-        case OrderVerdict::kNeeded:
+      switch (choices_worth_(point, level)) {
+        case ChoiceVerdict::kNeeded:
           continue;
-        case OrderVerdict::kEquivalent:
+        case ChoiceVerdict::kEquivalent:
           tally_.equivalent_variants += static_cast<double>(block);
           return block;
-        case OrderVerdict::kCannotWin:
+        case ChoiceVerdict::kCannotWin:
           tally_.bounded_variants += static_cast<double>(block);
           return block;
       }
@@ -394,7 +406,7 @@ class HybridSearch : public SearchStrategy {
 std::unique_ptr<SearchStrategy> make_strategy(SearchAlgorithm algorithm, const Mapspace& mapspace,
                                               const MapperSettings& settings, int thread, int threads,
                                               TilingFilter worth_visiting, PartialTilingFilter partial_worth,
-                                              StopCheck must_stop, SharedWork* work, OrderFilter orders_worth) {
+                                              StopCheck must_stop, SharedWork* work, ChoiceFilter choices_worth) {
   auto seed = settings.seed * 1000003ull + static_cast<std::uint64_t>(thread);
   switch (algorithm) {
     case SearchAlgorithm::kExhaustive:
@@ -406,7 +418,7 @@ std::unique_ptr<SearchStrategy> make_strategy(SearchAlgorithm algorithm, const M
     case SearchAlgorithm::kOptimal:
       return std::make_unique<CertifiedSearch>(mapspace, thread, threads, std::move(worth_visiting),
                                                std::move(partial_worth), std::move(must_stop), work,
-                                               std::move(orders_worth));
+                                               std::move(choices_worth));
     case SearchAlgorithm::kHybrid:
       // Refine after half the victory condition without improvement (or 1,000 without one).
       return std::make_unique<HybridSearch>(mapspace, seed, settings.max_permutations_per_visit,

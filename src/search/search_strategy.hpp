@@ -21,7 +21,7 @@ struct TilingTally {
   double bounded_out = 0;          // the bound of the chosen factors is above the best
   double visited = 0;              // complete tilings whose every variant was proposed
   double equivalent_variants = 0;  // variants of visited tilings not proposed: an equal one was
-  double bounded_variants = 0;     // variants of visited tilings whose loop orders cannot win
+  double bounded_variants = 0;     // variants of visited tilings whose bypass choice or orders cannot win
 };
 
 // Work the threads of one certified search hand out among themselves: the next node to claim.
@@ -56,11 +56,12 @@ using TilingFilter = std::function<bool(const std::vector<std::uint32_t>& tiling
 // The same for a tiling chosen only at levels `lowest` and above (every dimension): false when
 // no completion of it can beat the best so far.
 using PartialTilingFilter = std::function<bool(const std::vector<std::uint32_t>& tiling, int lowest)>;
-// Whether the variants of a visited tiling with the point's loop orders from `level` up need
-// evaluating: not when each costs what another variant the strategy proposes costs (the
-// level's order is not its class's representative), nor when none can beat the best so far.
-enum class OrderVerdict { kNeeded, kEquivalent, kCannotWin };
-using OrderFilter = std::function<OrderVerdict(const MapspacePoint& point, int level)>;
+// Whether the variants of a visited tiling with the point's bypass choice and its loop orders
+// from `level` up (`level` = the number of levels: the bypass choice alone) need evaluating:
+// not when each costs what another variant the strategy proposes costs (the level's order is
+// not its class's representative), nor when none can beat the best so far.
+enum class ChoiceVerdict { kNeeded, kEquivalent, kCannotWin };
+using ChoiceFilter = std::function<ChoiceVerdict(const MapspacePoint& point, int level)>;
 // Asked now and then by a strategy that may cut many tilings in a row without proposing a
 // point: true when the search must end (time limit, Ctrl-C); `next` then returns false without
 // the space being exhausted.
@@ -74,13 +75,13 @@ using StopCheck = std::function<bool()>;
 // The certified search (optimal) chooses factors level by level from the outermost, one
 // dimension at a time, depth first, and cuts a partial tiling when the mapspace says no
 // completion fits or `partial_worth` says none can win; its complete tilings are visited as
-// the exhaustive search visits them, but for the loop orders `orders_worth` (when given) turns
+// the exhaustive search visits them, but for the loop orders `choices_worth` (when given) turns
 // down, asked from the outermost level in. Threads claim the nodes at a shallow depth from
 // `work` (one per search) as they go.
 std::unique_ptr<SearchStrategy> make_strategy(SearchAlgorithm algorithm, const Mapspace& mapspace,
                                               const MapperSettings& settings, int thread, int threads,
                                               TilingFilter worth_visiting = {}, PartialTilingFilter partial_worth = {},
                                               StopCheck must_stop = {}, SharedWork* work = nullptr,
-                                              OrderFilter orders_worth = {});
+                                              ChoiceFilter choices_worth = {});
 
 }  // namespace qloop

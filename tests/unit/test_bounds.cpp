@@ -42,9 +42,10 @@ Checked check_admissible(const input::MapperInputs& in, std::uint64_t max_points
     ++checked.valid;
     double energy_bound = bound.energy(point.tiling);
     EXPECT_LE(energy_bound, r.summary.energy_pJ * (1 + 1e-12)) << "point " << index;
-    // Knowing the mapping's own loop orders (every level's: the bound with the most blocks,
-    // which are all those it has with fewer levels known) never goes above it either.
-    double ordered_bound = bound.energy(point.tiling, {&point.loop_orders, 0});
+    // Knowing the mapping's own bypass choice and loop orders (every level's: the bound with
+    // the most kept levels and blocks, which are all those it has with fewer known) never goes
+    // above it either.
+    double ordered_bound = bound.energy(point.tiling, {&point.keep, &point.loop_orders, 0});
     EXPECT_LE(ordered_bound, r.summary.energy_pJ * (1 + 1e-12)) << "point " << index << " with its orders";
     EXPECT_GE(ordered_bound, energy_bound);
     checked.tighter_with_orders += ordered_bound > energy_bound * (1 + 1e-9);
@@ -198,8 +199,8 @@ TEST(TilingBound, each_level_and_tensor_stays_below_its_own_energy_where_neighbo
           }
         }
         for (bool with_orders : {false, true}) {
-          KnownOrders orders;
-          if (with_orders) orders = {&point.loop_orders, 0};
+          KnownChoices orders;
+          if (with_orders) orders = {&point.keep, &point.loop_orders, 0};
           for (const auto& term : bound.energy_terms(point.tiling, orders)) {
             const auto& level = r.storage[term.level];
             auto tensor = std::find_if(level.tensors.begin(), level.tensors.end(), [&](const auto& t) {

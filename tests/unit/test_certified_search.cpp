@@ -191,23 +191,25 @@ TEST(OuterTilingBound, never_exceeds_a_valid_mapping_that_completes_the_outer_le
   EXPECT_GT(informative, valid / 3);
 }
 
-// The per-tiling bound with loop orders known from each level up (as the certified search asks
-// it while it fixes a visited tiling's orders from the outermost level in), against every
-// valid mapping with those orders.
-TEST(TilingBound, with_the_loop_orders_from_any_level_up_never_exceeds_a_valid_mapping_on_random_small_designs) {
-  int tighter = 0;
+// The per-tiling bound with the bypass choice known, and with it the loop orders from each level
+// up (as the certified search asks it while it fixes a visited tiling's bypass choice, then its
+// orders from the outermost level in), against every valid mapping with those choices.
+TEST(TilingBound,
+     with_the_bypass_choice_and_loop_orders_from_any_level_up_never_exceeds_a_valid_mapping_on_random_small_designs) {
+  int tighter = 0, tighter_by_bypass = 0;
   int valid = check_every_valid_mapping_of_random_small_designs(
       2027, [&](const input::MapperInputs& in, const Mapspace& space, const std::string& yaml) -> MappingCheck {
         auto bound = std::make_shared<TilingBound>(in.architecture, in.workload, space, Metric::kEnergy);
         int levels = in.architecture.num_storage_levels();
-        return [=, &tighter](const MapspacePoint& point, const EvaluationResult& r) {
+        return [=, &tighter, &tighter_by_bypass](const MapspacePoint& point, const EvaluationResult& r) {
           double unordered = bound->energy(point.tiling);
-          for (int level = 0; level < levels; ++level) {
-            double energy = bound->energy(point.tiling, {&point.loop_orders, level});
+          for (int level = 0; level <= levels; ++level) {  // `levels`: the bypass choice alone
+            double energy = bound->energy(point.tiling, {&point.keep, &point.loop_orders, level});
             tighter += level == 0 && energy > unordered * (1 + 1e-9);
+            tighter_by_bypass += level == levels && energy > unordered * (1 + 1e-9);
             if (energy > r.summary.energy_pJ * (1 + 1e-9) || energy < unordered) {
-              ADD_FAILURE() << "orders from level " << level << ": bound " << energy << " pJ (" << unordered
-                            << " without orders); mapping " << r.summary.energy_pJ << " pJ\n"
+              ADD_FAILURE() << "bypass choice and orders from level " << level << ": bound " << energy << " pJ ("
+                            << unordered << " without them); mapping " << r.summary.energy_pJ << " pJ\n"
                             << yaml;
               return false;
             }
@@ -216,8 +218,9 @@ TEST(TilingBound, with_the_loop_orders_from_any_level_up_never_exceeds_a_valid_m
         };
       });
   EXPECT_GT(valid, 10000);
-  // The orders tell more than the tiling alone for many mappings.
+  // The choices tell more than the tiling alone for many mappings, the bypass alone for some.
   EXPECT_GT(tighter, valid / 10);
+  EXPECT_GT(tighter_by_bypass, valid / 20) << tighter_by_bypass << " of " << valid;
 }
 
 // A 4 x 2 x 2 matrix product on MainMemory -> Buffer (keeps all) -> `macs` MACs, of which the
