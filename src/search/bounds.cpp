@@ -459,19 +459,19 @@ double TilingBound::energy_until(const std::vector<std::uint32_t>& tiling, const
   std::optional<Mapping> factors;
   if (workload_.partial_sum_bitwidth) factors = g.factors();
   double energy = compute_energy_;
-  // Outermost first: it is usually the costliest, so `limit` is passed soonest.
   // Which levels keep a tensor: in the known bypass choice (the outermost always), or in every
   // variant; and which may.
   auto kept = [&](int level, int ds) {
     return known.keep ? level + 1 == levels || (*known.keep)[level][ds] : space_.always_kept(level, ds);
   };
   auto may_keep = [&](int level, int ds) { return known.keep ? kept(level, ds) : space_.may_keep(level, ds); };
+  // Outermost first: it is usually the costliest, so `limit` is passed soonest.
   for (int level = levels - 1; level >= 0 && energy <= limit; --level) {
     const auto& spec = arch_.storage[level];
     bool outermost = level + 1 == levels;
     double instances = g.instances(level);
     for (int ds = 0; ds < workload_.num_data_spaces(); ++ds) {
-      if (!kept(level, ds)) continue;  // a variant may bypass it: counts nothing
+      if (!kept(level, ds)) continue;  // bypassed, or a variant may bypass it: counts nothing
       auto width = factors ? stored_bitwidth(workload_, *factors, level, ds) : workload_.bitwidths[ds];
       auto packing = pack(width, spec.word_bits, workload_.scales_of(ds));
       if (!packing.fits) continue;  // no variant is valid; the precheck rejects them
