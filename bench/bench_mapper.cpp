@@ -10,10 +10,14 @@
 
 namespace {
 
-void map_example(benchmark::State& state, const std::vector<std::string>& files, bool bound_pruning = false) {
+qloop::input::MapperInputs load_example(const std::vector<std::string>& files) {
   std::vector<std::string> paths;
   for (const auto& f : files) paths.push_back(std::string(QLOOP_SOURCE_DIR) + "/examples/" + f);
-  auto in = qloop::input::load_mapper_inputs(paths);
+  return qloop::input::load_mapper_inputs(paths);
+}
+
+void map_example(benchmark::State& state, const std::vector<std::string>& files, bool bound_pruning = false) {
+  auto in = load_example(files);
   auto settings = in.settings;
   settings.algorithm = qloop::SearchAlgorithm::kHybrid;
   settings.threads = 1;
@@ -50,15 +54,9 @@ void BM_Mapper_EyerissLike_AlexNetConv3_Pruning(benchmark::State& state) {
               true);
 }
 
-// Time to proof: the certified search on AlexNet conv1 on the Eyeriss-like design (EDP, one
-// thread), to its end; fails the run if it does not prove the optimum.
-void BM_CertifiedSearch_EyerissLike_AlexNetConv1(benchmark::State& state) {
-  std::vector<std::string> paths;
-  for (const char* f : {"mapper-eyeriss-like/arch.yaml", "mapper-eyeriss-like/constraints.yaml",
-                        "mapper-eyeriss-like/layers/alexnet_conv1.yaml"}) {
-    paths.push_back(std::string(QLOOP_SOURCE_DIR) + "/examples/" + f);
-  }
-  auto in = qloop::input::load_mapper_inputs(paths);
+// Time to proof: the certified search (EDP, one thread) to its end; fails the run if it does
+// not prove the optimum.
+void prove(benchmark::State& state, const qloop::input::MapperInputs& in) {
   auto settings = in.settings;
   settings.algorithm = qloop::SearchAlgorithm::kOptimal;
   settings.threads = 1;
@@ -72,10 +70,32 @@ void BM_CertifiedSearch_EyerissLike_AlexNetConv1(benchmark::State& state) {
   state.counters["evaluated"] = benchmark::Counter(static_cast<double>(evaluated), benchmark::Counter::kAvgIterations);
 }
 
+// AlexNet conv1 on the Eyeriss-like design (its constraints fix every bypass choice).
+void BM_CertifiedSearch_EyerissLike_AlexNetConv1(benchmark::State& state) {
+  prove(state, load_example({"mapper-eyeriss-like/arch.yaml", "mapper-eyeriss-like/constraints.yaml",
+                             "mapper-eyeriss-like/layers/alexnet_conv1.yaml"}));
+}
+
+// A small convolution (C 3, M 4, R = S = 3, P = Q = 4, stride 1) on the unconstrained 3-level
+// example: every bypass choice and loop order free, where the bound with the bypass choice known
+// does most of the work.
+void BM_CertifiedSearch_ThreeLevel_FreeBypass_SmallConv(benchmark::State& state) {
+  auto in = load_example({"alexnet-conv1-3level/arch.yaml", "alexnet-conv1-3level/problem.yaml"});
+  const std::vector<std::pair<const char*, std::int64_t>> sizes = {{"C", 3}, {"M", 4}, {"R", 3}, {"S", 3},
+                                                                   {"N", 1}, {"P", 4}, {"Q", 4}};
+  for (const auto& [name, size] : sizes) in.workload.dimension_bounds[in.workload.find_dimension(name)] = size;
+  for (auto& stride : in.workload.coefficient_values) stride = 1;
+  prove(state, in);
+}
+
 BENCHMARK(BM_Mapper_AlexNetConv1_3Level)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
 BENCHMARK(BM_Mapper_EyerissLike_AlexNetConv3)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
 BENCHMARK(BM_Mapper_EyerissLike_AlexNetConv3_Pruning)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
 BENCHMARK(BM_CertifiedSearch_EyerissLike_AlexNetConv1)->Unit(benchmark::kMillisecond)->Iterations(1)->UseRealTime();
+BENCHMARK(BM_CertifiedSearch_ThreeLevel_FreeBypass_SmallConv)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1)
+    ->UseRealTime();
 
 }  // namespace
 
