@@ -4,8 +4,10 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <random>
+#include <set>
 #include <string>
 
 #include "model/compute_cost.hpp"
@@ -14,6 +16,7 @@
 #include "search/mapper.hpp"
 #include "search/mapspace.hpp"
 #include "search/outer_tiling_bound.hpp"
+#include "search/search_strategy.hpp"
 
 namespace qloop::testing {
 namespace {
@@ -351,6 +354,72 @@ TEST(CertifiedSearch, finds_the_optimum_of_the_whole_enumeration_on_200_random_s
 
 // A small Eyeriss-like layer: the proof cuts most tilings and agrees with the exhaustive
 // branch and bound (energy 18,222.86 pJ, docs/mapper.md).
+// The certified search asks its filter at the first variant of each run that shares a bypass
+// choice (and then the orders from a level up) and skips the run when told: so the variants it
+// proposes for a tiling must be exactly those the filter would let through one by one. On a
+// design with every bypass choice free (2^6) and orders at every level, with a filter that turns
+// down every choice where the register files keep the weights, and every variant whose
+// outermost level has loops to order and K innermost.
+TEST(CertifiedSearch, proposes_exactly_the_variants_its_filter_lets_through_when_the_bypass_choice_comes_first) {
+  auto in =
+      load_mapper_yaml({"architecture:\n  version: 0.3\n  subtree:\n  - name: System\n    local:\n"
+                        "    - {name: MainMemory, class: DRAM, attributes: {width: 8, word-bits: 8}}\n"
+                        "    - {name: GlobalBuffer, class: SRAM, attributes: {depth: 64, width: 8, word-bits: 8}}\n"
+                        "    - {name: 'RF[0..1]', class: regfile, attributes: {depth: 16, width: 8, word-bits: 8}}\n"
+                        "    - {name: 'MACC[0..1]', class: intmac, attributes: {datawidth: 8}}\n",
+                        "problem:\n  shape:\n    name: conv1d-k\n    dimensions: [K, R, P]\n    data-spaces:\n"
+                        "    - {name: Weights, projection: [[[K]], [[R]]]}\n"
+                        "    - {name: Inputs, projection: [[[R], [P]]]}\n"
+                        "    - {name: Outputs, projection: [[[K]], [[P]]], read-write: true}\n"
+                        "  instance: {K: 2, R: 3, P: 4}\n"});
+  Mapspace space(in.architecture, in.workload, in.constraints);
+  ASSERT_EQ(space.num_keep_choices(), 64u);
+  int levels = in.architecture.num_storage_levels();
+  DimensionId k = in.workload.find_dimension("K");
+  auto turned_down_at = [&](const MapspacePoint& point, int level) {
+    if (level == levels) return static_cast<bool>(point.keep[0][0]);  // RF keeps Weights
+    const auto& outer = point.loop_orders[levels - 1];
+    return level == levels - 1 && outer.size() >= 2 && outer.front() == k;  // (one loop: no choice to ask)
+  };
+  ChoiceFilter filter = [&](const MapspacePoint& point, int level) {
+    return turned_down_at(point, level) ? ChoiceVerdict::kCannotWin : ChoiceVerdict::kNeeded;
+  };
+  auto key = [](const MapspacePoint& p) {
+    std::string text;
+    for (const auto& level : p.keep)
+      for (bool kept : level) text += kept ? 'k' : 'b';
+    for (const auto& level : p.loop_orders) {
+      text += '|';
+      for (auto dim : level) text += static_cast<char>('0' + dim);
+    }
+    for (const auto& level : p.spatial_on_y)
+      for (bool y : level) text += y ? 'y' : 'x';
+    return text;
+  };
+  MapperSettings settings;
+  SharedWork work;
+  auto strategy = make_strategy(SearchAlgorithm::kOptimal, space, settings, 0, 1, {}, {}, {}, &work, filter);
+  std::map<std::vector<std::uint32_t>, std::set<std::string>> proposed;
+  auto point = space.empty_point();
+  while (strategy->next(point)) proposed[point.tiling].insert(key(point));
+  ASSERT_GT(proposed.size(), 10u);
+  std::size_t variants = 0;
+  for (const auto& [tiling, keys] : proposed) {
+    auto expected_point = space.empty_point();
+    expected_point.tiling = tiling;
+    auto all = space.variants(tiling);
+    std::set<std::string> expected;
+    for (std::uint64_t v = 0; v < all.total(); ++v) {
+      space.set_variant(expected_point, all, v);
+      if (turned_down_at(expected_point, levels) || turned_down_at(expected_point, levels - 1)) continue;
+      expected.insert(key(expected_point));
+    }
+    EXPECT_EQ(keys, expected);
+    variants += keys.size();
+  }
+  EXPECT_GT(variants, 1000u);
+}
+
 TEST(CertifiedSearch, proves_the_optimum_of_a_small_eyeriss_like_layer_visiting_few_tilings) {
   auto in = eyeriss_like_conv("{C: 2, M: 4, R: 3, S: 3, N: 1, P: 2, Q: 2}");
   auto certified = run_mapper(in.architecture, in.workload, in.constraints,
