@@ -226,6 +226,38 @@ TEST(TilingBound,
   EXPECT_GT(tighter_by_bypass, valid / 20) << tighter_by_bypass << " of " << valid;
 }
 
+// Term by term, on every valid mapping of the random small designs: the per-tiling bound's
+// energy for each level and tensor, with the mapping's bypass choice and orders known or not,
+// is at most the model's energy of that tensor at that level (a sum can hide a term above its
+// own count behind the slack of others: test_bounds has the Eyeriss-like case that did).
+TEST(TilingBound, each_level_and_tensor_stays_below_its_own_energy_on_random_small_designs) {
+  int valid = check_every_valid_mapping_of_random_small_designs(
+      2028, [&](const input::MapperInputs& in, const Mapspace& space, const std::string& yaml) -> MappingCheck {
+        auto bound = std::make_shared<TilingBound>(in.architecture, in.workload, space, Metric::kEnergy);
+        return [=, &in](const MapspacePoint& point, const EvaluationResult& r) {
+          for (bool known : {false, true}) {
+            KnownChoices choices;
+            if (known) choices = {&point.keep, &point.loop_orders, 0};
+            for (const auto& term : bound->energy_terms(point.tiling, choices)) {
+              const auto& level = r.storage[term.level];
+              double model = 0;
+              for (const auto& t : level.tensors) {
+                if (t.tensor == in.workload.data_spaces[term.ds].name) model = t.energy_pJ;
+              }
+              if (term.pJ > model * (1 + 1e-9) + 1e-9) {
+                ADD_FAILURE() << level.name << " " << in.workload.data_spaces[term.ds].name << ": bound " << term.pJ
+                              << " pJ, model " << model << " pJ" << (known ? " (choices known)" : "") << "\n"
+                              << yaml;
+                return false;
+              }
+            }
+          }
+          return true;
+        };
+      });
+  EXPECT_GT(valid, 10000);
+}
+
 // A 4 x 2 x 2 matrix product on MainMemory -> Buffer (keeps all) -> `macs` MACs, of which the
 // constraints use one, and its tiling with M wholly at MainMemory and N, K at the Buffer.
 struct OneBufferProduct {
