@@ -46,6 +46,9 @@ struct FlatProjections {
   std::vector<int> space_ranks;              // [ds]: its first rank; [tensors]: one past the last
   std::vector<std::uint32_t> window_dims;    // [ds]: bit d when d shares a rank with another dimension or is in two
   std::vector<std::uint32_t> relevant_dims;  // [ds]: bit d when d is in a term with a coefficient
+  // [ds]: every rank one dimension of coefficient 1, none twice (weights and outputs of a
+  // convolution): its distinct points and hull are both the product of the extents.
+  std::vector<char> plain;
   explicit FlatProjections(const Workload& workload);
   // Whether a fanout that splits `dim` can let neighbours pass tensor ds's operands to each
   // other (the model's links): only where a step of another dimension shifts a tile along the
