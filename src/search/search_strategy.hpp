@@ -75,9 +75,10 @@ using StopCheck = std::function<bool()>;
 // The certified search (optimal) chooses factors level by level from the outermost, one
 // dimension at a time, depth first, and cuts a partial tiling when the mapspace says no
 // completion fits or `partial_worth` says none can win; its complete tilings are visited as
-// the exhaustive search visits them, but for the loop orders `choices_worth` (when given) turns
-// down, asked from the outermost level in. Threads claim the nodes at a shallow depth from
-// `work` (one per search) as they go.
+// the exhaustive search visits them (the bypass choice the most significant), but for the runs
+// of variants `choices_worth` (when given) turns down: a bypass choice, then it with the loop
+// orders from the outermost level in. Threads claim the nodes at a shallow depth from `work`
+// (one per search) as they go.
 std::unique_ptr<SearchStrategy> make_strategy(SearchAlgorithm algorithm, const Mapspace& mapspace,
                                               const MapperSettings& settings, int thread, int threads,
                                               TilingFilter worth_visiting = {}, PartialTilingFilter partial_worth = {},
