@@ -400,7 +400,7 @@ class TilingGeometry {
     };
     for (int level = inner + 1; level < levels_; ++level) {
       // Grown by this level's temporal loops; a level without any leaves A and B as they were.
-      bool grew = false;
+      // A known order's loops make a block point each, the last one the level's boundary.
       std::array<bool, kMaxDimensions> grown{};
       if (known.loop_orders && level >= known.known_from) {
         double outside = iterations_from_[level];  // the loops at this level and above
@@ -410,10 +410,10 @@ class TilingGeometry {
           grown[dim] = true;
           extent[dim] *= factor;
           outside /= factor;
-          grew = true;
           block_point(outside);
         }
       }
+      bool grew = false;  // by loops of no known order: the boundary is a block point still to count
       for (DimensionId dim = 0; dim < dims_; ++dim) {
         if (grown[dim] || temporal(level, dim) <= 1) continue;
         extent[dim] *= temporal(level, dim);

@@ -240,8 +240,8 @@ double OuterTilingBound::energy(const std::vector<std::uint32_t>& tiling, int lo
       for (int child = at - 1; child >= -1; --child) {
         if (child >= 0 && !space_.may_keep(child, ds)) continue;
         double entering = entries(c, ds, child, at);
-        bool links_between = false;
-        for (int between = child + 1; between <= at && child + 1 < at; ++between) {
+        bool links_between = false;  // (only where bypassed levels lie between)
+        for (int between = child + 1; child + 1 < at && between <= at; ++between) {
           links_between = links_between || neighbours_may_fill(c, ds, between);
         }
         if (links_between) {
