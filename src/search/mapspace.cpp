@@ -425,8 +425,7 @@ const std::vector<std::uint64_t>& Mapspace::tile_words(const std::vector<std::ui
 }
 
 std::optional<Rejection> Mapspace::first_overflow(const std::vector<std::uint32_t>& tiling,
-                                                  const std::vector<std::vector<bool>>& keep,
-                                                  const KnownLevels* known) const {
+                                                  const std::vector<std::vector<bool>>& keep) const {
   // What capacity_check tells, level by level from the innermost, stopping at the first that
   // overflows: most random tilings overflow a small inner buffer.
   int spaces = workload_.num_data_spaces();
@@ -437,24 +436,46 @@ std::optional<Rejection> Mapspace::first_overflow(const std::vector<std::uint32_
     for (; slot < static_cast<int>(slots_.size()) && slots_[slot].level == level; ++slot) {
       for (DimensionId dim = 0; dim < workload_.num_dimensions(); ++dim) extent[dim] *= factor(tiling, dim, slot);
     }
-    if (known) {  // the dimension's size over the factors above, where those are chosen
-      for (DimensionId dim = 0; dim < workload_.num_dimensions(); ++dim) {
-        extent[dim] =
-            level >= (*known)[dim] - 1 ? workload_.dimension_bounds[dim] / factors_above(tiling, dim, level) : 1;
-      }
-    }
     // A compressed tile holds fewer words than its dense size: the model checks it exactly.
     if (arch_.storage[level].has_formats()) continue;
     std::uint64_t used = 0;
     for (int ds = 0; ds < spaces; ++ds) {
       if (!keep[level][ds]) continue;
-      auto words = words_of_tile(tiling, ds, level, extent, known == nullptr);
+      auto words = words_of_tile(tiling, ds, level, extent);
       if (words == kNoFit) return Rejection{RejectionKind::kBitwidth, level, ds};
       used += words;
     }
     if (auto over = capacity_rejection(arch_.storage[level], level, used)) return over;
   }
   return std::nullopt;
+}
+
+bool Mapspace::known_tiles_overflow(const std::vector<std::uint32_t>& tiling, const KnownLevels& known,
+                                    int level) const {
+  if (arch_.storage[level].has_formats()) return false;  // compressed tiles: the model checks them
+  std::array<std::int64_t, kMaxDimensions> extent;
+  for (DimensionId dim = 0; dim < workload_.num_dimensions(); ++dim) {
+    extent[dim] = level >= known[dim] - 1 ? workload_.dimension_bounds[dim] / factors_above(tiling, dim, level) : 1;
+  }
+  std::uint64_t used = 0;
+  for (int ds = 0; ds < workload_.num_data_spaces(); ++ds) {
+    if (!always_kept_[level][ds]) continue;
+    auto words = words_of_tile(tiling, ds, level, extent, false);
+    if (words == kNoFit) return true;
+    used += words;
+  }
+  return capacity_rejection(arch_.storage[level], level, used).has_value();
+}
+
+bool Mapspace::known_spatial_factors_fit(const std::vector<std::uint32_t>& tiling, const KnownLevels& known,
+                                         int level) const {
+  int slot = spatial_slot_[level];
+  if (slot < 0) return true;
+  std::int64_t used = 1;
+  for (DimensionId dim = 0; dim < workload_.num_dimensions(); ++dim) {
+    if (level >= known[dim]) used *= factor(tiling, dim, slot);
+  }
+  return used <= arch_.fanout(level);
 }
 
 std::uint64_t Mapspace::words_of_tile(const std::vector<std::uint32_t>& tiling, int ds, int level,
@@ -479,22 +500,26 @@ std::uint64_t Mapspace::words_of_tile(const std::vector<std::uint32_t>& tiling, 
 
 std::int64_t Mapspace::factors_above(const std::vector<std::uint32_t>& tiling, DimensionId dim, int level) const {
   std::int64_t above = 1;
-  for (int slot = 0; slot < static_cast<int>(slots_.size()); ++slot) {
-    if (slots_[slot].level > level) above *= factor(tiling, dim, slot);
+  const auto& factors = options_[dim][tiling[dim]];
+  // Slots go in level order, each level's temporal slot last.
+  for (auto slot = static_cast<std::size_t>(temporal_slot_[level]) + 1; slot < factors.size(); ++slot) {
+    above *= factors[slot];
   }
   return above;
 }
 
 bool Mapspace::partial_tiling_may_work(const std::vector<std::uint32_t>& tiling, const KnownLevels& known) const {
-  for (int slot = 0; slot < static_cast<int>(slots_.size()); ++slot) {
-    if (!slots_[slot].spatial) continue;
-    std::int64_t used = 1;
-    for (DimensionId dim = 0; dim < workload_.num_dimensions(); ++dim) {
-      if (slots_[slot].level >= known[dim]) used *= factor(tiling, dim, slot);
-    }
-    if (used > arch_.fanout(slots_[slot].level)) return false;
+  for (int level = 0; level < arch_.num_storage_levels(); ++level) {
+    if (!known_spatial_factors_fit(tiling, known, level) || known_tiles_overflow(tiling, known, level)) return false;
   }
-  return !first_overflow(tiling, always_kept_, &known);
+  return true;
+}
+
+bool Mapspace::choice_may_work(const std::vector<std::uint32_t>& tiling, const KnownLevels& known, int level) const {
+  // The outermost level's choices come first, with nothing checked before them: in full.
+  if (level + 1 == arch_.num_storage_levels()) return partial_tiling_may_work(tiling, known);
+  return known_spatial_factors_fit(tiling, known, level) &&
+         !(level > 0 && known_tiles_overflow(tiling, known, level - 1));
 }
 
 std::optional<Rejection> Mapspace::capacity_check(const std::vector<std::uint32_t>& tiling,

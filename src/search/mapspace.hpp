@@ -123,6 +123,12 @@ class Mapspace {
   // tiling that may work: the chosen spatial factors already exceed a fanout, or the known
   // tiles already overflow a buffer with every free tensor bypassed (the others count as 1).
   bool partial_tiling_may_work(const std::vector<std::uint32_t>& tiling, const KnownLevels& known) const;
+  // The same answer after one more choice, a dimension's factors at `level`, where the tiling
+  // before that choice passed (or the choice is at the outermost level: checked in full, as
+  // nothing is before those). A dimension's tile at a level is its size over the factors
+  // above, so the choice changes the spatial factors at `level` and the tiles at `level` − 1
+  // (from one operand to known), and nothing else the check looks at: only those are checked.
+  bool choice_may_work(const std::vector<std::uint32_t>& tiling, const KnownLevels& known, int level) const;
   // Why no variant of the tiling can pass the precheck (the first level found, in slot
   // order), or none when some may.
   std::optional<Rejection> tiling_blocker(const std::vector<std::uint32_t>& tiling) const;
@@ -165,11 +171,14 @@ class Mapspace {
   // The same without the per-tiling cache, stopping at the first level that overflows (for
   // tilings asked about once: the random draws). Capacity and bitwidth only: utilization is
   // no reason to refuse a tiling whose variants keep more tensors.
-  // With a tiling chosen in part (`known`): the tiles not known yet at one operand, and partial
-  // sums at whichever width takes fewer words.
   std::optional<Rejection> first_overflow(const std::vector<std::uint32_t>& tiling,
-                                          const std::vector<std::vector<bool>>& keep,
-                                          const KnownLevels* known = nullptr) const;
+                                          const std::vector<std::vector<bool>>& keep) const;
+  // For a tiling chosen in part (`known`), at one level: the known tiles of the tensors kept
+  // in every variant overflow it, with the tiles not known yet at one operand and partial
+  // sums at whichever width takes fewer words.
+  bool known_tiles_overflow(const std::vector<std::uint32_t>& tiling, const KnownLevels& known, int level) const;
+  // The chosen spatial factors at a level fit its fanout.
+  bool known_spatial_factors_fit(const std::vector<std::uint32_t>& tiling, const KnownLevels& known, int level) const;
   // The width a tensor is stored with at a level under this tiling (partial sums may be wider:
   // stored_bitwidth.hpp).
   std::optional<int> stored_width(const std::vector<std::uint32_t>& tiling, int level, DataSpaceId ds) const;

@@ -287,7 +287,7 @@ class CertifiedSearch : public SearchStrategy {
       known_[dim] = level;
       if (depth_ + 1 < depths) {
         bool level_done = (depth_ + 1) % dims_ == 0;
-        if (!space_.partial_tiling_may_work(point_.tiling, known_)) {
+        if (!space_.choice_may_work(point_.tiling, known_, level)) {
           if (counts_cuts()) tally_.no_fit += subtree(depth_);
         } else if (level_done && partial_worth_ && !partial_worth_(point_.tiling, level)) {
           if (counts_cuts()) tally_.bounded_out += subtree(depth_);
