@@ -15,9 +15,15 @@ struct OuterTilingBound::Chosen {
   std::vector<double> spatial;    // [level * dims + dim], 1 below K
   std::vector<double> tile;       // [(level + 1) * dims + dim]: extent of level's tile, from K - 1 up
   std::vector<double> instances;  // [level + 1]: spatial factors above the level, from K - 1 up
+  std::vector<double> blocks;     // [level]: the temporal iterations at the level and above
+  std::vector<double> spread;     // [(level + 1) * dims + dim]: its spatial factors at the level and below
   double t(int level, int d) const { return temporal[level * dims + d]; }
   double s(int level, int d) const { return spatial[level * dims + d]; }
   double extent(int level, int d) const { return tile[(level + 1) * dims + d]; }
+  // The dimension's spatial factors at levels `from` to `to` (1 when `to` < `from`).
+  double spread_over(int from, int to, int d) const {
+    return to < from ? 1 : spread[(to + 1) * dims + d] / spread[from * dims + d];
+  }
 };
 
 OuterTilingBound::OuterTilingBound(const Architecture& arch, const Workload& workload, const Mapspace& space,
@@ -124,6 +130,16 @@ OuterTilingBound::Chosen OuterTilingBound::chosen(const std::vector<std::uint32_
     c.instances[level + 1] = c.instances[level + 2];
     for (DimensionId d = 0; d < c.dims; ++d) c.instances[level + 1] *= c.s(level + 1, d);
   }
+  c.blocks.assign(levels + 1, 1);
+  for (int level = levels - 1; level >= lowest; --level) {
+    c.blocks[level] = c.blocks[level + 1];
+    for (DimensionId d = 0; d < c.dims; ++d) c.blocks[level] *= c.t(level, d);
+  }
+  c.spread.assign(static_cast<std::size_t>(levels + 1) * c.dims, 1);
+  for (int level = std::max(lowest, 0); level < levels; ++level) {
+    for (DimensionId d = 0; d < c.dims; ++d)
+      c.spread[(level + 1) * c.dims + d] = c.spread[level * c.dims + d] * c.s(level, d);
+  }
   return c;
 }
 
@@ -156,10 +172,7 @@ double OuterTilingBound::entries_per_instance(const Chosen& c, int ds, int inner
   extent.fill(1);
   // The buffers' tile with the spatial loops up to `up`, or, below K - 1, the box that holds it.
   int held_level = std::max(inner, c.lowest - 1);
-  for (DimensionId d = 0; d < c.dims; ++d) {
-    extent[d] = c.extent(held_level, d);
-    for (int level = held_level + 1; level <= up; ++level) extent[d] *= c.s(level, d);
-  }
+  for (DimensionId d = 0; d < c.dims; ++d) extent[d] = c.extent(held_level, d) * c.spread_over(held_level + 1, up, d);
   double held = projections_.hull(ds, extent);
   bool known = inner >= c.lowest - 1;
   // A tile below K - 1 is also within its buffers' capacity: the level's words over the
@@ -180,14 +193,9 @@ double OuterTilingBound::entries_per_instance(const Chosen& c, int ds, int inner
   // spatial loops up to `up` (fewer when `up` is below M - 1).
   for (int m = std::max(inner + 2, c.lowest); m <= levels; ++m) {
     for (DimensionId d = 0; d < c.dims; ++d) {
-      extent[d] = c.extent(m - 1, d);
-      for (int level = m; level <= up; ++level) extent[d] *= c.s(level, d);
-      for (int level = up + 1; level <= m - 1; ++level) extent[d] /= c.s(level, d);
+      extent[d] = c.extent(m - 1, d) * c.spread_over(m, up, d) / c.spread_over(up + 1, m - 1, d);
     }
-    double blocks = 1;
-    for (int level = m; level < levels; ++level) {
-      for (DimensionId d = 0; d < c.dims; ++d) blocks *= c.t(level, d);
-    }
+    double blocks = c.blocks[m];
     double swept = projections_.distinct(ds, extent);
     most = std::max(most, swept + (blocks - 1) * std::max(0.0, swept - held));
   }
@@ -223,8 +231,15 @@ double OuterTilingBound::operand_deliveries(const Chosen& c, int ds, int at) con
 }
 
 double OuterTilingBound::energy(const std::vector<std::uint32_t>& tiling, int lowest) const {
+  return energy(chosen(tiling, lowest));
+}
+
+double OuterTilingBound::cycles(const std::vector<std::uint32_t>& tiling, int lowest) const {
+  return cycles(chosen(tiling, lowest));
+}
+
+double OuterTilingBound::energy(const Chosen& c) const {
   int levels = arch_.num_storage_levels();
-  auto c = chosen(tiling, lowest);
   double energy = compute_energy_;
   for (int at = levels - 1; at >= 0; --at) {
     const auto& spec = arch_.storage[at];
@@ -277,8 +292,8 @@ double OuterTilingBound::energy(const std::vector<std::uint32_t>& tiling, int lo
   return energy;
 }
 
-double OuterTilingBound::cycles(const std::vector<std::uint32_t>& tiling, int lowest) const {
-  auto c = chosen(tiling, lowest);
+double OuterTilingBound::cycles(const Chosen& c) const {
+  int lowest = c.lowest;
   int levels = arch_.num_storage_levels();
   double iterations = 1, below = 1;
   std::array<double, kMaxDimensions> left;
@@ -300,11 +315,13 @@ bool OuterTilingBound::exceeds(const std::vector<std::uint32_t>& tiling, int low
   if (arch_.has_sparse_optimizations()) return false;  // no sparse bound yet (lower_bound)
   switch (metric_) {
     case Metric::kEnergy:
-      return energy(tiling, lowest) > limit;
+      return energy(chosen(tiling, lowest)) > limit;
     case Metric::kDelay:
-      return cycles(tiling, lowest) > limit;
-    case Metric::kEdp:
-      return energy(tiling, lowest) * cycles(tiling, lowest) > limit;
+      return cycles(chosen(tiling, lowest)) > limit;
+    case Metric::kEdp: {
+      auto c = chosen(tiling, lowest);
+      return energy(c) * cycles(c) > limit;
+    }
     default:
       return false;
   }
