@@ -88,10 +88,24 @@ void BM_CertifiedSearch_ThreeLevel_FreeBypass_SmallConv(benchmark::State& state)
   prove(state, in);
 }
 
+// A pointwise convolution (C 32, M 64, P = Q = 14) on the Simba-like design with its
+// constraints: six levels, fanouts at four of them, where most partial tilings are ruled out
+// because they cannot fit.
+void BM_CertifiedSearch_SimbaLike_PointwiseConv(benchmark::State& state) {
+  auto in = load_example(
+      {"simba-like/arch.yaml", "simba-like/constraints.yaml", "mapper-eyeriss-like/layers/alexnet_conv1.yaml"});
+  const std::vector<std::pair<const char*, std::int64_t>> sizes = {{"C", 32}, {"M", 64}, {"R", 1}, {"S", 1},
+                                                                   {"N", 1},  {"P", 14}, {"Q", 14}};
+  for (const auto& [name, size] : sizes) in.workload.dimension_bounds[in.workload.find_dimension(name)] = size;
+  for (auto& stride : in.workload.coefficient_values) stride = 1;
+  prove(state, in);
+}
+
 BENCHMARK(BM_Mapper_AlexNetConv1_3Level)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
 BENCHMARK(BM_Mapper_EyerissLike_AlexNetConv3)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
 BENCHMARK(BM_Mapper_EyerissLike_AlexNetConv3_Pruning)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
 BENCHMARK(BM_CertifiedSearch_EyerissLike_AlexNetConv1)->Unit(benchmark::kMillisecond)->Iterations(1)->UseRealTime();
+BENCHMARK(BM_CertifiedSearch_SimbaLike_PointwiseConv)->Unit(benchmark::kMillisecond)->Iterations(1)->UseRealTime();
 BENCHMARK(BM_CertifiedSearch_ThreeLevel_FreeBypass_SmallConv)
     ->Unit(benchmark::kMillisecond)
     ->Iterations(1)
