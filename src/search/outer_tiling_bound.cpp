@@ -238,7 +238,7 @@ double OuterTilingBound::cycles(const std::vector<std::uint32_t>& tiling, int lo
   return cycles(chosen(tiling, lowest));
 }
 
-double OuterTilingBound::energy(const Chosen& c) const {
+double OuterTilingBound::energy(const Chosen& c, double limit) const {
   int levels = arch_.num_storage_levels();
   double energy = compute_energy_;
   for (int at = levels - 1; at >= 0; --at) {
@@ -287,6 +287,7 @@ double OuterTilingBound::energy(const Chosen& c) const {
         int up = neighbours_may_fill(c, ds, at + 1) ? at + 1 : at;
         energy += entries(c, ds, at, up) * per_operand * spec.energy.fill_pJ;
       }
+      if (energy > limit) return energy;  // every term is at least 0: the rest cannot bring it back
     }
   }
   return energy;
@@ -315,12 +316,14 @@ bool OuterTilingBound::exceeds(const std::vector<std::uint32_t>& tiling, int low
   if (arch_.has_sparse_optimizations()) return false;  // no sparse bound yet (lower_bound)
   switch (metric_) {
     case Metric::kEnergy:
-      return energy(chosen(tiling, lowest)) > limit;
+      return energy(chosen(tiling, lowest), limit) > limit;
     case Metric::kDelay:
       return cycles(chosen(tiling, lowest)) > limit;
     case Metric::kEdp: {
+      // The cycles first (fewer terms), so that the energy can stop once it is past the limit's share.
       auto c = chosen(tiling, lowest);
-      return energy(c) * cycles(c) > limit;
+      double delay = cycles(c);
+      return energy(c, limit / delay) * delay > limit;
     }
     default:
       return false;

@@ -29,6 +29,7 @@
 // (tests/unit/test_certified_search.cpp).
 
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <vector>
 
@@ -53,7 +54,8 @@ class OuterTilingBound {
  private:
   struct Chosen;  // the chosen factors and the tiles they fix (outer_tiling_bound.cpp)
   Chosen chosen(const std::vector<std::uint32_t>& tiling, int lowest) const;
-  double energy(const Chosen& c) const;
+  // The energy bound, or a part of it once that is above `limit` (all that `exceeds` asks).
+  double energy(const Chosen& c, double limit = HUGE_VAL) const;
   double cycles(const Chosen& c) const;
   // What the buffers of level `up` take in over the run, over all their instances, to fill
   // the tiles of level `inner` below them (-1: the compute units' operands; `inner` = `up`:
