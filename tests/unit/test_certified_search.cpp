@@ -196,6 +196,43 @@ TEST(OuterTilingBound, never_exceeds_a_valid_mapping_that_completes_the_outer_le
   EXPECT_GT(informative, valid / 3);
 }
 
+// `exceeds` may stop adding energy terms once past the limit (for EDP: past the limit over the
+// cycles); its answer must still be that of the whole bound, for limits on either side of it.
+TEST(OuterTilingBound, exceeds_a_limit_exactly_when_its_whole_bound_does_on_random_small_designs) {
+  std::mt19937_64 rng(13);
+  int above = 0, below = 0;
+  for (int design = 0; design < 40; ++design) {
+    std::string yaml;
+    auto in = small_design(rng, 20000, yaml);
+    Mapspace space(in.architecture, in.workload, in.constraints);
+    int levels = in.architecture.num_storage_levels();
+    const auto& options = space.factor_options();
+    std::vector<std::uint32_t> tiling(options.size());
+    for (auto metric : {Metric::kEnergy, Metric::kEdp}) {
+      OuterTilingBound bound(in.architecture, in.workload, space, metric);
+      for (std::uint64_t t = 0; t < space.num_tilings(); ++t) {
+        auto index = t;
+        for (std::size_t dim = 0; dim < options.size(); ++dim) {
+          tiling[dim] = static_cast<std::uint32_t>(index % options[dim].size());
+          index /= options[dim].size();
+        }
+        for (int lowest = 0; lowest < levels; ++lowest) {
+          double whole = bound.energy(tiling, lowest) * (metric == Metric::kEdp ? bound.cycles(tiling, lowest) : 1);
+          for (double share : {0.25, 0.999, 1.001, 4.0}) {
+            ASSERT_EQ(bound.exceeds(tiling, lowest, whole * share), share < 1)
+                << to_string(metric) << ", tiling " << t << ", from level " << lowest << ", limit " << share
+                << " of the bound\n"
+                << yaml;
+            (share < 1 ? above : below) += 1;
+          }
+        }
+      }
+    }
+  }
+  EXPECT_GT(above, 10000);
+  EXPECT_GT(below, 10000);
+}
+
 // The per-tiling bound with the bypass choice known, and with it the loop orders from each level
 // up (as the certified search asks it while it fixes a visited tiling's bypass choice, then its
 // orders from the outermost level in), against every valid mapping with those choices.
