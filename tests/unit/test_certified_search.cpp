@@ -102,17 +102,21 @@ std::string random_design_yaml(std::mt19937_64& rng, std::string& description) {
   return description;
 }
 
+// The `t`-th tiling of a mapspace (the first dimension's option varying fastest).
+void nth_tiling(const Mapspace& space, std::uint64_t t, std::vector<std::uint32_t>& tiling) {
+  const auto& options = space.factor_options();
+  for (std::size_t dim = 0; dim < options.size(); ++dim) {
+    tiling[dim] = static_cast<std::uint32_t>(t % options[dim].size());
+    t /= options[dim].size();
+  }
+}
+
 // Every point of a small mapspace, tiling by tiling.
 template <typename Visit>
 void for_every_point(const Mapspace& space, Visit visit) {
-  const auto& options = space.factor_options();
   auto point = space.empty_point();
   for (std::uint64_t t = 0; t < space.num_tilings(); ++t) {
-    auto index = t;
-    for (std::size_t dim = 0; dim < options.size(); ++dim) {
-      point.tiling[dim] = static_cast<std::uint32_t>(index % options[dim].size());
-      index /= options[dim].size();
-    }
+    nth_tiling(space, t, point.tiling);
     auto variants = space.variants(point.tiling);
     for (std::uint64_t v = 0; v < variants.total(); ++v) {
       space.set_variant(point, variants, v);
@@ -206,16 +210,11 @@ TEST(OuterTilingBound, exceeds_a_limit_exactly_when_its_whole_bound_does_on_rand
     auto in = small_design(rng, 20000, yaml);
     Mapspace space(in.architecture, in.workload, in.constraints);
     int levels = in.architecture.num_storage_levels();
-    const auto& options = space.factor_options();
-    std::vector<std::uint32_t> tiling(options.size());
+    std::vector<std::uint32_t> tiling(space.factor_options().size());
     for (auto metric : {Metric::kEnergy, Metric::kEdp}) {
       OuterTilingBound bound(in.architecture, in.workload, space, metric);
       for (std::uint64_t t = 0; t < space.num_tilings(); ++t) {
-        auto index = t;
-        for (std::size_t dim = 0; dim < options.size(); ++dim) {
-          tiling[dim] = static_cast<std::uint32_t>(index % options[dim].size());
-          index /= options[dim].size();
-        }
+        nth_tiling(space, t, tiling);
         for (int lowest = 0; lowest < levels; ++lowest) {
           double whole = bound.energy(tiling, lowest) * (metric == Metric::kEdp ? bound.cycles(tiling, lowest) : 1);
           for (double share : {0.25, 0.999, 1.001, 4.0}) {
@@ -437,19 +436,14 @@ TEST(CertifiedSearch, rules_a_partial_tiling_out_as_unfit_only_when_no_completio
     // Every fourth with an outermost level too small for some tensors.
     if (design % 4 == 3) in.architecture.storage.back().size_words = 4 + design % 8;
     Mapspace space(in.architecture, in.workload, in.constraints);
-    const auto& options = space.factor_options();
-    int dims = static_cast<int>(options.size());
+    int dims = static_cast<int>(space.factor_options().size());
     int levels = in.architecture.num_storage_levels();
     std::vector<DimensionId> order(static_cast<std::size_t>(dims));
     std::iota(order.begin(), order.end(), 0);
     std::shuffle(order.begin(), order.end(), rng);
-    std::vector<std::uint32_t> tiling(options.size());
+    std::vector<std::uint32_t> tiling(static_cast<std::size_t>(dims));
     for (std::uint64_t t = 0; t < space.num_tilings(); ++t) {
-      auto index = t;
-      for (int dim = 0; dim < dims; ++dim) {
-        tiling[dim] = static_cast<std::uint32_t>(index % options[dim].size());
-        index /= options[dim].size();
-      }
+      nth_tiling(space, t, tiling);
       bool completion_may_work = space.tiling_may_work(tiling);
       KnownLevels known;
       known.fill(levels);
