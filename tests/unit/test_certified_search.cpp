@@ -1,6 +1,7 @@
 // The certified search (algorithm: optimal) may only cut what cannot win: its bound for tilings
 // chosen at the outer levels is checked against every valid mapping of random small designs,
-// from every level, and its result against the whole enumeration without any pruning.
+// from every level; its cannot-fit rule against every completion of every partial tiling; and
+// its result against the whole enumeration without any pruning.
 #include <gtest/gtest.h>
 
 #include <algorithm>
