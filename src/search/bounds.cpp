@@ -382,6 +382,8 @@ class TilingGeometry {
   // the boundaries between levels (past the top: the whole run, one block); where the orders
   // of the levels from `known.known_from` up are known, also the points between their loops
   // (an irrelevant loop outside a relevant one repeats the sweep: more blocks, the same A).
+  // Of an order known from its innermost loop out, the points between the known loops: the
+  // loops outside such a point are the same whatever the order of the unknown ones.
   double compulsory_entries(int ds, int inner, int spatial_up_to, const KnownChoices& known) const {
     std::array<double, kMaxDimensions> extent;
     extent.fill(1);
@@ -404,7 +406,11 @@ class TilingGeometry {
       std::array<bool, kMaxDimensions> grown{};
       if (known.loop_orders && level >= known.known_from) {
         double outside = iterations_from_[level];  // the loops at this level and above
-        for (DimensionId dim : (*known.loop_orders)[level]) {
+        const auto& order = (*known.loop_orders)[level];
+        auto loops = static_cast<int>(order.size());
+        if (level == known.known_from) loops = std::min(loops, known.loops_known_at_from);
+        for (int i = 0; i < loops; ++i) {
+          DimensionId dim = order[i];
           double factor = temporal(level, dim);
           if (grown[dim] || factor <= 1) continue;
           grown[dim] = true;

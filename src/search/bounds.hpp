@@ -3,6 +3,7 @@
 // reports), and for every variant of one tiling (branch and bound in the enumerations).
 
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <vector>
 
@@ -67,14 +68,17 @@ struct FlatProjections {
 };
 
 // The parts of a variant known so far (the certified search fixes a visited tiling's bypass
-// choice first, then its loop orders from the outermost level in). `keep`: which tensors each
-// level keeps, as in MapspacePoint::keep (null: any choice the mapspace allows).
-// `loop_orders`: per level, the non-trivial temporal dimensions, innermost first, as in
-// MapspacePoint::loop_orders, known at the levels from `known_from` up (null: none).
+// choice first, then its loop orders from the outermost level in, each level's from its
+// innermost loop out). `keep`: which tensors each level keeps, as in MapspacePoint::keep (null:
+// any choice the mapspace allows). `loop_orders`: per level, the non-trivial temporal
+// dimensions, innermost first, as in MapspacePoint::loop_orders, known at the levels from
+// `known_from` up (null: none), at `known_from` itself only its first `loops_known_at_from`.
 struct KnownChoices {
+  static constexpr int kAllLoops = std::numeric_limits<int>::max();
   const std::vector<std::vector<bool>>* keep = nullptr;
   const std::vector<std::vector<DimensionId>>* loop_orders = nullptr;
   int known_from = 0;
+  int loops_known_at_from = kAllLoops;
 };
 
 // A lower bound on `metric` over every loop order, bypass and X/Y choice of a tiling. Its

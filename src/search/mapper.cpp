@@ -218,19 +218,20 @@ class SearchThread {
 
   // The certified search evaluates one loop order of each class the model cannot tell apart,
   // and none whose bound with the choices made so far (the bypass, then the orders from the
-  // outermost level in) is above the best of every thread.
+  // outermost level in, each from its innermost loop out) is above the best of every thread.
   ChoiceFilter choice_filter() {
     bool merges = c_.equivalent_orders.merges_any();
     bool bounds = c_.branch_and_bound && c_.share_incumbent && c_.tiling_bound.informative() &&
                   c_.settings.objectives.front() != Metric::kDelay;  // the cycles bound is the tiling's
     if (!merges && !bounds) return {};
     int levels = c_.arch.num_storage_levels();
-    return [this, merges, bounds, levels](const MapspacePoint& point, int level) {
-      if (merges && level < levels && !c_.equivalent_orders.representative(point, level)) {
+    return [this, merges, bounds, levels](const MapspacePoint& point, int level, int loops_known) {
+      bool whole_order = level < levels && loops_known >= static_cast<int>(point.loop_orders[level].size());
+      if (merges && whole_order && !c_.equivalent_orders.representative(point, level)) {
         return ChoiceVerdict::kEquivalent;
       }
       if (bounds && c_.tiling_bound.exceeds(point.tiling, c_.shared.incumbent.load() * (1 + 1e-6), bound_scratch_,
-                                            {&point.keep, &point.loop_orders, level})) {
+                                            {&point.keep, &point.loop_orders, level, loops_known})) {
         return ChoiceVerdict::kCannotWin;
       }
       return ChoiceVerdict::kNeeded;

@@ -190,26 +190,41 @@ class CertifiedSearch : public SearchStrategy {
   }
 
   // At the first of the variants that share the point's bypass choice, or that and its loop
-  // orders from some level up: how many the filter turns down, the most of those blocks it
-  // turns down (0: none), counted by why.
+  // orders from some level up (of that level's order, its innermost loops up to some loop): how
+  // many the filter turns down, the most of those blocks it turns down (0: none), counted by why.
+  // A level's orders are numbered with its innermost free loop as the most significant digit
+  // (Mapspace::set_variant), so those that share their innermost p free loops are runs too.
   std::uint64_t choices_cut(const MapspacePoint& point) {
     if (!choices_worth_ || sub_total_ == UINT64_MAX) return 0;  // (a saturated count has no blocks)
     auto block = sub_total_;
-    int levels = static_cast<int>(variants_.orders.size());
-    for (int level = levels; level >= 0; --level) {  // `levels`: the bypass choice
-      auto count = level == levels ? variants_.keep : variants_.orders[level];
-      if (count <= 1) continue;  // the same block as the choice above
-      block /= count;
-      if (sub_index_ % block != 0) continue;
-      switch (choices_worth_(point, level)) {
+    // Narrows `block` by `digits` and asks the filter at its start: the block's size when it
+    // is turned down, else 0.
+    auto ask = [&](std::uint64_t digits, int level, int loops_known) -> std::uint64_t {
+      block /= digits;
+      if (sub_index_ % block != 0) return 0;
+      switch (choices_worth_(point, level, loops_known)) {
         case ChoiceVerdict::kNeeded:
-          continue;
+          return 0;
         case ChoiceVerdict::kEquivalent:
           tally_.equivalent_variants += static_cast<double>(block);
           return block;
         case ChoiceVerdict::kCannotWin:
           tally_.bounded_variants += static_cast<double>(block);
           return block;
+      }
+      return 0;
+    };
+    int levels = static_cast<int>(variants_.orders.size());
+    if (variants_.keep > 1) {  // (one choice: the same block as the whole tiling)
+      if (auto cut = ask(variants_.keep, levels, 0)) return cut;
+    }
+    for (int level = levels - 1; level >= 0; --level) {
+      const auto& parts = variants_.order_parts[level];
+      int free = parts.free.size;
+      // Its innermost free loops known one more at a time; with all but the last, all are.
+      for (int known = 1; known < free; ++known) {
+        int loops_known = known + 1 < free ? parts.inner.size + known : parts.inner.size + free + parts.outer.size;
+        if (auto cut = ask(static_cast<std::uint64_t>(free - known + 1), level, loops_known)) return cut;
       }
     }
     return 0;

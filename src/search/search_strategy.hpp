@@ -57,11 +57,13 @@ using TilingFilter = std::function<bool(const std::vector<std::uint32_t>& tiling
 // no completion of it can beat the best so far.
 using PartialTilingFilter = std::function<bool(const std::vector<std::uint32_t>& tiling, int lowest)>;
 // Whether the variants of a visited tiling with the point's bypass choice and its loop orders
-// from `level` up (`level` = the number of levels: the bypass choice alone) need evaluating:
-// not when each costs what another variant the strategy proposes costs (the level's order is
-// not its class's representative), nor when none can beat the best so far.
+// from `level` up (`level` = the number of levels: the bypass choice alone), of `level`'s own
+// order only its first `loops_known` loops (innermost first; all when it is at least the
+// order's size), need evaluating: not when each costs what another variant the strategy
+// proposes costs (the level's whole order is not its class's representative), nor when none
+// can beat the best so far.
 enum class ChoiceVerdict { kNeeded, kEquivalent, kCannotWin };
-using ChoiceFilter = std::function<ChoiceVerdict(const MapspacePoint& point, int level)>;
+using ChoiceFilter = std::function<ChoiceVerdict(const MapspacePoint& point, int level, int loops_known)>;
 // Asked now and then by a strategy that may cut many tilings in a row without proposing a
 // point: true when the search must end (time limit, Ctrl-C); `next` then returns false without
 // the space being exhausted.
@@ -77,8 +79,8 @@ using StopCheck = std::function<bool()>;
 // completion fits or `partial_worth` says none can win; its complete tilings are visited as
 // the exhaustive search visits them (the bypass choice the most significant), but for the runs
 // of variants `choices_worth` (when given) turns down: a bypass choice, then it with the loop
-// orders from the outermost level in. Threads claim the nodes at a shallow depth from `work`
-// (one per search) as they go.
+// orders from the outermost level in, each level's loop by loop from its innermost out. Threads claim the nodes at a
+// shallow depth from `work` (one per search) as they go.
 std::unique_ptr<SearchStrategy> make_strategy(SearchAlgorithm algorithm, const Mapspace& mapspace,
                                               const MapperSettings& settings, int thread, int threads,
                                               TilingFilter worth_visiting = {}, PartialTilingFilter partial_worth = {},

@@ -234,35 +234,63 @@ TEST(OuterTilingBound, exceeds_a_limit_exactly_when_its_whole_bound_does_on_rand
 }
 
 // The per-tiling bound with the bypass choice known, and with it the loop orders from each level
-// up (as the certified search asks it while it fixes a visited tiling's bypass choice, then its
-// orders from the outermost level in), against every valid mapping with those choices.
+// up, each level's known from its innermost loop out (as the certified search asks it while it
+// fixes a visited tiling's bypass choice, then its orders from the outermost level in, loop by
+// loop), against every valid mapping with those choices: never above it, and never lower as
+// more is known.
 TEST(TilingBound,
-     with_the_bypass_choice_and_loop_orders_from_any_level_up_never_exceeds_a_valid_mapping_on_random_small_designs) {
-  int tighter = 0, tighter_by_bypass = 0;
+     with_the_bypass_choice_and_loop_orders_from_any_loop_up_never_exceeds_a_valid_mapping_on_random_small_designs) {
+  int tighter = 0, tighter_by_bypass = 0, tighter_by_some_loops = 0;
   int valid = check_every_valid_mapping_of_random_small_designs(
       2027, [&](const input::MapperInputs& in, const Mapspace& space, const std::string& yaml) -> MappingCheck {
         auto bound = std::make_shared<TilingBound>(in.architecture, in.workload, space, Metric::kEnergy);
         int levels = in.architecture.num_storage_levels();
-        return [=, &tighter, &tighter_by_bypass](const MapspacePoint& point, const EvaluationResult& r) {
+        return [=, &tighter, &tighter_by_bypass, &tighter_by_some_loops](const MapspacePoint& point,
+                                                                         const EvaluationResult& r) {
           double unordered = bound->energy(point.tiling);
-          for (int level = 0; level <= levels; ++level) {  // `levels`: the bypass choice alone
-            double energy = bound->energy(point.tiling, {&point.keep, &point.loop_orders, level});
-            tighter += level == 0 && energy > unordered * (1 + 1e-9);
-            tighter_by_bypass += level == levels && energy > unordered * (1 + 1e-9);
-            if (energy > r.summary.energy_pJ * (1 + 1e-9) || energy < unordered) {
-              ADD_FAILURE() << "bypass choice and orders from level " << level << ": bound " << energy << " pJ ("
-                            << unordered << " without them); mapping " << r.summary.energy_pJ << " pJ\n"
+          double known_less = unordered;  // the bound with one loop (or the bypass choice) less known
+          auto check = [&](int level, int loops_known) {
+            double energy = bound->energy(point.tiling, {&point.keep, &point.loop_orders, level, loops_known});
+            // The same for any order of the loops not known (here: them reversed, and the levels below).
+            auto others = point.loop_orders;
+            for (int below = 0; below <= level && below < levels; ++below) {
+              auto& order = others[below];
+              std::reverse(order.begin() + (below == level ? std::min<int>(loops_known, order.size()) : 0),
+                           order.end());
+            }
+            double with_others = bound->energy(point.tiling, {&point.keep, &others, level, loops_known});
+            if (energy > r.summary.energy_pJ * (1 + 1e-9) || energy < known_less * (1 - 1e-12) ||
+                energy != with_others) {
+              ADD_FAILURE() << "bypass choice and orders from level " << level << " (" << loops_known
+                            << " of its loops): bound " << energy << " pJ (" << known_less
+                            << " with one choice less known, " << with_others
+                            << " with the others in another order); mapping " << r.summary.energy_pJ << " pJ\n"
                             << yaml;
               return false;
+            }
+            tighter += level == 0 && energy > unordered * (1 + 1e-9);
+            tighter_by_bypass += level == levels && energy > unordered * (1 + 1e-9);
+            tighter_by_some_loops += level < levels && loops_known > 0 &&
+                                     loops_known < static_cast<int>(point.loop_orders[level].size()) &&
+                                     energy > known_less * (1 + 1e-9);
+            known_less = energy;
+            return true;
+          };
+          if (!check(levels, 0)) return false;  // the bypass choice alone
+          for (int level = levels - 1; level >= 0; --level) {
+            for (int loops = 0; loops <= static_cast<int>(point.loop_orders[level].size()); ++loops) {
+              if (!check(level, loops)) return false;
             }
           }
           return true;
         };
       });
   EXPECT_GT(valid, 10000);
-  // The choices tell more than the tiling alone for many mappings, the bypass alone for some.
+  // The choices tell more than the tiling alone for many mappings, the bypass alone for some,
+  // and some loops of an order before the whole of it for some.
   EXPECT_GT(tighter, valid / 10);
   EXPECT_GT(tighter_by_bypass, valid / 20) << tighter_by_bypass << " of " << valid;
+  EXPECT_GT(tighter_by_some_loops, valid / 20) << tighter_by_some_loops << " of " << valid;
 }
 
 // Term by term, on every valid mapping of the random small designs: the per-tiling bound's
@@ -473,11 +501,13 @@ TEST(CertifiedSearch, rules_a_partial_tiling_out_as_unfit_only_when_no_completio
 // A small Eyeriss-like layer: the proof cuts most tilings and agrees with the exhaustive
 // branch and bound (energy 18,222.86 pJ, docs/mapper.md).
 // The certified search asks its filter at the first variant of each run that shares a bypass
-// choice (and then the orders from a level up) and skips the run when told: so the variants it
-// proposes for a tiling must be exactly those the filter would let through one by one. On a
-// design with every bypass choice free (2^6) and orders at every level, with a filter that turns
-// down every choice where the register files keep the weights, and every variant whose
-// outermost level has loops to order and K innermost.
+// choice (and then the orders from a level up, each level's from its innermost loop out) and
+// skips the run when told: so the variants it proposes for a tiling must be exactly those the
+// filter would let through one by one. On a design with every bypass choice free (2^6) and
+// orders at every level, with a filter that reads only the loops it is told are known, and
+// turns down every choice where the register files keep the weights, every variant whose
+// outermost level has loops to order and K innermost, and every one whose global buffer has
+// three loops, R the second innermost.
 TEST(CertifiedSearch, proposes_exactly_the_variants_its_filter_lets_through_when_the_bypass_choice_comes_first) {
   auto in =
       load_mapper_yaml({"architecture:\n  version: 0.3\n  subtree:\n  - name: System\n    local:\n"
@@ -494,13 +524,17 @@ TEST(CertifiedSearch, proposes_exactly_the_variants_its_filter_lets_through_when
   ASSERT_EQ(space.num_keep_choices(), 64u);
   int levels = in.architecture.num_storage_levels();
   DimensionId k = in.workload.find_dimension("K");
-  auto turned_down_at = [&](const MapspacePoint& point, int level) {
+  DimensionId r = in.workload.find_dimension("R");
+  int asked_partly = 0;  // asks with some of a level's loops unknown
+  auto turned_down_at = [&](const MapspacePoint& point, int level, int loops_known) {
     if (level == levels) return static_cast<bool>(point.keep[0][0]);  // RF keeps Weights
-    const auto& outer = point.loop_orders[levels - 1];
-    return level == levels - 1 && outer.size() >= 2 && outer.front() == k;  // (one loop: no choice to ask)
+    const auto& order = point.loop_orders[level];
+    if (level == levels - 1) return loops_known >= 1 && order.size() >= 2 && order[0] == k;  // (one loop: no choice)
+    return level == levels - 2 && loops_known >= 2 && order.size() == 3 && order[1] == r;
   };
-  ChoiceFilter filter = [&](const MapspacePoint& point, int level) {
-    return turned_down_at(point, level) ? ChoiceVerdict::kCannotWin : ChoiceVerdict::kNeeded;
+  ChoiceFilter filter = [&](const MapspacePoint& point, int level, int loops_known) {
+    if (level < levels && loops_known < static_cast<int>(point.loop_orders[level].size())) ++asked_partly;
+    return turned_down_at(point, level, loops_known) ? ChoiceVerdict::kCannotWin : ChoiceVerdict::kNeeded;
   };
   auto key = [](const MapspacePoint& p) {
     std::string text;
@@ -529,13 +563,16 @@ TEST(CertifiedSearch, proposes_exactly_the_variants_its_filter_lets_through_when
     std::set<std::string> expected;
     for (std::uint64_t v = 0; v < all.total(); ++v) {
       space.set_variant(expected_point, all, v);
-      if (turned_down_at(expected_point, levels) || turned_down_at(expected_point, levels - 1)) continue;
+      bool turned_down = false;
+      for (int level = levels; level >= levels - 2; --level) turned_down |= turned_down_at(expected_point, level, 8);
+      if (turned_down) continue;
       expected.insert(key(expected_point));
     }
     EXPECT_EQ(keys, expected);
     variants += keys.size();
   }
   EXPECT_GT(variants, 1000u);
+  EXPECT_GT(asked_partly, 100);
 }
 
 TEST(CertifiedSearch, proves_the_optimum_of_a_small_eyeriss_like_layer_visiting_few_tilings) {
