@@ -159,6 +159,35 @@ double lower_bound(const Architecture& arch, const Workload& workload, Metric me
   return 0;
 }
 
+namespace {
+
+// Whether a rank's terms are the digits of one index: ordered by coefficient, the first's is 1
+// and each next one's the previous one's times that dimension's bound (a grouped layer's
+// channels g * C + c, with c < C; a depthwise layer's g * 1 + c, with c < 1). Each value then
+// has one set of digits, and a fanout that splits them moves data as if each were a rank alone
+// (docs/mapper.md, "Ranks of digits"): no step of the loops above shifts a child's tile onto a
+// neighbour's.
+bool digits_of_one_index(const Workload& workload, const std::vector<ProjectionTerm>& rank) {
+  std::vector<std::pair<std::int64_t, DimensionId>> digits;
+  for (const auto& term : rank) {
+    // (a dimension of one index never moves: no digit)
+    if (workload.dimension_bounds[term.dimension] > 1) {
+      digits.emplace_back(std::abs(workload.coefficient(term.coefficient)), term.dimension);
+    }
+  }
+  std::sort(digits.begin(), digits.end());
+  std::int64_t next = 1;
+  std::uint32_t seen = 0;
+  for (const auto& [coefficient, dim] : digits) {
+    if (coefficient != next || ((seen >> dim) & 1u)) return false;
+    seen |= 1u << dim;
+    next = coefficient * workload.dimension_bounds[dim];
+  }
+  return true;
+}
+
+}  // namespace
+
 FlatProjections::FlatProjections(const Workload& workload) {
   space_ranks.push_back(0);
   for (const auto& space : workload.data_spaces) {
@@ -178,7 +207,7 @@ FlatProjections::FlatProjections(const Workload& workload) {
         seen |= 1u << term.dimension;
         in_rank |= 1u << term.dimension;
       }
-      if (rank.size() > 1) window |= in_rank;
+      if (rank.size() > 1 && !digits_of_one_index(workload, rank)) window |= in_rank;
     }
     window_dims.push_back(window);
     relevant_dims.push_back(relevant);
@@ -359,14 +388,28 @@ class TilingGeometry {
   }
   // Every temporal iteration: the operations of one compute unit in use.
   double iterations() const { return iterations_from_[0]; }
-  // Operands of tensor ds that one instance's temporal loops reach, at most (their hull).
-  double temporal_hull(int ds) const {
-    std::array<double, kMaxDimensions> extent;
-    extent.fill(1);
-    for (int level = 0; level < levels_; ++level) {
-      for (DimensionId dim = 0; dim < dims_; ++dim) extent[dim] *= temporal(level, dim);
+  // The partial sums of tensor ds the model counts as first updates at each instance of
+  // `level`, at most: its partition (tile_collapse.cpp), the whole tensor's hull times, at each
+  // fanout above, a child's tile's hull over that of the tile its siblings make up (integer
+  // division there only makes it smaller). Where every rank is one dimension, the operands the
+  // instance's temporal loops reach; where a rank holds the digits of a grouped layer's channel,
+  // hulls are not products and it may be more (g * 128 + m: a tile of 2 g and 4 m spans 132).
+  double partition(int ds, int level) const {
+    std::array<double, kMaxDimensions> box;
+    box.fill(1);
+    for (int below = 0; below < levels_; ++below) {
+      for (DimensionId dim = 0; dim < dims_; ++dim) box[dim] *= temporal(below, dim) * spatial(below, dim);
     }
-    return projections_->hull(ds, extent);
+    double share = projections_->hull(ds, box);
+    box.fill(1);
+    for (int below = 0; below + 1 < levels_; ++below) {
+      for (DimensionId dim = 0; dim < dims_; ++dim) box[dim] *= temporal(below, dim) * spatial(below, dim);
+      if (below < level || fanout(below + 1) <= 1) continue;
+      auto siblings = box;
+      for (DimensionId dim = 0; dim < dims_; ++dim) siblings[dim] *= spatial(below + 1, dim);
+      share *= projections_->hull(ds, box) / projections_->hull(ds, siblings);
+    }
+    return share;
   }
 
   // Operands of tensor ds that must enter a set of buffers over the run, whatever the loop
@@ -528,12 +571,11 @@ double TilingBound::energy_until(const std::vector<std::uint32_t>& tiling, const
         }
         double cost = 0;
         // Innermost keeper with no fanout below: once per operation (each unit's iterations),
-        // and each update but a partial sum's first reads it too (a unit's firsts are at most
-        // the outputs its temporal loops reach).
+        // and each update but a partial sum's first reads it too (a unit's firsts: its partition).
         if (child < 0 && serves_every_operation(arch_, level)) {
           entering = std::max(entering, g.iterations());
           if (read_write) {
-            cost = per_instance(std::max(0.0, g.iterations() - g.temporal_hull(ds))) * spec.energy.read_pJ;
+            cost = per_instance(std::max(0.0, g.iterations() - g.partition(ds, level))) * spec.energy.read_pJ;
           }
         }
         served = std::min(served, per_instance(entering) * once + cost);

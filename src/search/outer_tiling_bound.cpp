@@ -45,7 +45,10 @@ OuterTilingBound::OuterTilingBound(const Architecture& arch, const Workload& wor
   for (DimensionId d = 0; d < workload.num_dimensions(); ++d) {
     whole[d] = static_cast<double>(workload.dimension_bounds[d]);
   }
-  for (int ds = 0; ds < workload.num_data_spaces(); ++ds) tensor_size_.push_back(projections_.distinct(ds, whole));
+  for (int ds = 0; ds < workload.num_data_spaces(); ++ds) {
+    tensor_size_.push_back(projections_.distinct(ds, whole));
+    tensor_hull_.push_back(projections_.hull(ds, whole));
+  }
   for (int ds = 0; ds < workload.num_data_spaces(); ++ds) {
     pinned_.emplace_back(workload.num_dimensions(), 0);
     for (int r = projections_.space_ranks[ds]; r < projections_.space_ranks[ds + 1]; ++r) {
@@ -272,9 +275,9 @@ double OuterTilingBound::energy(const Chosen& c, double limit) const {
           entering = std::max(entering, operand_deliveries(c, ds, at));
           if (serves_every_operation(arch_, at)) {
             entering = std::max(entering, operations_);
-            // Each update but a partial sum's first reads it: at most every unit's share of
-            // the tensor is first.
-            if (read_write) cost = std::max(0.0, operations_ - most_units_ * tensor_size_[ds]) * spec.energy.read_pJ;
+            // Each update but a partial sum's first reads it: the model counts as firsts each
+            // instance's partition, a share of the tensor's hull (TilingBound::energy_until).
+            if (read_write) cost = std::max(0.0, operations_ - most_units_ * tensor_hull_[ds]) * spec.energy.read_pJ;
           }
         }
         served = std::min(served, entering * once + cost);

@@ -84,6 +84,7 @@ class OuterTilingBound {
   double floor_cycles_;  // lower_bound on delay: the most parallelism, bandwidth
   ParallelismBound parallelism_;
   std::vector<double> tensor_size_;            // per data space: distinct operands
+  std::vector<double> tensor_hull_;            // per data space: its hull (FlatProjections::hull)
   std::vector<std::vector<double>> words_;     // [level][ds]: words per operand at their fewest (0: does not fit)
   std::vector<std::vector<double>> capacity_;  // [level][ds]: operands one instance holds at most
   double operations_;

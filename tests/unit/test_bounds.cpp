@@ -9,6 +9,7 @@
 #include <random>
 
 #include "model_fixture.hpp"
+#include "report/mapping_yaml.hpp"
 #include "search/bounds.hpp"
 #include "search/mapper.hpp"
 #include "search/mapspace.hpp"
@@ -226,6 +227,95 @@ TEST(TilingBound, never_exceeds_a_valid_variant_on_every_point_of_a_small_eyeris
 
 // Hand counts: r + s p over r < R, p < P is contiguous while s <= R, and has R P values
 // otherwise; a lone s p has P values; the hull is 1 + (R - 1) + s (P - 1).
+// A grouped layer's channel g * C + c (c < C) has one pair of digits per value: a fanout that
+// splits G or C moves each child's tile as if they were ranks of their own, never onto a
+// neighbour's (docs/mapper.md, "Ranks of digits"), and children that differ in them hold
+// disjoint data. A coefficient other than C's bound makes the pair a window again: g * 3 + c
+// with c < 2 leaves gaps (a tile shifted by a step of g is no neighbour's, but the rule is
+// proved only for exact digits), g * 2 + c with c < 4 overlaps.
+TEST(FlatProjections, a_grouped_layers_channel_digits_are_no_window) {
+  auto grouped = [](int cgroup, int c) {
+    return load_mapper_yaml(
+        {two_level_arch(),
+         "problem:\n  shape:\n    name: grouped-conv1d\n    dimensions: [G, C, K, R, P]\n"
+         "    coefficients: [{name: Cgroup, default: 1}, {name: Kgroup, default: 1}]\n    data-spaces:\n"
+         "    - {name: Weights, projection: [[[G]], [[C]], [[K]], [[R]]]}\n"
+         "    - {name: Inputs, projection: [[[G, Cgroup], [C]], [[R], [P]]]}\n"
+         "    - {name: Outputs, projection: [[[G, Kgroup], [K]], [[P]]], read-write: true}\n"
+         "  instance: {G: 2, C: " +
+             std::to_string(c) + ", K: 3, R: 3, P: 4, Cgroup: " + std::to_string(cgroup) + ", Kgroup: 3}\n"});
+  };
+  const DimensionId g = 0, c = 1, k = 2, r = 3;
+  const int inputs = 1, outputs = 2;
+  auto digits = grouped(2, 2);
+  FlatProjections exact(digits.workload);
+  EXPECT_FALSE(exact.in_window(inputs, g));
+  EXPECT_FALSE(exact.in_window(inputs, c));
+  EXPECT_TRUE(exact.in_window(inputs, r));  // the sliding window stays one
+  EXPECT_FALSE(exact.in_window(outputs, g));
+  EXPECT_FALSE(exact.in_window(outputs, k));
+  EXPECT_TRUE(exact.splits_apart(inputs, g));
+  EXPECT_TRUE(exact.splits_apart(inputs, c));
+  EXPECT_FALSE(exact.splits_apart(inputs, r));
+  // Depthwise (C = 1): g * 1 + c.
+  FlatProjections depthwise(grouped(1, 1).workload);
+  EXPECT_FALSE(depthwise.in_window(inputs, g));
+  EXPECT_TRUE(depthwise.splits_apart(inputs, g));
+  for (auto [cgroup, channels] : {std::pair{3, 2}, std::pair{2, 4}}) {
+    FlatProjections other(grouped(cgroup, channels).workload);
+    EXPECT_TRUE(other.in_window(inputs, g)) << cgroup << " " << channels;
+    EXPECT_TRUE(other.in_window(inputs, c)) << cgroup << " " << channels;
+    EXPECT_FALSE(other.in_window(outputs, g));  // Kgroup = K: digits
+  }
+}
+
+// The grouped AlexNet conv2 (G = 2, C = 48, M = 128 per group, as `qloop network` lowers it) on
+// the Eyeriss-like design, whose fanouts split C and M within a group: each random valid
+// mapping's energy, and each level's and tensor's, is at least the bound's, at 16 and at 4 bits.
+TEST(TilingBound, never_exceeds_a_valid_variant_of_a_grouped_layer_on_the_eyeriss_like_design) {
+  auto problem =
+      write_temp("grouped-conv2.yaml",
+                 "problem:\n  shape:\n    name: grouped-conv\n    dimensions: [G, C, M, R, S, N, P, Q]\n"
+                 "    coefficients: [{name: Cgroup, default: 1}, {name: Mgroup, default: 1}]\n    data-spaces:\n"
+                 "    - {name: Weights, projection: [[[G]], [[C]], [[M]], [[R]], [[S]]]}\n"
+                 "    - {name: Inputs, projection: [[[N]], [[G, Cgroup], [C]], [[S], [Q]], [[R], [P]]]}\n"
+                 "    - {name: Outputs, projection: [[[N]], [[G, Mgroup], [M]], [[Q]], [[P]]], read-write: true}\n"
+                 "  instance: {G: 2, C: 48, M: 128, R: 5, S: 5, N: 1, P: 27, Q: 27, Cgroup: 48, Mgroup: 128}\n");
+  auto in = input::load_mapper_inputs(
+      {example("mapper-eyeriss-like/arch.yaml"), example("mapper-eyeriss-like/constraints.yaml"), problem});
+  int split_channels = 0;  // mappings whose fanouts split C or M
+  for (int bits : {16, 4}) {
+    if (bits == 4) in.workload.bitwidths[0] = in.workload.bitwidths[1] = 4;
+    auto c = check_admissible(in, 3000, 30 + bits);
+    EXPECT_GT(c.valid, 1000) << bits << " bits";
+    Mapspace space(in.architecture, in.workload, in.constraints);
+    TilingBound bound(in.architecture, in.workload, space, Metric::kEnergy);
+    auto point = space.empty_point();
+    std::mt19937_64 rng(bits);
+    for (int n = 0; n < 3000; ++n) {
+      space.randomize(point, rng);
+      if (space.precheck(point)) continue;
+      auto mapping = space.build(point);
+      auto r = evaluate(in.architecture, in.workload, mapping);
+      if (!r.valid) continue;
+      bool split = false;
+      for (const auto& level : mapping.levels)
+        split = split || level.spatial_factors[1] > 1 || level.spatial_factors[2] > 1;
+      split_channels += split;
+      for (const auto& term : bound.energy_terms(point.tiling, {&point.keep, &point.loop_orders, 0})) {
+        const auto& level = r.storage[term.level];
+        for (const auto& t : level.tensors) {
+          if (t.tensor != in.workload.data_spaces[term.ds].name) continue;
+          ASSERT_LE(term.pJ, t.energy_pJ * (1 + 1e-9))
+              << bits << " bits, point " << n << ": " << level.name << " " << t.tensor << "\n"
+              << report::mapping_yaml(in.architecture, in.workload, mapping);
+        }
+      }
+    }
+  }
+  EXPECT_GT(split_channels, 2000);
+}
+
 TEST(FlatProjections, distinct_points_leave_out_the_gaps_a_stride_leaves) {
   auto in = load_mapper_yaml({two_level_arch(), conv1d_problem(3, 4, 2)});  // Inputs: [[R], [P, Wstride]]
   FlatProjections projections(in.workload);

@@ -25,7 +25,8 @@ namespace qloop::testing {
 namespace {
 
 // MainMemory -> GlobalBuffer -> n register files (some in clusters) -> n MACs, a small layer
-// on it (a 1-D convolution with or without output channels and stride, or a matrix product),
+// on it (a 1-D convolution with or without output channels and stride, grouped, or a matrix
+// product),
 // random bitwidths (packed, partial sums wider than outputs) and random keep / bypass
 // constraints.
 std::string random_design_yaml(std::mt19937_64& rng, std::string& description) {
@@ -48,7 +49,7 @@ std::string random_design_yaml(std::mt19937_64& rng, std::string& description) {
       ", width: " + std::to_string(8 * cluster) + ", word-bits: 8, cluster-size: " + std::to_string(cluster) + "}}\n" +
       "    - {name: 'MACC[0.." + std::to_string(pes - 1) + "]', class: intmac, attributes: {datawidth: 8}}\n";
   std::string problem;
-  int shape = pick({0, 1, 2});
+  int shape = pick({0, 1, 2, 3});
   std::string bits;
   switch (pick({0, 1, 2, 3})) {
     case 1:
@@ -75,6 +76,18 @@ std::string random_design_yaml(std::mt19937_64& rng, std::string& description) {
         ", P: " + std::to_string(pick({2, 3, 4, 6})) + ", Wstride: " + std::to_string(pick({1, 2})) + bits + "}\n";
   } else if (shape == 1) {  // depthwise: one channel, a sliding window
     problem = conv1d_problem(pick({2, 3}), pick({4, 6, 8}), 1, bits);
+  } else if (shape == 3) {  // grouped, as qloop network lowers it: channel g * C + c (C = 1: depthwise)
+    int c = pick({1, 2}), k = pick({1, 2});
+    problem =
+        "problem:\n  shape:\n    name: grouped-conv1d\n    dimensions: [G, C, K, R, P]\n"
+        "    coefficients: [{name: Cgroup, default: 1}, {name: Kgroup, default: 1}]\n    data-spaces:\n"
+        "    - {name: Weights, projection: [[[G]], [[C]], [[K]], [[R]]]}\n"
+        "    - {name: Inputs, projection: [[[G, Cgroup], [C]], [[R], [P]]]}\n"
+        "    - {name: Outputs, projection: [[[G, Kgroup], [K]], [[P]]], read-write: true}\n"
+        "  instance: {G: " +
+        std::to_string(pick({2, 4})) + ", C: " + std::to_string(c) + ", K: " + std::to_string(k) +
+        ", R: " + std::to_string(pick({1, 2})) + ", P: " + std::to_string(pick({2, 3})) +
+        ", Cgroup: " + std::to_string(c) + ", Kgroup: " + std::to_string(k) + bits + "}\n";
   } else {  // a matrix product
     problem =
         "problem:\n  shape:\n    name: gemm\n    dimensions: [M, N, K]\n    data-spaces:\n"
