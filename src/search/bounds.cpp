@@ -191,23 +191,25 @@ bool digits_of_one_index(const Workload& workload, const std::vector<ProjectionT
 FlatProjections::FlatProjections(const Workload& workload) {
   space_ranks.push_back(0);
   for (const auto& space : workload.data_spaces) {
+    auto first_rank = rank_ends.size();
     for (const auto& rank : space.projection) {
       for (const auto& term : rank) {
         terms.push_back({term.dimension, std::abs(static_cast<double>(workload.coefficient(term.coefficient)))});
       }
       rank_ends.push_back(static_cast<int>(terms.size()));
+      digit_ranks.push_back(rank.size() > 1 && digits_of_one_index(workload, rank));
     }
     space_ranks.push_back(static_cast<int>(rank_ends.size()));
     std::uint32_t window = 0, seen = 0, relevant = 0;
-    for (const auto& rank : space.projection) {
+    for (std::size_t r = 0; r < space.projection.size(); ++r) {
       std::uint32_t in_rank = 0;
-      for (const auto& term : rank) {
+      for (const auto& term : space.projection[r]) {
         if (workload.coefficient(term.coefficient) != 0) relevant |= 1u << term.dimension;
         window |= seen & (1u << term.dimension);
         seen |= 1u << term.dimension;
         in_rank |= 1u << term.dimension;
       }
-      if (rank.size() > 1 && !digits_of_one_index(workload, rank)) window |= in_rank;
+      if (space.projection[r].size() > 1 && !digit_ranks[first_rank + r]) window |= in_rank;
     }
     window_dims.push_back(window);
     relevant_dims.push_back(relevant);

@@ -43,7 +43,10 @@ struct FlatProjections {
     double coefficient;
   };
   std::vector<Term> terms;
-  std::vector<int> rank_ends;                // one past each rank's last term
+  std::vector<int> rank_ends;  // one past each rank's last term
+  // [rank]: its terms are the digits of one index (bounds.cpp: a grouped layer's g * C + c):
+  // a change of any of them, whatever the others do, changes the rank's value.
+  std::vector<char> digit_ranks;
   std::vector<int> space_ranks;              // [ds]: its first rank; [tensors]: one past the last
   std::vector<std::uint32_t> window_dims;    // [ds]: bit d when d shares a rank with another dimension or is in two
   std::vector<std::uint32_t> relevant_dims;  // [ds]: bit d when d is in a term with a coefficient

@@ -60,6 +60,9 @@ OuterTilingBound::OuterTilingBound(const Architecture& arch, const Workload& wor
         term = t;
       }
       if (live == 1) pinned_[ds][projections_.terms[term].dimension] = 1;
+      if (projections_.digit_ranks[r]) {  // a change of any digit changes the operand
+        for (int t = begin; t < projections_.rank_ends[r]; ++t) pinned_[ds][projections_.terms[t].dimension] = 1;
+      }
     }
   }
   int levels = arch.num_storage_levels();

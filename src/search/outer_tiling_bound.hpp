@@ -89,7 +89,7 @@ class OuterTilingBound {
   std::vector<std::vector<double>> capacity_;  // [level][ds]: operands one instance holds at most
   double operations_;
   double most_units_;                           // compute units
-  std::vector<std::vector<char>> pinned_;       // [ds][dim]: the sole term of one of its ranks
+  std::vector<std::vector<char>> pinned_;       // [ds][dim]: the sole term of one of its ranks, or a digit
   std::vector<std::vector<char>> temporal_ok_;  // [level][dim]: some option splits it there in time
   std::vector<std::vector<char>> spatial_ok_;   // [level][dim]: ... across the fanout
 };
