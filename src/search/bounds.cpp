@@ -319,8 +319,13 @@ namespace {
 // buffers kept across calls (a search asks for the bound of every tiling it draws).
 class TilingGeometry {
  public:
+  // (A search asks for the bounds of one tiling's variants in a row: the same tiling is bound
+  // once, and what its entries share is kept: see compulsory_entries.)
   void bind(const FlatProjections& projections, const Mapspace& space, int levels, int dims,
             const std::vector<std::uint32_t>& tiling) {
+    if (projections_ == &projections && space_ == &space && tiling_ == tiling) return;
+    space_ = &space;
+    tiling_ = tiling;
     projections_ = &projections;
     levels_ = levels;
     dims_ = dims;
@@ -333,6 +338,11 @@ class TilingGeometry {
         factors[slots[slot].level * dims_ + dim] = static_cast<double>(space.factor(tiling, dim, slot));
       }
     }
+    auto tensors = static_cast<int>(projections.space_ranks.size()) - 1;
+    // (What was kept for another tiling is stale by its ids: nothing to clear.)
+    cache_.resize(static_cast<std::size_t>(levels_ + 1) * tensors * (levels_ + 1) * levels_);
+    splits_.resize(levels_ + 1);
+    for (auto& state : splits_) state.context = 0;
     iterations_from_.assign(levels_ + 1, 1);
     instances_.assign(levels_, 1);
     for (int level = levels_ - 1; level >= 0; --level) {
@@ -429,7 +439,56 @@ class TilingGeometry {
   // (an irrelevant loop outside a relevant one repeats the sweep: more blocks, the same A).
   // Of an order known from its innermost loop out, the points between the known loops: the
   // loops outside such a point are the same whatever the order of the unknown ones.
-  double compulsory_entries(int ds, int inner, int spatial_up_to, const KnownChoices& known) const {
+  //
+  // A search asks with the same orders known from some level S + 1 up and more and more of
+  // S's own (the certified search's runs of variants): every point but those between S's
+  // known loops is the same across those questions, so their largest (`base`) is kept per S,
+  // tensor, inner and spatial_up_to, with the box just inside S, until the tiling or the
+  // orders above S change; and each point between S's known loops while the loops up to it
+  // stay. `known` is the question `begin_question` was last told of.
+  double compulsory_entries(int ds, int inner, int spatial_up_to, const KnownChoices& known) {
+    int split = split_;
+    const auto& state = splits_[split];
+    auto tensors = static_cast<int>(projections_->space_ranks.size()) - 1;
+    auto& kept = cache_[((split * tensors + ds) * (levels_ + 1) + inner + 1) * levels_ + spatial_up_to];
+    if (kept.context != state.context) {
+      kept.context = state.context;
+      kept.base = entries_but_at(split, ds, inner, spatial_up_to, known, kept.held, kept.inside_split);
+      kept.point_prefix.fill(0);
+    }
+    double entries = kept.base;
+    if (split > inner && split < levels_) {
+      // The point after S's i-th known loop depends on its loops up to the i-th alone: kept
+      // while they stay (SplitState::prefix_ids).
+      const auto& order = (*known.loop_orders)[split];
+      auto loops = std::min(static_cast<int>(order.size()), known.loops_known_at_from);
+      auto extent = kept.inside_split;
+      double outside = iterations_from_[split];
+      std::array<bool, kMaxDimensions> grown{};
+      for (int i = 0; i < loops; ++i) {
+        DimensionId dim = order[i];
+        double factor = temporal(split, dim);
+        if (grown[dim] || factor <= 1) continue;
+        grown[dim] = true;
+        extent[dim] *= factor;
+        outside /= factor;
+        if (kept.point_prefix[i] != state.prefix_ids[i]) {
+          kept.point_prefix[i] = state.prefix_ids[i];
+          double swept = projections_->distinct(ds, extent);
+          kept.points[i] = swept + (outside - 1) * std::max(0.0, swept - kept.held);
+        }
+        entries = std::max(entries, kept.points[i]);
+      }
+    }
+    return entries;
+  }
+
+ private:
+  // The largest of compulsory_entries's points but those between the loops of level `split`
+  // (at its boundary all its loops have run: that point is among them); `held` the hull of
+  // H, `inside_split` the box just inside `split`'s loops (when it is above `inner`).
+  double entries_but_at(int split, int ds, int inner, int spatial_up_to, const KnownChoices& known, double& held,
+                        std::array<double, kMaxDimensions>& inside_split) const {
     std::array<double, kMaxDimensions> extent;
     extent.fill(1);
     for (int level = 0; level <= std::max(inner, spatial_up_to); ++level) {
@@ -438,7 +497,7 @@ class TilingGeometry {
         extent[dim] *= spatial(level, dim);
       }
     }
-    double held = projections_->hull(ds, extent);
+    held = projections_->hull(ds, extent);
     double entries = projections_->distinct(ds, extent);
     auto block_point = [&](double blocks) {
       // The first block takes in all of A's distinct points; each other, those not held.
@@ -449,11 +508,11 @@ class TilingGeometry {
       // Grown by this level's temporal loops; a level without any leaves A and B as they were.
       // A known order's loops make a block point each, the last one the level's boundary.
       std::array<bool, kMaxDimensions> grown{};
-      if (known.loop_orders && level >= known.known_from) {
+      if (level == split) inside_split = extent;
+      if (known.loop_orders && level >= known.known_from && level != split) {
         double outside = iterations_from_[level];  // the loops at this level and above
         const auto& order = (*known.loop_orders)[level];
         auto loops = static_cast<int>(order.size());
-        if (level == known.known_from) loops = std::min(loops, known.loops_known_at_from);
         for (int i = 0; i < loops; ++i) {
           DimensionId dim = order[i];
           double factor = temporal(level, dim);
@@ -475,7 +534,64 @@ class TilingGeometry {
     return entries;
   }
 
+ public:
+  // Before the entries of a question: which level S is the one whose order is partly known
+  // (the number of levels: none), and whether what is kept for S still holds: a new context
+  // when an order above S differs from the last question's with that S.
+  void begin_question(const KnownChoices& known) {
+    int split = known.loop_orders && known.known_from < levels_ ? known.known_from : levels_;
+    split_ = split;
+    auto& state = splits_[split];
+    bool same = state.context != 0;
+    for (int level = split + 1; same && level < levels_; ++level) {
+      same = state.orders_above[level] == (*known.loop_orders)[level];
+    }
+    if (!same) {
+      state.context = ++next_id_;
+      state.orders_above.resize(levels_);
+      for (int level = split + 1; level < levels_; ++level) state.orders_above[level] = (*known.loop_orders)[level];
+      state.prefix_length = 0;
+    }
+    if (split == levels_) return;
+    // S's known loops: from the first that differs from those last asked, each gets a new id.
+    const auto& order = (*known.loop_orders)[split];
+    auto loops = std::min(static_cast<int>(order.size()), known.loops_known_at_from);
+    for (int i = 0; i < loops; ++i) {
+      if (i < state.prefix_length && state.prefix[i] == order[i]) continue;
+      for (int j = i; j < loops; ++j) {
+        state.prefix[j] = order[j];
+        state.prefix_ids[j] = ++next_id_;
+      }
+      state.prefix_length = loops;
+      break;
+    }
+  }
+
  private:
+  struct KeptEntries {
+    std::uint64_t context = 0;  // 0: never computed
+    double base = 0, held = 0;
+    std::array<double, kMaxDimensions> inside_split{};
+    // The point after S's i-th known loop, and the id of the loops up to it then (0: none).
+    std::array<double, kMaxDimensions> points{};
+    std::array<std::uint64_t, kMaxDimensions> point_prefix{};
+  };
+  // Per S: the id of what is kept for it (0: nothing yet), the orders above it then, and its
+  // known loops as last asked (at least) with per position an id that changes whenever that
+  // loop or one before it does.
+  struct SplitState {
+    std::uint64_t context = 0;
+    std::vector<std::vector<DimensionId>> orders_above;
+    std::array<DimensionId, kMaxDimensions> prefix{};
+    std::array<std::uint64_t, kMaxDimensions> prefix_ids{};
+    int prefix_length = 0;
+  };
+  const Mapspace* space_ = nullptr;
+  std::vector<std::uint32_t> tiling_;
+  std::uint64_t next_id_ = 0;
+  int split_ = 0;                   // S of the question being answered
+  std::vector<SplitState> splits_;  // [S]
+  std::vector<KeptEntries> cache_;  // [((S * tensors + ds) * (levels + 1) + inner + 1) * levels + up]
   const FlatProjections* projections_ = nullptr;
   int levels_ = 0, dims_ = 0;
   std::vector<double> temporal_, spatial_;  // [level * dims + dim]
@@ -515,6 +631,7 @@ double TilingBound::energy_until(const std::vector<std::uint32_t>& tiling, const
   int levels = arch_.num_storage_levels();
   auto& g = scratch.state().geometry;
   g.bind(projections_, space_, levels, workload_.num_dimensions(), tiling);
+  g.begin_question(known);
   // Widths depend on the tiling only through partial sums (and the mapping is built only then).
   std::optional<Mapping> factors;
   if (workload_.partial_sum_bitwidth) factors = g.factors();
