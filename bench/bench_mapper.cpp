@@ -64,7 +64,8 @@ void prove(benchmark::State& state, const qloop::input::MapperInputs& in) {
   std::uint64_t evaluated = 0;
   for (auto _ : state) {
     auto result = qloop::run_mapper(in.architecture, in.workload, in.constraints, settings, nullptr, {});
-    if (!result.report.optimal || result.report.valid == 0) state.SkipWithError("not proved optimal");
+    if (!result.report.optimal || result.report.valid == 0)
+      state.SkipWithError("no valid mapping, or not proved optimal");
     evaluated += result.report.evaluated;
   }
   state.counters["evaluated"] = benchmark::Counter(static_cast<double>(evaluated), benchmark::Counter::kAvgIterations);

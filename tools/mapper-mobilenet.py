@@ -3,11 +3,12 @@
 on the Simba-like and the Eyeriss-like example designs at W8A8 and W4A8, and prints the Markdown
 table of docs/mapper.md: seconds to the proof, or the gap to the global bound at the limit.
 
-usage: tools/mapper-mobilenet.py [build/cli/qloop] [--limit SECONDS] [--threads N] [--layers conv1,dw1,...]
+usage: /usr/bin/python3 tools/mapper-mobilenet.py [build/cli/qloop] [--limit SECONDS] [--threads N] [--layers conv1,dw1,...]
 
 Each layer's problem is written as `qloop network` builds it from workloads/mobilenetv1.yaml:
 a convolution's C, M, R, S, P, Q and strides; a depthwise layer's channels as groups G with
 C = M = 1 (its inputs' and outputs' channel ranks are G·Cgroup + C and G·Mgroup + M).
+problem_yaml mirrors layer_workload in src/workload/layer.cpp: change them together.
 """
 import argparse, json, os, subprocess, sys, tempfile, time
 
