@@ -59,6 +59,21 @@ inline input::MapperInputs eyeriss_like_conv(const std::string& instance) {
   return example_conv("mapper-eyeriss-like", instance);
 }
 
+// AlexNet conv2 as `qloop network` lowers it (two groups: channel g * C + c) on the bundled
+// Eyeriss-like design, with its constraints.
+inline input::MapperInputs grouped_alexnet_conv2_on_the_eyeriss_like_design() {
+  auto problem =
+      write_temp("grouped-conv2.yaml",
+                 "problem:\n  shape:\n    name: grouped-conv\n    dimensions: [G, C, M, R, S, N, P, Q]\n"
+                 "    coefficients: [{name: Cgroup, default: 1}, {name: Mgroup, default: 1}]\n    data-spaces:\n"
+                 "    - {name: Weights, projection: [[[G]], [[C]], [[M]], [[R]], [[S]]]}\n"
+                 "    - {name: Inputs, projection: [[[N]], [[G, Cgroup], [C]], [[S], [Q]], [[R], [P]]]}\n"
+                 "    - {name: Outputs, projection: [[[N]], [[G, Mgroup], [M]], [[Q]], [[P]]], read-write: true}\n"
+                 "  instance: {G: 2, C: 48, M: 128, R: 5, S: 5, N: 1, P: 27, Q: 27, Cgroup: 48, Mgroup: 128}\n");
+  return input::load_mapper_inputs(
+      {example("mapper-eyeriss-like/arch.yaml"), example("mapper-eyeriss-like/constraints.yaml"), problem});
+}
+
 inline EvaluationResult evaluate_yaml(const std::vector<std::string>& texts) {
   auto inputs = load_yaml(texts);
   return evaluate(inputs.architecture, inputs.workload, inputs.mapping);

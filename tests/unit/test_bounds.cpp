@@ -273,16 +273,7 @@ TEST(FlatProjections, a_grouped_layers_channel_digits_are_no_window) {
 // the Eyeriss-like design, whose fanouts split C and M within a group: each random valid
 // mapping's energy, and each level's and tensor's, is at least the bound's, at 16 and at 4 bits.
 TEST(TilingBound, never_exceeds_a_valid_variant_of_a_grouped_layer_on_the_eyeriss_like_design) {
-  auto problem =
-      write_temp("grouped-conv2.yaml",
-                 "problem:\n  shape:\n    name: grouped-conv\n    dimensions: [G, C, M, R, S, N, P, Q]\n"
-                 "    coefficients: [{name: Cgroup, default: 1}, {name: Mgroup, default: 1}]\n    data-spaces:\n"
-                 "    - {name: Weights, projection: [[[G]], [[C]], [[M]], [[R]], [[S]]]}\n"
-                 "    - {name: Inputs, projection: [[[N]], [[G, Cgroup], [C]], [[S], [Q]], [[R], [P]]]}\n"
-                 "    - {name: Outputs, projection: [[[N]], [[G, Mgroup], [M]], [[Q]], [[P]]], read-write: true}\n"
-                 "  instance: {G: 2, C: 48, M: 128, R: 5, S: 5, N: 1, P: 27, Q: 27, Cgroup: 48, Mgroup: 128}\n");
-  auto in = input::load_mapper_inputs(
-      {example("mapper-eyeriss-like/arch.yaml"), example("mapper-eyeriss-like/constraints.yaml"), problem});
+  auto in = grouped_alexnet_conv2_on_the_eyeriss_like_design();
   int split_channels = 0;  // mappings whose fanouts split C or M
   for (int bits : {16, 4}) {
     if (bits == 4) in.workload.bitwidths[0] = in.workload.bitwidths[1] = 4;

@@ -306,21 +306,6 @@ TEST(TilingBound,
   EXPECT_GT(tighter_by_some_loops, valid / 20) << tighter_by_some_loops << " of " << valid;
 }
 
-// AlexNet conv2 as `qloop network` lowers it (two groups: channel g * C + c) on the bundled
-// Eyeriss-like design, with its constraints.
-input::MapperInputs grouped_alexnet_conv2_on_the_eyeriss_like_design() {
-  auto problem =
-      write_temp("grouped-conv2.yaml",
-                 "problem:\n  shape:\n    name: grouped-conv\n    dimensions: [G, C, M, R, S, N, P, Q]\n"
-                 "    coefficients: [{name: Cgroup, default: 1}, {name: Mgroup, default: 1}]\n    data-spaces:\n"
-                 "    - {name: Weights, projection: [[[G]], [[C]], [[M]], [[R]], [[S]]]}\n"
-                 "    - {name: Inputs, projection: [[[N]], [[G, Cgroup], [C]], [[S], [Q]], [[R], [P]]]}\n"
-                 "    - {name: Outputs, projection: [[[N]], [[G, Mgroup], [M]], [[Q]], [[P]]], read-write: true}\n"
-                 "  instance: {G: 2, C: 48, M: 128, R: 5, S: 5, N: 1, P: 27, Q: 27, Cgroup: 48, Mgroup: 128}\n");
-  return input::load_mapper_inputs(
-      {example("mapper-eyeriss-like/arch.yaml"), example("mapper-eyeriss-like/constraints.yaml"), problem});
-}
-
 // A search asks `exceeds` for one tiling's variants in a row, with one scratch that keeps what
 // the questions share (bounds.cpp: compulsory_entries): its answers must be those of the bound
 // computed afresh, whatever came before. On every variant of 40 random small designs, and on
