@@ -9,5 +9,5 @@ tools/install-deps.sh
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release > /dev/null
 cmake --build build --target qloop _qloop
 design=examples/mapper-eyeriss-like
-build/cli/qloop sweep workloads/alexnet.yaml $design/arch.yaml $design/constraints.yaml $design/certified/mapper.yaml \
+build/cli/qloop sweep workloads/alexnet.yaml "$design/arch.yaml" "$design/constraints.yaml" "$design/certified/mapper.yaml" \
   --layers conv1,conv2,conv3,conv4,conv5 --bits W16A16,W8A16,W4A16,W3A16,W2A16 -o out/alexnet-sweep
