@@ -688,16 +688,13 @@ double TilingBound::energy_until(const std::vector<std::uint32_t>& tiling, const
           entering = g.compulsory_entries(ds, child, child + 1, known);
           for (int between = child + 2; between <= level; ++between) entering *= g.children_apart(ds, between);
         }
-        double cost = 0;
-        // Innermost keeper with no fanout below: once per operation (each unit's iterations),
-        // and each update but a partial sum's first reads it too (a unit's firsts: its partition).
-        if (child < 0 && serves_every_operation(arch_, level)) {
-          entering = std::max(entering, g.iterations());
-          if (read_write) {
-            cost = per_instance(std::max(0.0, g.iterations() - g.partition(ds, level))) * spec.energy.read_pJ;
-          }
-        }
-        served = std::min(served, per_instance(entering) * once + cost);
+        // Innermost keeper with no fanout below: once per operation (each unit's iterations).
+        if (child < 0 && serves_every_operation(arch_, level)) entering = std::max(entering, g.iterations());
+        // Each update but a partial sum's first reads the previous value too: the model reads
+        // a read-write tensor for its updates less its partition at every level, whatever lies
+        // below (tile_collapse.cpp), and the partition here is at least the model's.
+        double reads = read_write ? std::max(0.0, entering - g.partition(ds, level)) : 0;
+        served = std::min(served, per_instance(entering) * once + per_instance(reads) * spec.energy.read_pJ);
         if (child >= 0 && kept(child, ds)) break;  // none below can be the child
       }
       double term =

@@ -38,8 +38,7 @@ OuterTilingBound::OuterTilingBound(const Architecture& arch, const Workload& wor
       cycles_per_compute_(compute_cost(arch.arithmetic, workload).cycles_per_compute),
       floor_cycles_(lower_bound(arch, workload, Metric::kDelay, &space)),
       parallelism_(arch, workload, space),
-      operations_(static_cast<double>(workload.total_operations())),
-      most_units_(static_cast<double>(arch.arithmetic.instances)) {
+      operations_(static_cast<double>(workload.total_operations())) {
   std::array<double, kMaxDimensions> whole;
   whole.fill(1);
   for (DimensionId d = 0; d < workload.num_dimensions(); ++d) {
@@ -208,6 +207,23 @@ double OuterTilingBound::entries_per_instance(const Chosen& c, int ds, int inner
   return most;
 }
 
+double OuterTilingBound::first_updates(const Chosen& c, int ds, int at) const {
+  int levels = arch_.num_storage_levels();
+  if (at < c.lowest - 1) return static_cast<double>(arch_.storage[at].instances) * tensor_hull_[ds];
+  std::array<double, kMaxDimensions> box, siblings;
+  box.fill(1);
+  double share = tensor_hull_[ds];
+  for (int below = at; below + 1 < levels; ++below) {
+    if (arch_.fanout(below + 1) <= 1) continue;
+    for (DimensionId d = 0; d < c.dims; ++d) {
+      box[d] = c.extent(below, d);
+      siblings[d] = box[d] * c.s(below + 1, d);
+    }
+    share *= projections_.hull(ds, box) / projections_.hull(ds, siblings);
+  }
+  return c.instances[at + 1] * share;
+}
+
 double OuterTilingBound::operand_deliveries(const Chosen& c, int ds, int at) const {
   int below = c.lowest;  // K
   if (below == 0) return 0;
@@ -273,17 +289,13 @@ double OuterTilingBound::energy(const Chosen& c, double limit) const {
           entering = c.instances[at + 1] * entries_per_instance(c, ds, child, child + 1);
           for (int between = child + 2; between <= at; ++between) entering *= children_apart(c, ds, between);
         }
-        double cost = 0;
         if (child < 0) {
           entering = std::max(entering, operand_deliveries(c, ds, at));
-          if (serves_every_operation(arch_, at)) {
-            entering = std::max(entering, operations_);
-            // Each update but a partial sum's first reads it: the model counts as firsts each
-            // instance's partition, a share of the tensor's hull (TilingBound::energy_until).
-            if (read_write) cost = std::max(0.0, operations_ - most_units_ * tensor_hull_[ds]) * spec.energy.read_pJ;
-          }
+          if (serves_every_operation(arch_, at)) entering = std::max(entering, operations_);
         }
-        served = std::min(served, entering * once + cost);
+        // Each update but a partial sum's first reads it (TilingBound::energy_until).
+        double reads = read_write ? std::max(0.0, entering - first_updates(c, ds, at)) : 0;
+        served = std::min(served, entering * once + reads * spec.energy.read_pJ);
         if (child >= 0 && space_.always_kept(child, ds)) break;
       }
       energy += served * per_operand;

@@ -70,6 +70,10 @@ class OuterTilingBound {
   bool neighbours_may_fill(const Chosen& c, int ds, int level) const;
   // Children of one instance of `level` that hold disjoint parts of ds (1 below the chosen).
   double children_apart(const Chosen& c, int ds, int level) const;
+  // The partial sums of ds the model counts as first updates over all instances of `at`, at
+  // most: each instance's partition (TilingBound's, from the tiles from `at` up) times the
+  // instances; below K - 1, the tensor's hull in each instance the level has.
+  double first_updates(const Chosen& c, int ds, int at) const;
   // What the buffers of level `at` deliver to the compute units over the run when no level
   // between keeps the tensor, from the operations alone (0 when this says nothing).
   double operand_deliveries(const Chosen& c, int ds, int at) const;
@@ -88,7 +92,6 @@ class OuterTilingBound {
   std::vector<std::vector<double>> words_;     // [level][ds]: words per operand at their fewest (0: does not fit)
   std::vector<std::vector<double>> capacity_;  // [level][ds]: operands one instance holds at most
   double operations_;
-  double most_units_;                           // compute units
   std::vector<std::vector<char>> pinned_;       // [ds][dim]: the sole term of one of its ranks, or a digit
   std::vector<std::vector<char>> temporal_ok_;  // [level][dim]: some option splits it there in time
   std::vector<std::vector<char>> spatial_ok_;   // [level][dim]: ... across the fanout

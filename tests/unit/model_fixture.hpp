@@ -150,6 +150,29 @@ architecture:
 )";
 }
 
+// One mapping, fixed by its constraints, where partial sums leave and come back across a
+// fanout: MainMemory -> Buffer (keeps Outputs only) -> 2 RFs (1 output each) -> 2 MACs; a 1-D
+// convolution of R 3 and P 4, 8-bit operands. for R 3 at MainMemory; for P 2, par-for P 2 at
+// the Buffer. Each RF sees its outputs p, p + 2, p, p + 2, p, p + 2.
+inline input::MapperInputs partial_sums_refetched_across_a_fanout() {
+  auto arch =
+      "architecture:\n  version: 0.3\n  subtree:\n  - name: System\n    local:\n"
+      "    - {name: MainMemory, class: DRAM, attributes: {width: 8, word-bits: 8}}\n"
+      "    - {name: Buffer, class: SRAM, attributes: {depth: 64, width: 8, word-bits: 8}}\n"
+      "    - {name: 'RF[0..1]', class: regfile, attributes: {depth: 4, width: 8, word-bits: 8}}\n"
+      "    - {name: 'MACC[0..1]', class: intmac, attributes: {datawidth: 8}}\n";
+  auto constraints =
+      "mapspace_constraints:\n"
+      "- {target: RF, type: temporal, factors: R=1 P=1}\n"
+      "- {target: RF, type: bypass, keep: [Outputs], bypass: [Weights, Inputs]}\n"
+      "- {target: Buffer, type: spatial, factors: R=1 P=2}\n"
+      "- {target: Buffer, type: temporal, factors: R=1 P=2}\n"
+      "- {target: Buffer, type: bypass, keep: [Outputs], bypass: [Weights, Inputs]}\n"
+      "- {target: MainMemory, type: temporal, factors: R=3 P=1}\n";
+  return load_mapper_yaml(
+      {arch, conv1d_problem(3, 4, 1, ", bitwidths: {Weights: 8, Inputs: 8, Outputs: 8}"), constraints});
+}
+
 // MainMemory (DRAM) above an optional Buffer, above `macs` MACs; energies from a tiny ERT:
 // every DRAM access 100 pJ, every buffer access 1 pJ, every MAC 0.5 pJ.
 inline std::string two_level_arch(int buffer_depth = 1024, int macs = 1, int word_bits = 8) {

@@ -217,6 +217,41 @@ TEST(TilingBound, each_level_and_tensor_stays_below_its_own_energy_where_neighbo
   EXPECT_GT(linked, 2000);
 }
 
+// Hand counts on partial_sums_refetched_across_a_fanout (model_fixture.hpp): the model's
+// Buffer is updated 12 times and reads 12 less its partition (the 4 outputs' first updates),
+// 8; it is filled with the 4 once. The bound: the RFs hold 2 outputs between them, each of the
+// 3 sweeps of P under MainMemory's R goes over 4, and every sweep after the first takes in
+// all but the 2 held: 4 + 2 (4 - 2), 8 updates, of which all but the 4 firsts read: 4 reads.
+// Below the Buffer lies a fanout, yet the model reads its partial sums all the same; until
+// 2026-12-05 the bound charged those reads only at a keeper with no fanout below.
+TEST(TilingBound, charges_the_reads_of_partial_sums_at_a_keeper_with_a_fanout_below) {
+  auto in = partial_sums_refetched_across_a_fanout();
+  Mapspace space(in.architecture, in.workload, in.constraints);
+  ASSERT_EQ(space.num_tilings(), 1u);
+  auto point = space.empty_point();
+  space.set_variant(point, space.variants(point.tiling), 0);
+  auto r = evaluate(in.architecture, in.workload, space.build(point));
+  ASSERT_TRUE(r.valid) << r.reason;
+  const int buffer = 1, outputs = 2;
+  const auto& counted = r.storage[buffer].tensors.back();
+  ASSERT_EQ(counted.tensor, "Outputs");
+  EXPECT_EQ(counted.updates, 12u);
+  EXPECT_EQ(counted.reads, 8u);
+  EXPECT_EQ(counted.fills, 4u);
+  const auto& energy = in.architecture.storage[buffer].energy;
+  TilingBound bound(in.architecture, in.workload, space, Metric::kEnergy);
+  for (bool with_orders : {false, true}) {
+    KnownChoices known;
+    if (with_orders) known = {&point.keep, &point.loop_orders, 0};
+    double charged = -1;
+    for (const auto& term : bound.energy_terms(point.tiling, known)) {
+      if (term.level == buffer && term.ds == outputs) charged = term.pJ;
+    }
+    EXPECT_DOUBLE_EQ(charged, 8 * energy.update_pJ + 4 * energy.read_pJ + 4 * energy.fill_pJ) << with_orders;
+    EXPECT_LE(charged, counted.energy_pJ);
+  }
+}
+
 // Every point of a small layer on the same design (each scratchpad its tensor's innermost
 // level, read or updated once per operation).
 TEST(TilingBound, never_exceeds_a_valid_variant_on_every_point_of_a_small_eyeriss_like_layer) {

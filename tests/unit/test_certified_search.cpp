@@ -501,6 +501,32 @@ TEST(OuterTilingBound, charges_the_innermost_keeper_one_access_per_operation_wit
   EXPECT_NEAR(r.summary.energy_pJ, expected, 1e-9 * expected);
 }
 
+// Partial sums read back across a fanout (partial_sums_refetched_across_a_fanout, whose hand
+// counts test_bounds.cpp gives): with the Buffer's loops chosen (K = 1), the RFs' tiles are
+// known, 2 outputs between them, and the 3 sweeps of 4 take in 8, of which all but the 4
+// firsts are read: the Buffer's reads (its only tensor) add 4 of its reads to the bound. With
+// only MainMemory's chosen, what the RFs hold may be the Buffer's whole tile (4), and no read
+// is certain.
+TEST(OuterTilingBound, charges_the_reads_of_partial_sums_at_a_keeper_with_a_fanout_below) {
+  auto in = partial_sums_refetched_across_a_fanout();
+  Mapspace space(in.architecture, in.workload, in.constraints);
+  auto tiling = space.empty_point().tiling;
+  auto free_reads = in.architecture;
+  const int buffer = 1;
+  free_reads.storage[buffer].energy.read_pJ = 0;
+  OuterTilingBound bound(in.architecture, in.workload, space, Metric::kEnergy);
+  OuterTilingBound without_reads(free_reads, in.workload, space, Metric::kEnergy);
+  double read_pJ = in.architecture.storage[buffer].energy.read_pJ;
+  ASSERT_GT(read_pJ, 0);
+  EXPECT_NEAR(bound.energy(tiling, 1) - without_reads.energy(tiling, 1), 4 * read_pJ, 1e-9 * read_pJ);
+  EXPECT_NEAR(bound.energy(tiling, 2) - without_reads.energy(tiling, 2), 0, 1e-9 * read_pJ);
+  auto point = space.empty_point();
+  space.set_variant(point, space.variants(point.tiling), 0);
+  auto r = evaluate(in.architecture, in.workload, space.build(point));
+  ASSERT_TRUE(r.valid);
+  EXPECT_LE(bound.energy(tiling, 1), r.summary.energy_pJ);
+}
+
 MapperSettings enumeration(SearchAlgorithm algorithm, Metric metric) {
   MapperSettings settings;
   settings.algorithm = algorithm;
