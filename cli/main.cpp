@@ -35,12 +35,15 @@ struct SearchOptions {
   std::optional<int> threads;
   std::optional<std::string> seed;  // checked by the application layer, as Python's
   std::optional<double> time_limit;
+  std::optional<std::string> algorithm;  // the mapper command's only (as Python's search)
   std::optional<std::uint64_t> seed_value() const {
     if (!seed) return std::nullopt;
     return qloop::app::seed_named(*seed, "--seed");
   }
   qloop::app::SearchOverrides overrides() const {
-    return {threads, seed_value(), time_limit, std::nullopt, std::nullopt};
+    std::optional<qloop::SearchAlgorithm> named;
+    if (algorithm) named = qloop::app::algorithm_named(*algorithm, "--algorithm");
+    return {threads, seed_value(), time_limit, named, std::nullopt};
   }
 };
 
@@ -90,6 +93,9 @@ int main(int argc, char** argv) {
   mapper->add_option("-o,--output", out_dir, "Output folder (default: current folder)");
   add_template_variables(mapper);
   add_search_options(mapper, search, "Threads (default: the mapper settings', else every core)");
+  mapper->add_option("--algorithm", search.algorithm,
+                     "Search algorithm (default: the mapper settings', else optimal, the certified search): "
+                     "exhaustive, linear-pruned, random, random-pruned, hybrid or optimal");
 
   app::NetworkRequest net;
   std::string bits, assignments;

@@ -140,8 +140,8 @@ def search(arch: Sources, problem: Sources, constraints: Optional[Sources] = Non
     Every option left at None keeps what the inputs' ``mapper:`` settings say (else qloop's
     defaults), as on the command line. ``metrics``: priority list of energy, delay, edp,
     last-level-accesses; ``threads=0``: all cores; ``algorithm``: exhaustive, linear-pruned,
-    random, random-pruned, hybrid or optimal (a proof by branch and bound, best found and gap when
-    it does not finish in time).
+    random, random-pruned, hybrid or optimal (the default: a proof by branch and bound within the
+    time limit, the best found and its gap when it does not finish in time).
     """
     return _run(_qloop.search(_sources(arch, problem, constraints, mapper, ert, art) + _variables(variables),
                               _int(threads, "threads"),

@@ -203,9 +203,12 @@ std::vector<NodeSchema> make_schemas() {
        {{"constraints", "the list of constraints"}, {"template", "accepted, no effect"}, {"version", "accepted"}}},
       {"mapper",
        "mapper:",
-       "how the mapper searches (the command line and Python can override threads, seed, time limit)",
+       "how the mapper searches (the command line and Python can override threads, seed, time limit; "
+       "`qloop mapper` and Python's search also the algorithm)",
        {{"version", "accepted"},
-        {"algorithm", "exhaustive, linear-pruned, random, random-pruned, hybrid or optimal (default hybrid)"},
+        {"algorithm",
+         "exhaustive, linear-pruned, random, random-pruned, hybrid or optimal (default optimal: the certified "
+         "search within `time_limit`; with an elite list, hybrid)"},
         {"optimization_metrics", "priority list of energy, delay (cycles), edp, last-level-accesses (default edp)"},
         {"optimization_metric", "the same, one"},
         {"num_threads", "threads (0: every core; default 0; above 256: capped with a note)"},

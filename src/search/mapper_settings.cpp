@@ -38,6 +38,10 @@ const char* to_string(Metric metric) {
 
 MapperSettings effective_settings(const MapperSettings& asked) {
   auto run = asked;
+  if (asked.algorithm == SearchAlgorithm::kOptimal && asked.elite_size > 0) {
+    run.algorithm = SearchAlgorithm::kHybrid;
+    return run;
+  }
   bool sampler = asked.algorithm == SearchAlgorithm::kRandom || asked.algorithm == SearchAlgorithm::kRandomPruned;
   if (!sampler || asked.literal_algorithm) return run;
   run.algorithm = SearchAlgorithm::kHybrid;

@@ -1,6 +1,7 @@
 #pragma once
-// How the mapper searches: algorithm, objective, limits. Defaults are chosen so that a plain
-// `qloop mapper` finishes in seconds on a layer of a CNN.
+// How the mapper searches: algorithm, objective, limits. By default a plain `qloop mapper`
+// runs the certified search within 30 s: a proof of the optimum where one fits in that time,
+// the best found and its gap to the bound where none does.
 
 #include <cstdint>
 #include <optional>
@@ -26,7 +27,7 @@ enum class Metric { kEnergy, kDelay, kEdp, kLastLevelAccesses };
 inline constexpr int kMaxThreads = 256;
 
 struct MapperSettings {
-  SearchAlgorithm algorithm = SearchAlgorithm::kHybrid;
+  SearchAlgorithm algorithm = SearchAlgorithm::kOptimal;
   std::vector<Metric> objectives = {Metric::kEdp};  // compared in priority order
   int threads = 0;                                  // 0 = all cores
   double time_limit_seconds = 30;                   // wall clock limit (0 = none); qloop's own
@@ -49,11 +50,14 @@ struct MapperSettings {
   std::size_t elite_size = 0;
 };
 
+// The settings a search runs with: for Timeloop's random samplers (unless literal_algorithm),
+// qloop's hybrid search with the same victory condition or qloop's default, whichever is
+// larger; for the certified search with an elite list (which wants mappings that lose too, so
+// no branch and bound could prune for it), the hybrid search.
+MapperSettings effective_settings(const MapperSettings& asked);
+
 // The names users write, and back. The lookups take hyphens or underscores alike and give
 // nothing for an unknown name; the *_names texts list the accepted ones for messages.
-// The settings a search runs with: for Timeloop's random samplers (unless literal_algorithm),
-// qloop's hybrid search with the same victory condition or qloop's default, whichever is larger.
-MapperSettings effective_settings(const MapperSettings& asked);
 
 const char* to_string(SearchAlgorithm algorithm);
 const char* to_string(Metric metric);

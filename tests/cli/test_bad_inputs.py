@@ -207,7 +207,7 @@ def case_meaningless_settings_and_options_are_refused(qloop):
         r, _, _ = run(qloop, "mapper", {"arch.yaml": ARCH, "problem.yaml": PROBLEM, "m.yaml": settings})
         refused(r, "m.yaml", "time_limit")
     for option, value in (("--time-limit", "-1"), ("--time-limit", "nan"), ("--threads", "-5"), ("--seed", "-1"),
-                          ("--seed", "18446744073709551616")):
+                          ("--seed", "18446744073709551616"), ("--algorithm", "fastest")):
         r, _, _ = run(qloop, "mapper", {"arch.yaml": ARCH, "problem.yaml": PROBLEM}, option, value)
         refused(r, option)
 

@@ -147,6 +147,18 @@ def case_mapper_bad_setting(qloop):
     assert r.returncode == 2 and "unknown mapper algorithm 'simulated-annealing'" in r.stderr, r.stderr
 
 
+def case_mapper_algorithm_option_overrides_the_settings(qloop):
+    # The settings name the certified search; --algorithm hybrid runs the hybrid search, which
+    # ends on the settings' search size.
+    out = tempfile.mkdtemp(prefix="qloop-out-")
+    settings = "mapper: {algorithm: optimal, num-threads: 1, search-size: 200, victory-condition: 0, time_limit: 20}\n"
+    r = subprocess.run([qloop, "mapper"] + mapper_inputs(settings) + ["--algorithm", "hybrid", "-o", out],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    search = json.load(open(os.path.join(out, "qloop.stats.json")))["search"]
+    assert search["algorithm"] == "hybrid" and search["evaluated"] == 200 and not search["optimal"], search
+
+
 def case_mapper_bound_pruning_switch(qloop):
     # On by default: the hybrid search skips tilings its bound rules out; off, none is skipped.
     pruned = {}

@@ -159,6 +159,33 @@ TEST(Mapper, exhaustive_search_finds_the_brute_force_optimum) {
   EXPECT_DOUBLE_EQ(result.cost.energy_pJ, brute_force_min_energy(d.inputs, 0, {0}));
 }
 
+// Settings left at their defaults run the certified search: on a small design it proves the
+// optimum (EDP, the default objective) that brute force finds.
+TEST(Mapper, the_default_search_is_the_certified_one_and_proves_the_brute_force_optimum) {
+  auto d = small_design(16);
+  auto constraints = Constraints::unconstrained(2, d.inputs.workload);
+  MapperSettings defaults;
+  defaults.threads = 2;
+  auto result = run_mapper(d.inputs.architecture, d.inputs.workload, constraints, defaults, nullptr, {});
+  ASSERT_TRUE(result.found);
+  EXPECT_EQ(result.report.algorithm, "optimal");
+  EXPECT_TRUE(result.report.optimal);
+  auto minima = brute_force_minima(d.inputs, 0, {0});
+  EXPECT_NEAR(result.cost.edp, minima.edp, 1e-9 * minima.edp);
+}
+
+// An elite list wants mappings that lose too, which no branch and bound keeps: the certified
+// search asked with one runs the hybrid search, and says so.
+TEST(Mapper, the_certified_search_with_an_elite_list_runs_the_hybrid_search) {
+  MapperSettings asked;
+  asked.elite_size = 8;
+  auto run = effective_settings(asked);
+  EXPECT_EQ(run.algorithm, SearchAlgorithm::kHybrid);
+  EXPECT_EQ(run.elite_size, 8u);
+  asked.elite_size = 0;
+  EXPECT_EQ(effective_settings(asked).algorithm, SearchAlgorithm::kOptimal);
+}
+
 TEST(Mapper, branch_and_bound_on_edp_and_delay_keeps_the_brute_force_optimum) {
   // Tilings whose compute cycles alone (times the energy bound, for EDP) exceed the best so
   // far are skipped with all their variants; the optimum must not move.
