@@ -214,6 +214,35 @@ TEST(OuterTilingBound, never_exceeds_a_valid_mapping_that_completes_the_outer_le
   EXPECT_GT(informative, valid / 3);
 }
 
+// Random valid mappings of MobileNetV1's dw13 on the Simba-like and the Eyeriss-like designs:
+// fanouts below every level, bypassed levels between a keeper and the compute units, a grouped
+// layer's channel digits.
+TEST(OuterTilingBound, never_exceeds_a_valid_mapping_of_a_depthwise_layer_on_the_example_designs) {
+  for (const std::string design : {"simba-like", "mapper-eyeriss-like"}) {
+    auto in = input::load_mapper_inputs({example(design + "/arch.yaml"), example(design + "/constraints.yaml"),
+                                         example("mapper-eyeriss-like/layers/mobilenetv1_dw13.yaml")});
+    Mapspace space(in.architecture, in.workload, in.constraints);
+    OuterTilingBound bound(in.architecture, in.workload, space, Metric::kEnergy);
+    int levels = in.architecture.num_storage_levels();
+    std::mt19937_64 rng(5);
+    auto point = space.empty_point();
+    int valid = 0;
+    for (int n = 0; n < 100000 && valid < 3000; ++n) {
+      space.randomize(point, rng);
+      if (space.precheck(point)) continue;
+      auto r = evaluate(in.architecture, in.workload, space.build(point));
+      if (!r.valid) continue;
+      ++valid;
+      for (int level = 0; level < levels; ++level) {
+        ASSERT_LE(bound.energy(point.tiling, level), r.summary.energy_pJ * (1 + 1e-9))
+            << design << ", point " << n << ", chosen from level " << level;
+        ASSERT_LE(bound.cycles(point.tiling, level), static_cast<double>(r.summary.cycles));
+      }
+    }
+    EXPECT_GT(valid, 500) << design;
+  }
+}
+
 // `exceeds` may stop adding energy terms once past the limit (for EDP: past the limit over the
 // cycles); its answer must still be that of the whole bound, for limits on either side of it.
 TEST(OuterTilingBound, exceeds_a_limit_exactly_when_its_whole_bound_does_on_random_small_designs) {
