@@ -618,6 +618,13 @@ double TilingBound::energy(const std::vector<std::uint32_t>& tiling, const Known
   return energy_until(tiling, known, HUGE_VAL, scratch);
 }
 
+double TilingBound::cycles(const std::vector<std::uint32_t>& tiling, const KnownChoices& known) const {
+  Scratch scratch;
+  double throttled = 0;
+  energy_until(tiling, known, HUGE_VAL, scratch, nullptr, &throttled);
+  return std::max(cycles(tiling), throttled);
+}
+
 std::vector<TilingBound::TermEnergy> TilingBound::energy_terms(const std::vector<std::uint32_t>& tiling,
                                                                const KnownChoices& known) const {
   Scratch scratch;
@@ -627,7 +634,7 @@ std::vector<TilingBound::TermEnergy> TilingBound::energy_terms(const std::vector
 }
 
 double TilingBound::energy_until(const std::vector<std::uint32_t>& tiling, const KnownChoices& known, double limit,
-                                 Scratch& scratch, std::vector<TermEnergy>* terms) const {
+                                 Scratch& scratch, std::vector<TermEnergy>* terms, double* throttled_cycles) const {
   int levels = arch_.num_storage_levels();
   auto& g = scratch.state().geometry;
   g.bind(projections_, space_, levels, workload_.num_dimensions(), tiling);
@@ -647,6 +654,9 @@ double TilingBound::energy_until(const std::vector<std::uint32_t>& tiling, const
     const auto& spec = arch_.storage[level];
     bool outermost = level + 1 == levels;
     double instances = g.instances(level);
+    // Words one instance reads, and writes (fills and updates), at the least: the model's
+    // bandwidth throttling stretches the run to each level's words over its bandwidths.
+    double read_words = 0, write_words = 0;
     for (int ds = 0; ds < workload_.num_data_spaces(); ++ds) {
       if (!kept(level, ds)) continue;  // bypassed, or a variant may bypass it: counts nothing
       auto width = factors ? stored_bitwidth(workload_, *factors, level, ds) : workload_.bitwidths[ds];
@@ -657,6 +667,9 @@ double TilingBound::energy_until(const std::vector<std::uint32_t>& tiling, const
         // fewer than this bound's whole part.
         auto words = static_cast<double>(words_for(static_cast<std::uint64_t>(operands), packing));
         return std::ceil(words / static_cast<double>(spec.block_size));
+      };
+      auto words = [&](double operands) {
+        return static_cast<double>(words_for(static_cast<std::uint64_t>(operands), packing));
       };
       // Filled (below the top: the outermost level has no parent) with everything that enters
       // its tile.
@@ -675,7 +688,7 @@ double TilingBound::energy_until(const std::vector<std::uint32_t>& tiling, const
       // the tensor, or the compute units' operands. Bypass choices decide which: the least.
       bool read_write = workload_.data_spaces[ds].read_write;
       double once = read_write ? spec.energy.update_pJ : spec.energy.read_pJ;
-      double served = 1e300;
+      double served = 1e300, least_read_words = 1e300, least_written_words = 1e300;
       for (int child = level - 1; child >= -1; --child) {
         if (child >= 0 && !may_keep(child, ds)) continue;
         double entering = g.compulsory_entries(ds, child, level, known);
@@ -695,12 +708,25 @@ double TilingBound::energy_until(const std::vector<std::uint32_t>& tiling, const
         // below (tile_collapse.cpp), and the partition here is at least the model's.
         double reads = read_write ? std::max(0.0, entering - g.partition(ds, level)) : 0;
         served = std::min(served, per_instance(entering) * once + per_instance(reads) * spec.energy.read_pJ);
+        least_read_words = std::min(least_read_words, words(read_write ? reads : entering));
+        least_written_words = std::min(least_written_words, read_write ? words(entering) : 0.0);
         if (child >= 0 && kept(child, ds)) break;  // none below can be the child
       }
+      read_words += least_read_words;
+      write_words += least_written_words + words(fills);
       double term =
           instances * (served + per_instance(fills) * spec.energy.fill_pJ) / spec.most_instances_per_cluster();
       energy += term;
       if (terms) terms->push_back({level, ds, term});
+    }
+    if (throttled_cycles) {
+      double cycles = 0;
+      if (spec.read_bandwidth && *spec.read_bandwidth > 0) cycles = std::max(cycles, read_words / *spec.read_bandwidth);
+      if (spec.write_bandwidth && *spec.write_bandwidth > 0)
+        cycles = std::max(cycles, write_words / *spec.write_bandwidth);
+      if (spec.shared_bandwidth && *spec.shared_bandwidth > 0)
+        cycles = std::max(cycles, (read_words + write_words) / *spec.shared_bandwidth);
+      *throttled_cycles = std::max(*throttled_cycles, cycles * (1 - 1e-9));  // (for rounding)
     }
   }
   return energy;
@@ -715,8 +741,12 @@ bool TilingBound::exceeds(const std::vector<std::uint32_t>& tiling, double limit
     case Metric::kDelay:
       return cycles(tiling) > limit;
     case Metric::kEdp: {
+      // Energy first against the compute cycles; where it stays under, the cycles may still be
+      // more, for the words a level must move within its bandwidth.
       double cycles_bound = cycles(tiling);
-      return energy_until(tiling, known, limit / cycles_bound, scratch) * cycles_bound > limit;
+      double throttled = 0;
+      double energy = energy_until(tiling, known, limit / cycles_bound, scratch, nullptr, &throttled);
+      return energy * std::max(cycles_bound, throttled) > limit;
     }
     default:
       return false;

@@ -127,11 +127,16 @@ class TilingBound {
   };
   std::vector<TermEnergy> energy_terms(const std::vector<std::uint32_t>& tiling, const KnownChoices& known = {}) const;
   double cycles(const std::vector<std::uint32_t>& tiling) const;
+  // The cycles with the known choices: also each level's least words over its bandwidths.
+  double cycles(const std::vector<std::uint32_t>& tiling, const KnownChoices& known) const;
 
  private:
-  // The energy bound, or a partial sum of it once that passes `limit`.
+  // The energy bound, or a partial sum of it once that passes `limit`; with
+  // `throttled_cycles`, also the most cycles any level's words take at its bandwidths (of the
+  // levels counted before it stopped).
   double energy_until(const std::vector<std::uint32_t>& tiling, const KnownChoices& known, double limit,
-                      Scratch& scratch, std::vector<TermEnergy>* terms = nullptr) const;
+                      Scratch& scratch, std::vector<TermEnergy>* terms = nullptr,
+                      double* throttled_cycles = nullptr) const;
   const Architecture& arch_;
   const Workload& workload_;
   const Mapspace& space_;

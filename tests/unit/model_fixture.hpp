@@ -153,12 +153,15 @@ architecture:
 // One mapping, fixed by its constraints, where partial sums leave and come back across a
 // fanout: MainMemory -> Buffer (keeps Outputs only) -> 2 RFs (1 output each) -> 2 MACs; a 1-D
 // convolution of R 3 and P 4, 8-bit operands. for R 3 at MainMemory; for P 2, par-for P 2 at
-// the Buffer. Each RF sees its outputs p, p + 2, p, p + 2, p, p + 2.
-inline input::MapperInputs partial_sums_refetched_across_a_fanout() {
+// the Buffer. Each RF sees its outputs p, p + 2, p, p + 2, p, p + 2. `buffer_attributes`: more
+// of the Buffer's attributes (", read_bandwidth: 1").
+inline input::MapperInputs partial_sums_refetched_across_a_fanout(const std::string& buffer_attributes = "") {
   auto arch =
       "architecture:\n  version: 0.3\n  subtree:\n  - name: System\n    local:\n"
       "    - {name: MainMemory, class: DRAM, attributes: {width: 8, word-bits: 8}}\n"
-      "    - {name: Buffer, class: SRAM, attributes: {depth: 64, width: 8, word-bits: 8}}\n"
+      "    - {name: Buffer, class: SRAM, attributes: {depth: 64, width: 8, word-bits: 8" +
+      buffer_attributes +
+      "}}\n"
       "    - {name: 'RF[0..1]', class: regfile, attributes: {depth: 4, width: 8, word-bits: 8}}\n"
       "    - {name: 'MACC[0..1]', class: intmac, attributes: {datawidth: 8}}\n";
   auto constraints =

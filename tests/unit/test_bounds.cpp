@@ -252,6 +252,30 @@ TEST(TilingBound, charges_the_reads_of_partial_sums_at_a_keeper_with_a_fanout_be
   }
 }
 
+// The same mapping with the Buffer moving one word a cycle each way. The model: 6 compute
+// cycles (R 3 times P 2), but the Buffer writes 12 updates and 4 fills, 16 cycles (its 8
+// reads take 8). The bound, with the choices known or not: 8 updates and 4 fills, 12 cycles
+// (4 reads); the compute cycles alone, 6.
+TEST(TilingBound, stretches_its_cycles_to_a_levels_least_words_over_its_bandwidth) {
+  auto in = partial_sums_refetched_across_a_fanout(", read_bandwidth: 1, write_bandwidth: 1");
+  Mapspace space(in.architecture, in.workload, in.constraints);
+  ASSERT_EQ(space.num_tilings(), 1u);
+  auto point = space.empty_point();
+  space.set_variant(point, space.variants(point.tiling), 0);
+  auto r = evaluate(in.architecture, in.workload, space.build(point));
+  ASSERT_TRUE(r.valid) << r.reason;
+  EXPECT_EQ(r.summary.cycles, 16u);
+  TilingBound bound(in.architecture, in.workload, space, Metric::kEdp);
+  EXPECT_DOUBLE_EQ(bound.cycles(point.tiling), 6);
+  EXPECT_NEAR(bound.cycles(point.tiling, {}), 12, 1e-6);
+  EXPECT_NEAR(bound.cycles(point.tiling, {&point.keep, &point.loop_orders, 0}), 12, 1e-6);
+  // EDP: the energy bound times those 12 cycles.
+  TilingBound::Scratch scratch;
+  double edp = bound.energy(point.tiling) * 12;
+  EXPECT_TRUE(bound.exceeds(point.tiling, edp * (1 - 1e-6), scratch, {}));
+  EXPECT_FALSE(bound.exceeds(point.tiling, edp * (1 + 1e-6), scratch, {}));
+}
+
 // Every point of a small layer on the same design (each scratchpad its tensor's innermost
 // level, read or updated once per operation).
 TEST(TilingBound, never_exceeds_a_valid_variant_on_every_point_of_a_small_eyeriss_like_layer) {

@@ -24,8 +24,8 @@
 namespace qloop::testing {
 namespace {
 
-// MainMemory -> GlobalBuffer -> n register files (some in clusters) -> n MACs, a small layer
-// on it (a 1-D convolution with or without output channels and stride, grouped, or a matrix
+// MainMemory -> GlobalBuffer -> n register files (some in clusters) -> n MACs, some with
+// bandwidths, a small layer on it (a 1-D convolution with or without output channels and stride, grouped, or a matrix
 // product),
 // random bitwidths (packed, partial sums wider than outputs) and random keep / bypass
 // constraints.
@@ -38,16 +38,24 @@ std::string random_design_yaml(std::mt19937_64& rng, std::string& description) {
   int cluster = pes == 1 ? 1 : pick({1, 1, 2, pes});
   int glb_block = pick({1, 2});
   int glb_word = pick({8, 16});
+  // Bandwidths (words per cycle) that may throttle the run (the cycles bound with them).
+  std::string glb_bandwidth =
+      *(std::initializer_list<const char*>{"", "", ", read_bandwidth: 1", ", write_bandwidth: 1",
+                                           ", shared_bandwidth: 1", ", read_bandwidth: 0.5, write_bandwidth: 2"}
+            .begin() +
+        pick({0, 1, 2, 3, 4, 5}));
+  std::string rf_bandwidth = pick({0, 1, 2}) == 0 ? ", write_bandwidth: 1" : "";
   std::string arch =
       "architecture:\n  version: 0.3\n  subtree:\n  - name: System\n    local:\n"
       "    - {name: MainMemory, class: DRAM, attributes: {width: 16, block-size: 2, word-bits: 8}}\n"
       "    - {name: GlobalBuffer, class: SRAM, attributes: {depth: " +
       std::to_string(pick({8, 16, 32})) + ", width: " + std::to_string(glb_block * glb_word) +
-      ", block-size: " + std::to_string(glb_block) + ", word-bits: " + std::to_string(glb_word) + "}}\n" +
-      "    - {name: 'RF[0.." + std::to_string(pes - 1) +
+      ", block-size: " + std::to_string(glb_block) + ", word-bits: " + std::to_string(glb_word) + glb_bandwidth +
+      "}}\n" + "    - {name: 'RF[0.." + std::to_string(pes - 1) +
       "]', class: regfile, attributes: {depth: " + std::to_string(pick({2, 4, 8})) +
-      ", width: " + std::to_string(8 * cluster) + ", word-bits: 8, cluster-size: " + std::to_string(cluster) + "}}\n" +
-      "    - {name: 'MACC[0.." + std::to_string(pes - 1) + "]', class: intmac, attributes: {datawidth: 8}}\n";
+      ", width: " + std::to_string(8 * cluster) + ", word-bits: 8, cluster-size: " + std::to_string(cluster) +
+      rf_bandwidth + "}}\n" + "    - {name: 'MACC[0.." + std::to_string(pes - 1) +
+      "]', class: intmac, attributes: {datawidth: 8}}\n";
   std::string problem;
   int shape = pick({0, 1, 2, 3});
   std::string bits;
@@ -282,13 +290,13 @@ TEST(OuterTilingBound, exceeds_a_limit_exactly_when_its_whole_bound_does_on_rand
 // more is known.
 TEST(TilingBound,
      with_the_bypass_choice_and_loop_orders_from_any_loop_up_never_exceeds_a_valid_mapping_on_random_small_designs) {
-  int tighter = 0, tighter_by_bypass = 0, tighter_by_some_loops = 0;
+  int tighter = 0, tighter_by_bypass = 0, tighter_by_some_loops = 0, throttled = 0;
   int valid = check_every_valid_mapping_of_random_small_designs(
       2027, [&](const input::MapperInputs& in, const Mapspace& space, const std::string& yaml) -> MappingCheck {
         auto bound = std::make_shared<TilingBound>(in.architecture, in.workload, space, Metric::kEnergy);
         int levels = in.architecture.num_storage_levels();
-        return [=, &tighter, &tighter_by_bypass, &tighter_by_some_loops](const MapspacePoint& point,
-                                                                         const EvaluationResult& r) {
+        return [=, &tighter, &tighter_by_bypass, &tighter_by_some_loops, &throttled](const MapspacePoint& point,
+                                                                                     const EvaluationResult& r) {
           double unordered = bound->energy(point.tiling);
           double known_less = unordered;  // the bound with one loop (or the bypass choice) less known
           auto check = [&](int level, int loops_known) {
@@ -301,15 +309,19 @@ TEST(TilingBound,
                            order.end());
             }
             double with_others = bound->energy(point.tiling, {&point.keep, &others, level, loops_known});
+            // The cycles, with each level's words over its bandwidths.
+            double cycles = bound->cycles(point.tiling, {&point.keep, &point.loop_orders, level, loops_known});
             if (energy > r.summary.energy_pJ * (1 + 1e-9) || energy < known_less * (1 - 1e-12) ||
-                energy != with_others) {
+                energy != with_others || cycles > static_cast<double>(r.summary.cycles)) {
               ADD_FAILURE() << "bypass choice and orders from level " << level << " (" << loops_known
                             << " of its loops): bound " << energy << " pJ (" << known_less
-                            << " with one choice less known, " << with_others
-                            << " with the others in another order); mapping " << r.summary.energy_pJ << " pJ\n"
+                            << " with one choice less known, " << with_others << " with the others in another order), "
+                            << cycles << " cycles; mapping " << r.summary.energy_pJ << " pJ, " << r.summary.cycles
+                            << " cycles\n"
                             << yaml;
               return false;
             }
+            throttled += level == 0 && cycles > bound->cycles(point.tiling) * (1 + 1e-9);
             tighter += level == 0 && energy > unordered * (1 + 1e-9);
             tighter_by_bypass += level == levels && energy > unordered * (1 + 1e-9);
             tighter_by_some_loops += level < levels && loops_known > 0 &&
@@ -333,6 +345,8 @@ TEST(TilingBound,
   EXPECT_GT(tighter, valid / 10);
   EXPECT_GT(tighter_by_bypass, valid / 20) << tighter_by_bypass << " of " << valid;
   EXPECT_GT(tighter_by_some_loops, valid / 20) << tighter_by_some_loops << " of " << valid;
+  // Bandwidths stretch the cycles bound past the compute cycles for many.
+  EXPECT_GT(throttled, valid / 20) << throttled << " of " << valid;
 }
 
 // A search asks `exceeds` for one tiling's variants in a row, with one scratch that keeps what
@@ -341,7 +355,7 @@ TEST(TilingBound,
 // 400 random points of the grouped AlexNet conv2 on the Eyeriss-like design (six levels, many
 // loops to order), with the bypass choice and the orders known from each level and loop up,
 // asked in the search's order and, on every other design, in a random one; limits just above
-// and below the bound.
+// and below the bound, of energy and of EDP (whose cycles take the levels' bandwidths).
 TEST(TilingBound, answers_a_run_of_questions_on_one_scratch_as_it_would_each_afresh) {
   std::mt19937_64 rng(29);
   int asked = 0;
@@ -350,7 +364,8 @@ TEST(TilingBound, answers_a_run_of_questions_on_one_scratch_as_it_would_each_afr
     auto in = design < 40 ? small_design(rng, 20000, yaml) : grouped_alexnet_conv2_on_the_eyeriss_like_design();
     Mapspace space(in.architecture, in.workload, in.constraints);
     TilingBound bound(in.architecture, in.workload, space, Metric::kEnergy);
-    TilingBound::Scratch scratch;
+    TilingBound edp(in.architecture, in.workload, space, Metric::kEdp);  // (its cycles: with bandwidths)
+    TilingBound::Scratch scratch, edp_scratch;
     int levels = in.architecture.num_storage_levels();
     struct Question {
       MapspacePoint point;
@@ -400,6 +415,11 @@ TEST(TilingBound, answers_a_run_of_questions_on_one_scratch_as_it_would_each_afr
                                   << (above ? "" : " not above a limit just below it")
                                   << (below ? "" : " above a limit just above it") << "\n"
                                   << yaml;
+      double product = afresh * bound.cycles(q.point.tiling, known);
+      ASSERT_TRUE(edp.exceeds(q.point.tiling, product * (1 - 1e-9), edp_scratch, known) &&
+                  !edp.exceeds(q.point.tiling, product * (1 + 1e-9), edp_scratch, known))
+          << "EDP, level " << q.level << ", " << q.loops << " loops known: bound " << product << "\n"
+          << yaml;
       ++asked;
     }
   }
