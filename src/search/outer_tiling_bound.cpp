@@ -257,14 +257,20 @@ double OuterTilingBound::energy(const std::vector<std::uint32_t>& tiling, int lo
 }
 
 double OuterTilingBound::cycles(const std::vector<std::uint32_t>& tiling, int lowest) const {
-  return cycles(chosen(tiling, lowest));
+  auto c = chosen(tiling, lowest);
+  double throttled = 0;
+  energy(c, HUGE_VAL, &throttled);
+  return std::max(cycles(c), throttled);
 }
 
-double OuterTilingBound::energy(const Chosen& c, double limit) const {
+double OuterTilingBound::energy(const Chosen& c, double limit, double* throttled_cycles) const {
   int levels = arch_.num_storage_levels();
   double energy = compute_energy_;
   for (int at = levels - 1; at >= 0; --at) {
     const auto& spec = arch_.storage[at];
+    // Words over all instances read, and written (fills and updates), at the least, as the
+    // energy below counts them: over the instances, what the model's throttling takes.
+    double read_words = 0, write_words = 0;
     for (int ds = 0; ds < workload_.num_data_spaces(); ++ds) {
       if (!space_.always_kept(at, ds) || words_[at][ds] == 0) continue;
       // A cluster's one access may stand for several instances: the least energy per access.
@@ -273,7 +279,7 @@ double OuterTilingBound::energy(const Chosen& c, double limit) const {
       // keep the tensor, or the compute units; the least over bypass choices.
       bool read_write = workload_.data_spaces[ds].read_write;
       double once = read_write ? spec.energy.update_pJ : spec.energy.read_pJ;
-      double served = HUGE_VAL;
+      double served = HUGE_VAL, least_reads = HUGE_VAL, least_writes = HUGE_VAL;
       for (int child = at - 1; child >= -1; --child) {
         if (child >= 0 && !space_.may_keep(child, ds)) continue;
         double entering = entries(c, ds, child, at);
@@ -296,16 +302,31 @@ double OuterTilingBound::energy(const Chosen& c, double limit) const {
         // Each update but a partial sum's first reads it (TilingBound::energy_until).
         double reads = read_write ? std::max(0.0, entering - first_updates(c, ds, at)) : 0;
         served = std::min(served, entering * once + reads * spec.energy.read_pJ);
+        least_reads = std::min(least_reads, read_write ? reads : entering);
+        least_writes = std::min(least_writes, read_write ? entering : 0.0);
         if (child >= 0 && space_.always_kept(child, ds)) break;
       }
       energy += served * per_operand;
+      double fills = 0;
       if (at + 1 < levels && !first_fill_free(arch_, workload_.data_spaces[ds])) {
         // Where the fanout above may use neighbour links, only the parent's share is certain
         // (TilingBound): what enters the union of the tiles under each instance above.
         int up = neighbours_may_fill(c, ds, at + 1) ? at + 1 : at;
-        energy += entries(c, ds, at, up) * per_operand * spec.energy.fill_pJ;
+        fills = entries(c, ds, at, up);
+        energy += fills * per_operand * spec.energy.fill_pJ;
       }
+      read_words += least_reads * words_[at][ds];
+      write_words += (least_writes + fills) * words_[at][ds];
       if (energy > limit) return energy;  // every term is at least 0: the rest cannot bring it back
+    }
+    if (throttled_cycles && at >= c.lowest - 1) {
+      double instances = c.instances[at + 1], cycles = 0;
+      if (spec.read_bandwidth && *spec.read_bandwidth > 0) cycles = read_words / *spec.read_bandwidth;
+      if (spec.write_bandwidth && *spec.write_bandwidth > 0)
+        cycles = std::max(cycles, write_words / *spec.write_bandwidth);
+      if (spec.shared_bandwidth && *spec.shared_bandwidth > 0)
+        cycles = std::max(cycles, (read_words + write_words) / *spec.shared_bandwidth);
+      *throttled_cycles = std::max(*throttled_cycles, cycles / instances * (1 - 1e-9));  // (for rounding)
     }
   }
   return energy;
@@ -340,8 +361,9 @@ bool OuterTilingBound::exceeds(const std::vector<std::uint32_t>& tiling, int low
     case Metric::kEdp: {
       // The cycles first (fewer terms), so that the energy can stop once it is past the limit's share.
       auto c = chosen(tiling, lowest);
-      double delay = cycles(c);
-      return energy(c, limit / delay) * delay > limit;
+      double delay = cycles(c), throttled = 0;
+      double energy_bound = energy(c, limit / delay, &throttled);
+      return energy_bound * std::max(delay, throttled) > limit;
     }
     default:
       return false;

@@ -47,6 +47,7 @@ class OuterTilingBound {
   OuterTilingBound(const Architecture& arch, const Workload& workload, const Mapspace& space, Metric metric);
   // The tiling's factors at levels `lowest` and above are chosen (those below are ignored).
   double energy(const std::vector<std::uint32_t>& tiling, int lowest) const;
+  // The compute cycles, or more where a level's words take longer at its bandwidths.
   double cycles(const std::vector<std::uint32_t>& tiling, int lowest) const;
   // Whether every completion costs more than `limit` on the metric.
   bool exceeds(const std::vector<std::uint32_t>& tiling, int lowest, double limit) const;
@@ -55,7 +56,10 @@ class OuterTilingBound {
   struct Chosen;  // the chosen factors and the tiles they fix (outer_tiling_bound.cpp)
   Chosen chosen(const std::vector<std::uint32_t>& tiling, int lowest) const;
   // The energy bound, or a part of it once that is above `limit` (all that `exceeds` asks).
-  double energy(const Chosen& c, double limit = HUGE_VAL) const;
+  // With `throttled_cycles`, also the most cycles a level from K - 1 up (whose instances are
+  // known) takes for its words at its bandwidths (of the levels counted before it stopped).
+  double energy(const Chosen& c, double limit = HUGE_VAL, double* throttled_cycles = nullptr) const;
+  // The compute cycles (temporal iterations, parallelism left below K).
   double cycles(const Chosen& c) const;
   // What the buffers of level `up` take in over the run, over all their instances, to fill
   // the tiles of level `inner` below them (-1: the compute units' operands; `inner` = `up`:

@@ -576,6 +576,22 @@ TEST(OuterTilingBound, charges_the_reads_of_partial_sums_at_a_keeper_with_a_fano
   EXPECT_LE(bound.energy(tiling, 1), r.summary.energy_pJ);
 }
 
+// The same with the Buffer writing one word a cycle: chosen from the Buffer's level (K = 1),
+// its 8 updates and 4 fills take 12 cycles; from MainMemory's alone (K = 2), 4 updates (what
+// the RFs may hold is the Buffer's whole tile) and 4 fills, 8; the compute alone takes 6, the
+// model 16 (test_bounds.cpp). EDP is bound with those cycles.
+TEST(OuterTilingBound, stretches_its_cycles_to_a_known_levels_least_words_over_its_bandwidth) {
+  auto in = partial_sums_refetched_across_a_fanout(", write_bandwidth: 1");
+  Mapspace space(in.architecture, in.workload, in.constraints);
+  auto tiling = space.empty_point().tiling;
+  OuterTilingBound bound(in.architecture, in.workload, space, Metric::kEdp);
+  EXPECT_NEAR(bound.cycles(tiling, 1), 12, 1e-6);
+  EXPECT_NEAR(bound.cycles(tiling, 2), 8, 1e-6);
+  double edp = bound.energy(tiling, 1) * 12;
+  EXPECT_TRUE(bound.exceeds(tiling, 1, edp * (1 - 1e-6)));
+  EXPECT_FALSE(bound.exceeds(tiling, 1, edp * (1 + 1e-6)));
+}
+
 MapperSettings enumeration(SearchAlgorithm algorithm, Metric metric) {
   MapperSettings settings;
   settings.algorithm = algorithm;
