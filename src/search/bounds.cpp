@@ -59,13 +59,7 @@ CompulsoryTraffic compulsory_traffic(const Architecture& arch, const Workload& w
 double bandwidth_cycles(const Architecture& arch, const CompulsoryTraffic& t) {
   const auto& spec = arch.storage.back();
   double instances = static_cast<double>(spec.instances);
-  double reads = t.read_words / instances, writes = t.write_words / instances;
-  double cycles = 0;
-  if (spec.read_bandwidth && *spec.read_bandwidth > 0) cycles = std::max(cycles, reads / *spec.read_bandwidth);
-  if (spec.write_bandwidth && *spec.write_bandwidth > 0) cycles = std::max(cycles, writes / *spec.write_bandwidth);
-  if (spec.shared_bandwidth && *spec.shared_bandwidth > 0)
-    cycles = std::max(cycles, (reads + writes) / *spec.shared_bandwidth);
-  return cycles * (1 - 1e-9);
+  return cycles_at_bandwidths(spec, t.read_words / instances, t.write_words / instances);
 }
 
 }  // namespace
@@ -75,6 +69,15 @@ double bandwidth_cycles(const Architecture& arch, const CompulsoryTraffic& t) {
 // partition size, which no bound here tracks).
 bool first_fill_free(const Architecture& arch, const DataSpaceShape& tensor) {
   return tensor.read_write && arch.rules == CountingRules::kTimeloopV4;
+}
+
+double cycles_at_bandwidths(const StorageLevelSpec& spec, double read_words, double write_words) {
+  double cycles = 0;
+  if (spec.read_bandwidth && *spec.read_bandwidth > 0) cycles = std::max(cycles, read_words / *spec.read_bandwidth);
+  if (spec.write_bandwidth && *spec.write_bandwidth > 0) cycles = std::max(cycles, write_words / *spec.write_bandwidth);
+  if (spec.shared_bandwidth && *spec.shared_bandwidth > 0)
+    cycles = std::max(cycles, (read_words + write_words) / *spec.shared_bandwidth);
+  return cycles * (1 - 1e-9);
 }
 
 bool serves_every_operation(const Architecture& arch, int level) {
@@ -720,13 +723,7 @@ double TilingBound::energy_until(const std::vector<std::uint32_t>& tiling, const
       if (terms) terms->push_back({level, ds, term});
     }
     if (throttled_cycles) {
-      double cycles = 0;
-      if (spec.read_bandwidth && *spec.read_bandwidth > 0) cycles = std::max(cycles, read_words / *spec.read_bandwidth);
-      if (spec.write_bandwidth && *spec.write_bandwidth > 0)
-        cycles = std::max(cycles, write_words / *spec.write_bandwidth);
-      if (spec.shared_bandwidth && *spec.shared_bandwidth > 0)
-        cycles = std::max(cycles, (read_words + write_words) / *spec.shared_bandwidth);
-      *throttled_cycles = std::max(*throttled_cycles, cycles * (1 - 1e-9));  // (for rounding)
+      *throttled_cycles = std::max(*throttled_cycles, cycles_at_bandwidths(spec, read_words, write_words));
     }
   }
   return energy;

@@ -36,6 +36,11 @@ bool serves_every_operation(const Architecture& arch, int level);
 // Timeloop v4's rules, which leave out each partial sum's first fill.
 bool first_fill_free(const Architecture& arch, const DataSpaceShape& tensor);
 
+// The cycles one instance of a level takes to read `read_words` and write (fill or update)
+// `write_words` at its bandwidths (0 where it has none), as the model throttles
+// (level_performance in model/evaluate.cpp); slightly under, for rounding.
+double cycles_at_bandwidths(const StorageLevelSpec& spec, double read_words, double write_words);
+
 // The tensors' projections, flat: per tensor, per rank, (dimension, |coefficient|) terms.
 struct FlatProjections {
   struct Term {

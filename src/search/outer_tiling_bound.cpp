@@ -320,13 +320,9 @@ double OuterTilingBound::energy(const Chosen& c, double limit, double* throttled
       if (energy > limit) return energy;  // every term is at least 0: the rest cannot bring it back
     }
     if (throttled_cycles && at >= c.lowest - 1) {
-      double instances = c.instances[at + 1], cycles = 0;
-      if (spec.read_bandwidth && *spec.read_bandwidth > 0) cycles = read_words / *spec.read_bandwidth;
-      if (spec.write_bandwidth && *spec.write_bandwidth > 0)
-        cycles = std::max(cycles, write_words / *spec.write_bandwidth);
-      if (spec.shared_bandwidth && *spec.shared_bandwidth > 0)
-        cycles = std::max(cycles, (read_words + write_words) / *spec.shared_bandwidth);
-      *throttled_cycles = std::max(*throttled_cycles, cycles / instances * (1 - 1e-9));  // (for rounding)
+      double instances = c.instances[at + 1];
+      *throttled_cycles =
+          std::max(*throttled_cycles, cycles_at_bandwidths(spec, read_words / instances, write_words / instances));
     }
   }
   return energy;

@@ -88,6 +88,15 @@ Checked check_admissible(const input::MapperInputs& in, std::uint64_t max_points
   return checked;
 }
 
+// The one point of a mapspace its constraints fix (into `point`), and the model's result for it.
+EvaluationResult evaluate_the_only_point(const input::MapperInputs& in, const Mapspace& space, MapspacePoint& point) {
+  EXPECT_EQ(space.num_tilings(), 1u);
+  auto variants = space.variants(point.tiling);
+  EXPECT_EQ(variants.total(), 1u);
+  space.set_variant(point, variants, 0);
+  return evaluate(in.architecture, in.workload, space.build(point));
+}
+
 // MainMemory -> GlobalBuffer -> 2 register files -> 2 MACs, with the keeps `constraints` fix.
 input::MapperInputs three_levels(const std::string& instance_extra, const std::string& constraints) {
   auto arch =
@@ -227,10 +236,8 @@ TEST(TilingBound, each_level_and_tensor_stays_below_its_own_energy_where_neighbo
 TEST(TilingBound, charges_the_reads_of_partial_sums_at_a_keeper_with_a_fanout_below) {
   auto in = partial_sums_refetched_across_a_fanout();
   Mapspace space(in.architecture, in.workload, in.constraints);
-  ASSERT_EQ(space.num_tilings(), 1u);
   auto point = space.empty_point();
-  space.set_variant(point, space.variants(point.tiling), 0);
-  auto r = evaluate(in.architecture, in.workload, space.build(point));
+  auto r = evaluate_the_only_point(in, space, point);
   ASSERT_TRUE(r.valid) << r.reason;
   const int buffer = 1, outputs = 2;
   const auto& counted = r.storage[buffer].tensors.back();
@@ -259,10 +266,8 @@ TEST(TilingBound, charges_the_reads_of_partial_sums_at_a_keeper_with_a_fanout_be
 TEST(TilingBound, stretches_its_cycles_to_a_levels_least_words_over_its_bandwidth) {
   auto in = partial_sums_refetched_across_a_fanout(", read_bandwidth: 1, write_bandwidth: 1");
   Mapspace space(in.architecture, in.workload, in.constraints);
-  ASSERT_EQ(space.num_tilings(), 1u);
   auto point = space.empty_point();
-  space.set_variant(point, space.variants(point.tiling), 0);
-  auto r = evaluate(in.architecture, in.workload, space.build(point));
+  auto r = evaluate_the_only_point(in, space, point);
   ASSERT_TRUE(r.valid) << r.reason;
   EXPECT_EQ(r.summary.cycles, 16u);
   TilingBound bound(in.architecture, in.workload, space, Metric::kEdp);
