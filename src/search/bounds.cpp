@@ -287,6 +287,61 @@ double FlatProjections::distinct(int ds, const std::array<double, kMaxDimensions
   return size;
 }
 
+double FlatProjections::shared_after_step(int ds, const std::array<double, kMaxDimensions>& extent,
+                                          std::uint32_t outside) const {
+  if (outside & ~relevant_dims[ds]) return hull(ds, extent);  // an irrelevant loop may step: all kept
+  double whole = 1;
+  // Per rank: its span, and the one outside dimension in it (once), if it has exactly one.
+  // A rank keeps less only when that dimension steps, by its shift; the most over which
+  // steps, as a factor of the hull.
+  std::array<double, kMaxDimensions> kept_share;
+  kept_share.fill(1);
+  std::uint32_t alone_somewhere = 0;
+  int t = first_term(ds);
+  for (int r = space_ranks[ds]; r < space_ranks[ds + 1]; ++r) {
+    double span = 1, shift = 0;
+    int in_rank = 0, sole = -1;
+    std::uint32_t seen = 0;
+    bool twice = false;
+    for (; t < rank_ends[r]; ++t) {
+      double c = terms[t].coefficient;
+      DimensionId d = terms[t].dimension;
+      span += (extent[d] - 1) * c;
+      if (c == 0 || !((outside >> d) & 1u)) continue;
+      // (A dimension twice in a rank may cancel its own shift: then the rank may keep all.)
+      twice = twice || ((seen >> d) & 1u);
+      seen |= 1u << d;
+      ++in_rank;
+      sole = d;
+      shift = c * extent[d];
+    }
+    whole *= span;
+    if (in_rank != 1 || twice) continue;
+    alone_somewhere |= 1u << sole;
+    kept_share[sole] *= std::max(0.0, span - shift) / span;
+  }
+  if (outside & ~alone_somewhere) return whole;  // that one may step and keep every rank
+  double most = 0;
+  for (DimensionId d = 0; outside >> d; ++d) {
+    if ((outside >> d) & 1u) most = std::max(most, kept_share[d]);
+  }
+  return whole * most;
+}
+
+bool box_is_one_tile(const std::vector<std::uint32_t>& looping, const std::vector<std::uint32_t>& spreading,
+                     int spatial_up_to, int level, std::uint32_t inside) {
+  std::uint32_t left_out = 0;  // dimensions with a loop left out of the box so far, inner to outer
+  for (int at = 0; at < static_cast<int>(looping.size()); ++at) {
+    std::uint32_t in_box = at <= spatial_up_to ? spreading[at] : 0;
+    if (in_box & left_out) return false;
+    left_out |= spreading[at] & ~in_box;
+    in_box = at < level ? looping[at] : at == level ? looping[at] & inside : 0;
+    if (in_box & left_out) return false;
+    left_out |= looping[at] & ~in_box;
+  }
+  return true;
+}
+
 TilingBound::TilingBound(const Architecture& arch, const Workload& workload, const Mapspace& space, Metric metric)
     : arch_(arch),
       workload_(workload),
@@ -347,8 +402,16 @@ class TilingGeometry {
     splits_.resize(levels_ + 1);
     for (auto& state : splits_) state.context = 0;
     iterations_from_.assign(levels_ + 1, 1);
+    looping_.assign(levels_, 0);
+    spreading_.assign(levels_, 0);
+    looping_from_.assign(levels_ + 1, 0);
     instances_.assign(levels_, 1);
     for (int level = levels_ - 1; level >= 0; --level) {
+      for (DimensionId dim = 0; dim < dims_; ++dim) {
+        if (temporal(level, dim) > 1) looping_[level] |= 1u << dim;
+        if (spatial(level, dim) > 1) spreading_[level] |= 1u << dim;
+      }
+      looping_from_[level] = looping_from_[level + 1] | looping_[level];
       iterations_from_[level] = iterations_from_[level + 1];
       for (DimensionId dim = 0; dim < dims_; ++dim) iterations_from_[level] *= temporal(level, dim);
       if (level + 1 < levels_) {
@@ -434,10 +497,13 @@ class TilingGeometry {
   // below `inner` and the spatial loops up to `spatial_up_to`. Split the run into B blocks of
   // consecutive iterations by the loops outside some point of the nest above `inner`: in each
   // block the loops inside that point sweep a box A (H grown by them). The first block takes
-  // in all of A, every other one A less what it held when it began, at most H. So at least
-  // A + (B - 1)(A - H) = H + B (A - H), for every such point, where A counts the box's
-  // distinct points (a stride may leave gaps) and H its hull. Without orders the points are
-  // the boundaries between levels (past the top: the whole run, one block); where the orders
+  // in all of A, every other one A less what it held when it began: at most H, and only
+  // points of the block before, so at most what two consecutive boxes share (S: H where a
+  // loop outside may leave the tensor's box where it was; a convolution's inputs, the halo,
+  // where every outside loop moves it). So at least A + (B - 1)(A - min(H, S)), for every
+  // such point, where A counts the box's distinct points (a stride may leave gaps) and H its
+  // hull. Without orders the points are the boundaries between levels, from the one just above
+  // `inner` (A = H) up (past the top: the whole run, one block); where the orders
   // of the levels from `known.known_from` up are known, also the points between their loops
   // (an irrelevant loop outside a relevant one repeats the sweep: more blocks, the same A).
   // Of an order known from its innermost loop out, the points between the known loops: the
@@ -468,6 +534,7 @@ class TilingGeometry {
       auto extent = kept.inside_split;
       double outside = iterations_from_[split];
       std::array<bool, kMaxDimensions> grown{};
+      std::uint32_t inside = 0;  // dimensions whose loop at S is inside the point
       for (int i = 0; i < loops; ++i) {
         DimensionId dim = order[i];
         double factor = temporal(split, dim);
@@ -475,10 +542,12 @@ class TilingGeometry {
         grown[dim] = true;
         extent[dim] *= factor;
         outside /= factor;
+        inside |= 1u << dim;
         if (kept.point_prefix[i] != state.prefix_ids[i]) {
           kept.point_prefix[i] = state.prefix_ids[i];
           double swept = projections_->distinct(ds, extent);
-          kept.points[i] = swept + (outside - 1) * std::max(0.0, swept - kept.held);
+          double kept_over = kept_over_a_step(ds, extent, kept.held, spatial_up_to, split, inside);
+          kept.points[i] = swept + (outside - 1) * std::max(0.0, swept - kept_over);
         }
         entries = std::max(entries, kept.points[i]);
       }
@@ -502,15 +571,19 @@ class TilingGeometry {
     }
     held = projections_->hull(ds, extent);
     double entries = projections_->distinct(ds, extent);
-    auto block_point = [&](double blocks) {
-      // The first block takes in all of A's distinct points; each other, those not held.
-      double swept = projections_->distinct(ds, extent);
-      entries = std::max(entries, swept + (blocks - 1) * std::max(0.0, swept - held));
+    // A point inside `level`'s loops, the dimensions `inside` of whose loop there are inside it.
+    auto block_point = [&](double blocks, int level, std::uint32_t inside, double swept = -1) {
+      // The first block takes in all of A's distinct points; each other, those not kept over.
+      if (swept < 0) swept = projections_->distinct(ds, extent);
+      double kept_over = kept_over_a_step(ds, extent, held, spatial_up_to, level, inside);
+      entries = std::max(entries, swept + (blocks - 1) * std::max(0.0, swept - kept_over));
     };
+    if (inner + 1 < levels_) block_point(iterations_from_[inner + 1], inner + 1, 0, entries);  // A = H
     for (int level = inner + 1; level < levels_; ++level) {
       // Grown by this level's temporal loops; a level without any leaves A and B as they were.
       // A known order's loops make a block point each, the last one the level's boundary.
       std::array<bool, kMaxDimensions> grown{};
+      std::uint32_t inside = 0;
       if (level == split) inside_split = extent;
       if (known.loop_orders && level >= known.known_from && level != split) {
         double outside = iterations_from_[level];  // the loops at this level and above
@@ -521,9 +594,10 @@ class TilingGeometry {
           double factor = temporal(level, dim);
           if (grown[dim] || factor <= 1) continue;
           grown[dim] = true;
+          inside |= 1u << dim;
           extent[dim] *= factor;
           outside /= factor;
-          block_point(outside);
+          block_point(outside, level, inside);
         }
       }
       bool grew = false;  // by loops of no known order: the boundary is a block point still to count
@@ -532,9 +606,25 @@ class TilingGeometry {
         extent[dim] *= temporal(level, dim);
         grew = true;
       }
-      if (grew) block_point(iterations_from_[level + 1]);
+      if (grew) block_point(iterations_from_[level + 1], level + 1, 0);
     }
     return entries;
+  }
+
+  // What a set of buffers holding the box `extent` (hull `held`) keeps over from one block to
+  // the next, at most, at a point inside `level`'s loops (`inside`: the dimensions whose loop
+  // there is inside it; the buffers: those under one instance of `spatial_up_to`). It holds
+  // at most `held`, and only points of the block before, so at most what two consecutive
+  // blocks' boxes share (FlatProjections::shared_after_step), where the box is one tile.
+  double kept_over_a_step(int ds, const std::array<double, kMaxDimensions>& extent, double held, int spatial_up_to,
+                          int level, std::uint32_t inside) const {
+    if (level >= levels_) return held;  // one block
+    std::uint32_t outside = looping_from_[level + 1] | (looping_[level] & ~inside);
+    if (!outside || (outside & ~projections_->relevant_dims[ds]) ||
+        !box_is_one_tile(looping_, spreading_, spatial_up_to, level, inside)) {
+      return held;
+    }
+    return std::min(held, projections_->shared_after_step(ds, extent, outside));
   }
 
  public:
@@ -597,9 +687,12 @@ class TilingGeometry {
   std::vector<KeptEntries> cache_;  // [((S * tensors + ds) * (levels + 1) + inner + 1) * levels + up]
   const FlatProjections* projections_ = nullptr;
   int levels_ = 0, dims_ = 0;
-  std::vector<double> temporal_, spatial_;  // [level * dims + dim]
-  std::vector<double> iterations_from_;     // [level]: iterations of the temporal loops at and above it
-  std::vector<double> instances_;           // [level]
+  std::vector<double> temporal_, spatial_;   // [level * dims + dim]
+  std::vector<double> iterations_from_;      // [level]: iterations of the temporal loops at and above it
+  std::vector<std::uint32_t> looping_;       // [level]: bit d when d's temporal loop there has more than one iteration
+  std::vector<std::uint32_t> looping_from_;  // [level]: the same, at that level and above
+  std::vector<std::uint32_t> spreading_;     // [level]: bit d when d's spatial loop there has more than one
+  std::vector<double> instances_;            // [level]
 
   double temporal(int level, DimensionId dim) const { return temporal_[level * dims_ + dim]; }
   double spatial(int level, DimensionId dim) const { return spatial_[level * dims_ + dim]; }

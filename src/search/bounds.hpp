@@ -73,7 +73,26 @@ struct FlatProjections {
   // r + 4p with one r at a time): what a sweep of the box must take in at least.
   double hull(int ds, const std::array<double, kMaxDimensions>& extent) const;
   double distinct(int ds, const std::array<double, kMaxDimensions>& extent) const;
+  // At most how many operands of tensor ds one block's box (these extents, one tile: see
+  // box_is_one_tile) shares with the next one's, when the loops outside the boxes are
+  // those of the dimensions in `outside` (bit d). Between two blocks one of those loops steps
+  // and the ones inside it start over: the stepping dimension moves by at least the box's
+  // extent in it, so each rank it is in, with no other outside dimension, moves by that times
+  // its coefficient and keeps at most its span less that. Every other rank may keep all. The
+  // most over which dimension steps: the hull when one is not in the tensor.
+  double shared_after_step(int ds, const std::array<double, kMaxDimensions>& extent, std::uint32_t outside) const;
 };
+
+// Whether the box of a tiling's loops inside a point of the nest (those below `level`, and of
+// `level`'s the dimensions in `inside`: bit d) and its spatial loops up to `spatial_up_to`
+// is one tile: in every dimension, no loop left out of the box lies inside one of it (a
+// temporal loop outside the point, under a fanout of the box, leaves gaps between the parts
+// the fanout spreads). Then the box spans its extents, and a step of a loop outside it moves
+// it by at least its extent. Nest order, innermost first: each level's spatial loops, then
+// its temporal ones; per level, bit d when d's temporal (`looping`) or spatial (`spreading`)
+// loop there has more than one iteration.
+bool box_is_one_tile(const std::vector<std::uint32_t>& looping, const std::vector<std::uint32_t>& spreading,
+                     int spatial_up_to, int level, std::uint32_t inside);
 
 // The parts of a variant known so far (the certified search fixes a visited tiling's bypass
 // choice first, then its loop orders from the outermost level in, each level's from its

@@ -17,6 +17,7 @@ struct OuterTilingBound::Chosen {
   std::vector<double> instances;  // [level + 1]: spatial factors above the level, from K - 1 up
   std::vector<double> blocks;     // [level]: the temporal iterations at the level and above
   std::vector<double> spread;     // [(level + 1) * dims + dim]: its spatial factors at the level and below
+  std::vector<std::uint32_t> looping, spreading;  // [level]: bit d when d's temporal / spatial factor is above 1
   double t(int level, int d) const { return temporal[level * dims + d]; }
   double s(int level, int d) const { return spatial[level * dims + d]; }
   double extent(int level, int d) const { return tile[(level + 1) * dims + d]; }
@@ -140,6 +141,14 @@ OuterTilingBound::Chosen OuterTilingBound::chosen(const std::vector<std::uint32_
     c.blocks[level] = c.blocks[level + 1];
     for (DimensionId d = 0; d < c.dims; ++d) c.blocks[level] *= c.t(level, d);
   }
+  c.looping.assign(levels, 0);
+  c.spreading.assign(levels, 0);
+  for (int level = std::max(lowest, 0); level < levels; ++level) {
+    for (DimensionId d = 0; d < c.dims; ++d) {
+      if (c.t(level, d) > 1) c.looping[level] |= 1u << d;
+      if (c.s(level, d) > 1) c.spreading[level] |= 1u << d;
+    }
+  }
   c.spread.assign(static_cast<std::size_t>(levels + 1) * c.dims, 1);
   for (int level = std::max(lowest, 0); level < levels; ++level) {
     for (DimensionId d = 0; d < c.dims; ++d)
@@ -195,14 +204,22 @@ double OuterTilingBound::entries_per_instance(const Chosen& c, int ds, int inner
   }
   double most = known ? projections_.distinct(ds, extent) : 0;
   // Blocks of the loops at M and above, each sweeping A_M: the tile of level M - 1 with the
-  // spatial loops up to `up` (fewer when `up` is below M - 1).
-  for (int m = std::max(inner + 2, c.lowest); m <= levels; ++m) {
+  // spatial loops up to `up` (fewer when `up` is below M - 1). What the buffers keep over
+  // from one block to the next is also within what two consecutive A_M share (TilingBound).
+  std::uint32_t outside = 0;  // dimensions that loop at M and above
+  for (int m = levels; m >= std::max(inner + 1, c.lowest); --m) {
+    if (m < levels) outside |= c.looping[m];
     for (DimensionId d = 0; d < c.dims; ++d) {
       extent[d] = c.extent(m - 1, d) * c.spread_over(m, up, d) / c.spread_over(up + 1, m - 1, d);
     }
     double blocks = c.blocks[m];
     double swept = projections_.distinct(ds, extent);
-    most = std::max(most, swept + (blocks - 1) * std::max(0.0, swept - held));
+    double kept_over = held;
+    // (The factors below K count as 1: they all lie inside the box, under every loop left out.)
+    if (outside && !(outside & ~projections_.relevant_dims[ds]) && box_is_one_tile(c.looping, c.spreading, up, m, 0)) {
+      kept_over = std::min(held, projections_.shared_after_step(ds, extent, outside));
+    }
+    most = std::max(most, swept + (blocks - 1) * std::max(0.0, swept - kept_over));
   }
   return most;
 }

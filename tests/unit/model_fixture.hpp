@@ -176,6 +176,34 @@ inline input::MapperInputs partial_sums_refetched_across_a_fanout(const std::str
       {arch, conv1d_problem(3, 4, 1, ", bitwidths: {Weights: 8, Inputs: 8, Outputs: 8}"), constraints});
 }
 
+// One mapping, fixed by its constraints, where a convolution's inputs are read again from
+// MainMemory because two of its loops there slide the window: MainMemory -> Buffer (keeps
+// everything) -> one MAC; a 2-D convolution of R = S = 3 and P = Q = 4 (inputs 6 x 6), 8-bit
+// operands. for Q 2, for P 2 at MainMemory (P inside); the Buffer's tile is R 3, S 3, P 2, Q 2
+// (inputs 4 x 4). MainMemory's input reads, by hand: 16, then the P step brings 2 new rows of
+// 4 (8), the Q step starts P's sweep again, whose first tile comes whole (only a 2 x 2 corner
+// of it was in the last tile, which the model does not count as kept: 16), then another P
+// step (8): 48, where the inputs are 36.
+inline input::MapperInputs halo_read_again_under_two_sliding_loops() {
+  auto arch =
+      "architecture:\n  version: 0.3\n  subtree:\n  - name: System\n    local:\n"
+      "    - {name: MainMemory, class: DRAM, attributes: {width: 8, word-bits: 8}}\n"
+      "    - {name: Buffer, class: SRAM, attributes: {depth: 64, width: 8, word-bits: 8}}\n"
+      "    - {name: MACC, class: intmac, attributes: {datawidth: 8}}\n";
+  auto problem =
+      "problem:\n  shape:\n    name: conv2d\n    dimensions: [R, S, P, Q]\n    data-spaces:\n"
+      "    - {name: Weights, projection: [[[R]], [[S]]]}\n"
+      "    - {name: Inputs, projection: [[[R], [P]], [[S], [Q]]]}\n"
+      "    - {name: Outputs, projection: [[[P]], [[Q]]], read-write: true}\n"
+      "  instance: {R: 3, S: 3, P: 4, Q: 4, bitwidths: {Weights: 8, Inputs: 8, Outputs: 8}}\n";
+  auto constraints =
+      "mapspace_constraints:\n"
+      "- {target: Buffer, type: temporal, factors: R=3 S=3 P=2 Q=2, permutation: RSPQ}\n"
+      "- {target: Buffer, type: bypass, keep: [Weights, Inputs, Outputs], bypass: []}\n"
+      "- {target: MainMemory, type: temporal, factors: R=1 S=1 P=2 Q=2, permutation: PQRS}\n";
+  return load_mapper_yaml({arch, problem, constraints});
+}
+
 // MainMemory (DRAM) above an optional Buffer, above `macs` MACs; energies from a tiny ERT:
 // every DRAM access 100 pJ, every buffer access 1 pJ, every MAC 0.5 pJ.
 inline std::string two_level_arch(int buffer_depth = 1024, int macs = 1, int word_bits = 8) {

@@ -259,6 +259,57 @@ TEST(TilingBound, charges_the_reads_of_partial_sums_at_a_keeper_with_a_fanout_be
   }
 }
 
+// Hand counts on halo_read_again_under_two_sliding_loops (model_fixture.hpp): MainMemory
+// reads 48 inputs. The bound, orders known or not: 4 tiles of 16 in turn, and every step moves
+// P's or Q's window by 2 of its 4, so the Buffer keeps at most 2 x 4 of its tile: at least
+// 16 + 3 (16 - 8) = 40 reads, where the tensor alone (what the bound said before) is 36.
+TEST(TilingBound, reads_a_convolutions_halo_again_when_two_sliding_loops_lie_above_its_buffer) {
+  auto in = halo_read_again_under_two_sliding_loops();
+  Mapspace space(in.architecture, in.workload, in.constraints);
+  auto point = space.empty_point();
+  auto r = evaluate_the_only_point(in, space, point);
+  ASSERT_TRUE(r.valid) << r.reason;
+  const int memory = 1, inputs = 1;
+  const auto& counted = r.storage[memory].tensors[inputs];
+  ASSERT_EQ(counted.tensor, "Inputs");
+  EXPECT_EQ(counted.reads, 48u);
+  const auto& energy = in.architecture.storage[memory].energy;
+  TilingBound bound(in.architecture, in.workload, space, Metric::kEnergy);
+  for (bool with_orders : {false, true}) {
+    KnownChoices known;
+    if (with_orders) known = {&point.keep, &point.loop_orders, 0};
+    double charged = -1;
+    for (const auto& term : bound.energy_terms(point.tiling, known)) {
+      if (term.level == memory && term.ds == inputs) charged = term.pJ;
+    }
+    EXPECT_DOUBLE_EQ(charged, 40 * energy.read_pJ) << with_orders;
+  }
+}
+
+// How much of a box two consecutive blocks share, for a convolution's inputs (ranks R + P and
+// S + Q) in a box of R 3, S 3, P 2, Q 2 (4 x 4): a step of P alone moves its rank by 2 of 4
+// (2 x 4 shared), of Q the same; with both outside, one of them steps: 8. With R outside as
+// well, R + P may move by 0 (R up, P back to the start) while Q stays: all 16. Outputs (ranks
+// P and Q) share nothing after a step of P. A loop of a dimension not in the tensor may leave
+// the box where it was: the weights' 3 x 3 under a P loop.
+TEST(FlatProjections, consecutive_boxes_share_at_most_what_the_stepping_loop_leaves_in_place) {
+  auto in = halo_read_again_under_two_sliding_loops();
+  FlatProjections projections(in.workload);
+  const int inputs = 1;
+  const DimensionId r = 0, p = 2, q = 3;
+  std::array<double, kMaxDimensions> box;
+  box.fill(1);
+  box[0] = 3, box[1] = 3, box[p] = 2, box[q] = 2;
+  EXPECT_DOUBLE_EQ(projections.shared_after_step(inputs, box, 1u << p), 8);
+  EXPECT_DOUBLE_EQ(projections.shared_after_step(inputs, box, 1u << q), 8);
+  EXPECT_DOUBLE_EQ(projections.shared_after_step(inputs, box, (1u << p) | (1u << q)), 8);
+  EXPECT_DOUBLE_EQ(projections.shared_after_step(inputs, box, (1u << p) | (1u << r)), 16);
+  const int outputs = 2;
+  EXPECT_DOUBLE_EQ(projections.shared_after_step(outputs, box, 1u << p), 0);
+  const int weights = 0;
+  EXPECT_DOUBLE_EQ(projections.shared_after_step(weights, box, 1u << p), 9);
+}
+
 // The same mapping with the Buffer moving one word a cycle each way. The model: 6 compute
 // cycles (R 3 times P 2), but the Buffer writes 12 updates and 4 fills, 16 cycles (its 8
 // reads take 8). The bound, with the choices known or not: 8 updates and 4 fills, 12 cycles

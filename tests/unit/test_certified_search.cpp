@@ -576,6 +576,28 @@ TEST(OuterTilingBound, charges_the_reads_of_partial_sums_at_a_keeper_with_a_fano
   EXPECT_LE(bound.energy(tiling, 1), r.summary.energy_pJ);
 }
 
+// A convolution's halo read again (halo_read_again_under_two_sliding_loops, whose hand counts
+// test_bounds.cpp gives): with MainMemory's loops chosen (K = 1, the Buffer's tile known, or
+// K = 0), MainMemory reads at least 16 + 3 (16 - 8) = 40 inputs and the 9 weights (its
+// outputs are only updated): 49 reads. With nothing chosen (K = 2), the tensors once: 36 + 9.
+TEST(OuterTilingBound, reads_a_convolutions_halo_again_when_two_sliding_loops_are_chosen_above_its_buffer) {
+  auto in = halo_read_again_under_two_sliding_loops();
+  Mapspace space(in.architecture, in.workload, in.constraints);
+  auto tiling = space.empty_point().tiling;
+  auto free_reads = in.architecture;
+  const int memory = 1;
+  free_reads.storage[memory].energy.read_pJ = 0;
+  OuterTilingBound bound(in.architecture, in.workload, space, Metric::kEnergy);
+  OuterTilingBound without_reads(free_reads, in.workload, space, Metric::kEnergy);
+  double read_pJ = in.architecture.storage[memory].energy.read_pJ;
+  ASSERT_GT(read_pJ, 0);
+  for (int lowest : {0, 1}) {
+    EXPECT_NEAR(bound.energy(tiling, lowest) - without_reads.energy(tiling, lowest), 49 * read_pJ, 1e-9 * read_pJ)
+        << lowest;
+  }
+  EXPECT_NEAR(bound.energy(tiling, 2) - without_reads.energy(tiling, 2), 45 * read_pJ, 1e-9 * read_pJ);
+}
+
 // The same with the Buffer writing one word a cycle: chosen from the Buffer's level (K = 1),
 // its 8 updates and 4 fills take 12 cycles; from MainMemory's alone (K = 2), 4 updates (what
 // the RFs may hold is the Buffer's whole tile) and 4 fills, 8; the compute alone takes 6, the
