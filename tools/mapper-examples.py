@@ -26,8 +26,11 @@ precisions = {
     "all 4-bit": "    commonBitwidth: 4\n",
     "3-bit weights": "    bitwidths: {Weights: 3}\n",
 }
-print("| layer | precision | energy (µJ) | cycles | EDP (J·cycle) | mapper time (s) | evaluated | result |")
-print("| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |")
+# With --optimal, also the tilings in the mapspace, those left after 'cannot fit', and those
+# visited (left after the bound, when the run was proved).
+tilings_header = " tilings: mapspace → fit → visited |" if args.optimal else ""
+print("| layer | precision | energy (µJ) | cycles | EDP (J·cycle) | mapper time (s) | evaluated | result |" + tilings_header)
+print("| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |" + (" ---: |" if args.optimal else ""))
 for layer in [int(x) for x in args.layers.split(",")]:
     base = open(os.path.join(example, "layers", f"alexnet_conv{layer}.yaml")).read()
     for name, extra in precisions.items():
@@ -49,6 +52,11 @@ for layer in [int(x) for x in args.layers.split(",")]:
             c = search["certified"]
             settled = (c["ruled_out_no_fit"] + c["ruled_out_by_bound"] + c["visited"]) / c["mapspace_tilings"]
             result += f", {100 * settled:.0f}% of {c['mapspace_tilings']:.2g} tilings settled"
+        tilings = ""
+        if "certified" in search:
+            c = search["certified"]
+            fit = c["mapspace_tilings"] - c["ruled_out_no_fit"]
+            tilings = f" {c['mapspace_tilings']:.1e} → {fit:.1e} → {c['visited']:.1e} |"
         print(f"| conv{layer} | {name} | {s['energy_pJ'] / 1e6:.2f} | {s['cycles']} | {s['energy_pJ'] * s['cycles'] * 1e-12:.3g} "
-              f"| {seconds:.1f} | {search['evaluated']} | {result} |")
+              f"| {seconds:.1f} | {search['evaluated']} | {result} |{tilings}")
         sys.stdout.flush()

@@ -67,10 +67,11 @@ designs = [("`examples/simba-like` (256 MACs)", "simba-like"), ("`examples/mappe
 names = args.layers.split(",")
 print("| design | bits | " + " | ".join(names) + " |")
 print("| --- | --- | " + " | ".join("---:" for _ in names) + " |")
+pruning_rows = []  # the mapspace's tilings before and after each rule, per run
 for label, folder in designs:
     design = os.path.join(root, "examples", folder)
     for weight_bits in (8, 4):
-        cells = []
+        cells, pruning = [], []
         for name in names:
             tmp = tempfile.mkdtemp(prefix="qloop-mobilenet-")
             problem, mapper = os.path.join(tmp, "layer.yaml"), os.path.join(tmp, "mapper.yaml")
@@ -84,5 +85,16 @@ for label, folder in designs:
             seconds = time.time() - start
             search = json.load(open(os.path.join(tmp, "qloop.stats.json")))["search"]
             cells.append(f"{seconds:.1f}" if search["optimal"] else f"gap {100 * search['gap']:.1f} %")
-        print(f"| {label if weight_bits == 8 else '`examples/' + folder + '`'} | W{weight_bits}A8 | " + " | ".join(cells) + " |")
+            counts = search["certified"]
+            fit = counts["mapspace_tilings"] - counts["ruled_out_no_fit"]
+            pruning.append(f"{counts['mapspace_tilings']:.1e} → {fit:.1e} → {counts['visited']:.1e}")
+        row = f"| {label if weight_bits == 8 else '`examples/' + folder + '`'} | W{weight_bits}A8 | "
+        print(row + " | ".join(cells) + " |")
+        pruning_rows.append(row + " | ".join(pruning) + " |")
         sys.stdout.flush()
+print()
+print("Tilings in the mapspace → left after 'cannot fit' → visited (left after the bound):")
+print()
+print("| design | bits | " + " | ".join(names) + " |")
+print("| --- | --- | " + " | ".join("---:" for _ in names) + " |")
+print("\n".join(pruning_rows))

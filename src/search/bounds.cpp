@@ -216,6 +216,17 @@ FlatProjections::FlatProjections(const Workload& workload) {
     }
     window_dims.push_back(window);
     relevant_dims.push_back(relevant);
+    rank_mates.emplace_back();
+    rank_mates.back().fill(0);
+    for (const auto& rank : space.projection) {
+      std::uint32_t in_rank = 0;
+      for (const auto& term : rank) {
+        if (workload.coefficient(term.coefficient) != 0) in_rank |= 1u << term.dimension;
+      }
+      for (const auto& term : rank) {
+        if (workload.coefficient(term.coefficient) != 0) rank_mates.back()[term.dimension] |= in_rank;
+      }
+    }
     bool one_per_rank = std::all_of(space.projection.begin(), space.projection.end(), [&](const auto& rank) {
       return rank.size() == 1 && workload.coefficient(rank.front().coefficient) == 1;
     });
@@ -326,6 +337,43 @@ double FlatProjections::shared_after_step(int ds, const std::array<double, kMaxD
     if ((outside >> d) & 1u) most = std::max(most, kept_share[d]);
   }
   return whole * most;
+}
+
+double FlatProjections::shared_after_a_step_of(int ds, const std::array<double, kMaxDimensions>& extent,
+                                               DimensionId dim) const {
+  double shared = 1;
+  int t = first_term(ds);
+  for (int r = space_ranks[ds]; r < space_ranks[ds + 1]; ++r) {
+    double span = 1, shift = 0;
+    int times = 0;
+    for (; t < rank_ends[r]; ++t) {
+      double c = terms[t].coefficient;
+      span += (extent[terms[t].dimension] - 1) * c;
+      if (c == 0 || terms[t].dimension != dim) continue;
+      ++times;
+      shift = c * extent[dim];
+    }
+    // (Twice in a rank, its moves may cancel: the rank may keep all.)
+    shared *= times == 1 ? std::max(0.0, span - shift) : span;
+  }
+  return shared;
+}
+
+double intake_by_innermost_sweeps(const FlatProjections& projections, int ds,
+                                  const std::array<double, kMaxDimensions>& extent, double distinct, double iterations,
+                                  const std::array<double, kMaxDimensions>& trips, std::uint32_t candidates,
+                                  std::uint32_t at_level, std::uint32_t above) {
+  if (!candidates) return 0;
+  double least = HUGE_VAL;
+  for (DimensionId l = 0; candidates >> l; ++l) {
+    if (!((candidates >> l) & 1u)) continue;
+    std::uint32_t others = above | (at_level & ~(1u << l));
+    if (!((projections.relevant_dims[ds] >> l) & 1u) || (others & projections.rank_mates[ds][l])) return 0;
+    double sweeps = iterations / trips[l];
+    double step = std::max(0.0, distinct - projections.shared_after_a_step_of(ds, extent, l));
+    least = std::min(least, sweeps * distinct + (iterations - sweeps) * step);
+  }
+  return least;
 }
 
 bool box_is_one_tile(const std::vector<std::uint32_t>& looping, const std::vector<std::uint32_t>& spreading,
@@ -578,7 +626,11 @@ class TilingGeometry {
       double kept_over = kept_over_a_step(ds, extent, held, spatial_up_to, level, inside);
       entries = std::max(entries, swept + (blocks - 1) * std::max(0.0, swept - kept_over));
     };
-    if (inner + 1 < levels_) block_point(iterations_from_[inner + 1], inner + 1, 0, entries);  // A = H
+    if (inner + 1 < levels_) {
+      double tile = entries;                                         // (its distinct operands)
+      block_point(iterations_from_[inner + 1], inner + 1, 0, tile);  // A = H
+      entries = std::max(entries, intake_by_sweeps(ds, inner, spatial_up_to, known, extent, tile));
+    }
     for (int level = inner + 1; level < levels_; ++level) {
       // Grown by this level's temporal loops; a level without any leaves A and B as they were.
       // A known order's loops make a block point each, the last one the level's boundary.
@@ -609,6 +661,34 @@ class TilingGeometry {
       if (grew) block_point(iterations_from_[level + 1], level + 1, 0);
     }
     return entries;
+  }
+
+  // intake_by_innermost_sweeps for the set's tiles (`extent`, `distinct` operands) at their
+  // boundary, where no links reach the set and its box is one tile (0 elsewhere). The
+  // innermost loops are those of the first level above `inner` with any: the first of its
+  // known order there (not at S, whose known loops change from one question to the next),
+  // else any of them.
+  double intake_by_sweeps(int ds, int inner, int spatial_up_to, const KnownChoices& known,
+                          const std::array<double, kMaxDimensions>& extent, double distinct) const {
+    int at = inner + 1;
+    while (at < levels_ && !looping_[at]) ++at;
+    if (inner < 0 || at == levels_ || neighbours_may_fill_between(ds, inner, spatial_up_to) ||
+        !box_is_one_tile(looping_, spreading_, spatial_up_to, inner + 1, 0)) {
+      return 0;
+    }
+    std::uint32_t candidates = looping_[at];
+    if (known.loop_orders && at >= known.known_from && at != split_) {
+      for (DimensionId dim : (*known.loop_orders)[at]) {
+        if (temporal(at, dim) <= 1) continue;
+        candidates = 1u << dim;
+        break;
+      }
+    }
+    std::array<double, kMaxDimensions> trips;
+    trips.fill(1);
+    for (DimensionId dim = 0; dim < dims_; ++dim) trips[dim] = temporal(at, dim);
+    return intake_by_innermost_sweeps(*projections_, ds, extent, distinct, iterations_from_[inner + 1], trips,
+                                      candidates, looping_[at], looping_from_[at + 1]);
   }
 
   // What a set of buffers holding the box `extent` (hull `held`) keeps over from one block to

@@ -81,7 +81,30 @@ struct FlatProjections {
   // its coefficient and keeps at most its span less that. Every other rank may keep all. The
   // most over which dimension steps: the hull when one is not in the tensor.
   double shared_after_step(int ds, const std::array<double, kMaxDimensions>& extent, std::uint32_t outside) const;
+  // How many operands of tensor ds a box (one tile) shares with itself moved by one step of
+  // `dim` alone: each rank `dim` is in (once) keeps its span less the move, the others all.
+  double shared_after_a_step_of(int ds, const std::array<double, kMaxDimensions>& extent, DimensionId dim) const;
+  // [ds][d]: bit e when d and e share a rank of tensor ds (d with itself, when it is in one).
+  std::vector<std::array<std::uint32_t, kMaxDimensions>> rank_mates;
 };
+
+// What the model takes in at a boundary into a set of buffers holding `extent` (one tile:
+// box_is_one_tile; its distinct operands `distinct`) over `iterations` steps of the temporal
+// loops above it, from the innermost of those loops out, when no neighbour links reach the
+// set: the model subtracts what a step keeps only when the tile moves as it moved the step
+// before (or after a step it did not), so with the innermost loop l of n iterations, each
+// step that is not l's (l starts over) brings a whole tile, and l's steps the tile less what
+// a step of l keeps: iterations / n tiles and the rest of the steps tile - shared. That holds
+// where l is in the tensor and no other loop above shares a rank with it (l again, higher
+// up; a window's other dimension), so that such a step, which moves l's ranks back, never
+// moves the tile as l's step does. `candidates`: the dimensions whose loop at the level of
+// the innermost loops (L) may be innermost (the least over them); `at_level`: those looping
+// at L; `above`: those looping above L; `trips`: per dimension, its loop's iterations at L.
+// 0 where this says nothing (then the other counts stand).
+double intake_by_innermost_sweeps(const FlatProjections& projections, int ds,
+                                  const std::array<double, kMaxDimensions>& extent, double distinct, double iterations,
+                                  const std::array<double, kMaxDimensions>& trips, std::uint32_t candidates,
+                                  std::uint32_t at_level, std::uint32_t above);
 
 // Whether the box of a tiling's loops inside a point of the nest (those below `level`, and of
 // `level`'s the dimensions in `inside`: bit d) and its spatial loops up to `spatial_up_to`

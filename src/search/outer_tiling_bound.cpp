@@ -143,16 +143,13 @@ OuterTilingBound::Chosen OuterTilingBound::chosen(const std::vector<std::uint32_
   }
   c.looping.assign(levels, 0);
   c.spreading.assign(levels, 0);
+  c.spread.assign(static_cast<std::size_t>(levels + 1) * c.dims, 1);
   for (int level = std::max(lowest, 0); level < levels; ++level) {
     for (DimensionId d = 0; d < c.dims; ++d) {
+      c.spread[(level + 1) * c.dims + d] = c.spread[level * c.dims + d] * c.s(level, d);
       if (c.t(level, d) > 1) c.looping[level] |= 1u << d;
       if (c.s(level, d) > 1) c.spreading[level] |= 1u << d;
     }
-  }
-  c.spread.assign(static_cast<std::size_t>(levels + 1) * c.dims, 1);
-  for (int level = std::max(lowest, 0); level < levels; ++level) {
-    for (DimensionId d = 0; d < c.dims; ++d)
-      c.spread[(level + 1) * c.dims + d] = c.spread[level * c.dims + d] * c.s(level, d);
   }
   return c;
 }
@@ -220,8 +217,27 @@ double OuterTilingBound::entries_per_instance(const Chosen& c, int ds, int inner
       kept_over = std::min(held, projections_.shared_after_step(ds, extent, outside));
     }
     most = std::max(most, swept + (blocks - 1) * std::max(0.0, swept - kept_over));
+    if (m == inner + 1) most = std::max(most, intake_by_sweeps(c, ds, inner, up, extent, swept));
   }
   return most;
+}
+
+double OuterTilingBound::intake_by_sweeps(const Chosen& c, int ds, int inner, int up,
+                                          const std::array<double, kMaxDimensions>& extent, double distinct) const {
+  int levels = arch_.num_storage_levels();
+  int at = inner + 1;
+  while (at < levels && !c.looping[at]) ++at;
+  if (at == levels || !box_is_one_tile(c.looping, c.spreading, up, inner + 1, 0)) return 0;
+  for (int level = inner + 1; level <= up; ++level) {
+    if (neighbours_may_fill(c, ds, level)) return 0;
+  }
+  std::uint32_t above = 0;
+  for (int level = at + 1; level < levels; ++level) above |= c.looping[level];
+  std::array<double, kMaxDimensions> trips;
+  trips.fill(1);
+  for (DimensionId d = 0; d < c.dims; ++d) trips[d] = c.t(at, d);
+  return intake_by_innermost_sweeps(projections_, ds, extent, distinct, c.blocks[inner + 1], trips, c.looping[at],
+                                    c.looping[at], above);
 }
 
 double OuterTilingBound::first_updates(const Chosen& c, int ds, int at) const {

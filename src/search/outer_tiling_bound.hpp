@@ -74,6 +74,11 @@ class OuterTilingBound {
   bool neighbours_may_fill(const Chosen& c, int ds, int level) const;
   // Children of one instance of `level` that hold disjoint parts of ds (1 below the chosen).
   double children_apart(const Chosen& c, int ds, int level) const;
+  // intake_by_innermost_sweeps (bounds.hpp) for the tiles of `inner` (chosen: from K - 1 up)
+  // under one instance of `up`, whose box is `extent` with `distinct` operands (0 where it
+  // says nothing).
+  double intake_by_sweeps(const Chosen& c, int ds, int inner, int up, const std::array<double, kMaxDimensions>& extent,
+                          double distinct) const;
   // The partial sums of ds the model counts as first updates over all instances of `at`, at
   // most: each instance's partition (TilingBound's, from the tiles from `at` up) times the
   // instances; below K - 1, the tensor's hull in each instance the level has.

@@ -228,11 +228,13 @@ TEST(TilingBound, each_level_and_tensor_stays_below_its_own_energy_where_neighbo
 
 // Hand counts on partial_sums_refetched_across_a_fanout (model_fixture.hpp): the model's
 // Buffer is updated 12 times and reads 12 less its partition (the 4 outputs' first updates),
-// 8; it is filled with the 4 once. The bound: the RFs hold 2 outputs between them, each of the
-// 3 sweeps of P under MainMemory's R goes over 4, and every sweep after the first takes in
-// all but the 2 held: 4 + 2 (4 - 2), 8 updates, of which all but the 4 firsts read: 4 reads.
-// Below the Buffer lies a fanout, yet the model reads its partial sums all the same; until
-// 2026-12-05 the bound charged those reads only at a keeper with no fanout below.
+// 8; it is filled with the 4 once. The bound: the RFs hold 2 outputs between them; each step
+// of the Buffer's P moves them onto 2 others, and each of MainMemory's R sends them back to
+// the first (R is none of the outputs' ranks: a move unlike P's, after which the model keeps
+// nothing over; intake_by_innermost_sweeps): 6 tiles of 2 enter whole, 12 updates, of which
+// all but the 4 firsts read: 8 reads, the model's counts. Below the Buffer lies a fanout, yet
+// the model reads its partial sums all the same; until 2026-12-05 the bound charged those
+// reads only at a keeper with no fanout below.
 TEST(TilingBound, charges_the_reads_of_partial_sums_at_a_keeper_with_a_fanout_below) {
   auto in = partial_sums_refetched_across_a_fanout();
   Mapspace space(in.architecture, in.workload, in.constraints);
@@ -254,7 +256,7 @@ TEST(TilingBound, charges_the_reads_of_partial_sums_at_a_keeper_with_a_fanout_be
     for (const auto& term : bound.energy_terms(point.tiling, known)) {
       if (term.level == buffer && term.ds == outputs) charged = term.pJ;
     }
-    EXPECT_DOUBLE_EQ(charged, 8 * energy.update_pJ + 4 * energy.read_pJ + 4 * energy.fill_pJ) << with_orders;
+    EXPECT_DOUBLE_EQ(charged, 12 * energy.update_pJ + 8 * energy.read_pJ + 4 * energy.fill_pJ) << with_orders;
     EXPECT_LE(charged, counted.energy_pJ);
   }
 }
@@ -262,7 +264,10 @@ TEST(TilingBound, charges_the_reads_of_partial_sums_at_a_keeper_with_a_fanout_be
 // Hand counts on halo_read_again_under_two_sliding_loops (model_fixture.hpp): MainMemory
 // reads 48 inputs. The bound, orders known or not: 4 tiles of 16 in turn, and every step moves
 // P's or Q's window by 2 of its 4, so the Buffer keeps at most 2 x 4 of its tile: at least
-// 16 + 3 (16 - 8) = 40 reads, where the tensor alone (what the bound said before) is 36.
+// 16 + 3 (16 - 8) = 40 reads (what two boxes share), where the tensor alone (what the bound
+// said before) is 36. By the model's sweeps (intake_by_innermost_sweeps), whichever of P and
+// Q is the inner loop, the other one's step (the inner one starting over) brings a whole
+// tile: 2 tiles of 16 and 2 steps of 8, 48.
 TEST(TilingBound, reads_a_convolutions_halo_again_when_two_sliding_loops_lie_above_its_buffer) {
   auto in = halo_read_again_under_two_sliding_loops();
   Mapspace space(in.architecture, in.workload, in.constraints);
@@ -282,7 +287,7 @@ TEST(TilingBound, reads_a_convolutions_halo_again_when_two_sliding_loops_lie_abo
     for (const auto& term : bound.energy_terms(point.tiling, known)) {
       if (term.level == memory && term.ds == inputs) charged = term.pJ;
     }
-    EXPECT_DOUBLE_EQ(charged, 40 * energy.read_pJ) << with_orders;
+    EXPECT_DOUBLE_EQ(charged, 48 * energy.read_pJ) << with_orders;
   }
 }
 
@@ -312,8 +317,8 @@ TEST(FlatProjections, consecutive_boxes_share_at_most_what_the_stepping_loop_lea
 
 // The same mapping with the Buffer moving one word a cycle each way. The model: 6 compute
 // cycles (R 3 times P 2), but the Buffer writes 12 updates and 4 fills, 16 cycles (its 8
-// reads take 8). The bound, with the choices known or not: 8 updates and 4 fills, 12 cycles
-// (4 reads); the compute cycles alone, 6.
+// reads take 8). The bound, with the choices known or not: the same 12 updates and 4 fills,
+// 16 cycles (8 reads); the compute cycles alone, 6.
 TEST(TilingBound, stretches_its_cycles_to_a_levels_least_words_over_its_bandwidth) {
   auto in = partial_sums_refetched_across_a_fanout(", read_bandwidth: 1, write_bandwidth: 1");
   Mapspace space(in.architecture, in.workload, in.constraints);
@@ -323,11 +328,11 @@ TEST(TilingBound, stretches_its_cycles_to_a_levels_least_words_over_its_bandwidt
   EXPECT_EQ(r.summary.cycles, 16u);
   TilingBound bound(in.architecture, in.workload, space, Metric::kEdp);
   EXPECT_DOUBLE_EQ(bound.cycles(point.tiling), 6);
-  EXPECT_NEAR(bound.cycles(point.tiling, {}), 12, 1e-6);
-  EXPECT_NEAR(bound.cycles(point.tiling, {&point.keep, &point.loop_orders, 0}), 12, 1e-6);
-  // EDP: the energy bound times those 12 cycles.
+  EXPECT_NEAR(bound.cycles(point.tiling, {}), 16, 1e-6);
+  EXPECT_NEAR(bound.cycles(point.tiling, {&point.keep, &point.loop_orders, 0}), 16, 1e-6);
+  // EDP: the energy bound times those 16 cycles.
   TilingBound::Scratch scratch;
-  double edp = bound.energy(point.tiling) * 12;
+  double edp = bound.energy(point.tiling) * 16;
   EXPECT_TRUE(bound.exceeds(point.tiling, edp * (1 - 1e-6), scratch, {}));
   EXPECT_FALSE(bound.exceeds(point.tiling, edp * (1 + 1e-6), scratch, {}));
 }
