@@ -376,10 +376,10 @@ double intake_by_innermost_sweeps(const FlatProjections& projections, int ds,
   return least;
 }
 
-bool box_is_one_tile(const std::vector<std::uint32_t>& looping, const std::vector<std::uint32_t>& spreading,
-                     int spatial_up_to, int level, std::uint32_t inside) {
+bool box_is_one_tile(const std::uint32_t* looping, const std::uint32_t* spreading, int levels, int spatial_up_to,
+                     int level, std::uint32_t inside) {
   std::uint32_t left_out = 0;  // dimensions with a loop left out of the box so far, inner to outer
-  for (int at = 0; at < static_cast<int>(looping.size()); ++at) {
+  for (int at = 0; at < levels; ++at) {
     std::uint32_t in_box = at <= spatial_up_to ? spreading[at] : 0;
     if (in_box & left_out) return false;
     left_out |= spreading[at] & ~in_box;
@@ -594,8 +594,11 @@ class TilingGeometry {
         if (kept.point_prefix[i] != state.prefix_ids[i]) {
           kept.point_prefix[i] = state.prefix_ids[i];
           double swept = projections_->distinct(ds, extent);
-          double kept_over = kept_over_a_step(ds, extent, kept.held, spatial_up_to, split, inside);
-          kept.points[i] = swept + (outside - 1) * std::max(0.0, swept - kept_over);
+          kept.points[i] = swept + (outside - 1) * std::max(0.0, swept - kept.held);
+          if (outside * swept > std::max(kept.points[i], entries)) {
+            double kept_over = kept_over_a_step(ds, extent, kept.held, spatial_up_to, split, inside);
+            kept.points[i] = swept + (outside - 1) * std::max(0.0, swept - kept_over);
+          }
         }
         entries = std::max(entries, kept.points[i]);
       }
@@ -623,13 +626,17 @@ class TilingGeometry {
     auto block_point = [&](double blocks, int level, std::uint32_t inside, double swept = -1) {
       // The first block takes in all of A's distinct points; each other, those not kept over.
       if (swept < 0) swept = projections_->distinct(ds, extent);
+      entries = std::max(entries, swept + (blocks - 1) * std::max(0.0, swept - held));
+      if (blocks * swept <= entries) return;  // (kept over or not, no more than every block whole)
       double kept_over = kept_over_a_step(ds, extent, held, spatial_up_to, level, inside);
       entries = std::max(entries, swept + (blocks - 1) * std::max(0.0, swept - kept_over));
     };
     if (inner + 1 < levels_) {
       double tile = entries;                                         // (its distinct operands)
       block_point(iterations_from_[inner + 1], inner + 1, 0, tile);  // A = H
-      entries = std::max(entries, intake_by_sweeps(ds, inner, spatial_up_to, known, extent, tile));
+      if (iterations_from_[inner + 1] * tile > entries) {
+        entries = std::max(entries, intake_by_sweeps(ds, inner, spatial_up_to, known, extent, tile));
+      }
     }
     for (int level = inner + 1; level < levels_; ++level) {
       // Grown by this level's temporal loops; a level without any leaves A and B as they were.
@@ -673,7 +680,7 @@ class TilingGeometry {
     int at = inner + 1;
     while (at < levels_ && !looping_[at]) ++at;
     if (inner < 0 || at == levels_ || neighbours_may_fill_between(ds, inner, spatial_up_to) ||
-        !box_is_one_tile(looping_, spreading_, spatial_up_to, inner + 1, 0)) {
+        !box_is_one_tile(looping_.data(), spreading_.data(), levels_, spatial_up_to, inner + 1, 0)) {
       return 0;
     }
     std::uint32_t candidates = looping_[at];
@@ -701,7 +708,7 @@ class TilingGeometry {
     if (level >= levels_) return held;  // one block
     std::uint32_t outside = looping_from_[level + 1] | (looping_[level] & ~inside);
     if (!outside || (outside & ~projections_->relevant_dims[ds]) ||
-        !box_is_one_tile(looping_, spreading_, spatial_up_to, level, inside)) {
+        !box_is_one_tile(looping_.data(), spreading_.data(), levels_, spatial_up_to, level, inside)) {
       return held;
     }
     return std::min(held, projections_->shared_after_step(ds, extent, outside));

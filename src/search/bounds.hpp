@@ -112,10 +112,10 @@ double intake_by_innermost_sweeps(const FlatProjections& projections, int ds,
 // temporal loop outside the point, under a fanout of the box, leaves gaps between the parts
 // the fanout spreads). Then the box spans its extents, and a step of a loop outside it moves
 // it by at least its extent. Nest order, innermost first: each level's spatial loops, then
-// its temporal ones; per level, bit d when d's temporal (`looping`) or spatial (`spreading`)
-// loop there has more than one iteration.
-bool box_is_one_tile(const std::vector<std::uint32_t>& looping, const std::vector<std::uint32_t>& spreading,
-                     int spatial_up_to, int level, std::uint32_t inside);
+// its temporal ones; per level (`levels` of them), bit d when d's temporal (`looping`) or
+// spatial (`spreading`) loop there has more than one iteration.
+bool box_is_one_tile(const std::uint32_t* looping, const std::uint32_t* spreading, int levels, int spatial_up_to,
+                     int level, std::uint32_t inside);
 
 // The parts of a variant known so far (the certified search fixes a visited tiling's bypass
 // choice first, then its loop orders from the outermost level in, each level's from its

@@ -17,7 +17,10 @@ struct OuterTilingBound::Chosen {
   std::vector<double> instances;  // [level + 1]: spatial factors above the level, from K - 1 up
   std::vector<double> blocks;     // [level]: the temporal iterations at the level and above
   std::vector<double> spread;     // [(level + 1) * dims + dim]: its spatial factors at the level and below
-  std::vector<std::uint32_t> looping, spreading;  // [level]: bit d when d's temporal / spatial factor is above 1
+  // [level]: bit d when d's temporal factor there is above 1; then [levels + level]: spatial.
+  std::vector<std::uint32_t> masks;
+  const std::uint32_t* looping() const { return masks.data(); }
+  const std::uint32_t* spreading() const { return masks.data() + masks.size() / 2; }
   double t(int level, int d) const { return temporal[level * dims + d]; }
   double s(int level, int d) const { return spatial[level * dims + d]; }
   double extent(int level, int d) const { return tile[(level + 1) * dims + d]; }
@@ -141,14 +144,15 @@ OuterTilingBound::Chosen OuterTilingBound::chosen(const std::vector<std::uint32_
     c.blocks[level] = c.blocks[level + 1];
     for (DimensionId d = 0; d < c.dims; ++d) c.blocks[level] *= c.t(level, d);
   }
-  c.looping.assign(levels, 0);
-  c.spreading.assign(levels, 0);
+  c.masks.assign(2 * static_cast<std::size_t>(levels), 0);
+  auto* looping = c.masks.data();
+  auto* spreading = looping + levels;
   c.spread.assign(static_cast<std::size_t>(levels + 1) * c.dims, 1);
   for (int level = std::max(lowest, 0); level < levels; ++level) {
     for (DimensionId d = 0; d < c.dims; ++d) {
       c.spread[(level + 1) * c.dims + d] = c.spread[level * c.dims + d] * c.s(level, d);
-      if (c.t(level, d) > 1) c.looping[level] |= 1u << d;
-      if (c.s(level, d) > 1) c.spreading[level] |= 1u << d;
+      if (c.t(level, d) > 1) looping[level] |= 1u << d;
+      if (c.s(level, d) > 1) spreading[level] |= 1u << d;
     }
   }
   return c;
@@ -200,24 +204,30 @@ double OuterTilingBound::entries_per_instance(const Chosen& c, int ds, int inner
     held = std::min(held, capacity_[inner][ds] * buffers);
   }
   double most = known ? projections_.distinct(ds, extent) : 0;
+  double tile = most;
   // Blocks of the loops at M and above, each sweeping A_M: the tile of level M - 1 with the
   // spatial loops up to `up` (fewer when `up` is below M - 1). What the buffers keep over
   // from one block to the next is also within what two consecutive A_M share (TilingBound).
   std::uint32_t outside = 0;  // dimensions that loop at M and above
   for (int m = levels; m >= std::max(inner + 1, c.lowest); --m) {
-    if (m < levels) outside |= c.looping[m];
+    if (m < levels) outside |= c.looping()[m];
     for (DimensionId d = 0; d < c.dims; ++d) {
       extent[d] = c.extent(m - 1, d) * c.spread_over(m, up, d) / c.spread_over(up + 1, m - 1, d);
     }
     double blocks = c.blocks[m];
-    double swept = projections_.distinct(ds, extent);
-    double kept_over = held;
+    // (Just above the buffers, A is their box, counted above.)
+    double swept = m == inner + 1 ? tile : projections_.distinct(ds, extent);
+    most = std::max(most, swept + (blocks - 1) * std::max(0.0, swept - held));
+    // The rules below count at most every block whole: asked only when that is more.
+    if (blocks * swept <= most) continue;
     // (The factors below K count as 1: they all lie inside the box, under every loop left out.)
-    if (outside && !(outside & ~projections_.relevant_dims[ds]) && box_is_one_tile(c.looping, c.spreading, up, m, 0)) {
-      kept_over = std::min(held, projections_.shared_after_step(ds, extent, outside));
+    if (outside && !(outside & ~projections_.relevant_dims[ds]) &&
+        box_is_one_tile(c.looping(), c.spreading(), levels, up, m, 0)) {
+      double kept_over = std::min(held, projections_.shared_after_step(ds, extent, outside));
+      most = std::max(most, swept + (blocks - 1) * std::max(0.0, swept - kept_over));
     }
-    most = std::max(most, swept + (blocks - 1) * std::max(0.0, swept - kept_over));
-    if (m == inner + 1) most = std::max(most, intake_by_sweeps(c, ds, inner, up, extent, swept));
+    if (m == inner + 1 && blocks * swept > most)
+      most = std::max(most, intake_by_sweeps(c, ds, inner, up, extent, swept));
   }
   return most;
 }
@@ -226,18 +236,18 @@ double OuterTilingBound::intake_by_sweeps(const Chosen& c, int ds, int inner, in
                                           const std::array<double, kMaxDimensions>& extent, double distinct) const {
   int levels = arch_.num_storage_levels();
   int at = inner + 1;
-  while (at < levels && !c.looping[at]) ++at;
-  if (at == levels || !box_is_one_tile(c.looping, c.spreading, up, inner + 1, 0)) return 0;
+  while (at < levels && !c.looping()[at]) ++at;
+  if (at == levels || !box_is_one_tile(c.looping(), c.spreading(), levels, up, inner + 1, 0)) return 0;
   for (int level = inner + 1; level <= up; ++level) {
-    if (neighbours_may_fill(c, ds, level)) return 0;
+    if (c.spreading()[level] & projections_.window_dims[ds]) return 0;  // neighbours_may_fill, chosen
   }
   std::uint32_t above = 0;
-  for (int level = at + 1; level < levels; ++level) above |= c.looping[level];
+  for (int level = at + 1; level < levels; ++level) above |= c.looping()[level];
   std::array<double, kMaxDimensions> trips;
   trips.fill(1);
   for (DimensionId d = 0; d < c.dims; ++d) trips[d] = c.t(at, d);
-  return intake_by_innermost_sweeps(projections_, ds, extent, distinct, c.blocks[inner + 1], trips, c.looping[at],
-                                    c.looping[at], above);
+  return intake_by_innermost_sweeps(projections_, ds, extent, distinct, c.blocks[inner + 1], trips, c.looping()[at],
+                                    c.looping()[at], above);
 }
 
 double OuterTilingBound::first_updates(const Chosen& c, int ds, int at) const {
