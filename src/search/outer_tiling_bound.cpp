@@ -237,7 +237,8 @@ double OuterTilingBound::intake_by_sweeps(const Chosen& c, int ds, int inner, in
   int levels = arch_.num_storage_levels();
   int at = inner + 1;
   while (at < levels && !c.looping()[at]) ++at;
-  if (at == levels || !box_is_one_tile(c.looping(), c.spreading(), levels, up, inner + 1, 0)) return 0;
+  // (Not for the compute units' operands, which the model counts per iteration: TilingBound.)
+  if (inner < 0 || at == levels || !box_is_one_tile(c.looping(), c.spreading(), levels, up, inner + 1, 0)) return 0;
   for (int level = inner + 1; level <= up; ++level) {
     if (c.spreading()[level] & projections_.window_dims[ds]) return 0;  // neighbours_may_fill, chosen
   }
